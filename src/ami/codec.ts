@@ -49,6 +49,8 @@ export class AmiDecoder {
   #discarding = false;
   /** Inside a legacy `Response: Follows` message: end at `--END COMMAND--`, not at an empty line. */
   #follows = false;
+  /** The bytes last dropped ended inside a line: the next LF ends that line, not an empty one. */
+  #midLine = false;
 
   constructor(options: AmiDecoderOptions = {}) {
     this.#awaitingGreeting = options.expectGreeting ?? true;
@@ -74,24 +76,21 @@ export class AmiDecoder {
         out.push(this.#greeting(buf.toString('utf8', lineStart, lineEnd)));
         this.#start = next;
       } else if (this.#discarding) {
-        if (lineEnd === lineStart) {
-          this.#discarding = false;
-          this.#start = next;
-        } else {
-          this.#start = next; // drop as we go: memory stays bounded
-        }
+        if (lineEnd === lineStart && !this.#midLine) this.#discarding = false;
+        this.#midLine = false;
+        this.#start = next; // drop as we go: memory stays bounded
       } else if (lineStart === this.#start && lineEnd === lineStart) {
         this.#start = next; // stray empty line between messages: nothing to deliver
       } else {
         if (lineStart === this.#start) this.#follows = isFollowsLine(buf, lineStart, lineEnd);
         if (this.#follows) {
           if (isEndCommand(buf, lineStart, lineEnd)) {
-            out.push(decodeFollows(buf.toString('utf8', this.#start, lineStart)));
+            out.push(this.#complete(lineStart, () => decodeFollows(buf.toString('utf8', this.#start, lineEnd))));
             this.#follows = false;
             this.#start = next;
           }
         } else if (lineEnd === lineStart) {
-          out.push(decodeMessage(buf.toString('utf8', this.#start, lineStart)));
+          out.push(this.#complete(lineStart, () => decodeMessage(buf.toString('utf8', this.#start, lineStart))));
           this.#start = next;
         }
       }
@@ -99,6 +98,8 @@ export class AmiDecoder {
     }
     this.#scan = lineStart;
     if (this.#end - this.#start > this.maxMessageBytes) {
+      const partial = this.#end - this.#scan;
+      this.#midLine = partial > 1 || (partial === 1 && buf[this.#scan] !== CR);
       if (this.#discarding) this.#start = this.#scan = this.#end; // already reported: just drop
       else out.push(this.#overflow());
     }
@@ -109,9 +110,11 @@ export class AmiDecoder {
   /** Call when the stream ends: reports a message cut off by the close (nothing is silently lost). */
   end(): AmiDecoded[] {
     const pending = this.#end - this.#start;
+    const discarding = this.#discarding;
     this.#buf = EMPTY;
     this.#start = this.#scan = this.#end = 0;
-    if (pending > 0 && !this.#discarding) {
+    this.#discarding = this.#midLine = this.#follows = false;
+    if (pending > 0 && !discarding) {
       return [
         {
           kind: 'error',
@@ -123,7 +126,6 @@ export class AmiDecoder {
         },
       ];
     }
-    this.#discarding = false;
     return [];
   }
 
@@ -152,6 +154,19 @@ export class AmiDecoder {
     this.#scan -= this.#start;
     this.#start = 0;
     this.#end = need;
+  }
+
+  /** A whole message arrived in one chunk: it still may not exceed the limit. */
+  #complete(bodyEnd: number, decode: () => AmiDecoded): AmiDecoded {
+    if (bodyEnd - this.#start <= this.maxMessageBytes) return decode();
+    return {
+      kind: 'error',
+      error: new CrmTelephonyError(
+        ErrorCodes.AMI_ERR_FRAME_TOO_LARGE,
+        `An AMI message of ${bodyEnd - this.#start} bytes is over the ${this.maxMessageBytes}-byte limit; it was dropped.`,
+        { bytes: bodyEnd - this.#start, limit: this.maxMessageBytes },
+      ),
+    };
   }
 
   #compact(): void {
