@@ -1,0 +1,46 @@
+/**
+ * What a command may touch of the outside world, passed in so that tests run commands in-process
+ * with strings for stdout and stderr, their own environment, and an AbortSignal instead of Ctrl-C.
+ */
+
+/** Where a command writes; `process.stdout` fits, and so does a test's string collector. */
+export interface CliOutput {
+  write(chunk: string): unknown;
+}
+
+export interface CliIo {
+  /** Results only (JSON), so that `crm-telephony ... | jq` works. */
+  stdout: CliOutput;
+  /** Notices, warnings and errors, in words. */
+  stderr: CliOutput;
+  /** Read for AMI_HOST, AMI_PORT, AMI_USERNAME, AMI_SECRET and DEBUG. */
+  env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Stops a long-running command (`ami tail`) cleanly. When absent, the command stops on SIGINT
+   * or SIGTERM instead.
+   */
+  signal?: AbortSignal;
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+/**
+ * An AbortSignal fired by the first SIGINT or SIGTERM. Listening only while a long command runs
+ * (not for the whole process) keeps Ctrl-C's default meaning, "stop now", everywhere else; and a
+ * second Ctrl-C during a slow shutdown still kills the process, since each listener fires once.
+ */
+export function stopOnProcessSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The `crm-telephony` command line: reads the command, runs it, and turns every failure into
+ * words on stderr and an exit status. `bin/crm-telephony.js` calls `main()`; tests call it
+ * in-process with their own io.
+ *
+ * Exit status: 0 done, 1 the PBX refused, failed or could not be reached, 2 the command line or
+ * settings are wrong (nothing was sent).
+ */
+import { amiSend, SEND_USAGE } from './ami-send.ts';
+import { amiTail, TAIL_USAGE } from './ami-tail.ts';
+import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
+import { processIo, type CliIo } from './io.ts';
+
+export type { CliIo, CliOutput } from './io.ts';
+
+export const USAGE = `Usage: crm-telephony <command> [options]
+
+Commands:
+  ami tail                      Print every event the PBX sends, one JSON object per line.
+  ami send <Action> [Key=Value ...]
+                                Send one action and print the PBX's answer as JSON.
+
+Both connect with AMI_HOST, AMI_PORT, AMI_USERNAME and AMI_SECRET from the environment, or the
+flags of the same names. Run "crm-telephony ami tail --help" or "crm-telephony ami send --help"
+for every option.
+`;
+
+interface Command {
+  run(args: string[], io: CliIo): Promise<number>;
+  usage: string;
+}
+
+const AMI_COMMANDS: Record<string, Command> = {
+  tail: { run: amiTail, usage: TAIL_USAGE },
+  send: { run: amiSend, usage: SEND_USAGE },
+};
+
+const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h' || arg === 'help';
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [group, name, ...rest] = argv;
+  if (isHelp(group)) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (group !== 'ami') {
+    io.stderr.write(group === undefined ? USAGE : `error: unknown command "${group}".\n\n${USAGE}`);
+    return 2;
+  }
+  if (isHelp(name)) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const command = name === undefined ? undefined : AMI_COMMANDS[name];
+  if (command === undefined) {
+    io.stderr.write(`${name === undefined ? 'error: "ami" needs a command: tail or send.' : `error: unknown command "ami ${name}".`}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    return report(err, io, `crm-telephony ami ${name} --help`);
+  }
+}
+
+/** Prints a failure in words (a stack only with DEBUG set) and chooses the exit status. */
+function report(err: unknown, io: CliIo, helpCommand: string): number {
+  const debug = io.env['DEBUG'] !== undefined && io.env['DEBUG'] !== '';
+  const stack = debug && err instanceof Error && err.stack ? `${err.stack}\n` : '';
+  if (isUsageError(err)) {
+    io.stderr.write(`error: ${err.message}\nRun "${helpCommand}" for usage.\n${stack}`);
+    return 2;
+  }
+  if (err instanceof CrmTelephonyError) {
+    io.stderr.write(`error: ${err.message}\n${stack}`);
+    return 1;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr.write(
+    `error: crm-telephony failed unexpectedly: ${message}\n${stack || 'Run again with DEBUG=1 to see where it happened, and report it.\n'}`,
+  );
+  return 1;
+}
+
+/** A wrong command line or setting: node:util's parseArgs errors, or our own CONFIG_ERR_INVALID. */
+function isUsageError(err: unknown): err is Error {
+  if (err instanceof CrmTelephonyError) return err.code === ErrorCodes.CONFIG_ERR_INVALID;
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}

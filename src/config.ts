@@ -1,0 +1,46 @@
+/**
+ * The one configuration schema. Every option has a default that runs out of the box; every option
+ * is documented in the README. Values come from environment variables.
+ */
+import { z } from 'zod';
+import { CrmTelephonyError, ErrorCodes } from './errors.ts';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const configSchema = z.object({
+  /** AMI host of the PBX. Unset: the built-in PBX simulator runs as a demo PBX. */
+  AMI_HOST: z.string().min(1).optional(),
+  /** AMI TCP port (manager.conf `port`). */
+  AMI_PORT: port.default(5038),
+  /** AMI user (a section of manager.conf). */
+  AMI_USERNAME: z.string().min(1).default('crm'),
+  /** That user's secret. Never logged. */
+  AMI_SECRET: z.string().optional(),
+  /** `plain` or `md5` (challenge) login. */
+  AMI_AUTH: z.enum(['plain', 'md5']).default('plain'),
+  /** Log level: fatal, error, warn, info, debug, trace, silent. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** For the demo PBX: milliseconds between replayed events. */
+  DEMO_EVENT_INTERVAL_MS: z.coerce.number().int().min(0).default(20),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new CrmTelephonyError(
+      ErrorCodes.CONFIG_ERR_INVALID,
+      `The configuration is not valid:\n${lines.join('\n')}\nFix these environment variables (see README, "Configuration").`,
+    );
+  }
+  const config = parsed.data;
+  if (config.AMI_HOST !== undefined && config.AMI_SECRET === undefined) {
+    throw new CrmTelephonyError(
+      ErrorCodes.CONFIG_ERR_INVALID,
+      'AMI_HOST is set but AMI_SECRET is not. Set AMI_SECRET to the secret of AMI_USERNAME in the PBX\'s manager.conf.',
+    );
+  }
+  return config;
+}

@@ -1,0 +1,25 @@
+/**
+ * Runs the migrations at start. On PostgreSQL, Kysely's Migrator holds an advisory lock, so several
+ * service instances starting together migrate once.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as directory from './migrations/0001-directory.ts';
+
+// A static list, not a folder scan: the set of migrations is part of the code, and works from tsx or a build.
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-directory': directory,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Database migration "${failed}" failed: ${(error as Error).message}. The database was left at the last good migration; fix the cause and restart.`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

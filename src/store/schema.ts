@@ -1,0 +1,84 @@
+/**
+ * Table shapes as Kysely sees them. Both engines store the same columns: ids are text (ours are
+ * UUIDs; an external CRM keeps its own id in `external_id`), times are ISO-8601 UTC text (they sort
+ * correctly as text on both engines), flags are 0/1 integers.
+ */
+export type RecordType = 'contact' | 'account' | 'lead';
+export const RECORD_TYPES: readonly RecordType[] = ['contact', 'account', 'lead'];
+
+export const PHONE_KINDS = ['work', 'mobile', 'home', 'other', 'fax', 'office', 'alternate'] as const;
+export type PhoneKind = (typeof PHONE_KINDS)[number];
+
+export interface UsersTable {
+  id: string;
+  login: string;
+  name: string;
+  password_hash: string | null;
+  role: 'admin' | 'agent';
+  active: number;
+  source: string;
+  external_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ExtensionsTable {
+  /** The dialable extension (`101`); one extension belongs to one user. */
+  extension: string;
+  user_id: string;
+  /** The extension routing sends callers to. */
+  is_primary: number;
+}
+
+interface PartyColumns {
+  id: string;
+  /** The responsible (assigned) user. */
+  assigned_user_id: string | null;
+  /** `embedded`, or the external CRM's name (`suitecrm`). */
+  source: string;
+  external_id: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Last call or edit; ranks equally good matches. */
+  last_activity_at: string | null;
+}
+
+export interface AccountsTable extends PartyColumns {
+  name: string;
+}
+
+export interface ContactsTable extends PartyColumns {
+  first_name: string;
+  last_name: string;
+  account_id: string | null;
+}
+
+export interface LeadsTable extends PartyColumns {
+  first_name: string;
+  last_name: string;
+  account_name: string | null;
+  status: string | null;
+}
+
+export interface PhonesTable {
+  record_type: RecordType;
+  record_id: string;
+  position: number;
+  kind: PhoneKind;
+  /** As typed in the CRM. */
+  raw: string;
+  /** Match keys from `phone/`: exact E.164, national significant number, trailing digits. */
+  e164_key: string | null;
+  national_key: string | null;
+  suffix_key: string | null;
+  extension: string | null;
+}
+
+export interface DatabaseSchema {
+  users: UsersTable;
+  extensions: ExtensionsTable;
+  accounts: AccountsTable;
+  contacts: ContactsTable;
+  leads: LeadsTable;
+  phones: PhonesTable;
+}

@@ -1,0 +1,59 @@
+/**
+ * Opens the store: SQLite (embedded default) or PostgreSQL when DATABASE_URL says so, and brings its
+ * schema up to date. Everything engine-specific stays in `dialects/`.
+ */
+import { Kysely, type Dialect } from 'kysely';
+import type { DatabaseSchema } from './schema.ts';
+import { openSqlite } from './dialects/sqlite.ts';
+import { openPostgres } from './dialects/postgres.ts';
+import { migrateToLatest } from './migrate.ts';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface StoreOptions {
+  /** `postgres://...`, `sqlite:path`, a plain file path, or `:memory:`. Default `./data/crm-telephony.sqlite`. */
+  url?: string;
+  /** PostgreSQL only: the schema to live in (created if missing). */
+  schema?: string;
+}
+
+export interface Store {
+  readonly engine: Engine;
+  readonly db: Kysely<DatabaseSchema>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SQLITE_PATH = './data/crm-telephony.sqlite';
+
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const url = options.url ?? DEFAULT_SQLITE_PATH;
+  let engine: Engine;
+  let dialect: Dialect;
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    engine = 'postgres';
+    if (options.schema) await ensureSchema(url, options.schema);
+    dialect = openPostgres(url, options.schema).dialect;
+  } else {
+    engine = 'sqlite';
+    dialect = openSqlite(url.replace(/^sqlite:(\/\/)?/i, '')).dialect;
+  }
+  const db = new Kysely<DatabaseSchema>({ dialect });
+  try {
+    await migrateToLatest(db as unknown as Kysely<unknown>);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return { engine, db, close: () => db.destroy() };
+}
+
+async function ensureSchema(url: string, schema: string): Promise<void> {
+  const { pool } = openPostgres(url);
+  try {
+    // The name was checked to be a plain identifier by openPostgres' rules before reaching SQL.
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name "${schema}".`);
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } finally {
+    await pool.end();
+  }
+}
