@@ -1,0 +1,438 @@
+/**
+ * A PBX simulator: a TCP server that speaks AMI as Asterisk 20 does, so the AMI client, the call
+ * engine and the benchmarks can run against something that behaves like the real PBX (banner,
+ * login, list actions, Originate, events) and against the failures a real one has (wrong secret,
+ * a hung PBX, a dropped connection, a refused reconnect), without an Asterisk installed.
+ *
+ * Responses are shaped field for field like Asterisk 20's main/manager.c and the captures in
+ * test/fixtures/ami-transcripts/. The channels it reports are those its own events described
+ * (see channel-table.ts), so a replayed call can be inspected with CoreShowChannels or Status.
+ */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { AmiDecoder } from '../ami/codec.ts';
+import { AmiMessage, type AmiField } from '../ami/message.ts';
+import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
+import {
+  overrideMessages,
+  ReceivedAction,
+  type ActionContext,
+  type ActionHandler,
+  type ActionOverride,
+} from './action-hooks.ts';
+import { loginAccepted, newChallenge } from './auth.ts';
+import { coreShowChannelsReply, getvarReply, statusReply, varSetEvent } from './channel-replies.ts';
+import { ChannelTable, type ChannelRecord } from './channel-table.ts';
+import { describeMask, maskAllows, parseEventMask, type EventMask } from './event-mask.ts';
+import { encodeMessage, encodeMessages, toFieldList, type SimFields } from './message-encoder.ts';
+import { playEvents, type ReplayOptions } from './replay.ts';
+import { destroySocket, pump } from './socket-writes.ts';
+import { ack, commandReply, error, fullyBootedEvent, pingReply, planOriginate, response } from './replies.ts';
+import { loadTranscript, replayableEvents } from './transcript.ts';
+
+export { ReceivedAction, type ActionContext, type ActionHandler, type ActionOverride };
+export type { ReplayOptions };
+
+export interface AmiSimulatorOptions {
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** TCP port. Default 0: a free port, read back from `listen()` or `port`. */
+  port?: number;
+  /** The one AMI user the simulator knows. Default `crm`, as in the fixtures' manager.conf. */
+  username?: string;
+  /** That user's secret. Default `crmsecret`. */
+  secret?: string;
+  /** AMI protocol version in the banner. Default `9.0.0` (Asterisk 20). */
+  version?: string;
+  /** Milliseconds between an `Async: true` Originate's reply and its OriginateResponse. Default 10. */
+  originateDelayMs?: number;
+}
+
+interface Client {
+  readonly id: number;
+  readonly socket: Socket;
+  readonly decoder: AmiDecoder;
+  loggedIn: boolean;
+  events: EventMask;
+  challenge: string | undefined;
+  greeted: boolean;
+  /** Set once we answered Logoff or a failed Login: nothing more is read or sent. */
+  closing: boolean;
+  /** Chunks that arrived while stalled (normally none: the socket is paused). */
+  held: Buffer[];
+}
+
+/** A connection that does not close after we ended it is cut off after this long. */
+const LINGER_MS = 1000;
+
+export class AmiSimulator {
+  /** Every action received, in order, from every connection (including Login with its secret). */
+  readonly actions: ReceivedAction[] = [];
+  /** Every Originate received from a logged-in connection. */
+  readonly originates: ReceivedAction[] = [];
+  readonly #host: string;
+  #port: number;
+  readonly #credentials: { username: string; secret: string };
+  readonly #version: string;
+  readonly #originateDelayMs: number;
+  #server: Server | undefined;
+  readonly #clients = new Map<number, Client>();
+  #nextClientId = 1;
+  readonly #channels = new ChannelTable();
+  readonly #globals = new Map<string, string>();
+  #handlers: ActionHandler[] = [];
+  #stalled = false;
+  #closed = false;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Aborted by close(): stops replays that are still running. */
+  readonly #lifetime = new AbortController();
+  readonly #startedAt = Date.now();
+  #channelSeq = 0;
+
+  constructor(options: AmiSimulatorOptions = {}) {
+    this.#host = options.host ?? '127.0.0.1';
+    this.#port = options.port ?? 0;
+    this.#credentials = { username: options.username ?? 'crm', secret: options.secret ?? 'crmsecret' };
+    this.#version = options.version ?? '9.0.0';
+    this.#originateDelayMs = options.originateDelayMs ?? 10;
+  }
+
+  /** The port listened on (after listen(); also while stopped, so a test can reconnect to it). */
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Open TCP connections, logged in or not. */
+  get connectedClients(): number {
+    return this.#clients.size;
+  }
+
+  /** The channels the simulator believes exist (read only). */
+  get channels(): readonly Readonly<ChannelRecord>[] {
+    return this.#channels.list();
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    if (this.#closed) {
+      throw new CrmTelephonyError(ErrorCodes.AMI_ERR_CLOSED, 'This AMI simulator was closed; create a new one.');
+    }
+    if (!this.#server) {
+      const server = createServer((socket) => this.#accept(socket));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: this.#host, port: this.#port }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      this.#server = server;
+      this.#port = (server.address() as AddressInfo).port;
+    }
+    return { host: this.#host, port: this.#port };
+  }
+
+  /**
+   * Closes the listening socket but keeps the port number and the open connections: a client
+   * that reconnects now gets ECONNREFUSED, as when Asterisk is down.
+   */
+  async stopListening(): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    this.#server = undefined;
+    // close() frees the port at once; its callback would wait for the live connections, so no await.
+    server.close();
+    await nextTurn();
+  }
+
+  /** Listens again on the same port. */
+  async resumeListening(): Promise<void> {
+    await this.listen();
+  }
+
+  /** Stops everything: the listener, every connection, pending OriginateResponses and replays. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#lifetime.abort();
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    const server = this.#server;
+    this.#server = undefined;
+    await Promise.all([
+      this.dropClients(),
+      server ? new Promise<void>((resolve) => server.close(() => resolve())) : undefined,
+    ]);
+  }
+
+  /** Destroys every connection at once (no Goodbye), as a crashed PBX or a cut cable would. */
+  async dropClients(): Promise<void> {
+    await Promise.all([...this.#clients.values()].map((c) => destroySocket(c.socket)));
+  }
+
+  /**
+   * While on, the PBX is frozen: it reads nothing (the sockets are paused, so the client's writes
+   * back up in TCP), answers nothing, sends no events and greets no new connection. Turning it
+   * off handles whatever arrived meanwhile, as a PBX that recovers from a hang would.
+   */
+  stall(on: boolean): void {
+    if (this.#stalled === on) return;
+    this.#stalled = on;
+    for (const client of this.#clients.values()) {
+      if (on) {
+        client.socket.pause();
+        continue;
+      }
+      if (!client.greeted) this.#greet(client);
+      for (const chunk of client.held.splice(0)) this.#process(client, chunk);
+      client.socket.resume();
+    }
+  }
+
+  /** Adds a handler that may answer actions instead of the simulator; returns its remover. */
+  onAction(handler: ActionHandler): () => void {
+    this.#handlers.push(handler);
+    return () => {
+      this.#handlers = this.#handlers.filter((h) => h !== handler);
+    };
+  }
+
+  /**
+   * Sends an event to every logged-in connection whose event mask admits its `Privilege:`, and
+   * updates the channel table from it. Refuses (AMI_ERR_INJECTION) a CR or LF in any field.
+   */
+  emitEvent(fields: SimFields): void {
+    const list = toFieldList(fields);
+    const bytes = Buffer.from(encodeMessage(list)); // validates before any state changes
+    this.#deliver(new AmiMessage(list), bytes);
+  }
+
+  /**
+   * Sends a captured session's events again, in order, to every logged-in connection (see
+   * replayableEvents for which messages count as events). Resolves when all are sent, or early
+   * when the simulator closes or `options.signal` aborts.
+   */
+  async replay(source: string | Buffer | readonly AmiMessage[], options: ReplayOptions = {}): Promise<void> {
+    const messages = typeof source === 'string' || Buffer.isBuffer(source) ? loadTranscript(source).messages : source;
+    const signal = options.signal ? AbortSignal.any([options.signal, this.#lifetime.signal]) : this.#lifetime.signal;
+    await playEvents(
+      replayableEvents(messages),
+      (event) => this.#deliver(event, Buffer.from(encodeMessage(event.fields))),
+      options,
+      signal,
+    );
+  }
+
+  /**
+   * Writes `payload` `repeat` times to every logged-in connection, exactly as given, waiting for
+   * 'drain' whenever the socket's buffer is full. Resolves when every byte reached the kernel (or
+   * the connection closed): the benchmark's clock stops on the client, never on our buffering.
+   */
+  async blast(payload: Buffer, repeat: number): Promise<void> {
+    const targets = [...this.#clients.values()].filter((c) => c.loggedIn && !c.closing && !c.socket.destroyed);
+    await Promise.all(targets.map((c) => pump(c.socket, payload, repeat)));
+  }
+
+  #accept(socket: Socket): void {
+    if (this.#closed) {
+      socket.destroy();
+      return;
+    }
+    const client: Client = {
+      id: this.#nextClientId++,
+      socket,
+      decoder: new AmiDecoder({ expectGreeting: false }),
+      loggedIn: false,
+      events: 'all',
+      challenge: undefined,
+      greeted: false,
+      closing: false,
+      held: [],
+    };
+    this.#clients.set(client.id, client);
+    socket.setNoDelay(true); // Asterisk sets TCP_NODELAY on manager sessions too
+    socket.on('data', (chunk: Buffer) => {
+      if (this.#stalled) client.held.push(chunk);
+      else this.#process(client, chunk);
+    });
+    // A client that vanishes resets the connection; 'close' follows and cleans up.
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      client.loggedIn = false;
+      this.#clients.delete(client.id);
+    });
+    if (this.#stalled) socket.pause();
+    else this.#greet(client);
+  }
+
+  #greet(client: Client): void {
+    client.greeted = true;
+    client.socket.write(`Asterisk Call Manager/${this.#version}\r\n`);
+  }
+
+  #process(client: Client, chunk: Buffer): void {
+    for (const item of client.decoder.push(chunk)) {
+      if (client.closing) return;
+      if (item.kind === 'message') this.#receive(client, item.message);
+      else if (item.kind === 'error') {
+        this.#write(client, encodeMessage([
+          ['Response', 'Error'],
+          ['Message', 'Failed to parse message: line too long'],
+        ]));
+      }
+    }
+  }
+
+  #receive(client: Client, message: AmiMessage): void {
+    const action = new ReceivedAction(message, client.id);
+    this.actions.push(action);
+    if (client.loggedIn && action.get('Action')?.toLowerCase() === 'originate') this.originates.push(action);
+    let proceeded = false; // the simulator's own answer is given at most once
+    const context: ActionContext = {
+      clientId: client.id,
+      get loggedIn() {
+        return client.loggedIn;
+      },
+      send: (message) => this.#sendTo(client, action, message),
+      proceed: () => {
+        if (proceeded) return;
+        proceeded = true;
+        this.#answer(client, action);
+      },
+    };
+    for (const handler of this.#handlers) {
+      const result = handler(action, context);
+      if (result === undefined) continue;
+      if (result === 'close') void destroySocket(client.socket);
+      else if (result !== 'ignore') this.#sendTo(client, action, result);
+      return;
+    }
+    context.proceed();
+  }
+
+  #sendTo(client: Client, action: AmiMessage, payload: SimFields | readonly SimFields[] | Buffer): void {
+    if (Buffer.isBuffer(payload)) {
+      this.#write(client, payload);
+      return;
+    }
+    const messages = overrideMessages(action, payload);
+    if (messages.length > 0) this.#write(client, encodeMessages(messages));
+  }
+
+  #write(client: Client, data: string | Buffer): void {
+    if (this.#stalled || client.closing || client.socket.destroyed) return;
+    client.socket.write(data);
+  }
+
+  #reply(client: Client, messages: readonly SimFields[]): void {
+    this.#write(client, encodeMessages(messages));
+  }
+
+  /** Answers, then closes as Asterisk does after Logoff and after a failed Login. */
+  #answerAndClose(client: Client, message: SimFields): void {
+    if (this.#stalled || client.closing || client.socket.destroyed) return;
+    client.closing = true;
+    client.loggedIn = false;
+    const socket = client.socket;
+    socket.end(encodeMessage(message));
+    const linger = setTimeout(() => socket.destroy(), LINGER_MS);
+    linger.unref();
+    socket.once('close', () => clearTimeout(linger));
+  }
+
+  /** The simulator's own answer to an action. */
+  #answer(client: Client, action: AmiMessage): void {
+    const name = action.get('Action') ?? '';
+    const lower = name.toLowerCase();
+    if (name === '') return this.#reply(client, [error(action, 'Missing action in request')]);
+    if (!client.loggedIn && lower !== 'login' && lower !== 'logoff' && lower !== 'challenge') {
+      return this.#reply(client, [error(action, 'Permission denied')]);
+    }
+    const now = Date.now();
+    switch (lower) {
+      case 'login':
+        return this.#login(client, action);
+      case 'challenge':
+        if ((action.get('AuthType') ?? '').toLowerCase() !== 'md5') {
+          return this.#reply(client, [error(action, 'Must specify AuthType')]);
+        }
+        client.challenge ??= newChallenge();
+        return this.#reply(client, [response(action, 'Success', [['Challenge', client.challenge]])]);
+      case 'logoff':
+        return this.#answerAndClose(client, response(action, 'Goodbye', [['Message', 'Thanks for all the fish.']]));
+      case 'ping':
+        return this.#reply(client, [pingReply(action, now)]);
+      case 'events':
+        client.events = parseEventMask(action.get('EventMask'));
+        return this.#reply(client, [response(action, 'Success', [['Events', describeMask(client.events)]])]);
+      case 'coreshowchannels':
+        return this.#reply(client, coreShowChannelsReply(action, this.#channels, now));
+      case 'status':
+        return this.#reply(client, statusReply(action, this.#channels, this.#globals, now));
+      case 'getvar':
+        return this.#reply(client, [getvarReply(action, this.#channels, this.#globals)]);
+      case 'setvar':
+        return this.#setvar(client, action);
+      case 'command':
+        return this.#reply(client, [commandReply(action)]);
+      case 'originate':
+        return this.#originate(client, action);
+      default:
+        return this.#reply(client, [
+          error(action, `Invalid/unknown command: ${name}. Use Action: ListCommands to show available commands.`),
+        ]);
+    }
+  }
+
+  #login(client: Client, action: AmiMessage): void {
+    if (client.loggedIn) return this.#reply(client, [ack(action, 'Already authenticated')]);
+    if (!loginAccepted(action, this.#credentials, client.challenge)) {
+      return this.#answerAndClose(client, error(action, 'Authentication failed'));
+    }
+    client.loggedIn = true;
+    client.events = parseEventMask(action.get('Events'));
+    const messages: AmiField[][] = [ack(action, 'Authentication accepted')];
+    // Same write as the reply: clients must cope with an event glued to the Login response.
+    if (maskAllows(client.events, 'system')) {
+      messages.push(fullyBootedEvent(Math.floor((Date.now() - this.#startedAt) / 1000)));
+    }
+    this.#reply(client, messages);
+  }
+
+  #setvar(client: Client, action: AmiMessage): void {
+    const variable = action.get('Variable') ?? '';
+    if (variable === '') return this.#reply(client, [error(action, 'No variable specified')]);
+    const value = action.get('Value') ?? '';
+    const name = action.get('Channel') ?? '';
+    if (name === '') {
+      this.#globals.set(variable, value);
+      return this.#reply(client, [ack(action, 'Variable Set')]);
+    }
+    const chan = this.#channels.find(name);
+    if (!chan) return this.#reply(client, [error(action, 'No such channel')]);
+    this.#reply(client, [ack(action, 'Variable Set')]);
+    this.emitEvent(varSetEvent(chan, variable, value));
+  }
+
+  #originate(client: Client, action: AmiMessage): void {
+    const plan = planOriginate(action, this.#channelSeq, Math.floor(this.#startedAt / 1000));
+    this.#reply(client, [plan.reply]);
+    const event = plan.event;
+    if (!event) return;
+    this.#channelSeq++;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.emitEvent(event);
+    }, this.#originateDelayMs);
+    this.#timers.add(timer);
+  }
+
+  #deliver(event: AmiMessage, bytes: Buffer): void {
+    this.#channels.apply(event, Date.now());
+    if (this.#stalled) return;
+    const privilege = event.get('Privilege');
+    for (const client of this.#clients.values()) {
+      if (!client.loggedIn || client.closing || client.socket.destroyed) continue;
+      if (maskAllows(client.events, privilege)) client.socket.write(bytes);
+    }
+  }
+}
