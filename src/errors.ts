@@ -31,6 +31,10 @@ export const ErrorCodes = {
   AMI_ERR_CLOSED: 'AMI_ERR_CLOSED',
   /** The PBX stopped answering keepalive pings; the connection was dropped. */
   AMI_ERR_DEAD_PEER: 'AMI_ERR_DEAD_PEER',
+  /** A directory record is not acceptable as given (e.g. an undialable extension). */
+  DIRECTORY_ERR_INVALID: 'DIRECTORY_ERR_INVALID',
+  /** A directory write conflicts with existing data (e.g. an extension owned by another user). */
+  DIRECTORY_ERR_CONFLICT: 'DIRECTORY_ERR_CONFLICT',
   /** A configuration value is missing or wrong. */
   CONFIG_ERR_INVALID: 'CONFIG_ERR_INVALID',
 } as const;
