@@ -1,0 +1,284 @@
+/**
+ * The directory: who is who. Users and their extensions; accounts, contacts and leads with typed
+ * phones and a responsible user; and the phone index that lookups use. Every record write updates
+ * its index rows in the same transaction, so the index never disagrees with the records.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { DatabaseSchema, PhoneKind, RecordType } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
+import type { CountryCode } from '../phone/types.ts';
+import { hashPassword } from './passwords.ts';
+import { phoneKeys } from './phone-keys.ts';
+import { DEFAULT_TYPE_ORDER } from './rank.ts';
+import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
+
+export interface PhoneInput {
+  kind: PhoneKind;
+  number: string;
+}
+
+interface RecordInputBase {
+  /** Our id; generated when absent. Importers pass the CSV's id so that re-imports update. */
+  id?: string;
+  assignedUserId?: string | null;
+  source?: string;
+  externalId?: string | null;
+  phones?: PhoneInput[];
+  lastActivityAt?: string | null;
+}
+export interface AccountInput extends RecordInputBase {
+  name: string;
+}
+export interface ContactInput extends RecordInputBase {
+  firstName?: string;
+  lastName?: string;
+  accountId?: string | null;
+}
+export interface LeadInput extends RecordInputBase {
+  firstName?: string;
+  lastName?: string;
+  accountName?: string | null;
+  status?: string | null;
+}
+
+export interface UserInput {
+  id?: string;
+  login: string;
+  name: string;
+  role?: 'admin' | 'agent';
+  password?: string;
+  /** The first is the primary extension (where routing sends callers). */
+  extensions?: string[];
+  active?: boolean;
+  source?: string;
+  externalId?: string | null;
+}
+
+export interface User {
+  id: string;
+  login: string;
+  name: string;
+  role: 'admin' | 'agent';
+  active: boolean;
+  extensions: string[];
+  primaryExtension: string | null;
+}
+
+export interface DirectoryOptions {
+  /** Region for numbers typed without a country code. */
+  defaultRegion: CountryCode;
+  /** Lookup's order among equally good matches. Default contact, lead, account. */
+  typeOrder?: readonly RecordType[];
+}
+
+export type WriteResult = { id: string; created: boolean };
+
+const TABLE = { contact: 'contacts', account: 'accounts', lead: 'leads' } as const;
+
+export class Directory {
+  readonly store: Store;
+  readonly defaultRegion: CountryCode;
+  readonly typeOrder: readonly RecordType[];
+
+  constructor(store: Store, options: DirectoryOptions) {
+    this.store = store;
+    this.defaultRegion = options.defaultRegion;
+    this.typeOrder = options.typeOrder ?? DEFAULT_TYPE_ORDER;
+  }
+
+  get #db(): Kysely<DatabaseSchema> {
+    return this.store.db;
+  }
+
+  // ---- users -------------------------------------------------------------------------------
+
+  /** Creates or updates a user by login; extensions are replaced by the given list. */
+  async upsertUser(input: UserInput): Promise<WriteResult> {
+    const extensions = (input.extensions ?? []).map((e) => e.trim()).filter((e) => e.length > 0);
+    for (const ext of extensions) {
+      if (!/^[0-9*#+]{1,15}$/.test(ext)) {
+        throw new CrmTelephonyError(ErrorCodes.DIRECTORY_ERR_INVALID, `Extension "${ext}" of user "${input.login}" is not dialable: use digits (and * # +) only.`, { login: input.login });
+      }
+    }
+    const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+    const now = new Date().toISOString();
+    return this.#db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('users').select('id').where('login', '=', input.login).executeTakeFirst();
+      const id = existing?.id ?? input.id ?? randomUUID();
+      if (existing) {
+        await trx
+          .updateTable('users')
+          .set({
+            name: input.name,
+            ...(input.role ? { role: input.role } : {}),
+            ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),
+            ...(passwordHash ? { password_hash: passwordHash } : {}),
+            updated_at: now,
+          })
+          .where('id', '=', id)
+          .execute();
+      } else {
+        await trx
+          .insertInto('users')
+          .values({
+            id,
+            login: input.login,
+            name: input.name,
+            role: input.role ?? 'agent',
+            active: input.active === false ? 0 : 1,
+            password_hash: passwordHash ?? null,
+            source: input.source ?? 'embedded',
+            external_id: input.externalId ?? null,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+      }
+      if (input.extensions !== undefined) await this.#setExtensions(trx, id, input.login, extensions);
+      return { id, created: !existing };
+    });
+  }
+
+  async #setExtensions(trx: Transaction<DatabaseSchema>, userId: string, login: string, extensions: string[]): Promise<void> {
+    if (extensions.length > 0) {
+      const taken = await trx.selectFrom('extensions').select(['extension', 'user_id']).where('extension', 'in', extensions).where('user_id', '!=', userId).execute();
+      if (taken.length > 0) {
+        throw new CrmTelephonyError(
+          ErrorCodes.DIRECTORY_ERR_CONFLICT,
+          `Extension ${taken.map((t) => t.extension).join(', ')} already belongs to another user; an extension belongs to one user. Remove it there first.`,
+          { login, extensions: taken.map((t) => t.extension) },
+        );
+      }
+    }
+    await trx.deleteFrom('extensions').where('user_id', '=', userId).execute();
+    if (extensions.length > 0) {
+      await trx
+        .insertInto('extensions')
+        .values([...new Set(extensions)].map((extension, i) => ({ extension, user_id: userId, is_primary: i === 0 ? 1 : 0 })))
+        .execute();
+    }
+  }
+
+  async userByLogin(login: string): Promise<User | undefined> {
+    const row = await this.#db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst();
+    return row ? this.#withExtensions(row) : undefined;
+  }
+
+  async userById(id: string): Promise<User | undefined> {
+    const row = await this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? this.#withExtensions(row) : undefined;
+  }
+
+  /** The user who owns an extension (active or not: callers decide what inactive means). */
+  async userByExtension(extension: string): Promise<User | undefined> {
+    const row = await this.#db
+      .selectFrom('extensions')
+      .innerJoin('users', 'users.id', 'extensions.user_id')
+      .selectAll('users')
+      .where('extensions.extension', '=', extension)
+      .executeTakeFirst();
+    return row ? this.#withExtensions(row) : undefined;
+  }
+
+  async listUsers(): Promise<User[]> {
+    const rows = await this.#db.selectFrom('users').selectAll().orderBy('login').execute();
+    const exts = await this.#db.selectFrom('extensions').selectAll().orderBy('is_primary', 'desc').orderBy('extension').execute();
+    return rows.map((row) => toUser(row, exts.filter((e) => e.user_id === row.id)));
+  }
+
+  async passwordHashOf(login: string): Promise<string | null> {
+    const row = await this.#db.selectFrom('users').select('password_hash').where('login', '=', login).where('active', '=', 1).executeTakeFirst();
+    return row?.password_hash ?? null;
+  }
+
+  async #withExtensions(row: DatabaseSchema['users']): Promise<User> {
+    const exts = await this.#db.selectFrom('extensions').selectAll().where('user_id', '=', row.id).orderBy('is_primary', 'desc').orderBy('extension').execute();
+    return toUser(row, exts);
+  }
+
+  // ---- records ------------------------------------------------------------------------------
+
+  upsertAccount(input: AccountInput): Promise<WriteResult> {
+    return this.#upsert('account', input, { name: input.name });
+  }
+
+  upsertContact(input: ContactInput): Promise<WriteResult> {
+    return this.#upsert('contact', input, { first_name: input.firstName ?? '', last_name: input.lastName ?? '', account_id: input.accountId ?? null });
+  }
+
+  upsertLead(input: LeadInput): Promise<WriteResult> {
+    return this.#upsert('lead', input, {
+      first_name: input.firstName ?? '',
+      last_name: input.lastName ?? '',
+      account_name: input.accountName ?? null,
+      status: input.status ?? null,
+    });
+  }
+
+  async deleteRecord(type: RecordType, id: string): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('phones').where('record_type', '=', type).where('record_id', '=', id).execute();
+      const res = await trx.deleteFrom(TABLE[type]).where('id', '=', id).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    });
+  }
+
+  /** Marks a record as just active (a call), which ranks it first among equal matches. */
+  async touch(type: RecordType, id: string, at = new Date().toISOString()): Promise<void> {
+    await this.#db.updateTable(TABLE[type]).set({ last_activity_at: at }).where('id', '=', id).execute();
+  }
+
+  async #upsert(type: RecordType, input: RecordInputBase, columns: Record<string, string | null>): Promise<WriteResult> {
+    const table = TABLE[type];
+    const now = new Date().toISOString();
+    const phones = (input.phones ?? []).filter((p) => p.number.trim().length > 0);
+    // Normalize before the transaction: pure work need not hold a write lock.
+    const phoneRows = phones.map((p, position) => ({ position, kind: p.kind, raw: p.number, ...phoneKeys(p.number, this.defaultRegion) }));
+    const source = input.source ?? 'embedded';
+    return this.#db.transaction().execute(async (trx) => {
+      let id = input.id;
+      if (id === undefined && input.externalId) {
+        const found = await trx.selectFrom(table).select('id').where('source', '=', source).where('external_id', '=', input.externalId).executeTakeFirst();
+        id = found?.id;
+      }
+      id ??= randomUUID();
+      const exists = await trx.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();
+      const common = {
+        assigned_user_id: input.assignedUserId ?? null,
+        source,
+        external_id: input.externalId ?? null,
+        updated_at: now,
+        ...(input.lastActivityAt !== undefined ? { last_activity_at: input.lastActivityAt } : {}),
+      };
+      // The column set differs per table; Kysely's per-table typing cannot follow a runtime table name.
+      const db = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
+      if (exists) {
+        await db.updateTable(table).set({ ...columns, ...common }).where('id', '=', id).execute();
+        await trx.deleteFrom('phones').where('record_type', '=', type).where('record_id', '=', id).execute();
+      } else {
+        await db.insertInto(table).values({ id, ...columns, ...common, created_at: now }).execute();
+      }
+      if (phoneRows.length > 0) {
+        await trx
+          .insertInto('phones')
+          .values(phoneRows.map((p) => ({ record_type: type, record_id: id, ...p })))
+          .execute();
+      }
+      return { id, created: !exists };
+    });
+  }
+}
+
+function toUser(row: DatabaseSchema['users'], exts: DatabaseSchema['extensions'][]): User {
+  const extensions = exts.map((e) => e.extension);
+  return {
+    id: row.id,
+    login: row.login,
+    name: row.name,
+    role: row.role,
+    active: row.active === 1,
+    extensions,
+    primaryExtension: exts.find((e) => e.is_primary === 1)?.extension ?? extensions[0] ?? null,
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Caller lookup: from a number as the PBX presents it to every Contact, Account and Lead whose
+ * phone matches, ranked. One indexed query over the phone-key table; caller text never reaches
+ * SQL except as a bound parameter (and only after normalization to digits).
+ */
+import { sql } from 'kysely';
+import type { Directory } from './directory.ts';
+import { normalizePhone } from '../phone/normalize.ts';
+import type { NormalizedPhone } from '../phone/types.ts';
+import type { PhoneKind, RecordType } from '../store/schema.ts';
+import { indexKeys } from './phone-keys.ts';
+import { rankCandidates, type MatchQuality } from './rank.ts';
+
+export interface Candidate {
+  type: RecordType;
+  id: string;
+  /** Person's or company's name as people read it. */
+  name: string;
+  /** The contact's account, or the lead's company. */
+  account: { id: string | null; name: string } | null;
+  /** The responsible user. */
+  owner: { id: string; login: string; name: string } | null;
+  /** The phone field that matched, as typed in the CRM. */
+  matched: { kind: PhoneKind; number: string };
+  quality: MatchQuality;
+  lastActivityAt: string | null;
+  source: string;
+  externalId: string | null;
+}
+
+export interface LookupResult {
+  number: NormalizedPhone;
+  candidates: Candidate[];
+}
+
+interface Row {
+  record_type: RecordType;
+  record_id: string;
+  kind: PhoneKind;
+  raw: string;
+  e164_key: string | null;
+  national_key: string | null;
+  suffix_key: string | null;
+  c_first: string | null;
+  c_last: string | null;
+  c_account_id: string | null;
+  c_account_name: string | null;
+  a_name: string | null;
+  l_first: string | null;
+  l_last: string | null;
+  l_account_name: string | null;
+  owner_id: string | null;
+  owner_login: string | null;
+  owner_name: string | null;
+  last_activity_at: string | null;
+  source: string | null;
+  external_id: string | null;
+}
+
+export async function findByPhone(directory: Directory, raw: string): Promise<LookupResult> {
+  const number = normalizePhone(raw, { defaultRegion: directory.defaultRegion });
+  const keys = indexKeys(number);
+  if (keys.e164_key === null && keys.national_key === null && keys.suffix_key === null) return { number, candidates: [] };
+
+  const rows = (await directory.store.db
+    .selectFrom('phones as p')
+    .leftJoin('contacts as c', (j) => j.on('p.record_type', '=', 'contact').onRef('c.id', '=', 'p.record_id'))
+    .leftJoin('accounts as ca', 'ca.id', 'c.account_id')
+    .leftJoin('accounts as a', (j) => j.on('p.record_type', '=', 'account').onRef('a.id', '=', 'p.record_id'))
+    .leftJoin('leads as l', (j) => j.on('p.record_type', '=', 'lead').onRef('l.id', '=', 'p.record_id'))
+    .leftJoin('users as u', (j) => j.on(sql<boolean>`u.id = coalesce(c.assigned_user_id, a.assigned_user_id, l.assigned_user_id)`))
+    .select([
+      'p.record_type',
+      'p.record_id',
+      'p.kind',
+      'p.raw',
+      'p.e164_key',
+      'p.national_key',
+      'p.suffix_key',
+      'c.first_name as c_first',
+      'c.last_name as c_last',
+      'c.account_id as c_account_id',
+      'ca.name as c_account_name',
+      'a.name as a_name',
+      'l.first_name as l_first',
+      'l.last_name as l_last',
+      'l.account_name as l_account_name',
+      'u.id as owner_id',
+      'u.login as owner_login',
+      'u.name as owner_name',
+      sql<string | null>`coalesce(c.last_activity_at, a.last_activity_at, l.last_activity_at)`.as('last_activity_at'),
+      sql<string | null>`coalesce(c.source, a.source, l.source)`.as('source'),
+      sql<string | null>`coalesce(c.external_id, a.external_id, l.external_id)`.as('external_id'),
+    ])
+    .where((eb) => {
+      const ors = [];
+      if (keys.e164_key !== null) ors.push(eb('p.e164_key', '=', keys.e164_key));
+      if (keys.national_key !== null) ors.push(eb('p.national_key', '=', keys.national_key));
+      if (keys.suffix_key !== null) ors.push(eb('p.suffix_key', '=', keys.suffix_key));
+      return eb.or(ors);
+    })
+    .execute()) as Row[];
+
+  return { number, candidates: rankCandidates(collapse(rows, keys), directory.typeOrder) };
+}
+
+/**
+ * Decides how (and whether) each row matches, and keeps one candidate per record, its best match.
+ * Two numbers that both have an E.164 key and differ are different numbers, however their digits
+ * end: weaker keys only count when one side could not be fully understood.
+ */
+export function collapse(rows: Row[], keys: { e164_key: string | null; national_key: string | null; suffix_key: string | null }): Candidate[] {
+  const best = new Map<string, Candidate>();
+  for (const row of rows) {
+    const quality = matchQuality(row, keys);
+    if (quality === null) continue;
+    const key = `${row.record_type}:${row.record_id}`;
+    const prev = best.get(key);
+    if (prev && rankOf(prev.quality) <= rankOf(quality)) continue;
+    // A phone row whose record vanished (a race with a delete) is not a candidate.
+    const name = nameOf(row);
+    if (name === null) continue;
+    best.set(key, {
+      type: row.record_type,
+      id: row.record_id,
+      name,
+      account: accountOf(row),
+      owner: row.owner_id ? { id: row.owner_id, login: row.owner_login ?? '', name: row.owner_name ?? '' } : null,
+      matched: { kind: row.kind, number: row.raw },
+      quality,
+      lastActivityAt: row.last_activity_at,
+      source: row.source ?? 'embedded',
+      externalId: row.external_id,
+    });
+  }
+  return [...best.values()];
+}
+
+function rankOf(q: MatchQuality): number {
+  return q === 'exact' ? 0 : q === 'national' ? 1 : 2;
+}
+
+function matchQuality(row: Row, keys: { e164_key: string | null; national_key: string | null; suffix_key: string | null }): MatchQuality | null {
+  if (keys.e164_key !== null && row.e164_key === keys.e164_key) return 'exact';
+  const bothFull = keys.e164_key !== null && row.e164_key !== null;
+  if (bothFull) return null;
+  if (keys.national_key !== null && row.national_key === keys.national_key) return 'national';
+  if (keys.suffix_key !== null && row.suffix_key === keys.suffix_key) return 'suffix';
+  return null;
+}
+
+function nameOf(row: Row): string | null {
+  switch (row.record_type) {
+    case 'contact':
+      return row.c_first === null && row.c_last === null ? null : joinName(row.c_first, row.c_last);
+    case 'lead':
+      return row.l_first === null && row.l_last === null ? null : joinName(row.l_first, row.l_last);
+    case 'account':
+      return row.a_name;
+  }
+}
+
+function joinName(first: string | null, last: string | null): string {
+  return [first ?? '', last ?? ''].map((s) => s.trim()).filter((s) => s.length > 0).join(' ');
+}
+
+function accountOf(row: Row): Candidate['account'] {
+  if (row.record_type === 'contact' && row.c_account_id) return { id: row.c_account_id, name: row.c_account_name ?? '' };
+  if (row.record_type === 'lead' && row.l_account_name) return { id: null, name: row.l_account_name };
+  return null;
+}

@@ -1,0 +1,46 @@
+/**
+ * Runs a store test suite once per engine: the embedded SQLite and the real PostgreSQL server
+ * (TEST_DATABASE_URL, default the local `test` database). Each store lives in a fresh schema (or
+ * in-memory database) that is dropped afterwards, so suites never see each other's rows.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openStore, type Engine, type Store } from '../../src/store/store.ts';
+
+export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const ENGINES: readonly Engine[] = ['sqlite', 'postgres'];
+
+export interface TestStore {
+  store: Store;
+  dispose(): Promise<void>;
+}
+
+export async function openTestStore(engine: Engine): Promise<TestStore> {
+  if (engine === 'sqlite') {
+    const store = await openStore({ url: ':memory:' });
+    return { store, dispose: () => store.close() };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  let store: Store;
+  try {
+    store = await openStore({ url: TEST_DATABASE_URL, schema });
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL at ${TEST_DATABASE_URL} is not usable for the store tests (${(err as Error).message}). Start it (bash .ci/run does) or set TEST_DATABASE_URL.`,
+      { cause: err },
+    );
+  }
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
