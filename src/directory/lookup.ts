@@ -3,12 +3,12 @@
  * phone matches, ranked. One indexed query over the phone-key table; caller text never reaches
  * SQL except as a bound parameter (and only after normalization to digits).
  */
-import { sql } from 'kysely';
 import type { Directory } from './directory.ts';
 import { normalizePhone } from '../phone/normalize.ts';
 import type { NormalizedPhone } from '../phone/types.ts';
 import type { PhoneKind, RecordType } from '../store/schema.ts';
 import { indexKeys } from './phone-keys.ts';
+import { readerFor, type PhoneRow as Row } from './phone-rows.ts';
 import { rankCandidates, type MatchQuality } from './rank.ts';
 
 export interface Candidate {
@@ -33,74 +33,13 @@ export interface LookupResult {
   candidates: Candidate[];
 }
 
-interface Row {
-  record_type: RecordType;
-  record_id: string;
-  kind: PhoneKind;
-  raw: string;
-  e164_key: string | null;
-  national_key: string | null;
-  suffix_key: string | null;
-  c_first: string | null;
-  c_last: string | null;
-  c_account_id: string | null;
-  c_account_name: string | null;
-  a_name: string | null;
-  l_first: string | null;
-  l_last: string | null;
-  l_account_name: string | null;
-  owner_id: string | null;
-  owner_login: string | null;
-  owner_name: string | null;
-  last_activity_at: string | null;
-  source: string | null;
-  external_id: string | null;
-}
 
 export async function findByPhone(directory: Directory, raw: string): Promise<LookupResult> {
   const number = normalizePhone(raw, { defaultRegion: directory.defaultRegion });
   const keys = indexKeys(number);
   if (keys.e164_key === null && keys.national_key === null && keys.suffix_key === null) return { number, candidates: [] };
 
-  const rows = (await directory.store.db
-    .selectFrom('phones as p')
-    .leftJoin('contacts as c', (j) => j.on('p.record_type', '=', 'contact').onRef('c.id', '=', 'p.record_id'))
-    .leftJoin('accounts as ca', 'ca.id', 'c.account_id')
-    .leftJoin('accounts as a', (j) => j.on('p.record_type', '=', 'account').onRef('a.id', '=', 'p.record_id'))
-    .leftJoin('leads as l', (j) => j.on('p.record_type', '=', 'lead').onRef('l.id', '=', 'p.record_id'))
-    .leftJoin('users as u', (j) => j.on(sql<boolean>`u.id = coalesce(c.assigned_user_id, a.assigned_user_id, l.assigned_user_id)`))
-    .select([
-      'p.record_type',
-      'p.record_id',
-      'p.kind',
-      'p.raw',
-      'p.e164_key',
-      'p.national_key',
-      'p.suffix_key',
-      'c.first_name as c_first',
-      'c.last_name as c_last',
-      'c.account_id as c_account_id',
-      'ca.name as c_account_name',
-      'a.name as a_name',
-      'l.first_name as l_first',
-      'l.last_name as l_last',
-      'l.account_name as l_account_name',
-      'u.id as owner_id',
-      'u.login as owner_login',
-      'u.name as owner_name',
-      sql<string | null>`coalesce(c.last_activity_at, a.last_activity_at, l.last_activity_at)`.as('last_activity_at'),
-      sql<string | null>`coalesce(c.source, a.source, l.source)`.as('source'),
-      sql<string | null>`coalesce(c.external_id, a.external_id, l.external_id)`.as('external_id'),
-    ])
-    .where((eb) => {
-      const ors = [];
-      if (keys.e164_key !== null) ors.push(eb('p.e164_key', '=', keys.e164_key));
-      if (keys.national_key !== null) ors.push(eb('p.national_key', '=', keys.national_key));
-      if (keys.suffix_key !== null) ors.push(eb('p.suffix_key', '=', keys.suffix_key));
-      return eb.or(ors);
-    })
-    .execute()) as Row[];
-
+  const rows = await readerFor(directory.store)(keys);
   return { number, candidates: rankCandidates(collapse(rows, keys), directory.typeOrder) };
 }
 

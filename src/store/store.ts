@@ -3,6 +3,8 @@
  * schema up to date. Everything engine-specific stays in `dialects/`.
  */
 import { Kysely, type Dialect } from 'kysely';
+import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import type { DatabaseSchema } from './schema.ts';
 import { openSqlite } from './dialects/sqlite.ts';
 import { openPostgres } from './dialects/postgres.ts';
@@ -17,9 +19,13 @@ export interface StoreOptions {
   schema?: string;
 }
 
+/** The driver under Kysely, for the few hot paths that run a precompiled statement directly. */
+export type NativeHandle = { engine: 'sqlite'; db: Database.Database } | { engine: 'postgres'; pool: pg.Pool };
+
 export interface Store {
   readonly engine: Engine;
   readonly db: Kysely<DatabaseSchema>;
+  readonly native: NativeHandle;
   close(): Promise<void>;
 }
 
@@ -29,13 +35,18 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const url = options.url ?? DEFAULT_SQLITE_PATH;
   let engine: Engine;
   let dialect: Dialect;
+  let native: NativeHandle;
   if (/^postgres(ql)?:\/\//i.test(url)) {
     engine = 'postgres';
     if (options.schema) await ensureSchema(url, options.schema);
-    dialect = openPostgres(url, options.schema).dialect;
+    const pgEngine = openPostgres(url, options.schema);
+    dialect = pgEngine.dialect;
+    native = { engine, pool: pgEngine.pool };
   } else {
     engine = 'sqlite';
-    dialect = openSqlite(url.replace(/^sqlite:(\/\/)?/i, '')).dialect;
+    const sqlite = openSqlite(url.replace(/^sqlite:(\/\/)?/i, ''));
+    dialect = sqlite.dialect;
+    native = { engine, db: sqlite.native };
   }
   const db = new Kysely<DatabaseSchema>({ dialect });
   try {
@@ -44,7 +55,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     await db.destroy();
     throw err;
   }
-  return { engine, db, close: () => db.destroy() };
+  return { engine, db, native, close: () => db.destroy() };
 }
 
 async function ensureSchema(url: string, schema: string): Promise<void> {

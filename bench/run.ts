@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: runs every benchmark in turn and prints each one's Markdown report to stdout
+ * (progress goes to stderr). Each benchmark also runs alone: `npx tsx bench/<name>.ts`.
+ */
+import { runAmiThroughput } from './ami-throughput.ts';
+
+const benchmarks: { name: string; run: () => Promise<string> }[] = [{ name: 'ami-throughput', run: () => runAmiThroughput() }];
+
+const began = performance.now();
+let failed = false;
+for (const { name, run } of benchmarks) {
+  try {
+    console.log(await run());
+  } catch (err) {
+    failed = true;
+    console.error(`Benchmark ${name} failed: ${(err as Error).stack ?? String(err)}`);
+  }
+}
+console.log(`All benchmarks: ${((performance.now() - began) / 1000).toFixed(0)} s.`);
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,102 @@
+/**
+ * The lookup's one query, compiled once by Kysely and then run as a prepared statement straight on
+ * the driver: a screen pop must not pay for query building on every ring. The SQL is the same for
+ * both engines (Kysely writes each one's placeholders); only how it is executed differs.
+ */
+import { sql, type CompiledQuery } from 'kysely';
+import type { Store } from '../store/store.ts';
+import type { PhoneKind, RecordType } from '../store/schema.ts';
+import type { PhoneIndexKeys } from './phone-keys.ts';
+
+export interface PhoneRow {
+  record_type: RecordType;
+  record_id: string;
+  kind: PhoneKind;
+  raw: string;
+  e164_key: string | null;
+  national_key: string | null;
+  suffix_key: string | null;
+  c_first: string | null;
+  c_last: string | null;
+  c_account_id: string | null;
+  c_account_name: string | null;
+  a_name: string | null;
+  l_first: string | null;
+  l_last: string | null;
+  l_account_name: string | null;
+  owner_id: string | null;
+  owner_login: string | null;
+  owner_name: string | null;
+  last_activity_at: string | null;
+  source: string | null;
+  external_id: string | null;
+}
+
+export type PhoneRowsReader = (keys: Omit<PhoneIndexKeys, 'extension'>) => Promise<PhoneRow[]>;
+
+// Placeholder values that mark where each key goes among the compiled parameters.
+const E164 = '\u0000e164';
+const NATIONAL = '\u0000national';
+const SUFFIX = '\u0000suffix';
+
+function compile(store: Store): CompiledQuery {
+  return store.db
+    .selectFrom('phones as p')
+    .leftJoin('contacts as c', (j) => j.on('p.record_type', '=', 'contact').onRef('c.id', '=', 'p.record_id'))
+    .leftJoin('accounts as ca', 'ca.id', 'c.account_id')
+    .leftJoin('accounts as a', (j) => j.on('p.record_type', '=', 'account').onRef('a.id', '=', 'p.record_id'))
+    .leftJoin('leads as l', (j) => j.on('p.record_type', '=', 'lead').onRef('l.id', '=', 'p.record_id'))
+    .leftJoin('users as u', (j) => j.on(sql<boolean>`u.id = coalesce(c.assigned_user_id, a.assigned_user_id, l.assigned_user_id)`))
+    .select([
+      'p.record_type',
+      'p.record_id',
+      'p.kind',
+      'p.raw',
+      'p.e164_key',
+      'p.national_key',
+      'p.suffix_key',
+      'c.first_name as c_first',
+      'c.last_name as c_last',
+      'c.account_id as c_account_id',
+      'ca.name as c_account_name',
+      'a.name as a_name',
+      'l.first_name as l_first',
+      'l.last_name as l_last',
+      'l.account_name as l_account_name',
+      'u.id as owner_id',
+      'u.login as owner_login',
+      'u.name as owner_name',
+      sql<string | null>`coalesce(c.last_activity_at, a.last_activity_at, l.last_activity_at)`.as('last_activity_at'),
+      sql<string | null>`coalesce(c.source, a.source, l.source)`.as('source'),
+      sql<string | null>`coalesce(c.external_id, a.external_id, l.external_id)`.as('external_id'),
+    ])
+    // A null key compares as NULL, which matches nothing: one statement serves every key combination.
+    .where((eb) => eb.or([eb('p.e164_key', '=', E164), eb('p.national_key', '=', NATIONAL), eb('p.suffix_key', '=', SUFFIX)]))
+    .compile();
+}
+
+/** Maps the compiled parameters to a function from keys to the statement's parameter list. */
+function binder(compiled: CompiledQuery): (keys: Omit<PhoneIndexKeys, 'extension'>) => unknown[] {
+  const template = [...compiled.parameters];
+  return (keys) =>
+    template.map((p) => (p === E164 ? keys.e164_key : p === NATIONAL ? keys.national_key : p === SUFFIX ? keys.suffix_key : p));
+}
+
+const readers = new WeakMap<Store, PhoneRowsReader>();
+
+export function readerFor(store: Store): PhoneRowsReader {
+  let reader = readers.get(store);
+  if (reader) return reader;
+  const compiled = compile(store);
+  const bind = binder(compiled);
+  const native = store.native;
+  if (native.engine === 'sqlite') {
+    const stmt = native.db.prepare(compiled.sql);
+    reader = async (keys) => stmt.all(...bind(keys)) as PhoneRow[];
+  } else {
+    const name = 'crm_telephony_phone_lookup';
+    reader = async (keys) => (await native.pool.query<PhoneRow>({ name, text: compiled.sql, values: bind(keys) })).rows;
+  }
+  readers.set(store, reader);
+  return reader;
+}
