@@ -250,11 +250,31 @@ function splitLines(text: string): string[] {
 
 /** Decodes one whole message (the text before its empty line). */
 export function decodeMessage(text: string): AmiDecoded {
+  // The hot path of every event: one pass over the text, slicing keys and values in place.
   const fields: AmiField[] = [];
-  const unparsed: string[] = [];
-  for (const line of splitLines(text)) parseLine(line, fields, unparsed);
-  return { kind: 'message', message: new AmiMessage(fields, unparsed) };
+  let unparsed: string[] | undefined;
+  const length = text.length;
+  let start = 0;
+  while (start < length) {
+    let nl = text.indexOf('\n', start);
+    if (nl < 0) nl = length;
+    const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    const colon = text.indexOf(':', start);
+    if (colon > start && colon < end) {
+      let v = colon + 1;
+      if (v < end && text.charCodeAt(v) === 32) v++;
+      const key = text.slice(start, colon);
+      // Keys almost never carry spaces; trim only when they do.
+      fields.push([key.charCodeAt(0) === 32 || key.charCodeAt(key.length - 1) === 32 ? key.trim() : key, text.slice(v, end)]);
+    } else if (end > start || nl < length) {
+      (unparsed ??= []).push(text.slice(start, end));
+    }
+    start = nl + 1;
+  }
+  return { kind: 'message', message: new AmiMessage(fields, unparsed ?? EMPTY_LIST) };
 }
+
+const EMPTY_LIST: readonly string[] = Object.freeze([]);
 
 /**
  * Legacy `Response: Follows`: header lines, then free output up to `--END COMMAND--`. The output

@@ -43,9 +43,15 @@ export class AmiMessage {
 
   /** The first value of `key` (case-insensitive), or undefined. */
   get(key: string): string | undefined {
-    const keys = this.#keys();
-    const wanted = key.toLowerCase();
-    for (let i = 0; i < keys.length; i++) if (keys[i] === wanted) return this.fields[i]![1];
+    // The hot path of event routing: no lower-case index is built; only keys of the same length
+    // are folded, and an exact match (Asterisk's canonical case) needs no folding at all.
+    const fields = this.fields;
+    let wanted: string | undefined;
+    for (let i = 0; i < fields.length; i++) {
+      const k = fields[i]![0];
+      if (k === key) return fields[i]![1];
+      if (k.length === key.length && k.toLowerCase() === (wanted ??= key.toLowerCase())) return fields[i]![1];
+    }
     return undefined;
   }
 
