@@ -3,6 +3,7 @@
  * one transaction with its phone-index rows, so the index never disagrees with the records.
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { DatabaseSchema, RecordType } from '../store/schema.ts';
 import type { AccountInput, ContactInput, Directory, LeadInput } from './directory.ts';
 import { phoneKeys } from './phone-keys.ts';
@@ -17,6 +18,7 @@ export interface BulkResult {
 
 const TABLE = { contact: 'contacts', account: 'accounts', lead: 'leads' } as const;
 const DEFAULT_BATCH = 400;
+const ANALYZE_AFTER_ROWS = 1000;
 
 export async function bulkUpsert<T extends RecordType>(
   directory: Directory,
@@ -34,6 +36,9 @@ export async function bulkUpsert<T extends RecordType>(
     result.ids.push(...ids);
     options.onProgress?.(Math.min(start + batchSize, inputs.length));
   }
+  // Fresh statistics after a big load: without them PostgreSQL guesses that a phone key matches
+  // ~100 rows and plans hash joins over whole tables (4 ms instead of 0.1 ms per lookup).
+  if (inputs.length >= ANALYZE_AFTER_ROWS) await sql`analyze`.execute(directory.store.db);
   return result;
 }
 
