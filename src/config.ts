@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { CrmTelephonyError, ErrorCodes } from './errors.ts';
+import { isSupportedRegion } from './phone/region.ts';
+import type { CountryCode } from './phone/types.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -18,13 +20,21 @@ export const configSchema = z.object({
   AMI_SECRET: z.string().optional(),
   /** `plain` or `md5` (challenge) login. */
   AMI_AUTH: z.enum(['plain', 'md5']).default('plain'),
+  /** `postgres://user@host:5432/db` for PostgreSQL; otherwise a SQLite file path. Default ./data/crm-telephony.sqlite. */
+  DATABASE_URL: z.string().min(1).default('./data/crm-telephony.sqlite'),
+  /** Region for numbers written without a country code (ISO 3166-1 alpha-2: US, RU, DE, GB). */
+  DEFAULT_REGION: z
+    .string()
+    .transform((s) => s.trim().toUpperCase())
+    .refine((s) => isSupportedRegion(s), { message: 'not a known region code: use an ISO 3166-1 alpha-2 code such as US, RU, DE, GB (GB, not UK)' })
+    .default('US'),
   /** Log level: fatal, error, warn, info, debug, trace, silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** For the demo PBX: milliseconds between replayed events. */
   DEMO_EVENT_INTERVAL_MS: z.coerce.number().int().min(0).default(20),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = Omit<z.infer<typeof configSchema>, 'DEFAULT_REGION'> & { DEFAULT_REGION: CountryCode };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
@@ -35,7 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `The configuration is not valid:\n${lines.join('\n')}\nFix these environment variables (see README, "Configuration").`,
     );
   }
-  const config = parsed.data;
+  const config = parsed.data as Config;
   if (config.AMI_HOST !== undefined && config.AMI_SECRET === undefined) {
     throw new CrmTelephonyError(
       ErrorCodes.CONFIG_ERR_INVALID,
