@@ -74,7 +74,30 @@ export interface PhonesTable {
   extension: string | null;
 }
 
+export interface SessionsTable {
+  /** sha256 of the cookie value: a stolen database does not yield live sessions. */
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  /** Null for routing tokens, which act for the dialplan, not for a person. */
+  user_id: string | null;
+  kind: 'api' | 'routing';
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked: number;
+}
+
 export interface DatabaseSchema {
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
   users: UsersTable;
   extensions: ExtensionsTable;
   accounts: AccountsTable;

@@ -1,0 +1,112 @@
+/**
+ * Sessions and API tokens. Secrets are random 256-bit values handed out once; the store keeps only
+ * their sha256 (a plain hash suffices for high-entropy secrets; scrypt is for passwords).
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Store } from '../../store/store.ts';
+import type { Directory, User } from '../../directory/directory.ts';
+import { verifyPassword } from '../../directory/passwords.ts';
+
+export type TokenKind = 'api' | 'routing';
+
+export interface Principal {
+  /** The person, for sessions and API tokens; null for a routing token (it acts for the dialplan). */
+  user: User | null;
+  via: 'session' | 'token';
+  tokenKind?: TokenKind;
+  /** For session principals: the token a state-changing request must echo in `x-csrf-token`. */
+  csrfToken?: string;
+}
+
+export interface AccessOptions {
+  /** How long a browser session lasts without a new login. Default 12 hours (a working day). */
+  sessionTtlMs?: number;
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+const secret = (): string => randomBytes(32).toString('base64url');
+
+export class Access {
+  readonly #store: Store;
+  readonly #directory: Directory;
+  readonly #ttl: number;
+
+  constructor(store: Store, directory: Directory, options: AccessOptions = {}) {
+    this.#store = store;
+    this.#directory = directory;
+    this.#ttl = options.sessionTtlMs ?? 12 * 3600_000;
+  }
+
+  /** Checks a login and password; returns a new session (its cookie value) or null. */
+  async login(login: string, password: string): Promise<{ sessionId: string; csrfToken: string; user: User } | null> {
+    const hash = await this.#directory.passwordHashOf(login);
+    // Verify against a dummy hash when the user is unknown, so timing does not reveal which logins exist.
+    const ok = await verifyPassword(password, hash ?? DUMMY_HASH);
+    if (!ok || hash === null) return null;
+    const user = await this.#directory.userByLogin(login);
+    if (!user || !user.active) return null;
+    const sessionId = secret();
+    const csrfToken = secret();
+    const now = Date.now();
+    await this.#store.db
+      .insertInto('sessions')
+      .values({ id_hash: sha256(sessionId), user_id: user.id, csrf_token: csrfToken, created_at: new Date(now).toISOString(), expires_at: new Date(now + this.#ttl).toISOString() })
+      .execute();
+    return { sessionId, csrfToken, user };
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.#store.db.deleteFrom('sessions').where('id_hash', '=', sha256(sessionId)).execute();
+  }
+
+  async bySession(sessionId: string): Promise<Principal | null> {
+    const row = await this.#store.db
+      .selectFrom('sessions')
+      .select(['user_id', 'csrf_token', 'expires_at'])
+      .where('id_hash', '=', sha256(sessionId))
+      .executeTakeFirst();
+    if (!row) return null;
+    if (row.expires_at < new Date().toISOString()) {
+      await this.logout(sessionId);
+      return null;
+    }
+    const user = await this.#directory.userById(row.user_id);
+    if (!user || !user.active) return null;
+    return { user, via: 'session', csrfToken: row.csrf_token };
+  }
+
+  /** Creates a token; the secret is returned once and never stored. */
+  async createToken(kind: TokenKind, name: string, userId: string | null): Promise<{ id: string; token: string }> {
+    const id = randomUUID();
+    const token = `crmt_${kind}_${secret()}`;
+    await this.#store.db
+      .insertInto('api_tokens')
+      .values({ id, user_id: userId, kind, name, token_hash: sha256(token), created_at: new Date().toISOString(), last_used_at: null, revoked: 0 })
+      .execute();
+    return { id, token };
+  }
+
+  async revokeToken(id: string): Promise<boolean> {
+    const res = await this.#store.db.updateTable('api_tokens').set({ revoked: 1 }).where('id', '=', id).executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  async byToken(token: string): Promise<Principal | null> {
+    if (!/^crmt_(api|routing)_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+    const row = await this.#store.db
+      .selectFrom('api_tokens')
+      .select(['id', 'user_id', 'kind'])
+      .where('token_hash', '=', sha256(token))
+      .where('revoked', '=', 0)
+      .executeTakeFirst();
+    if (!row) return null;
+    await this.#store.db.updateTable('api_tokens').set({ last_used_at: new Date().toISOString() }).where('id', '=', row.id).execute();
+    if (row.kind === 'routing') return { user: null, via: 'token', tokenKind: 'routing' };
+    const user = row.user_id ? await this.#directory.userById(row.user_id) : undefined;
+    if (!user || !user.active) return null;
+    return { user, via: 'token', tokenKind: 'api' };
+  }
+}
+
+// scrypt hash of a random password nobody knows: the cost of a real check, for unknown logins.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';

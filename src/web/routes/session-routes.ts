@@ -1,0 +1,41 @@
+/** Sign in and out; who am I. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Access } from '../auth/access.ts';
+import { requireUser, SESSION_COOKIE } from '../auth/auth-plugin.ts';
+import { sendError } from '../errors.ts';
+
+const loginBody = z.object({ login: z.string().min(1).max(200), password: z.string().min(1).max(1000) });
+
+export interface SessionRoutesOptions {
+  access: Access;
+  /** Mark cookies Secure (HTTPS only). On by default; the plain-HTTP demo on localhost turns it off. */
+  secureCookies: boolean;
+}
+
+export async function sessionRoutes(app: FastifyInstance, options: SessionRoutesOptions): Promise<void> {
+  app.post('/api/login', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
+    const body = loginBody.safeParse(request.body);
+    if (!body.success) return sendError(reply, 400, 'BAD_REQUEST', 'Send JSON with "login" and "password".');
+    const session = await options.access.login(body.data.login, body.data.password);
+    if (!session) return sendError(reply, 401, 'AUTH_FAILED', 'Wrong login or password (or the user is disabled). Check them, or ask an administrator.');
+    reply.setCookie(SESSION_COOKIE, session.sessionId, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies });
+    return { user: publicUser(session.user), csrfToken: session.csrfToken };
+  });
+
+  app.post('/api/logout', async (request, reply) => {
+    const id = request.cookies[SESSION_COOKIE];
+    if (id) await options.access.logout(id);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  app.get('/api/me', { preHandler: requireUser }, async (request) => ({
+    user: publicUser(request.principal!.user!),
+    csrfToken: request.principal!.csrfToken ?? null,
+  }));
+}
+
+export function publicUser(u: { id: string; login: string; name: string; role: string; extensions: string[]; primaryExtension: string | null }) {
+  return { id: u.id, login: u.login, name: u.name, role: u.role, extensions: u.extensions, primaryExtension: u.primaryExtension };
+}
