@@ -1,0 +1,44 @@
+/**
+ * `GET /api/events`: server-sent events for the signed-in user: `event: call` messages for calls on
+ * their own extensions (or started by them), replayed on reconnect, with heartbeats for proxies.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { CallHub, Delivered } from '../push/call-hub.ts';
+import { requireUser } from '../auth/auth-plugin.ts';
+
+export interface EventsRouteOptions {
+  hub: CallHub;
+  /** Comment lines this often keep proxies from closing an idle stream. Default 15 s. */
+  heartbeatMs?: number;
+}
+
+export async function eventsRoute(app: FastifyInstance, options: EventsRouteOptions): Promise<void> {
+  app.get('/api/events', { preHandler: requireUser }, (request, reply) => {
+    const user = request.principal!.user!;
+    const header = request.headers['last-event-id'];
+    const lastId = typeof header === 'string' && /^\d+$/.test(header) ? Number(header) : undefined;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // nginx buffers responses unless told not to; a buffered pop is a late pop.
+      'x-accel-buffering': 'no',
+    });
+    const write = (d: Delivered): void => {
+      res.write(`id: ${d.id}\nevent: call\ndata: ${JSON.stringify(d.message)}\n\n`);
+    };
+    res.write(`retry: 2000\n: connected as ${user.login}\n\n`);
+    const { replay, unsubscribe } = options.hub.subscribe(user.id, write, lastId);
+    for (const d of replay) write(d);
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), options.heartbeatMs ?? 15_000);
+    heartbeat.unref();
+    const stop = (): void => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    };
+    request.raw.on('close', stop);
+    res.on('error', stop);
+  });
+}
