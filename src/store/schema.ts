@@ -95,7 +95,56 @@ export interface ApiTokensTable {
   revoked: number;
 }
 
+export interface CallsTable {
+  id: string;
+  pbx: string;
+  linkedid: string;
+  status: 'in-progress' | 'ended';
+  direction: 'inbound' | 'outbound' | 'internal';
+  external_number: string | null;
+  normalized_number: string | null;
+  did: string | null;
+  answered_by: string | null;
+  disposition: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  click_to_call_id: string | null;
+  recording: string | null;
+  record_json: string;
+  /** Missed calls: who marked it handled (called back), and when. */
+  handled_by: string | null;
+  handled_at: string | null;
+  updated_at: string;
+}
+
+export interface CallExtensionsTable {
+  call_id: string;
+  extension: string;
+  /** `rang`, `answered`, `caller` (placed it), `transfer-target`. */
+  role: string;
+}
+
+export interface CallEntitiesTable {
+  call_id: string;
+  record_type: RecordType;
+  record_id: string;
+  /** `matched` (the number matched when the call started) or `origin` (click-to-call from this record). */
+  link: 'matched' | 'origin';
+}
+
+export interface CallNotesTable {
+  id: string;
+  call_id: string;
+  user_id: string | null;
+  text: string;
+  created_at: string;
+}
+
 export interface DatabaseSchema {
+  calls: CallsTable;
+  call_extensions: CallExtensionsTable;
+  call_entities: CallEntitiesTable;
+  call_notes: CallNotesTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   users: UsersTable;

@@ -1,0 +1,75 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENGINES, openTestStore, type TestStore } from '../../test/support/engines.ts';
+import { CallLog, type LoggableCall } from './call-log.ts';
+import { Directory } from '../directory/directory.ts';
+
+const call = (over: Partial<LoggableCall> & { id: string }): LoggableCall => ({
+  pbx: 'default',
+  linkedid: over.id.split(':')[1] ?? over.id,
+  status: 'ended',
+  direction: 'inbound',
+  externalNumber: '+15551230001',
+  normalizedNumber: '+15551230001',
+  did: '5550100',
+  answeredBy: '101',
+  disposition: 'answered',
+  startedAt: '2026-11-23T19:57:08.000Z',
+  endedAt: '2026-11-23T19:57:13.000Z',
+  clickToCallId: null,
+  recording: null,
+  rang: ['101'],
+  callerExtension: null,
+  transfers: [],
+  ...over,
+});
+
+for (const engine of ENGINES) {
+  describe(`call log on ${engine}`, () => {
+    let t: TestStore;
+    let log: CallLog;
+    let dir: Directory;
+    before(async () => {
+      t = await openTestStore(engine);
+      log = new CallLog(t.store);
+      dir = new Directory(t.store, { defaultRegion: 'US' });
+    });
+    after(() => t.dispose());
+
+    test('upserting the same call many times keeps one row, the latest', async () => {
+      await log.upsert(call({ id: 'default:1.0', status: 'in-progress', disposition: null, endedAt: null, answeredBy: null }));
+      await log.upsert(call({ id: 'default:1.0' }));
+      await log.upsert(call({ id: 'default:1.0', recording: 'a.wav' }));
+      const rows = await t.store.db.selectFrom('calls').select('id').where('id', '=', 'default:1.0').execute();
+      assert.equal(rows.length, 1);
+      assert.equal((await log.get<LoggableCall>('default:1.0'))?.record.recording, 'a.wav');
+      assert.deepEqual(await log.openCalls('default'), []);
+    });
+
+    test('a record\'s phone calls: by link and by any of its numbers; extensions and missed lists', async () => {
+      const contact = (await dir.upsertContact({ firstName: 'John', lastName: 'C', phones: [{ kind: 'mobile', number: '(555) 123-0002' }] })).id;
+      await log.upsert(call({ id: 'default:2.0', normalizedNumber: '+15551230002', externalNumber: '+15551230002', disposition: 'missed', answeredBy: null, rang: ['101', '102'], startedAt: '2026-11-23T20:00:00.000Z' }));
+      await log.upsert(call({ id: 'default:3.0', normalizedNumber: '+15559876543', direction: 'outbound', callerExtension: '101', rang: [], startedAt: '2026-11-23T21:00:00.000Z' }), [{ type: 'contact', id: contact, link: 'origin' }]);
+      const panel = await log.forRecord<LoggableCall>('contact', contact);
+      assert.deepEqual(panel.map((c) => c.record.id), ['default:3.0', 'default:2.0']);
+      assert.deepEqual((await log.forExtensions<LoggableCall>(['102'])).map((c) => c.record.id), ['default:2.0']);
+      const missed = await log.forExtensions<LoggableCall>(['101'], { missedOnly: true, unhandledOnly: true });
+      assert.deepEqual(missed.map((c) => c.record.id), ['default:2.0']);
+      const alice = (await dir.upsertUser({ login: 'alice', name: 'A', extensions: ['101'] })).id;
+      assert.equal(await log.markHandled('default:2.0', alice), true);
+      assert.deepEqual(await log.forExtensions(['101'], { missedOnly: true, unhandledOnly: true }), []);
+      assert.equal((await log.missed()).length, 1);
+    });
+
+    test('last agent for a number within a window', async () => {
+      assert.equal(await log.lastAgentFor('+15551230001', '2026-11-01T00:00:00.000Z'), '101');
+      assert.equal(await log.lastAgentFor('+15551230001', '2026-11-24T00:00:00.000Z'), null);
+      assert.equal(await log.lastAgentFor('+19999999999', '2000-01-01T00:00:00.000Z'), null);
+    });
+
+    test('notes on a call', async () => {
+      await log.addNote('default:1.0', null, 'Wants a quote <b>today</b>');
+      assert.deepEqual((await log.notes('default:1.0')).map((n) => n.text), ['Wants a quote <b>today</b>']);
+    });
+  });
+}

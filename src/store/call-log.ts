@@ -1,0 +1,205 @@
+/**
+ * The call log: upserts the engine's call records (one row per call, however often it changes) and
+ * answers the questions the console, routing and the CRM ask of past calls.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Store } from './store.ts';
+import type { CallsTable, RecordType } from './schema.ts';
+
+/** The fields of the engine's call record that the log indexes; the rest is kept as JSON. */
+export interface LoggableCall {
+  id: string;
+  pbx: string;
+  linkedid: string;
+  status: 'in-progress' | 'ended';
+  direction: 'inbound' | 'outbound' | 'internal';
+  externalNumber: string | null;
+  normalizedNumber: string | null;
+  did: string | null;
+  answeredBy: string | null;
+  disposition: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  clickToCallId: string | null;
+  recording: string | null;
+  rang: string[];
+  callerExtension: string | null;
+  transfers: { to: string | null }[];
+}
+
+export interface CallLink {
+  type: RecordType;
+  id: string;
+  link: 'matched' | 'origin';
+}
+
+export interface LoggedCall<R = unknown> {
+  record: R;
+  handledBy: string | null;
+  handledAt: string | null;
+}
+
+export interface CallQuery {
+  limit?: number;
+  /** Only calls started before this ISO time (paging backwards). */
+  before?: string;
+}
+
+const MAX_LIMIT = 500;
+
+export class CallLog {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** Inserts or updates the call, its extensions and its record links, in one transaction. */
+  async upsert(call: LoggableCall, links: readonly CallLink[] = []): Promise<void> {
+    const now = new Date().toISOString();
+    const row: Omit<CallsTable, 'handled_by' | 'handled_at'> = {
+      id: call.id,
+      pbx: call.pbx,
+      linkedid: call.linkedid,
+      status: call.status,
+      direction: call.direction,
+      external_number: call.externalNumber,
+      normalized_number: call.normalizedNumber,
+      did: call.did,
+      answered_by: call.answeredBy,
+      disposition: call.disposition,
+      started_at: call.startedAt,
+      ended_at: call.endedAt,
+      click_to_call_id: call.clickToCallId,
+      recording: call.recording,
+      record_json: JSON.stringify(call),
+      updated_at: now,
+    };
+    const extensions = new Map<string, string>();
+    for (const ext of call.rang) extensions.set(`${ext}|rang`, ext);
+    if (call.answeredBy) extensions.set(`${call.answeredBy}|answered`, call.answeredBy);
+    if (call.callerExtension) extensions.set(`${call.callerExtension}|caller`, call.callerExtension);
+    for (const t of call.transfers) if (t.to) extensions.set(`${t.to}|transfer-target`, t.to);
+    await this.#store.db.transaction().execute(async (trx) => {
+      const { id: _id, ...update } = row;
+      await trx.insertInto('calls').values({ ...row, handled_by: null, handled_at: null }).onConflict((oc) => oc.column('id').doUpdateSet(update)).execute();
+      await trx.deleteFrom('call_extensions').where('call_id', '=', call.id).execute();
+      if (extensions.size > 0) {
+        await trx
+          .insertInto('call_extensions')
+          .values([...extensions.keys()].map((k) => ({ call_id: call.id, extension: k.split('|')[0]!, role: k.split('|')[1]! })))
+          .execute();
+      }
+      for (const link of links) {
+        await trx
+          .insertInto('call_entities')
+          .values({ call_id: call.id, record_type: link.type, record_id: link.id, link: link.link })
+          .onConflict((oc) => oc.columns(['call_id', 'record_type', 'record_id']).doNothing())
+          .execute();
+      }
+    });
+  }
+
+  async get<R = unknown>(id: string): Promise<LoggedCall<R> | undefined> {
+    const row = await this.#store.db.selectFrom('calls').select(['record_json', 'handled_by', 'handled_at']).where('id', '=', id).executeTakeFirst();
+    return row ? toLogged<R>(row) : undefined;
+  }
+
+  /** Calls still open in the log (for reconciling after a restart). */
+  async openCalls<R = unknown>(pbx: string): Promise<R[]> {
+    const rows = await this.#store.db.selectFrom('calls').select(['record_json', 'handled_by', 'handled_at']).where('pbx', '=', pbx).where('status', '=', 'in-progress').execute();
+    return rows.map((r) => toLogged<R>(r).record);
+  }
+
+  /** A CRM record's "Phone calls": calls linked to it, and calls with any of its numbers. */
+  async forRecord<R = unknown>(type: RecordType, id: string, query: CallQuery = {}): Promise<LoggedCall<R>[]> {
+    const db = this.#store.db;
+    const numbers = db.selectFrom('phones').select('e164_key').where('record_type', '=', type).where('record_id', '=', id).where('e164_key', 'is not', null);
+    let q = db
+      .selectFrom('calls')
+      .select(['record_json', 'handled_by', 'handled_at'])
+      .where((eb) =>
+        eb.or([
+          eb('id', 'in', db.selectFrom('call_entities').select('call_id').where('record_type', '=', type).where('record_id', '=', id)),
+          eb('normalized_number', 'in', numbers as never),
+        ]),
+      );
+    if (query.before) q = q.where('started_at', '<', query.before);
+    const rows = await q.orderBy('started_at', 'desc').limit(clampLimit(query.limit)).execute();
+    return rows.map((r) => toLogged<R>(r));
+  }
+
+  async forNumber<R = unknown>(normalizedNumber: string, query: CallQuery = {}): Promise<LoggedCall<R>[]> {
+    let q = this.#store.db.selectFrom('calls').select(['record_json', 'handled_by', 'handled_at']).where('normalized_number', '=', normalizedNumber);
+    if (query.before) q = q.where('started_at', '<', query.before);
+    const rows = await q.orderBy('started_at', 'desc').limit(clampLimit(query.limit)).execute();
+    return rows.map((r) => toLogged<R>(r));
+  }
+
+  /** Calls that rang (or were placed from) any of these extensions, newest first. */
+  async forExtensions<R = unknown>(extensions: readonly string[], query: CallQuery & { missedOnly?: boolean; unhandledOnly?: boolean } = {}): Promise<LoggedCall<R>[]> {
+    if (extensions.length === 0) return [];
+    let q = this.#store.db
+      .selectFrom('calls')
+      .select(['record_json', 'handled_by', 'handled_at'])
+      .where('id', 'in', this.#store.db.selectFrom('call_extensions').select('call_id').where('extension', 'in', [...extensions]));
+    if (query.missedOnly) q = q.where('direction', '=', 'inbound').where('status', '=', 'ended').where('disposition', 'in', ['missed', 'abandoned', 'busy', 'unavailable']);
+    if (query.unhandledOnly) q = q.where('handled_at', 'is', null);
+    if (query.before) q = q.where('started_at', '<', query.before);
+    const rows = await q.orderBy('started_at', 'desc').limit(clampLimit(query.limit)).execute();
+    return rows.map((r) => toLogged<R>(r));
+  }
+
+  /** Missed inbound calls overall (for admins and the missed-calls list). */
+  async missed<R = unknown>(query: CallQuery & { unhandledOnly?: boolean } = {}): Promise<LoggedCall<R>[]> {
+    let q = this.#store.db
+      .selectFrom('calls')
+      .select(['record_json', 'handled_by', 'handled_at'])
+      .where('direction', '=', 'inbound')
+      .where('status', '=', 'ended')
+      .where('disposition', 'in', ['missed', 'abandoned', 'busy', 'unavailable']);
+    if (query.unhandledOnly) q = q.where('handled_at', 'is', null);
+    if (query.before) q = q.where('started_at', '<', query.before);
+    const rows = await q.orderBy('started_at', 'desc').limit(clampLimit(query.limit)).execute();
+    return rows.map((r) => toLogged<R>(r));
+  }
+
+  async markHandled(callId: string, userId: string): Promise<boolean> {
+    const res = await this.#store.db.updateTable('calls').set({ handled_by: userId, handled_at: new Date().toISOString() }).where('id', '=', callId).executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  /** The extension that last answered a call from this number since `sinceIso` (smart routing's "last agent"). */
+  async lastAgentFor(normalizedNumber: string, sinceIso: string): Promise<string | null> {
+    const row = await this.#store.db
+      .selectFrom('calls')
+      .select('answered_by')
+      .where('normalized_number', '=', normalizedNumber)
+      .where('answered_by', 'is not', null)
+      .where('started_at', '>=', sinceIso)
+      .orderBy('started_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.answered_by ?? null;
+  }
+
+  async addNote(callId: string, userId: string | null, text: string): Promise<{ id: string; createdAt: string }> {
+    const id = randomUUID();
+    const createdAt = new Date().toISOString();
+    await this.#store.db.insertInto('call_notes').values({ id, call_id: callId, user_id: userId, text, created_at: createdAt }).execute();
+    return { id, createdAt };
+  }
+
+  async notes(callId: string): Promise<{ id: string; userId: string | null; text: string; createdAt: string }[]> {
+    const rows = await this.#store.db.selectFrom('call_notes').selectAll().where('call_id', '=', callId).orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, userId: r.user_id, text: r.text, createdAt: r.created_at }));
+  }
+}
+
+function clampLimit(limit: number | undefined): number {
+  return Math.min(Math.max(limit ?? 50, 1), MAX_LIMIT);
+}
+
+function toLogged<R>(row: { record_json: string; handled_by: string | null; handled_at: string | null }): LoggedCall<R> {
+  return { record: JSON.parse(row.record_json) as R, handledBy: row.handled_by, handledAt: row.handled_at };
+}
