@@ -3,11 +3,14 @@
  * words on stderr and an exit status. `bin/crm-telephony.js` calls `main()`; tests call it
  * in-process with their own io.
  *
- * Exit status: 0 done, 1 the PBX refused, failed or could not be reached, 2 the command line or
- * settings are wrong (nothing was sent).
+ * Exit status: 0 done, 1 the PBX or the database refused, failed or could not be reached (or an
+ * import skipped rows), 2 the command line or settings are wrong (nothing was sent or written).
  */
 import { amiSend, SEND_USAGE } from './ami-send.ts';
 import { amiTail, TAIL_USAGE } from './ami-tail.ts';
+import { directoryImport, IMPORT_USAGE } from './directory-import.ts';
+import { directoryLookup, LOOKUP_USAGE } from './directory-lookup.ts';
+import { directorySeed, SEED_USAGE } from './directory-seed.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
 import { processIo, type CliIo } from './io.ts';
 
@@ -19,10 +22,15 @@ Commands:
   ami tail                      Print every event the PBX sends, one JSON object per line.
   ami send <Action> [Key=Value ...]
                                 Send one action and print the PBX's answer as JSON.
+  import <file.csv> --type contacts|accounts|leads|users
+                                Import a CSV into the directory (re-importing updates).
+  lookup <number>               Show who may be calling from a number, as JSON.
+  seed --contacts <N>           Load a realistic demo directory (agents 101-104).
 
-Both connect with AMI_HOST, AMI_PORT, AMI_USERNAME and AMI_SECRET from the environment, or the
-flags of the same names. Run "crm-telephony ami tail --help" or "crm-telephony ami send --help"
-for every option.
+The ami commands connect with AMI_HOST, AMI_PORT, AMI_USERNAME and AMI_SECRET from the
+environment, or the flags of the same names. The directory commands use DATABASE_URL (default
+./data/crm-telephony.sqlite) and DEFAULT_REGION (default US), or --database and --region.
+Run "crm-telephony <command> --help" (for example "crm-telephony ami tail --help") for every option.
 `;
 
 interface Command {
@@ -35,6 +43,12 @@ const AMI_COMMANDS: Record<string, Command> = {
   send: { run: amiSend, usage: SEND_USAGE },
 };
 
+const DIRECTORY_COMMANDS: Record<string, Command> = {
+  import: { run: (args, io) => directoryImport(args, io), usage: IMPORT_USAGE },
+  lookup: { run: (args, io) => directoryLookup(args, io), usage: LOOKUP_USAGE },
+  seed: { run: (args, io) => directorySeed(args, io), usage: SEED_USAGE },
+};
+
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h' || arg === 'help';
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -42,6 +56,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   if (isHelp(group)) {
     io.stdout.write(USAGE);
     return 0;
+  }
+  const directoryCommand = group === undefined || !Object.hasOwn(DIRECTORY_COMMANDS, group) ? undefined : DIRECTORY_COMMANDS[group];
+  if (directoryCommand !== undefined) {
+    try {
+      return await directoryCommand.run(argv.slice(1), io);
+    } catch (err) {
+      return report(err, io, `crm-telephony ${group} --help`);
+    }
   }
   if (group !== 'ami') {
     io.stderr.write(group === undefined ? USAGE : `error: unknown command "${group}".\n\n${USAGE}`);
@@ -51,7 +73,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stdout.write(USAGE);
     return 0;
   }
-  const command = name === undefined ? undefined : AMI_COMMANDS[name];
+  const command = name === undefined ? undefined : (Object.hasOwn(AMI_COMMANDS, name) ? AMI_COMMANDS[name] : undefined);
   if (command === undefined) {
     io.stderr.write(`${name === undefined ? 'error: "ami" needs a command: tail or send.' : `error: unknown command "ami ${name}".`}\n\n${USAGE}`);
     return 2;

@@ -24,7 +24,7 @@ export async function bulkUpsert<T extends RecordType>(
   directory: Directory,
   type: T,
   inputs: readonly RecordInput<T>[],
-  options: { batchSize?: number; onProgress?: (done: number) => void } = {},
+  options: { batchSize?: number; onProgress?: (done: number) => void; /** Refresh planner statistics after a big load. Default true. */ analyze?: boolean } = {},
 ): Promise<BulkResult> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const result: BulkResult = { created: 0, updated: 0, ids: [] };
@@ -38,7 +38,7 @@ export async function bulkUpsert<T extends RecordType>(
   }
   // Fresh statistics after a big load: without them PostgreSQL guesses that a phone key matches
   // ~100 rows and plans hash joins over whole tables (4 ms instead of 0.1 ms per lookup).
-  if (inputs.length >= ANALYZE_AFTER_ROWS) await sql`analyze`.execute(directory.store.db);
+  if ((options.analyze ?? true) && inputs.length >= ANALYZE_AFTER_ROWS) await sql`analyze`.execute(directory.store.db);
   return result;
 }
 

@@ -50,7 +50,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   }
   const db = new Kysely<DatabaseSchema>({ dialect });
   try {
-    await migrateToLatest(db as unknown as Kysely<unknown>);
+    await migrateToLatest(db as unknown as Kysely<unknown>, engine === 'postgres' ? options.schema : undefined);
   } catch (err) {
     await db.destroy();
     throw err;
