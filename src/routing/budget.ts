@@ -1,0 +1,126 @@
+/**
+ * Every routing answer within a budget. The caller is waiting with the phone at the ear: a slow
+ * store must cost one good route, never a stuck call. Fact gathering races a timer; past the budget
+ * (or when gathering fails) the decision is made without the caller's facts — the per-DID default
+ * or the global fallback still apply — and marked `degraded`. The slowness is reported once per call
+ * through `onDegraded` and counted in the router's stats.
+ */
+import { decideRoute, factsWithoutLookup } from './decide.ts';
+import type { RouteDecision, RouteFacts, RouteInput, RoutingRules } from './types.ts';
+
+export const DEFAULT_BUDGET_MS = 300;
+
+export interface DegradedEvent {
+  why: 'budget-exceeded' | 'lookup-failed';
+  /** Time from the start of the gathering to the decision, in ms. */
+  elapsedMs: number;
+  budgetMs: number;
+  input: RouteInput;
+  /** The gathering's error, for `lookup-failed`. */
+  error?: unknown;
+}
+
+export interface BudgetOptions {
+  /** Longest time fact gathering may take, in ms. Default 300. */
+  budgetMs?: number;
+  /** The clock for the decision (the last-agent window). Default `new Date()`. */
+  now?: () => Date;
+  /** Told once per degraded answer (log it; count it). */
+  onDegraded?: (event: DegradedEvent) => void;
+}
+
+/**
+ * Gathers facts with `lookupFacts` and decides; past `budgetMs`, or if the gathering fails, decides
+ * without them. Never rejects. The abandoned gathering gets its signal aborted and may finish in the
+ * background; its late result or error is ignored.
+ */
+export async function routeWithBudget(
+  input: RouteInput,
+  lookupFacts: (signal: AbortSignal) => Promise<RouteFacts>,
+  rules: RoutingRules,
+  options: BudgetOptions = {},
+): Promise<RouteDecision> {
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const now = options.now ?? (() => new Date());
+  const started = performance.now();
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const overBudget = new Promise<'over-budget'>((resolve) => {
+    timer = setTimeout(() => resolve('over-budget'), budgetMs);
+  });
+  let lookup: Promise<RouteFacts>;
+  try {
+    lookup = Promise.resolve(lookupFacts(controller.signal));
+  } catch (err) {
+    lookup = Promise.reject(err as Error);
+  }
+  // Past the budget nobody awaits the lookup any more: its late failure must not surface as unhandled.
+  lookup.catch(() => undefined);
+
+  const degrade = (why: DegradedEvent['why'], error?: unknown): RouteDecision => {
+    try {
+      options.onDegraded?.({ why, elapsedMs: performance.now() - started, budgetMs, input, ...(error !== undefined ? { error } : {}) });
+    } catch {
+      // A failing log call must not turn a routed call into a failed one.
+    }
+    return decideRoute(input, factsWithoutLookup(why), rules, now());
+  };
+  let first: { facts: RouteFacts } | 'over-budget';
+  try {
+    first = await Promise.race([lookup.then((facts) => ({ facts })), overBudget]);
+  } catch (err) {
+    return degrade('lookup-failed', err);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (first === 'over-budget') {
+    controller.abort(new Error(`routing facts took longer than ${budgetMs} ms`));
+    return degrade('budget-exceeded');
+  }
+  try {
+    return decideRoute(input, first.facts, rules, now());
+  } catch (err) {
+    // Facts of the wrong shape (a gatherer's bug) are a failed lookup, not a failed call.
+    return degrade('lookup-failed', err);
+  }
+}
+
+export interface RouterStats {
+  decisions: number;
+  /** Answers made without the caller's facts (both kinds below). */
+  degraded: number;
+  budgetExceeded: number;
+  lookupFailed: number;
+}
+
+export interface RouterOptions extends BudgetOptions {
+  rules: RoutingRules;
+  /** Gathers the facts for one call (usually `gatherFacts` with the directory, call log and device states). */
+  gather: (input: RouteInput, signal: AbortSignal) => Promise<RouteFacts>;
+}
+
+/** A router: what the FastAGI `route` script and the HTTP endpoint call. Never rejects. */
+export interface Router {
+  (input: RouteInput): Promise<RouteDecision>;
+  /** Counters since creation (a copy). */
+  readonly stats: RouterStats;
+}
+
+export function createRouter(options: RouterOptions): Router {
+  const stats: RouterStats = { decisions: 0, degraded: 0, budgetExceeded: 0, lookupFailed: 0 };
+  const route = async (input: RouteInput): Promise<RouteDecision> => {
+    const decision = await routeWithBudget(input, (signal) => options.gather(input, signal), options.rules, {
+      ...options,
+      onDegraded: (event) => {
+        stats.degraded++;
+        if (event.why === 'budget-exceeded') stats.budgetExceeded++;
+        else stats.lookupFailed++;
+        options.onDegraded?.(event);
+      },
+    });
+    stats.decisions++;
+    return decision;
+  };
+  Object.defineProperty(route, 'stats', { get: () => ({ ...stats }), enumerable: true });
+  return route as Router;
+}
