@@ -28,6 +28,39 @@ export const configSchema = z.object({
     .transform((s) => s.trim().toUpperCase())
     .refine((s) => isSupportedRegion(s), { message: 'not a known region code: use an ISO 3166-1 alpha-2 code such as US, RU, DE, GB (GB, not UK)' })
     .default('US'),
+  /** Address the web console and API listen on. Default loopback only: put a TLS proxy in front to publish it. */
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Port of the web console and API. */
+  HTTP_PORT: port.default(8080),
+  /** Password of the first administrator (`admin`), set when the service creates it. Unset: one is generated and printed once. */
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Browser origins allowed to call the API (comma-separated, e.g. your SuiteCRM URL). Default none. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)),
+  /** Mark session cookies Secure (HTTPS only): `auto` turns it on unless HTTP_HOST is loopback. */
+  SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Click-to-call: the channel that rings the agent's phone first; `{ext}` is the extension. */
+  C2C_CHANNEL: z.string().min(1).default('PJSIP/{ext}'),
+  /** Click-to-call: the dialplan context in which the customer's number is dialled. */
+  C2C_CONTEXT: z.string().min(1).default('from-internal'),
+  /** Click-to-call: seconds the agent's phone rings before giving up. */
+  C2C_RING_SECONDS: z.coerce.number().int().min(5).max(120).default(30),
+  /** Click-to-call: how the number reaches the dialplan: e164 (+15551234567), e164-digits, national. */
+  C2C_NUMBER_FORMAT: z.enum(['e164', 'e164-digits', 'national']).default('e164'),
+  /** Click-to-call: digits dialled before the number (an outside-line prefix such as 9). */
+  C2C_DIAL_PREFIX: z.string().regex(/^[0-9*#]*$/).default(''),
+  /** Dialplan contexts where calls from outside arrive (comma-separated); default: common hand-written and FreePBX ones. */
+  INBOUND_CONTEXTS: z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))),
+  /** Trunk endpoint names whose names look like extensions (comma-separated). */
+  TRUNK_ENDPOINTS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)),
   /** Log level: fatal, error, warn, info, debug, trace, silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** For the demo PBX: milliseconds between replayed events. */

@@ -55,6 +55,11 @@ export interface ActionOptions {
   timeoutMs?: number;
   /** Resolve (instead of reject with AMI_ERR_ACTION_FAILED) when the PBX answers `Response: Error`. */
   allowError?: boolean;
+  /**
+   * Told the ActionID before the action is sent, so that events answering it (an Originate's
+   * OriginateResponse) can be recognized even when they arrive before the response is handled.
+   */
+  onActionId?: (actionId: string) => void;
 }
 
 export type AmiClientState = 'idle' | 'connecting' | 'ready' | 'waiting-to-reconnect' | 'failed' | 'closed';
@@ -222,6 +227,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
       return Promise.reject(err as Error);
     }
     const timeoutMs = options.timeoutMs ?? this.#options.actionTimeoutMs;
+    options.onActionId?.(actionId);
     return new Promise<ActionResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#tracker.remove(actionId);

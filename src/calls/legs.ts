@@ -1,0 +1,389 @@
+/**
+ * Legs (channels) and the calls they make up: finding or creating them from an event's Uniqueid
+ * and Linkedid, moving a leg when Asterisk re-links it, bridges, and the talk clock (the outside
+ * party connected to an agent, directly or through Local channel pairs).
+ */
+import type { AmiMessage } from '../ami/message.ts';
+import { field } from './fields.ts';
+import { normalizePhone } from '../phone/index.ts';
+import { classifyChannel } from './channels.ts';
+import { emit, markDirty, type Ctx } from './effects.ts';
+import { endCall } from './lifecycle.ts';
+import { buildRecord, partyLeg } from './record.ts';
+import { NO_RANK, NONE, type CallState, type EngineState, type LegState } from './state.ts';
+
+/**
+ * Copies a string out of the message it was sliced from. V8 keeps a slice's whole parent alive;
+ * a leg lives for minutes, and must not pin a kilobyte of event text per field.
+ */
+export function own(s: string): string {
+  // Short strings are copied by V8 anyway; a JSON round trip makes a flat copy of the rest.
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/** `<unknown>` and empty mean "none" in AMI's caller ID fields. */
+export function present(value: string | undefined): string | null {
+  return value === undefined || value === '' || value === '<unknown>' ? null : value;
+}
+
+export function newCall(ctx: Ctx, key: string): CallState {
+  const { state } = ctx;
+  const call: CallState = {
+    key,
+    id: `${state.config.pbxId}:${key}`,
+    legs: [],
+    liveLegs: 0,
+    origin: null,
+    external: null,
+    originate: false,
+    externalNumber: null,
+    externalName: null,
+    normalizedNumber: null,
+    did: null,
+    didRank: NO_RANK,
+    queue: null,
+    inQueue: false,
+    queueJoinAt: Number.NaN,
+    queueLeftAt: Number.NaN,
+    queueHoldSeconds: null,
+    queueTalkSeconds: null,
+    queueCompleteReason: null,
+    rang: NONE,
+    unreachable: NONE,
+    answered: false,
+    answeredBy: null,
+    answeredAt: Number.NaN,
+    answerLeg: null,
+    transfers: NONE,
+    lastTransferKey: null,
+    startedAt: ctx.t,
+    endedAt: Number.NaN,
+    lastEventAt: ctx.t,
+    lastSeenAt: ctx.now,
+    talking: false,
+    talkMs: 0,
+    talkSince: Number.NaN,
+    talkUnknown: false,
+    lastDialStatus: null,
+    sawBusy: false,
+    sawNoAnswer: false,
+    sawUnavailable: false,
+    sawCongestion: false,
+    abandoned: false,
+    hangupBy: null,
+    hangupExtension: null,
+    hangupCause: null,
+    hangupCauseText: null,
+    recording: null,
+    recordingPathKnown: false,
+    recordingRank: NO_RANK,
+    clickToCallId: null,
+    originateActionId: null,
+    originateResult: null,
+    originateReason: null,
+    originateExten: null,
+    cdrs: NONE,
+    recovered: false,
+    endedWhileDisconnected: false,
+    endReason: null,
+    ended: false,
+  };
+  state.calls.set(key, call);
+  return call;
+}
+
+export interface LegFields {
+  uniqueid: string;
+  linkedid: string;
+  channel: string;
+  context?: string | undefined;
+  exten?: string | undefined;
+  callerIdNum?: string | undefined;
+  callerIdName?: string | undefined;
+  up?: boolean;
+}
+
+/** The leg fields of a channel event (`Channel`, `Uniqueid`, ...), or of its `Dest*` side. */
+export function legFields(ev: AmiMessage, prefix: '' | 'Dest' = ''): LegFields | null {
+  const uniqueid = field(ev, `${prefix}Uniqueid`);
+  const channel = field(ev, `${prefix}Channel`);
+  if (uniqueid === undefined || channel === undefined || uniqueid === '' || uniqueid === '<unknown>' || channel === '') return null;
+  const linkedid = field(ev, `${prefix}Linkedid`);
+  return {
+    uniqueid,
+    linkedid: linkedid === undefined || linkedid === '' ? uniqueid : linkedid,
+    channel,
+    context: field(ev, `${prefix}Context`),
+    exten: field(ev, `${prefix}Exten`),
+    callerIdNum: field(ev, `${prefix}CallerIDNum`),
+    callerIdName: field(ev, `${prefix}CallerIDName`),
+    up: field(ev, `${prefix}ChannelStateDesc`) === 'Up',
+  };
+}
+
+/** The leg an event is about (and its call); `create` for events that may be the first we hear of it. */
+export function legAndCall(ctx: Ctx, ev: AmiMessage, create: boolean): [LegState, CallState] | null {
+  const leg = legOf(ctx, ev, '', create);
+  if (leg === null) return null;
+  const call = callOf(ctx.state, leg);
+  return call === undefined ? null : [leg, call];
+}
+
+const KEYS = {
+  '': { uniqueid: 'Uniqueid', linkedid: 'Linkedid' },
+  Dest: { uniqueid: 'DestUniqueid', linkedid: 'DestLinkedid' },
+} as const;
+
+/**
+ * The leg of an event's channel (or of its `Dest*` channel). A known leg is found by its Uniqueid
+ * alone, reading nothing else of the event: most events are about legs the engine already follows.
+ */
+export function legOf(ctx: Ctx, ev: AmiMessage, prefix: '' | 'Dest', create: boolean): LegState | null {
+  const keys = KEYS[prefix];
+  const uniqueid = field(ev, keys.uniqueid);
+  if (uniqueid === undefined) return null;
+  const leg = ctx.state.legs.get(uniqueid);
+  if (leg !== undefined) {
+    const linkedid = field(ev, keys.linkedid);
+    if (linkedid !== undefined && linkedid !== '' && linkedid !== leg.callKey && !ctx.state.ended.has(linkedid)) relink(ctx, leg, linkedid);
+    touchCall(ctx, leg);
+    return leg;
+  }
+  if (!create) return null;
+  const f = legFields(ev, prefix);
+  return f === null ? null : touchLeg(ctx, f, true);
+}
+
+/**
+ * The leg an event is about. Creates it (and its call) when `create` is set and the call has not
+ * already ended; re-links it when its Linkedid changed. Null when there is nothing to follow.
+ */
+export function touchLeg(ctx: Ctx, f: LegFields, create: boolean): LegState | null {
+  const { state } = ctx;
+  let leg = state.legs.get(f.uniqueid);
+  if (leg !== undefined) {
+    if (f.linkedid !== f.uniqueid && leg.callKey !== f.linkedid && !state.ended.has(f.linkedid)) relink(ctx, leg, f.linkedid);
+    touchCall(ctx, leg);
+    return leg;
+  }
+  if (!create || state.ended.has(f.linkedid) || state.endedLegs.has(f.uniqueid)) return null;
+  let call = state.calls.get(f.linkedid);
+  const isNewCall = call === undefined;
+  if (call === undefined) call = newCall(ctx, own(f.linkedid));
+  leg = addLeg(ctx, call, f);
+  if (isNewCall) emit(ctx, { type: 'call-started', callId: call.id, record: buildRecord(call, state.config) });
+  touchCall(ctx, leg);
+  return leg;
+}
+
+export function addLeg(ctx: Ctx, call: CallState, f: LegFields): LegState {
+  const { state } = ctx;
+  const info = classifyChannel(f.channel, f.context, state.config);
+  const leg: LegState = {
+    uniqueid: own(f.uniqueid),
+    channel: own(f.channel),
+    callKey: call.key,
+    role: info.role,
+    extension: info.extension,
+    localBase: info.localBase === null ? null : own(info.localBase),
+    partner: null,
+    createdAt: ctx.t,
+    up: f.up === true,
+    gone: false,
+    hangingUp: false,
+    bridge: null,
+    dialer: null,
+    originate: false,
+    rang: false,
+    answered: false,
+    ringStart: Number.NaN,
+    ringEnd: Number.NaN,
+    answeredAt: Number.NaN,
+    ringing: false,
+    stopPending: false,
+    queueTalkSeconds: null,
+    queue: null,
+    group: null,
+    dialTargets: null,
+    dialGroup: null,
+    transferPending: false,
+    callerIdNum: null,
+    cause: null,
+    causeText: null,
+  };
+  if (leg.role === 'external') {
+    const num = present(f.callerIdNum);
+    if (num !== null) leg.callerIdNum = own(num);
+  }
+  state.legs.set(leg.uniqueid, leg);
+  call.legs.push(leg);
+  call.liveLegs++;
+  if (leg.localBase !== null) pairLocal(state, leg);
+  placeLeg(ctx, call, leg, f);
+  return leg;
+}
+
+/** Decides what a new leg means for its call: the origin, the outside party, the DID. */
+function placeLeg(ctx: Ctx, call: CallState, leg: LegState, f: LegFields): void {
+  if (call.origin === null && (leg.uniqueid === call.key || call.legs.length === 1)) {
+    call.origin = leg;
+    if (Number.isNaN(call.startedAt) || leg.uniqueid === call.key) call.startedAt = leg.createdAt;
+  }
+  if (leg.role === 'external' && call.external === null && leg === call.origin) {
+    setExternal(ctx, call, leg, leg.callerIdNum, present(f.callerIdName));
+    // The dialled extension of an inbound channel is its DID until a DID variable says otherwise.
+    if (f.exten !== undefined && f.exten !== '' && f.exten !== 's' && call.did === null) call.did = own(f.exten);
+  }
+  markDirty(ctx, call);
+}
+
+export function setExternal(ctx: Ctx, call: CallState, leg: LegState, num: string | null, name: string | null): void {
+  call.external = leg;
+  if (num !== null && call.externalNumber === null) setExternalNumber(ctx, call, num);
+  if (name !== null && call.externalName === null) call.externalName = own(name);
+  markDirty(ctx, call);
+}
+
+export function setExternalNumber(ctx: Ctx, call: CallState, num: string): void {
+  call.externalNumber = own(num);
+  const n = normalizePhone(num, { defaultRegion: ctx.state.config.defaultRegion });
+  call.normalizedNumber = n.kind === 'number' ? n.e164 : null;
+  markDirty(ctx, call);
+}
+
+function pairLocal(state: EngineState, leg: LegState): void {
+  const base = leg.localBase!;
+  const other = state.localHalves.get(base);
+  if (other === undefined || other === leg.uniqueid) {
+    state.localHalves.set(base, leg.uniqueid);
+    return;
+  }
+  const partner = state.legs.get(other);
+  state.localHalves.delete(base);
+  if (partner === undefined) return;
+  partner.partner = leg.uniqueid;
+  leg.partner = partner.uniqueid;
+}
+
+/** Records that an event for this call arrived now (idle timeouts count from here). */
+export function touchCall(ctx: Ctx, leg: LegState): CallState | undefined {
+  const call = ctx.state.calls.get(leg.callKey);
+  if (call !== undefined) {
+    if (!(call.lastEventAt >= ctx.t)) call.lastEventAt = Number.isNaN(ctx.t) ? call.lastEventAt : ctx.t;
+    call.lastSeenAt = ctx.now;
+  }
+  return call;
+}
+
+export function callOf(state: EngineState, leg: LegState): CallState | undefined {
+  return state.calls.get(leg.callKey);
+}
+
+/**
+ * Asterisk re-links channels when a transfer joins two calls; the leg then belongs to the call of
+ * its new Linkedid. The call it leaves ends when it has no live leg left.
+ */
+function relink(ctx: Ctx, leg: LegState, linkedid: string): void {
+  const { state } = ctx;
+  const from = state.calls.get(leg.callKey);
+  let to = state.calls.get(linkedid);
+  if (to === undefined) {
+    to = newCall(ctx, own(linkedid));
+    emit(ctx, { type: 'call-started', callId: to.id, record: buildRecord(to, state.config) });
+  }
+  if (from !== undefined) {
+    from.legs = from.legs.filter((l) => l !== leg);
+    if (!leg.gone) from.liveLegs--;
+    if (from.origin === leg) from.origin = null;
+    if (from.external === leg) from.external = null;
+  }
+  leg.callKey = to.key;
+  to.legs.push(leg);
+  if (!leg.gone) to.liveLegs++;
+  markDirty(ctx, to);
+  if (from !== undefined) {
+    updateTalk(ctx, from);
+    if (from.liveLegs <= 0) endCall(ctx, from, 'hangup');
+    else markDirty(ctx, from);
+  }
+  updateTalk(ctx, to);
+}
+
+// ---- bridges and talk ----
+
+export function enterBridge(state: EngineState, leg: LegState, bridgeId: string): void {
+  if (leg.bridge === bridgeId) return;
+  if (leg.bridge !== null) leaveBridge(state, leg);
+  const members = state.bridges.get(bridgeId);
+  if (members === undefined) {
+    const id = own(bridgeId);
+    state.bridges.set(id, [leg.uniqueid]);
+    leg.bridge = id;
+    return;
+  }
+  if (!members.includes(leg.uniqueid)) members.push(leg.uniqueid);
+  leg.bridge = bridgeId;
+}
+
+export function leaveBridge(state: EngineState, leg: LegState): void {
+  const id = leg.bridge;
+  if (id === null) return;
+  leg.bridge = null;
+  const members = state.bridges.get(id);
+  if (members === undefined) return;
+  const i = members.indexOf(leg.uniqueid);
+  if (i >= 0) members.splice(i, 1);
+  if (members.length === 0) state.bridges.delete(id);
+}
+
+/**
+ * The live agent legs (real phones, not Local plumbing) connected to `from` through bridges and
+ * Local channel pairs. Calls have a handful of legs, so a breadth-first walk is cheap.
+ */
+export function connectedAgents(state: EngineState, from: LegState): LegState[] {
+  const out: LegState[] = [];
+  const seen = new Set<string>([from.uniqueid]);
+  const queue: LegState[] = [from];
+  for (let i = 0; i < queue.length; i++) {
+    const leg = queue[i]!;
+    const next: string[] = [];
+    if (leg.bridge !== null) {
+      const members = state.bridges.get(leg.bridge);
+      if (members !== undefined) for (const id of members) next.push(id);
+    }
+    if (leg.partner !== null) next.push(leg.partner);
+    for (const id of next) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const other = state.legs.get(id);
+      if (other === undefined || other.gone) continue;
+      if (other.role === 'agent') out.push(other);
+      if (other.role === 'local' || other.role === 'other' || other.role === 'agent') queue.push(other);
+    }
+  }
+  return out;
+}
+
+/** Starts or stops the talk clock: talking means the outside party is connected to an answered agent. */
+export function updateTalk(ctx: Ctx, call: CallState): void {
+  const party = partyLeg(call);
+  let talking = false;
+  if (party !== null && !party.gone && party.bridge !== null) {
+    for (const agent of connectedAgents(ctx.state, party)) {
+      if (agent !== party && agent.up) {
+        talking = true;
+        break;
+      }
+    }
+  }
+  if (talking === call.talking) return;
+  call.talking = talking;
+  if (talking) {
+    call.talkSince = ctx.t;
+  } else {
+    call.talkMs += ctx.t - call.talkSince;
+    call.talkSince = Number.NaN;
+  }
+  // With no clock there is nothing to count from; the PBX's figures (Cdr) give the talk time instead.
+  if (Number.isNaN(call.talkMs) || Number.isNaN(ctx.t)) call.talkUnknown = true;
+}

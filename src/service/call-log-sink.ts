@@ -1,0 +1,50 @@
+/** Writes every call record the engine produces to the call log, with the CRM records it concerns. */
+import type { Effect } from '../calls/effects.ts';
+import type { CallLog, CallLink } from '../store/call-log.ts';
+import type { CallMatches } from './call-matches.ts';
+import type { RecordType } from '../store/schema.ts';
+
+export interface ClickToCallOrigins {
+  take(clickToCallId: string): { userId: string; entity?: { type: RecordType; id: string } } | undefined;
+  peek(clickToCallId: string): { userId: string; entity?: { type: RecordType; id: string } } | undefined;
+}
+
+export function callLogSink(callLog: CallLog, matches: CallMatches, origins: ClickToCallOrigins) {
+  return async (effect: Effect): Promise<void> => {
+    if (effect.type !== 'call-started' && effect.type !== 'call-updated' && effect.type !== 'call-ended') return;
+    const record = effect.record;
+    const links: CallLink[] = [];
+    if (effect.type !== 'call-updated') {
+      const found = await matches.for(record.id, record.normalizedNumber ?? record.externalNumber);
+      for (const c of found) links.push({ type: c.type, id: c.id, link: 'matched' });
+    }
+    const origin = record.clickToCallId ? origins.peek(record.clickToCallId) : undefined;
+    if (origin?.entity) links.push({ type: origin.entity.type, id: origin.entity.id, link: 'origin' });
+    await callLog.upsert(record, links);
+  };
+}
+
+/** Remembers where each click-to-call came from until its call ends (bounded, oldest dropped first). */
+export class OriginMemory implements ClickToCallOrigins {
+  readonly #map = new Map<string, { userId: string; entity?: { type: RecordType; id: string } }>();
+  readonly #max: number;
+
+  constructor(max = 10_000) {
+    this.#max = max;
+  }
+
+  remember(id: string, origin: { userId: string; entity?: { type: RecordType; id: string } }): void {
+    this.#map.set(id, origin);
+    if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value!);
+  }
+
+  peek(id: string) {
+    return this.#map.get(id);
+  }
+
+  take(id: string) {
+    const v = this.#map.get(id);
+    this.#map.delete(id);
+    return v;
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The running service: store, directory, call log, one live session per PBX, the push hub and the
+ * web server, wired together. `main.ts` calls `startService` with the configuration.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { Directory } from '../directory/directory.ts';
+import { CallLog } from '../store/call-log.ts';
+import { Access } from '../web/auth/access.ts';
+import { CallHub } from '../web/push/call-hub.ts';
+import { buildWebServer } from '../web/server.ts';
+import { eventsRoute } from '../web/routes/events-route.ts';
+import { callsRoutes } from '../web/routes/calls-routes.ts';
+import { recordsRoutes } from '../web/routes/records-routes.ts';
+import { adminRoutes } from '../web/routes/admin-routes.ts';
+import { demoRoutes, type DemoRoutesOptions } from '../web/routes/demo-routes.ts';
+import type { PbxHealth } from '../web/routes/health-routes.ts';
+import { AmiClient } from '../ami/client.ts';
+import { PbxSession } from './pbx-session.ts';
+import { PopBuilder } from './pop-builder.ts';
+import { CallMatches } from './call-matches.ts';
+import { callLogSink, OriginMemory } from './call-log-sink.ts';
+import { placeCall } from './click-to-call.ts';
+import { normalizePhone } from '../phone/normalize.ts';
+import { formatPhoneForPeople } from '../phone/format.ts';
+import type { Effect } from '../calls/effects.ts';
+
+export interface PbxTarget {
+  id: string;
+  host: string;
+  port: number;
+  username: string;
+  secret: string;
+  authType: 'plain' | 'md5';
+}
+
+export interface ServiceOptions {
+  config: Config;
+  log: Logger;
+  pbx: PbxTarget;
+  /** Demo mode: the "simulate an incoming call" control. */
+  demo?: DemoRoutesOptions;
+  /** Extra route plugins (static UI, routing...). */
+  routes?: ((app: FastifyInstance) => Promise<void>)[];
+  /** Listen on HTTP (false in tests that use inject()). Default true. */
+  listen?: boolean;
+}
+
+export interface Service {
+  store: Store;
+  directory: Directory;
+  callLog: CallLog;
+  access: Access;
+  hub: CallHub;
+  app: FastifyInstance;
+  session: PbxSession;
+  client: AmiClient;
+  url: string | null;
+  stop(): Promise<void>;
+}
+
+export async function startService(options: ServiceOptions): Promise<Service> {
+  const { config, log } = options;
+  const store = await openStore({ url: config.DATABASE_URL });
+  const directory = new Directory(store, { defaultRegion: config.DEFAULT_REGION });
+  const callLog = new CallLog(store);
+  const access = new Access(store, directory);
+  const hub = new CallHub();
+  const matches = new CallMatches(directory);
+  const origins = new OriginMemory();
+  await ensureAdmin(directory, config, log);
+
+  // Extensions are looked up on every ring; cache them briefly so a burst of rings costs one query.
+  const extensionOwners = new Map<string, { userId: string | null; at: number }>();
+  const userIdForExtension = async (extension: string): Promise<string | null> => {
+    const cached = extensionOwners.get(extension);
+    if (cached && Date.now() - cached.at < 30_000) return cached.userId;
+    const user = await directory.userByExtension(extension);
+    const userId = user && user.active ? user.id : null;
+    extensionOwners.set(extension, { userId, at: Date.now() });
+    return userId;
+  };
+
+  const pops = new PopBuilder(hub, {
+    userIdForExtension,
+    candidatesFor: async (callId, number) =>
+      (await matches.for(callId, number)).map((c) => ({
+        type: c.type,
+        id: c.id,
+        name: c.name,
+        account: c.account?.name ?? null,
+        owner: c.owner?.name ?? null,
+        lastCallAt: c.lastActivityAt,
+      })),
+    formatNumber: (n) => formatPhoneForPeople(normalizePhone(n, { defaultRegion: config.DEFAULT_REGION }), config.DEFAULT_REGION),
+  });
+  // The pop and the log share one lookup per call.
+  const popsSink = async (effect: Effect): Promise<void> => {
+    await pops.apply(effect);
+    if (effect.type === 'call-ended') matches.forget(effect.callId);
+  };
+
+  const client = new AmiClient({ id: options.pbx.id, host: options.pbx.host, port: options.pbx.port, username: options.pbx.username, secret: options.pbx.secret, authType: options.pbx.authType });
+  const session = new PbxSession({
+    client,
+    log,
+    engine: {
+      pbxId: options.pbx.id,
+      defaultRegion: config.DEFAULT_REGION,
+      ...(config.INBOUND_CONTEXTS ? { inboundContexts: config.INBOUND_CONTEXTS } : {}),
+      trunkEndpoints: config.TRUNK_ENDPOINTS,
+    },
+    sinks: [callLogSink(callLog, matches, origins), popsSink],
+  });
+  client.on('ready', (info) => log.info({ pbx: info.id, amiVersion: info.version, reconnected: info.reconnected }, 'connected to the PBX'));
+  client.on('disconnect', (err) => log.warn({ pbx: client.id, code: err.code }, err.message));
+  client.on('reconnecting', ({ attempt, delayMs }) => log.info({ pbx: client.id, attempt, delayMs }, 'reconnecting to the PBX'));
+  client.on('fatal', (err) => log.error({ pbx: client.id, code: err.code }, err.message));
+  client.on('decode-error', (err) => log.warn({ pbx: client.id, code: err.code }, err.message));
+
+  const pbxs = (): PbxHealth[] => [
+    { id: client.id, state: client.state, protocolVersion: client.protocolVersion ?? null, lastEventAt: session.lastEventAt, reconnects: session.reconnects },
+  ];
+
+  const secureCookies = config.SECURE_COOKIES === 'auto' ? !isLoopback(config.HTTP_HOST) : config.SECURE_COOKIES === 'true';
+  const app = await buildWebServer({
+    access,
+    logger: log,
+    secureCookies,
+    corsOrigins: config.CORS_ORIGINS,
+    health: {
+      pbxs,
+      database: async () => {
+        await store.db.selectFrom('users').select('id').limit(1).execute();
+        return true;
+      },
+    },
+    routes: [
+      (a) => eventsRoute(a, { hub }),
+      (a) =>
+        callsRoutes(a, {
+          callLog,
+          defaultRegion: config.DEFAULT_REGION,
+          placeCall: (request) =>
+            placeCall(
+              {
+                channelTemplate: config.C2C_CHANNEL,
+                context: config.C2C_CONTEXT,
+                ringSeconds: config.C2C_RING_SECONDS,
+                numberFormat: config.C2C_NUMBER_FORMAT,
+                dialPrefix: config.C2C_DIAL_PREFIX,
+                defaultRegion: config.DEFAULT_REGION,
+              },
+              { client, noteAction: (a2) => session.noteAction(a2), rememberOrigin: (id, origin) => origins.remember(id, origin) },
+              request,
+            ),
+        }),
+      (a) => recordsRoutes(a, { directory }),
+      (a) => adminRoutes(a, { directory, pbxs }),
+      ...(options.demo ? [(a: FastifyInstance) => demoRoutes(a, options.demo!)] : []),
+      ...(options.routes ?? []),
+    ],
+  });
+
+  let url: string | null = null;
+  if (options.listen ?? true) {
+    await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+    url = `http://${config.HTTP_HOST.includes(':') ? `[${config.HTTP_HOST}]` : config.HTTP_HOST}:${config.HTTP_PORT}/`;
+  }
+  // Connecting runs in the background: the console works (and says the PBX is down) meanwhile.
+  client.connect().catch(() => undefined);
+
+  return {
+    store,
+    directory,
+    callLog,
+    access,
+    hub,
+    app,
+    session,
+    client,
+    url,
+    stop: async () => {
+      session.stop();
+      await client.close();
+      await session.idle();
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** The first start creates an administrator, with ADMIN_PASSWORD or a generated password printed once. */
+async function ensureAdmin(directory: Directory, config: Config, log: Logger): Promise<void> {
+  const users = await directory.listUsers();
+  if (users.some((u) => u.role === 'admin')) return;
+  const password = config.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
+  await directory.upsertUser({ login: 'admin', name: 'Administrator', role: 'admin', password, extensions: [] });
+  if (config.ADMIN_PASSWORD) log.info('created the administrator "admin" with ADMIN_PASSWORD');
+  else console.log(`\nCreated the administrator "admin" with the password: ${password}\n(shown once; set ADMIN_PASSWORD to choose it)\n`);
+}
