@@ -13,7 +13,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(extra: Partial<WebServerOptions> = {}): Promise<TestApp> {
+export interface TestDeps {
+  store: Store;
+  directory: Directory;
+  access: Access;
+}
+
+export async function buildTestApp(extra: Partial<WebServerOptions> = {}, routesFor?: (deps: TestDeps) => NonNullable<WebServerOptions['routes']>): Promise<TestApp> {
   const store = await openStore({ url: ':memory:' });
   const directory = new Directory(store, { defaultRegion: 'US' });
   await directory.upsertUser({ login: 'alice', name: 'Alice Agent', password: 'alice-pw', extensions: ['101'] });
@@ -25,6 +31,7 @@ export async function buildTestApp(extra: Partial<WebServerOptions> = {}): Promi
     secureCookies: false,
     health: { pbxs: () => [{ id: 'default', state: 'ready', protocolVersion: '9.0.0', lastEventAt: null, reconnects: 0 }], database: async () => true },
     ...extra,
+    ...(routesFor ? { routes: [...(extra.routes ?? []), ...routesFor({ store, directory, access })] } : {}),
   });
   return {
     app,
