@@ -5,11 +5,12 @@
 import { z } from 'zod';
 import { CrmTelephonyError, ErrorCodes } from './errors.ts';
 import { isSupportedRegion } from './phone/region.ts';
+import { routingConfigSchema } from './routing/config.ts';
 import type { CountryCode } from './phone/types.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
-export const configSchema = z.object({
+const baseSchema = z.object({
   /** AMI host of the PBX. Unset: the built-in PBX simulator runs as a demo PBX. */
   AMI_HOST: z.string().min(1).optional(),
   /** AMI TCP port (manager.conf `port`). */
@@ -61,11 +62,17 @@ export const configSchema = z.object({
     .string()
     .default('')
     .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)),
+  /** Address the FastAGI server listens on (the dialplan's `AGI(agi://host:port/route,...)`). */
+  AGI_HOST: z.string().min(1).default('127.0.0.1'),
+  /** FastAGI port; 0 turns the FastAGI server off. */
+  AGI_PORT: z.coerce.number().int().min(0).max(65535).default(4573),
   /** Log level: fatal, error, warn, info, debug, trace, silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** For the demo PBX: milliseconds between replayed events. */
   DEMO_EVENT_INTERVAL_MS: z.coerce.number().int().min(0).default(20),
 });
+
+export const configSchema = baseSchema.extend(routingConfigSchema.shape);
 
 export type Config = Omit<z.infer<typeof configSchema>, 'DEFAULT_REGION'> & { DEFAULT_REGION: CountryCode };
 

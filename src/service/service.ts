@@ -27,6 +27,10 @@ import { placeCall } from './click-to-call.ts';
 import { normalizePhone } from '../phone/normalize.ts';
 import { formatPhoneForPeople } from '../phone/format.ts';
 import type { Effect } from '../calls/effects.ts';
+import { createRouter, DeviceStateTracker, gatherFacts, rulesFromConfig, type Router } from '../routing/index.ts';
+import { FastAgiServer } from '../agi/server.ts';
+import { createRouteHandler } from '../agi/route-script.ts';
+import { routingRoutes } from '../web/routes/routing-routes.ts';
 
 export interface PbxTarget {
   id: string;
@@ -47,6 +51,8 @@ export interface ServiceOptions {
   routes?: ((app: FastifyInstance) => Promise<void>)[];
   /** Listen on HTTP (false in tests that use inject()). Default true. */
   listen?: boolean;
+  /** Overrides AGI_PORT (tests pass 0 for a free port). */
+  agiPort?: number;
 }
 
 export interface Service {
@@ -58,6 +64,10 @@ export interface Service {
   app: FastifyInstance;
   session: PbxSession;
   client: AmiClient;
+  router: Router;
+  deviceStates: DeviceStateTracker;
+  /** The FastAGI server's address, or null when AGI_PORT is 0. */
+  agi: { host: string; port: number } | null;
   url: string | null;
   stop(): Promise<void>;
 }
@@ -103,6 +113,30 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     if (effect.type === 'call-ended') matches.forget(effect.callId);
   };
 
+  // Smart routing: live device states from AMI, the directory, and the call log's last agent.
+  const deviceStates = new DeviceStateTracker();
+  const rules = rulesFromConfig(config);
+  const router = createRouter({
+    rules,
+    budgetMs: config.ROUTING_BUDGET_MS,
+    gather: (input, signal) =>
+      gatherFacts({
+        directory,
+        deviceStates,
+        caller: input.caller,
+        did: input.did,
+        lastAgentDays: rules.lastAgentDays,
+        signal,
+        lastAgentFor: async (number, since) => {
+          if (number.kind !== 'number' || !number.e164) return null;
+          const extension = await callLog.lastAgentFor(number.e164, since.toISOString());
+          // The log query already applied the window; the exact time is not needed past it.
+          return extension ? { extension, at: new Date().toISOString() } : null;
+        },
+      }),
+    onDegraded: (e) => log.warn({ uniqueid: e.input.uniqueid, why: e.why, ms: e.elapsedMs }, 'routing answered without the caller\'s facts (fallback)'),
+  });
+
   const client = new AmiClient({ id: options.pbx.id, host: options.pbx.host, port: options.pbx.port, username: options.pbx.username, secret: options.pbx.secret, authType: options.pbx.authType });
   const session = new PbxSession({
     client,
@@ -114,8 +148,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       trunkEndpoints: config.TRUNK_ENDPOINTS,
     },
     sinks: [callLogSink(callLog, matches, origins), popsSink],
+    onEvent: (event) => deviceStates.apply(event),
   });
-  client.on('ready', (info) => log.info({ pbx: info.id, amiVersion: info.version, reconnected: info.reconnected }, 'connected to the PBX'));
+  client.on('ready', (info) => {
+    log.info({ pbx: info.id, amiVersion: info.version, reconnected: info.reconnected }, 'connected to the PBX');
+    void refreshDeviceStates(client, deviceStates);
+  });
   client.on('disconnect', (err) => log.warn({ pbx: client.id, code: err.code }, err.message));
   client.on('reconnecting', ({ attempt, delayMs }) => log.info({ pbx: client.id, attempt, delayMs }, 'reconnecting to the PBX'));
   client.on('fatal', (err) => log.error({ pbx: client.id, code: err.code }, err.message));
@@ -159,6 +197,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
             ),
         }),
       (a) => recordsRoutes(a, { directory }),
+      (a) => routingRoutes(a, { access, router }),
       (a) => adminRoutes(a, { directory, pbxs }),
       ...(options.demo ? [(a: FastifyInstance) => demoRoutes(a, options.demo!)] : []),
       ...(options.routes ?? []),
@@ -169,6 +208,17 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   if (options.listen ?? true) {
     await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
     url = `http://${config.HTTP_HOST.includes(':') ? `[${config.HTTP_HOST}]` : config.HTTP_HOST}:${config.HTTP_PORT}/`;
+  }
+  let agiServer: FastAgiServer | null = null;
+  let agi: { host: string; port: number } | null = null;
+  if (config.AGI_PORT !== 0 || options.agiPort === 0) {
+    agiServer = new FastAgiServer({
+      host: config.AGI_HOST,
+      port: options.agiPort ?? config.AGI_PORT,
+      handlers: { route: createRouteHandler(router, { setCallerName: config.ROUTING_SET_CALLER_NAME, log }) },
+      log,
+    });
+    agi = await agiServer.listen();
   }
   // Connecting runs in the background: the console works (and says the PBX is down) meanwhile.
   client.connect().catch(() => undefined);
@@ -182,8 +232,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     app,
     session,
     client,
+    router,
+    deviceStates,
+    agi,
     url,
     stop: async () => {
+      await agiServer?.close();
       session.stop();
       await client.close();
       await session.idle();
@@ -191,6 +245,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       await store.close();
     },
   };
+}
+
+/** After a (re)connect the device states are stale: start over from the PBX's own lists. */
+async function refreshDeviceStates(client: AmiClient, tracker: DeviceStateTracker): Promise<void> {
+  tracker.clear();
+  for (const action of ['DeviceStateList', 'ExtensionStateList']) {
+    const res = await client.action(action, {}, { allowError: true, timeoutMs: 5000 }).catch(() => null);
+    for (const event of res?.events ?? []) tracker.apply(event);
+  }
 }
 
 function isLoopback(host: string): boolean {
