@@ -8,9 +8,12 @@
  */
 import { amiSend, SEND_USAGE } from './ami-send.ts';
 import { amiTail, TAIL_USAGE } from './ami-tail.ts';
+import { callsFromCapture, FROM_CAPTURE_USAGE } from './calls-from-capture.ts';
 import { directoryImport, IMPORT_USAGE } from './directory-import.ts';
 import { directoryLookup, LOOKUP_USAGE } from './directory-lookup.ts';
 import { directorySeed, SEED_USAGE } from './directory-seed.ts';
+import { dialplan, DIALPLAN_USAGE } from './dialplan.ts';
+import { tokens, TOKENS_USAGE } from './tokens.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
 import { processIo, type CliIo } from './io.ts';
 
@@ -26,6 +29,10 @@ Commands:
                                 Import a CSV into the directory (re-importing updates).
   lookup <number>               Show who may be calling from a number, as JSON.
   seed --contacts <N>           Load a realistic demo directory (agents 101-104).
+  tokens create --user <login>  Create an API token (or --kind routing for the dialplan's CURL()).
+  dialplan [--style freepbx]    Print dialplan snippets that route callers through crm-telephony.
+  calls from-capture <file.ami> Replay a saved AMI session through the call engine and print
+                                its call records as a JSON array.
 
 The ami commands connect with AMI_HOST, AMI_PORT, AMI_USERNAME and AMI_SECRET from the
 environment, or the flags of the same names. The directory commands use DATABASE_URL (default
@@ -43,10 +50,16 @@ const AMI_COMMANDS: Record<string, Command> = {
   send: { run: amiSend, usage: SEND_USAGE },
 };
 
+const CALLS_COMMANDS: Record<string, Command> = {
+  'from-capture': { run: callsFromCapture, usage: FROM_CAPTURE_USAGE },
+};
+
 const DIRECTORY_COMMANDS: Record<string, Command> = {
   import: { run: (args, io) => directoryImport(args, io), usage: IMPORT_USAGE },
   lookup: { run: (args, io) => directoryLookup(args, io), usage: LOOKUP_USAGE },
   seed: { run: (args, io) => directorySeed(args, io), usage: SEED_USAGE },
+  tokens: { run: (args, io) => tokens(args, io), usage: TOKENS_USAGE },
+  dialplan: { run: (args, io) => dialplan(args, io), usage: DIALPLAN_USAGE },
 };
 
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h' || arg === 'help';
@@ -65,6 +78,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return report(err, io, `crm-telephony ${group} --help`);
     }
   }
+  if (group === 'calls') return runCalls(name, rest, io);
   if (group !== 'ami') {
     io.stderr.write(group === undefined ? USAGE : `error: unknown command "${group}".\n\n${USAGE}`);
     return 2;
@@ -82,6 +96,23 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return await command.run(rest, io);
   } catch (err) {
     return report(err, io, `crm-telephony ami ${name} --help`);
+  }
+}
+
+async function runCalls(name: string | undefined, rest: string[], io: CliIo): Promise<number> {
+  if (isHelp(name)) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const command = name === undefined || !Object.hasOwn(CALLS_COMMANDS, name) ? undefined : CALLS_COMMANDS[name];
+  if (command === undefined) {
+    io.stderr.write(`${name === undefined ? 'error: "calls" needs a command: from-capture.' : `error: unknown command "calls ${name}".`}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    return report(err, io, `crm-telephony calls ${name} --help`);
   }
 }
 

@@ -1,0 +1,142 @@
+/**
+ * `crm-telephony dialplan --style plain|freepbx`: prints ready dialplan snippets for this
+ * installation's settings: the FastAGI route with a fallback when the service is down, the CURL()
+ * variant with short timeouts, and the lines that connect the caller to the returned extension.
+ */
+import { parseArgs } from 'node:util';
+import type { CliIo } from './io.ts';
+
+export const DIALPLAN_USAGE = `Usage: crm-telephony dialplan [--style plain|freepbx] [options]
+
+Prints dialplan snippets that ask crm-telephony where to send each caller, for you to paste into
+Asterisk. The caller then goes to the manager responsible for them (ROUTE_EXT), and when the
+service is down or slow, or finds no route, to your fallback.
+
+Options:
+  --style plain|freepbx   plain: a context for extensions.conf (default). freepbx: a context for
+                          extensions_custom.conf, used through a Custom Destination.
+  --agi-host <host>       Where the FastAGI server runs, as Asterisk reaches it. Env AGI_PUBLIC_HOST;
+                          default 127.0.0.1 (the same machine).
+  --agi-port <port>       Env AGI_PORT; default 4573.
+  --http-url <url>        The service's base URL for the CURL() variant. Default http://127.0.0.1:8080.
+  --token <token>         A routing token for the CURL() variant (create one with
+                          "crm-telephony tokens create --kind routing"). Default a placeholder.
+  --fallback <dial>       Where callers go when there is no route, e.g. PJSIP/101 or Local/600@from-internal.
+                          Env ROUTING_FALLBACK_DIAL; default Local/s@crm-route-fallback (define it).
+  --tech <tech>           Channel technology of the extensions. Default PJSIP.
+  -h, --help              Show this help.
+`;
+
+export async function dialplan(args: string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        style: { type: 'string', default: 'plain' },
+        'agi-host': { type: 'string' },
+        'agi-port': { type: 'string' },
+        'http-url': { type: 'string' },
+        token: { type: 'string' },
+        fallback: { type: 'string' },
+        tech: { type: 'string', default: 'PJSIP' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    io.stderr.write(`error: ${(err as Error).message}\n\n${DIALPLAN_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(DIALPLAN_USAGE);
+    return 0;
+  }
+  if (values.style !== 'plain' && values.style !== 'freepbx') {
+    io.stderr.write(`error: --style must be plain or freepbx, not "${values.style}".\n`);
+    return 2;
+  }
+  const host = values['agi-host'] ?? io.env['AGI_PUBLIC_HOST'] ?? '127.0.0.1';
+  const port = values['agi-port'] ?? io.env['AGI_PORT'] ?? '4573';
+  const httpUrl = (values['http-url'] ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+  const token = values.token ?? '<ROUTING-TOKEN>';
+  const fallback = values.fallback ?? io.env['ROUTING_FALLBACK_DIAL'] ?? 'Local/s@crm-route-fallback';
+  for (const [name, value] of [['agi-host', host], ['agi-port', port], ['http-url', httpUrl], ['token', token], ['fallback', fallback], ['tech', values.tech]] as const) {
+    // These end up inside dialplan lines: a newline or a semicolon would break (or extend) them.
+    if (/[\r\n;]/.test(value ?? '')) {
+      io.stderr.write(`error: --${name} must not contain a line break or ";".\n`);
+      return 2;
+    }
+  }
+  if (!/^\d{1,5}$/.test(port)) {
+    io.stderr.write('error: --agi-port must be a port number.\n');
+    return 2;
+  }
+  io.stdout.write(values.style === 'plain' ? plain(host, port, httpUrl, token, fallback, values.tech!) : freepbx(host, port, httpUrl, token, fallback, values.tech!));
+  return 0;
+}
+
+function connectLines(tech: string, fallback: string): string {
+  return ` same => n,GotoIf($["\${ROUTE_EXT}" = ""]?fallback)
+ same => n,Dial(${tech}/\${ROUTE_EXT},20,tT)
+ ; After a conversation the call is over; only an unanswered manager falls through to the fallback.
+ same => n,GotoIf($["\${DIALSTATUS}" = "ANSWER"]?done)
+ same => n(fallback),NoOp(crm-telephony: no route or no answer, reason \${ROUTE_REASON})
+ same => n,Dial(${fallback},60,tT)
+ same => n(done),Hangup()`;
+}
+
+function plain(host: string, port: string, httpUrl: string, token: string, fallback: string, tech: string): string {
+  return `; ---- crm-telephony smart routing (paste into extensions.conf) --------------------------
+; Send your DIDs here from your inbound context, e.g.:
+;   exten => _X.,1,Goto(crm-route,\${EXTEN},1)
+[crm-route]
+exten => _X.,1,NoOp(crm-telephony routing for \${CALLERID(num)} on DID \${EXTEN})
+ same => n,Set(__CRM_DID=\${EXTEN})
+ same => n,Set(ROUTE_EXT=)
+ ; Asks the service (FastAGI). If it is down, AGISTATUS is FAILURE at once and the call goes on.
+ same => n,AGI(agi://${host}:${port}/route,\${CALLERID(num)},\${EXTEN})
+ same => n,GotoIf($["\${AGISTATUS}" != "SUCCESS"]?fallback)
+${connectLines(tech, fallback)}
+
+; ---- the same over HTTP, for dialplans that prefer CURL() (module func_curl) -------------
+[crm-route-http]
+exten => _X.,1,NoOp(crm-telephony routing over HTTP for \${CALLERID(num)})
+ same => n,Set(__CRM_DID=\${EXTEN})
+ ; Never let a slow or dead service hold the caller: 1 s to connect, 2 s for the answer.
+ same => n,Set(CURLOPT(conntimeout)=1)
+ same => n,Set(CURLOPT(httptimeout)=2)
+ same => n,Set(ROUTE_EXT=\${CURL(${httpUrl}/api/route?caller=\${URIENCODE(\${CALLERID(num)})}&did=\${URIENCODE(\${EXTEN})}&token=${token})})
+ ; Only digits are an extension; anything else (an error page, nothing) means no route.
+ same => n,Set(ROUTE_EXT=\${FILTER(0-9,\${ROUTE_EXT})})
+${connectLines(tech, fallback)}
+`;
+}
+
+function freepbx(host: string, port: string, httpUrl: string, token: string, fallback: string, tech: string): string {
+  return `; ---- crm-telephony smart routing for FreePBX ----------------------------------------------
+; 1. Paste this into /etc/asterisk/extensions_custom.conf and run: fwconsole reload
+; 2. Admin > Custom Destinations > Add: target "crm-route,\${EXTEN},1", description "CRM routing".
+;    (FreePBX passes the DID as FROM_DID; the context below uses it.)
+; 3. Connectivity > Inbound Routes: set the route's destination to the Custom Destination.
+; The fallback below should be a FreePBX destination, e.g. Local/600@from-internal for ring group 600.
+[crm-route]
+exten => _.,1,NoOp(crm-telephony routing for \${CALLERID(num)} on DID \${FROM_DID})
+ same => n,Set(__CRM_DID=\${FROM_DID})
+ same => n,Set(ROUTE_EXT=)
+ same => n,AGI(agi://${host}:${port}/route,\${CALLERID(num)},\${FROM_DID})
+ same => n,GotoIf($["\${AGISTATUS}" != "SUCCESS"]?fallback)
+ same => n,GotoIf($["\${ROUTE_EXT}" = ""]?fallback)
+ ; Through from-internal, so the extension's FreePBX settings (follow-me, voicemail, recording) apply.
+ same => n,Goto(from-internal,\${ROUTE_EXT},1)
+ same => n(fallback),NoOp(crm-telephony: no route, reason \${ROUTE_REASON})
+ same => n,Dial(${fallback === 'Local/s@crm-route-fallback' ? 'Local/600@from-internal' : fallback},60,tT)
+ same => n(done),Hangup()
+
+; The HTTP variant (module func_curl), if you prefer it to FastAGI:
+;  same => n,Set(CURLOPT(conntimeout)=1)
+;  same => n,Set(CURLOPT(httptimeout)=2)
+;  same => n,Set(ROUTE_EXT=\${FILTER(0-9,\${CURL(${httpUrl}/api/route?caller=\${URIENCODE(\${CALLERID(num)})}&did=\${URIENCODE(\${FROM_DID})}&token=${token})})})
+; Extensions use ${tech} channels.
+`;
+}
