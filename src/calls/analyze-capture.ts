@@ -19,7 +19,11 @@ const BANNER = Buffer.from('Asterisk Call Manager/');
 
 /** The call records of a capture, in the order the calls started. Never throws on bad bytes: what decodes is analysed. */
 export function analyzeCapture(bytes: Buffer, config: EngineConfig): CallRecordJson[] {
-  const messages = decodeCapture(bytes);
+  return analyzeMessages(decodeCapture(bytes), config);
+}
+
+/** The call records of decoded capture messages (see {@link readCapture}), timed by the capture's own clock. */
+export function analyzeMessages(messages: readonly AmiMessage[], config: EngineConfig): CallRecordJson[] {
   const times = captureTimes(messages);
   return replayCapture(
     messages.map((message, i) => ({ message, time: times[i]! })),
@@ -29,10 +33,37 @@ export function analyzeCapture(bytes: Buffer, config: EngineConfig): CallRecordJ
 
 /** The messages of a capture; undecodable stretches are skipped (the decoder resynchronizes). */
 export function decodeCapture(bytes: Buffer): AmiMessage[] {
-  const decoder = new AmiDecoder({ expectGreeting: bytes.subarray(0, BANNER.length).equals(BANNER) });
-  const out: AmiMessage[] = [];
-  for (const item of [...decoder.push(bytes), ...decoder.end()]) if (item.kind === 'message') out.push(item.message);
-  return out;
+  return readCapture(bytes).messages;
+}
+
+export interface CaptureContents {
+  messages: AmiMessage[];
+  /** The bytes start with Asterisk's banner (`Asterisk Call Manager/...`). */
+  banner: boolean;
+  /** Messages that start as AMI messages do (`Event:` or `Response:` first). */
+  amiMessages: number;
+  /** Stretches that did not decode and were skipped. */
+  skipped: number;
+}
+
+/**
+ * A capture's messages, and what tells whether the bytes are an AMI session at all: a banner, or
+ * messages that begin as Asterisk's do. A JSON, CSV or WAV file decodes to none of either.
+ */
+export function readCapture(bytes: Buffer): CaptureContents {
+  const banner = bytes.subarray(0, BANNER.length).equals(BANNER);
+  const decoder = new AmiDecoder({ expectGreeting: banner });
+  const messages: AmiMessage[] = [];
+  let amiMessages = 0;
+  let skipped = 0;
+  for (const item of [...decoder.push(bytes), ...decoder.end()]) {
+    if (item.kind === 'message') {
+      messages.push(item.message);
+      const type = item.message.type;
+      if (type === 'event' || type === 'response') amiMessages++;
+    } else if (item.kind === 'error') skipped++;
+  }
+  return { messages, banner, amiMessages, skipped };
 }
 
 export interface TimedMessage {

@@ -13,6 +13,6 @@ export { buildRecord } from './record.ts';
 export type { CallRecord, CallRecordJson, Disposition, HangupBy } from './record.ts';
 export type { StopReason, OriginateResult } from './hangup-causes.ts';
 export { originateOutcome, causeText } from './hangup-causes.ts';
-export { analyzeCapture, decodeCapture, replayCapture } from './analyze-capture.ts';
-export type { TimedMessage, ReplayOptions } from './analyze-capture.ts';
+export { analyzeCapture, analyzeMessages, decodeCapture, readCapture, replayCapture } from './analyze-capture.ts';
+export type { CaptureContents, TimedMessage, ReplayOptions } from './analyze-capture.ts';
 export { captureTimes } from './capture-clock.ts';
