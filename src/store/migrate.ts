@@ -21,7 +21,8 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<string[]> {
   // With a schema, Kysely's own bookkeeping tables live in it too; otherwise another schema's
   // tables found on the search path would be taken for ours.
-  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  // Unordered: migrations of separate features may land in any order; each is independent of the others'.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
