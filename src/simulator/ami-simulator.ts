@@ -29,9 +29,13 @@ import { playEvents, type ReplayOptions } from './replay.ts';
 import { destroySocket, pump } from './socket-writes.ts';
 import { ack, commandReply, error, fullyBootedEvent, pingReply, planOriginate, response } from './replies.ts';
 import { loadTranscript, replayableEvents } from './transcript.ts';
+import { ScenarioIds } from './scenarios/ids.ts';
+import { runLoad, type LoadOptions, type LoadStats } from './scenarios/load.ts';
+import { ScenarioPlayer, type PlayOptions, type PlayResult } from './scenarios/playback.ts';
+import type { TimedEvent } from './scenarios/types.ts';
 
 export { ReceivedAction, type ActionContext, type ActionHandler, type ActionOverride };
-export type { ReplayOptions };
+export type { ReplayOptions, PlayOptions, PlayResult, LoadOptions, LoadStats, TimedEvent };
 
 export interface AmiSimulatorOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
@@ -87,7 +91,9 @@ export class AmiSimulator {
   /** Aborted by close(): stops replays that are still running. */
   readonly #lifetime = new AbortController();
   readonly #startedAt = Date.now();
-  #channelSeq = 0;
+  /** Channel numbers and Uniqueids for generated calls and Originate answers alike, so they never collide. */
+  readonly #ids = new ScenarioIds();
+  #player: ScenarioPlayer | undefined;
 
   constructor(options: AmiSimulatorOptions = {}) {
     this.#host = options.host ?? '127.0.0.1';
@@ -154,6 +160,7 @@ export class AmiSimulator {
     if (this.#closed) return;
     this.#closed = true;
     this.#lifetime.abort();
+    this.#player?.close();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     const server = this.#server;
@@ -220,6 +227,55 @@ export class AmiSimulator {
       options,
       signal,
     );
+  }
+
+  /** The allocator of this PBX's channel names and Uniqueids: build scenarios with it to play them here. */
+  get scenarioIds(): ScenarioIds {
+    return this.#ids;
+  }
+
+  /**
+   * Plays a generated call (src/simulator/scenarios: `buildScenario(kind, params, sim.scenarioIds)`):
+   * every event is sent at its `atMs` divided by `options.speed` and updates the channel table,
+   * so CoreShowChannels and Status during the call describe it. Several calls may play at once.
+   * Resolves when the last event is sent, or early (`aborted`) on `options.signal` or close().
+   */
+  playScenario(script: readonly TimedEvent[], options: PlayOptions = {}): Promise<PlayResult> {
+    try {
+      return this.#scenarioPlayer().play(script, { ...options, signal: this.#withLifetime(options.signal) }).done;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Load mode: `callsPerSecond` new calls of a weighted `mix` of kinds for `durationMs`, each
+   * played like playScenario. Resolves with the statistics once the last call has ended; throws
+   * CONFIG_ERR_INVALID for options it cannot honour (see LoadOptions for the ceilings).
+   */
+  startLoad(options: LoadOptions): Promise<LoadStats> {
+    const player = this.#scenarioPlayer();
+    try {
+      return runLoad(
+        { ids: this.#ids, play: (events, playOptions) => player.play(events, playOptions) },
+        { ...options, signal: this.#withLifetime(options.signal) },
+      );
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Created on first use; after close() it exists only to answer "aborted". */
+  #scenarioPlayer(): ScenarioPlayer {
+    if (this.#player === undefined) {
+      this.#player = new ScenarioPlayer((fields) => this.emitEvent(fields));
+      if (this.#closed) this.#player.close();
+    }
+    return this.#player;
+  }
+
+  #withLifetime(signal: AbortSignal | undefined): AbortSignal {
+    return signal ? AbortSignal.any([signal, this.#lifetime.signal]) : this.#lifetime.signal;
   }
 
   /**
@@ -414,11 +470,11 @@ export class AmiSimulator {
   }
 
   #originate(client: Client, action: AmiMessage): void {
-    const plan = planOriginate(action, this.#channelSeq, Math.floor(this.#startedAt / 1000));
+    const plan = planOriginate(action, this.#ids.peekChannelNumber(), Math.floor(this.#startedAt / 1000));
     this.#reply(client, [plan.reply]);
     const event = plan.event;
     if (!event) return;
-    this.#channelSeq++;
+    this.#ids.reserveChannelNumber();
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       this.emitEvent(event);
