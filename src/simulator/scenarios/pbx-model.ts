@@ -323,7 +323,7 @@ export class CallScript {
 
   bridgeCreate(): Bridge {
     const bridge: Bridge = { id: this.ids.bridgeId(), members: [] };
-    this.event('BridgeCreate', 'call,all', this.#bridgeFields(bridge));
+    this.event('BridgeCreate', 'call,all', this.bridgeFields(bridge));
     return bridge;
   }
 
@@ -333,7 +333,7 @@ export class CallScript {
     const peer = bridge.members.find((m) => m !== ch);
     this.cel(ch, 'BRIDGE_ENTER', { peer: peer?.name ?? '', extra: this.#bridgeExtra(bridge) });
     const extra: AmiField[] = swap === undefined ? [] : [['SwapUniqueid', swap.uniqueid]];
-    this.event('BridgeEnter', 'call,all', [...this.#bridgeFields(bridge), ...this.snapshot(ch), ...extra]);
+    this.event('BridgeEnter', 'call,all', [...this.bridgeFields(bridge), ...this.snapshot(ch), ...extra]);
   }
 
   bridgeLeave(bridge: Bridge, ch: Channel): void {
@@ -341,11 +341,11 @@ export class CallScript {
     bridge.members = bridge.members.filter((m) => m !== ch);
     if (ch.bridge === bridge) ch.bridge = null;
     this.cel(ch, 'BRIDGE_EXIT', { peer: peer?.name ?? '', extra: this.#bridgeExtra(bridge) });
-    this.event('BridgeLeave', 'call,all', [...this.#bridgeFields(bridge), ...this.snapshot(ch)]);
+    this.event('BridgeLeave', 'call,all', [...this.bridgeFields(bridge), ...this.snapshot(ch)]);
   }
 
   bridgeDestroy(bridge: Bridge): void {
-    this.event('BridgeDestroy', 'call,all', this.#bridgeFields(bridge));
+    this.event('BridgeDestroy', 'call,all', this.bridgeFields(bridge));
   }
 
   /** The lines describing a bridge, optionally prefixed (`OrigBridge`, `ToBridge`). */
@@ -359,10 +359,6 @@ export class CallScript {
       [`${prefix}NumChannels`, String(count)],
       [`${prefix}VideoSourceMode`, 'none'],
     ];
-  }
-
-  #bridgeFields(bridge: Bridge): AmiField[] {
-    return this.bridgeFields(bridge);
   }
 
   #bridgeExtra(bridge: Bridge): string {

@@ -137,10 +137,15 @@ export class ScenarioPlayer {
   close(): void {
     this.#closed = true;
     for (const play of [...this.#plays]) this.#settle(play, { events: play.index, aborted: true });
+    this.#idle();
+  }
+
+  #idle(): void {
     this.#heap.length = 0;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#immediate !== undefined) clearImmediate(this.#immediate);
     this.#timer = undefined;
+    this.#timerDue = Number.POSITIVE_INFINITY;
     this.#immediate = undefined;
   }
 
@@ -160,6 +165,8 @@ export class ScenarioPlayer {
     play.version++;
     play.cleanup();
     this.#plays.delete(play);
+    // Nothing left to play: drop the stale entries, so no timer keeps the process up for them.
+    if (this.#plays.size === 0) this.#idle();
     if (err === undefined) play.resolve(result);
     else play.reject(err);
   }

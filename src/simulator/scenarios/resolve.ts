@@ -130,7 +130,8 @@ export function resolveParams(kind: ScenarioKind, params: ScenarioParams, token:
   const queue = params.queue ?? 'support';
   text(queue, 'queue', false);
   const c2c = params.clickToCall ?? {};
-  const actionId = c2c.actionId ?? `c2c-${token()}`;
+  // Only a click-to-call draws a token: other kinds leave the allocator's generator where it was.
+  const actionId = c2c.actionId ?? (kind === 'click-to-call' ? `c2c-${token()}` : 'c2c-none');
   const callId = c2c.callId ?? `crm-${actionId}`;
   const account = c2c.account === undefined ? callId : c2c.account;
   text(actionId, 'clickToCall.actionId', false);
