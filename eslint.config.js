@@ -7,11 +7,23 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+    },
+  },
+  {
+    // The console renders caller names and CRM texts, which anyone can set: text only, never markup.
+    files: ['src/ui/**/*.ts', 'src/ui/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render text, never markup: caller names and CRM texts are attacker-controlled.' },
+        { selector: 'AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]', message: 'Render text, never markup: caller names and CRM texts are attacker-controlled.' },
+        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'Render text, never markup: caller names and CRM texts are attacker-controlled.' },
+      ],
     },
   },
   {

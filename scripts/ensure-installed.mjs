@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // Runs before `npm start` and `npm test`: on a fresh clone, installs the locked dependencies first,
-// so that those two commands are all a newcomer needs. Uses only Node built-ins (nothing is installed yet).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// then builds the agent console when its sources are newer than its build, so that those two
+// commands are all a newcomer needs. Uses only Node built-ins (nothing is installed yet).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const marker = 'node_modules/.package-lock.json';
 const stale = !existsSync(marker) || !existsSync('node_modules/tsx') || statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs + 1000;
 if (stale) {
   console.error('Installing dependencies (npm ci) first; this happens once per checkout...');
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
   if (r.status !== 0) {
     console.error('npm ci failed: check the network access to the npm registry and the messages above, then run npm ci yourself.');
@@ -20,4 +22,35 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
   console.error(`Node.js ${process.versions.node} is too old: crm-telephony needs ${engines.node}.`);
   process.exit(1);
+}
+
+/** Newest modification time of a file or of any file under a folder. */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let t = 0;
+  for (const name of readdirSync(path)) t = Math.max(t, newest(join(path, name)));
+  return t;
+}
+
+// The console (src/ui) is served from its Vite build (dist/ui): rebuild it when a source, the
+// Vite config or the lock file changed since. Vite is a dev dependency: an install without dev
+// dependencies must ship dist/ui already built.
+const uiIndex = 'dist/ui/index.html';
+if (existsSync('src/ui')) {
+  const built = existsSync(uiIndex) ? statSync(uiIndex).mtimeMs : 0;
+  const source = Math.max(newest('src/ui'), newest('vite.config.ts'), newest('package-lock.json'));
+  if (source > built) {
+    if (!existsSync('node_modules/vite')) {
+      console.error(`The console's build (${uiIndex}) is ${built ? 'out of date' : 'missing'} and Vite is not installed (dev dependencies): run "npm ci" and "npm run build:ui".`);
+    } else {
+      console.error('Building the agent console (npm run build:ui)...');
+      const r = spawnSync(npm, ['run', '--silent', 'build:ui', '--', '--logLevel', 'warn'], { stdio: 'inherit' });
+      if (r.status !== 0) {
+        console.error('Building the console failed: see the messages above (npm run build:ui).');
+        process.exit(r.status ?? 1);
+      }
+    }
+  }
 }

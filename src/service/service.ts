@@ -31,6 +31,7 @@ import { createRouter, DeviceStateTracker, gatherFacts, rulesFromConfig, type Ro
 import { FastAgiServer } from '../agi/server.ts';
 import { createRouteHandler } from '../agi/route-script.ts';
 import { routingRoutes } from '../web/routes/routing-routes.ts';
+import { uiRoutes, DEFAULT_UI_ROOT } from '../web/routes/ui-routes.ts';
 
 export interface PbxTarget {
   id: string;
@@ -53,6 +54,8 @@ export interface ServiceOptions {
   listen?: boolean;
   /** Overrides AGI_PORT (tests pass 0 for a free port). */
   agiPort?: number;
+  /** Folder of the built console; false: API only. Default dist/ui. */
+  ui?: { root: string } | false;
 }
 
 export interface Service {
@@ -170,6 +173,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     secureCookies,
     corsOrigins: config.CORS_ORIGINS,
     health: {
+      demo: options.demo !== undefined,
       pbxs,
       database: async () => {
         await store.db.selectFrom('users').select('id').limit(1).execute();
@@ -201,6 +205,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       (a) => adminRoutes(a, { directory, pbxs }),
       ...(options.demo ? [(a: FastifyInstance) => demoRoutes(a, options.demo!)] : []),
       ...(options.routes ?? []),
+      // Last: the console's catch-all serves the page for every path the API does not own.
+      ...(options.ui === false ? [] : [(a: FastifyInstance) => uiRoutes(a, { root: (options.ui as { root: string } | undefined)?.root ?? DEFAULT_UI_ROOT })]),
     ],
   });
 

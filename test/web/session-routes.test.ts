@@ -11,7 +11,7 @@ after(() => t.close());
 test('health needs no login and shows PBX state, not data', async () => {
   const res = await t.app.inject({ method: 'GET', url: '/api/health' });
   assert.equal(res.statusCode, 200);
-  assert.deepEqual(Object.keys(res.json()).sort(), ['database', 'ok', 'pbxs']);
+  assert.deepEqual(Object.keys(res.json()).sort(), ['database', 'demo', 'ok', 'pbxs']);
 });
 
 test('login sets an http-only session cookie and returns a CSRF token; wrong password is refused in words', async () => {

@@ -12,6 +12,8 @@ export interface PbxHealth {
 export interface HealthRoutesOptions {
   pbxs: () => PbxHealth[];
   database: () => Promise<boolean>;
+  /** Demo mode (the built-in PBX simulator): the console then offers "simulate an incoming call". */
+  demo?: boolean;
 }
 
 export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOptions): Promise<void> {
@@ -20,6 +22,6 @@ export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOp
     const database = await options.database().catch(() => false);
     const ok = database && pbxs.every((p) => p.state === 'ready');
     reply.code(ok ? 200 : 503);
-    return { ok, database, pbxs };
+    return { ok, database, pbxs, demo: options.demo === true };
   });
 }

@@ -1,0 +1,140 @@
+/**
+ * The console's only door to the service: JSON over fetch with the session cookie, the CSRF token
+ * on every state-changing request, and errors carried as the service worded them.
+ */
+import type { ApiUser, LoggedCall, PbxState, RecordCard, RecordType } from './types.ts';
+
+/** A failed request, with the service's stable code and its message for people. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+let csrfToken: string | null = null;
+let onSignedOut: (() => void) | null = null;
+
+/** Called after sign-in and on start-up (from GET /api/me): later POSTs echo it. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when a request finds the session gone (expired, signed out elsewhere). */
+export function onSessionLost(handler: (() => void) | null): void {
+  onSignedOut = handler;
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The console cannot reach the server. Check your network connection; it retries by itself.');
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && path !== '/api/login' && path !== '/api/me') onSignedOut?.();
+    const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const code = typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`;
+    const message = typeof err?.message === 'string' ? err.message : `The server answered ${res.status} ${res.statusText || ''}`.trim() + '. Try again in a moment.';
+    throw new ApiError(res.status, code, message);
+  }
+  return data as T;
+}
+
+/** Asked once per page load: whether the service runs in demo mode does not change meanwhile. */
+let demoProbe: Promise<boolean> | undefined;
+
+export interface Session {
+  user: ApiUser;
+  csrfToken: string | null;
+}
+
+export interface PlacedCall {
+  clickToCallId: string;
+  extension: string;
+  dialled: string;
+  message: string;
+}
+
+export interface EntityRef {
+  type: RecordType;
+  id: string;
+  name?: string;
+}
+
+export const api = {
+  me: () => request<Session>('GET', '/api/me'),
+  login: (login: string, password: string) => request<Session>('POST', '/api/login', { login, password }),
+  logout: () => request<{ ok: true }>('POST', '/api/logout', {}),
+
+  myCalls: (limit = 500) => request<{ calls: LoggedCall[] }>('GET', `/api/calls?limit=${limit}`),
+  callsForRecord: (type: RecordType, id: string) => request<{ calls: LoggedCall[] }>('GET', `/api/calls?entity=${encodeURIComponent(`${type}:${id}`)}&limit=100`),
+  missedCalls: (includeHandled: boolean) => request<{ calls: LoggedCall[] }>('GET', `/api/calls/missed${includeHandled ? '?unhandled=0' : ''}`),
+  markHandled: (callId: string) => request<{ ok: true }>('POST', `/api/calls/${encodeURIComponent(callId)}/handled`, {}),
+  notes: (callId: string) => request<{ notes: CallNote[] }>('GET', `/api/calls/${encodeURIComponent(callId)}/notes`),
+  addNote: (callId: string, text: string) => request<{ id: string; createdAt: string }>('POST', `/api/calls/${encodeURIComponent(callId)}/notes`, { text }),
+  placeCall: (number: string, entity?: EntityRef) => request<PlacedCall>('POST', '/api/calls', entity ? { number, entity } : { number }),
+
+  searchRecords: (q: string) => request<{ records: RecordCard[] }>('GET', `/api/records?q=${encodeURIComponent(q)}`),
+  record: (type: RecordType, id: string) => request<{ record: RecordCard }>('GET', `/api/records/${type}/${encodeURIComponent(id)}`),
+  createRecord: (type: 'contact' | 'lead', input: { firstName: string; lastName: string; company?: string; phone: string }) =>
+    request<{ record: RecordCard }>('POST', `/api/records/${type}`, input),
+
+  users: () => request<{ users: AdminUser[] }>('GET', '/api/admin/users'),
+  saveUser: (input: AdminUserInput) => request<{ user: AdminUser }>('POST', '/api/admin/users', input),
+  pbxs: () => request<{ pbxs: PbxState[] }>('GET', '/api/admin/pbx'),
+
+  /** Whether the demo's "simulate an incoming call" exists (the health check says so in demo mode). */
+  demoAvailable: (): Promise<boolean> =>
+    (demoProbe ??= request<{ demo?: boolean }>('GET', '/api/health').then(
+      (h) => h.demo === true,
+      () => false,
+    )),
+  simulateCall: (input: { extension?: string; from?: string; answer: 'here' | 'elsewhere' | 'none' }) =>
+    request<{ callId: string; extension: string }>('POST', '/api/demo/call', input),
+};
+
+export interface CallNote {
+  id: string;
+  userId: string | null;
+  text: string;
+  createdAt: string;
+}
+
+export interface AdminUser extends ApiUser {
+  active: boolean;
+}
+
+export interface AdminUserInput {
+  login: string;
+  name: string;
+  role: 'admin' | 'agent';
+  password?: string;
+  extensions: string[];
+  active: boolean;
+}
+
+/** Text for an unexpected failure: the service's words when it had some. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  return 'Something went wrong in the console. Reload the page and try again.';
+}
+

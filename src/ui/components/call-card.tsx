@@ -1,0 +1,117 @@
+/**
+ * The screen pop: one card per call, following it from ringing to its end. Everything on it that
+ * came from the PBX or the CRM (caller names above all) is rendered as text by Preact, never as
+ * markup.
+ */
+import type { JSX } from 'preact';
+import type { Card } from '../live/board-state.ts';
+import type { CallCandidate } from '../types.ts';
+import { cardStateText, formatDaysAgo, formatWhen, RECORD_TYPE_LABEL } from '../format.ts';
+import { Link, recordPath } from '../router.tsx';
+import { PhoneButton } from './phone-button.tsx';
+import { CreateRecord } from './create-record.tsx';
+import { NoteBox } from './note-box.tsx';
+
+export interface CallCardProps {
+  card: Card;
+  onDismiss: (callId: string) => void;
+}
+
+export function CallCard({ card, onDismiss }: CallCardProps): JSX.Element {
+  const m = card.message;
+  const first = m.candidates[0];
+  const title = first?.name ?? m.externalName ?? (m.externalNumber ? 'Unknown caller' : 'Anonymous caller');
+  const headingId = `call-${cssId(card.callId)}-title`;
+  const ended = card.state === 'ended' || card.state === 'missed' || card.state === 'answered-elsewhere';
+  const line = [
+    m.direction === 'outbound' ? 'Your call' : m.direction === 'internal' ? 'Internal call' : 'Incoming call',
+    m.did ? `line ${m.did}` : null,
+    // A ring group is often named after its DID: say it once.
+    m.queue && m.queue !== m.did ? `via ${m.queue}` : null,
+    `ext. ${m.extension}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return (
+    <article class={`card card--${card.state}${card.leaving ? ' card--leaving' : ''}`} aria-labelledby={headingId} data-call-id={card.callId} data-state={card.state}>
+      <header class="card-head">
+        <span class={`badge badge--${card.state}`}>{cardStateText(card.state, m.direction)}</span>
+        <time class="card-time" dateTime={card.since}>
+          {formatWhen(card.since)}
+        </time>
+      </header>
+      <p class="card-line">{line}</p>
+      <h3 id={headingId} class="card-title">
+        {title}
+      </h3>
+      {m.externalName && m.externalName !== title ? <p class="muted">Caller ID name: {m.externalName}</p> : null}
+      <div class="card-number">
+        {m.externalNumber ? (
+          <PhoneButton number={m.externalNumber} display={m.externalNumberFormatted} {...(first ? { entity: { type: first.type, id: first.id, name: first.name } } : {})} />
+        ) : (
+          <span class="muted">No number (withheld)</span>
+        )}
+      </div>
+      {m.detail ? (
+        <p class="card-detail" role="status">
+          {m.detail}
+        </p>
+      ) : null}
+      {m.candidates.length > 0 ? (
+        <Candidates candidates={m.candidates} />
+      ) : m.externalNumber && m.direction !== 'internal' ? (
+        <div class="card-unknown">
+          <p>This number is not in the CRM.</p>
+          <CreateRecord phone={m.externalNumber} callerName={m.externalName} />
+        </div>
+      ) : null}
+      <NoteBox callId={card.callId} />
+      {ended && !card.leaving ? (
+        <div class="card-actions">
+          <button type="button" class="secondary" onClick={() => onDismiss(card.callId)}>
+            Close
+          </button>
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+function Candidates({ candidates }: { candidates: CallCandidate[] }): JSX.Element {
+  return (
+    <div class="candidates">
+      <p class="candidates-head">{candidates.length === 1 ? 'In the CRM' : `${candidates.length} possible matches in the CRM`}</p>
+      <ul>
+        {candidates.map((c) => (
+          <li key={`${c.type}:${c.id}`} class="candidate">
+            <span class={`tag tag--${c.type}`}>{RECORD_TYPE_LABEL[c.type]}</span>{' '}
+            <Link href={recordPath(c.type, c.id)} class="candidate-name" aria-label={`Open ${RECORD_TYPE_LABEL[c.type].toLowerCase()} ${c.name}`}>
+              {c.name}
+            </Link>
+            <dl class="facts">
+              {c.account ? (
+                <div>
+                  <dt>Account</dt>
+                  <dd>{c.account}</dd>
+                </div>
+              ) : null}
+              <div>
+                <dt>Owner</dt>
+                <dd>{c.owner ?? 'nobody'}</dd>
+              </div>
+              <div>
+                <dt>Last call</dt>
+                <dd>{formatDaysAgo(c.lastCallAt)}</dd>
+              </div>
+            </dl>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Call ids (`pbx1:1795463874.7`) made safe for an element id. */
+function cssId(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]/g, '_');
+}

@@ -1,0 +1,61 @@
+/**
+ * Desktop notifications for calls that ring while the console's tab is hidden. Only with the
+ * person's permission, asked for from a button they press (never on page load), and never in the
+ * way: a browser without notifications, or a "no", simply means none are shown.
+ */
+import type { CallMessage } from '../types.ts';
+
+const open = new Map<string, Notification>();
+const DISMISSED_KEY = 'crmt.notifications.dismissed';
+
+export function notificationsSupported(): boolean {
+  return typeof window !== 'undefined' && 'Notification' in window;
+}
+
+/** Whether to offer turning notifications on: supported, not yet decided, not waved away. */
+export function shouldOfferNotifications(): boolean {
+  if (!notificationsSupported() || Notification.permission !== 'default') return false;
+  try {
+    return localStorage.getItem(DISMISSED_KEY) !== '1';
+  } catch {
+    return true;
+  }
+}
+
+export function dismissNotificationOffer(): void {
+  try {
+    localStorage.setItem(DISMISSED_KEY, '1');
+  } catch {
+    // Private mode without storage: the offer comes back next time, which is harmless.
+  }
+}
+
+export async function requestNotifications(): Promise<NotificationPermission> {
+  if (!notificationsSupported()) return 'denied';
+  return Notification.requestPermission();
+}
+
+export function notifyIncoming(message: CallMessage): void {
+  if (!notificationsSupported() || Notification.permission !== 'granted' || !document.hidden || open.has(message.callId)) return;
+  const who = message.candidates[0]?.name ?? message.externalName ?? 'Unknown caller';
+  const number = message.externalNumberFormatted ?? message.externalNumber ?? '';
+  const title = message.direction === 'outbound' ? 'Your phone is ringing' : `Incoming call: ${who}`;
+  const body = [number, message.candidates[0]?.account, message.did ? `Line ${message.did}` : null].filter(Boolean).join(' · ');
+  try {
+    // Notifications show text only; the caller's name cannot become markup here either.
+    const n = new Notification(title, { body, tag: message.callId });
+    n.onclick = () => {
+      window.focus();
+      n.close();
+    };
+    n.onclose = () => open.delete(message.callId);
+    open.set(message.callId, n);
+  } catch {
+    // Some browsers allow notifications only from a service worker: then there are none.
+  }
+}
+
+export function closeNotification(callId: string): void {
+  open.get(callId)?.close();
+  open.delete(callId);
+}
