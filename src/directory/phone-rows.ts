@@ -82,18 +82,76 @@ function binder(compiled: CompiledQuery): (keys: Omit<PhoneIndexKeys, 'extension
     template.map((p) => (p === E164 ? keys.e164_key : p === NATIONAL ? keys.national_key : p === SUFFIX ? keys.suffix_key : p));
 }
 
+type KeyRow = Pick<PhoneRow, 'record_type' | 'record_id' | 'kind' | 'raw' | 'e164_key' | 'national_key' | 'suffix_key'>;
+type Detail = Omit<PhoneRow, keyof KeyRow>;
+
+/**
+ * SQLite runs in-process, so several tiny statements beat one wide join: the join looks up the
+ * contact, the account and the lead for every phone row before `record_type` rules two out. Here
+ * the phone index is read alone, then each matched record by its primary key.
+ */
+function sqliteReader(store: Store & { native: { engine: 'sqlite' } }): PhoneRowsReader {
+  const db = store.native.db;
+  const keys = db.prepare(
+    'select record_type, record_id, kind, raw, e164_key, national_key, suffix_key from phones where e164_key = ? or national_key = ? or suffix_key = ?',
+  );
+  const owner = 'u.id as owner_id, u.login as owner_login, u.name as owner_name';
+  const detail: Record<RecordType, ReturnType<typeof db.prepare>> = {
+    contact: db.prepare(
+      `select c.first_name as c_first, c.last_name as c_last, c.account_id as c_account_id, ca.name as c_account_name, ${owner}, c.last_activity_at, c.source, c.external_id
+       from contacts c left join accounts ca on ca.id = c.account_id left join users u on u.id = c.assigned_user_id where c.id = ?`,
+    ),
+    account: db.prepare(`select a.name as a_name, ${owner}, a.last_activity_at, a.source, a.external_id from accounts a left join users u on u.id = a.assigned_user_id where a.id = ?`),
+    lead: db.prepare(
+      `select l.first_name as l_first, l.last_name as l_last, l.account_name as l_account_name, ${owner}, l.last_activity_at, l.source, l.external_id from leads l left join users u on u.id = l.assigned_user_id where l.id = ?`,
+    ),
+  };
+  const EMPTY: Detail = {
+    c_first: null,
+    c_last: null,
+    c_account_id: null,
+    c_account_name: null,
+    a_name: null,
+    l_first: null,
+    l_last: null,
+    l_account_name: null,
+    owner_id: null,
+    owner_login: null,
+    owner_name: null,
+    last_activity_at: null,
+    source: null,
+    external_id: null,
+  };
+  return async (k) => {
+    const rows = keys.all(k.e164_key, k.national_key, k.suffix_key) as KeyRow[];
+    const seen = new Map<string, Detail | undefined>();
+    const out: PhoneRow[] = [];
+    for (const row of rows) {
+      const id = `${row.record_type}:${row.record_id}`;
+      let d = seen.get(id);
+      if (!seen.has(id)) {
+        d = detail[row.record_type].get(row.record_id) as Detail | undefined;
+        seen.set(id, d);
+      }
+      // A phone row whose record vanished gives no names; collapse() then drops it.
+      out.push({ ...row, ...EMPTY, ...(d ?? {}) });
+    }
+    return out;
+  };
+}
+
 const readers = new WeakMap<Store, PhoneRowsReader>();
 
 export function readerFor(store: Store): PhoneRowsReader {
   let reader = readers.get(store);
   if (reader) return reader;
-  const compiled = compile(store);
-  const bind = binder(compiled);
   const native = store.native;
   if (native.engine === 'sqlite') {
-    const stmt = native.db.prepare(compiled.sql);
-    reader = async (keys) => stmt.all(...bind(keys)) as PhoneRow[];
+    reader = sqliteReader(store as Store & { native: { engine: 'sqlite' } });
   } else {
+    // PostgreSQL is a round trip away: one joined statement beats one per record.
+    const compiled = compile(store);
+    const bind = binder(compiled);
     const name = 'crm_telephony_phone_lookup';
     reader = async (keys) => (await native.pool.query<PhoneRow>({ name, text: compiled.sql, values: bind(keys) })).rows;
   }

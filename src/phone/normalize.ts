@@ -79,7 +79,7 @@ export function normalizePhone(raw: string, options: NormalizeOptions): Normaliz
   if (!('phone' in best)) return invalid(input, problemCode(best.problem, text, region), asciiDigitsOf(text), suffixDigits, 0);
   const problem = best.rank === RANK.parsed ? notPossibleProblem(text, best.phone) : null;
   if (problem !== null) return invalid(input, problem, asciiDigitsOf(text), suffixDigits, 0);
-  return toNumberResult(input, best.phone, region, suffixDigits);
+  return toNumberResult(input, best.phone, best.rank, region, suffixDigits);
 }
 
 /**
@@ -154,13 +154,15 @@ function findValidNumbers(text: string, region: CountryCode | undefined): Return
 function toNumberResult(
   raw: string,
   phone: PhoneNumber,
+  rank: number,
   region: CountryCode | undefined,
   suffixDigits: number,
 ): PhoneNumberResult {
-  const valid = phone.isValid();
+  // The reading already knows validity: checking it again costs libphonenumber's regexps twice.
+  const valid = rank === RANK.valid;
   // Possible, not only valid: fictional +1 555 numbers (demos, tests, a PBX simulator) must still
   // match "(555) 123-0001" in the CRM.
-  const e164 = valid || phone.isPossible() ? phone.number : null;
+  const e164 = rank >= RANK.possible ? phone.number : null;
   const national = phone.nationalNumber;
   return {
     kind: 'number',

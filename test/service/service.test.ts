@@ -41,8 +41,12 @@ after(async () => {
 
 test('a ring group call pops on both phones; the one not answering is withdrawn; one logged record with its contact', async () => {
   await sim.replay(FIXTURES + '05-ringgroup-101-102-answered-by-102.ami');
-  await new Promise((r) => setTimeout(r, 100));
-  await service.session.idle();
+  // The replay resolves once written; the service reads and handles the events after that.
+  const deadline = Date.now() + 5000;
+  while (!seen.get('bob')!.some((m) => m.state === 'ended') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+    await service.session.idle();
+  }
   const states = (login: string): string[] => seen.get(login)!.map((m) => `${m.extension}:${m.state}`);
   assert.deepEqual(states('alice'), ['101:ringing', '101:answered-elsewhere']);
   assert.deepEqual(states('bob'), ['102:ringing', '102:answered', '102:ended']);
