@@ -105,7 +105,8 @@ export function dialTargets(appData: string, config: ResolvedEngineConfig): stri
     }
     if (ext !== null && !out.includes(ext)) out.push(ext);
   }
-  return out;
+  // A copy of exact size: a leg keeps this list while its Dial() runs.
+  return out.slice();
 }
 
 /** The epoch milliseconds in a Uniqueid (`1795463828.0`, or `sysname-1795463828.0`), or NaN. */

@@ -88,6 +88,8 @@ const AGENT_EXTENSION = /^[0-9]{2,6}$/;
 /** The engine's view of the configuration: defaults applied, lists turned into sets. */
 export interface ResolvedEngineConfig {
   readonly pbxId: string;
+  /** `<pbxId>:`, the start of every call id (one string shared by every call). */
+  readonly callIdPrefix: string;
   readonly defaultRegion: CountryCode;
   readonly trunkEndpoints: ReadonlySet<string>;
   readonly inboundContexts: ReadonlySet<string>;
@@ -116,6 +118,7 @@ export function resolveEngineConfig(config: EngineConfig): ResolvedEngineConfig 
   add(config.clickToCallVariables ?? ['CRM_CALL_ID'], 'tag');
   return {
     pbxId: config.pbxId,
+    callIdPrefix: `${config.pbxId}:`,
     defaultRegion: config.defaultRegion ?? 'US',
     trunkEndpoints: new Set(config.trunkEndpoints ?? []),
     inboundContexts: new Set(config.inboundContexts ?? DEFAULT_INBOUND_CONTEXTS),

@@ -4,6 +4,8 @@ export { tick, endAll } from './lifecycle.ts';
 export type { ReduceResult, EndAllReason } from './lifecycle.ts';
 export { recover } from './recover.ts';
 export type { RecoverOptions } from './recover.ts';
+export { restore } from './restore.ts';
+export type { StoredCall } from './restore.ts';
 export { createEngineState } from './state.ts';
 export type { EngineState, CallState, LegState, Direction, Transfer, TransferKind, EndReason } from './state.ts';
 export { resolveEngineConfig, DEFAULT_INBOUND_CONTEXTS } from './config.ts';

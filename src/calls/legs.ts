@@ -10,7 +10,7 @@ import { classifyChannel } from './channels.ts';
 import { emit, markDirty, type Ctx } from './effects.ts';
 import { endCall } from './lifecycle.ts';
 import { buildRecord, partyLeg } from './record.ts';
-import { NO_RANK, NONE, type CallState, type EngineState, type LegState } from './state.ts';
+import { CallState, LegState, type EngineState } from './state.ts';
 
 /**
  * Copies a string out of the message it was sliced from. V8 keeps a slice's whole parent alive;
@@ -21,6 +21,21 @@ export function own(s: string): string {
   return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
+/** At most this many distinct words are shared; past that, values are copied as they come. */
+const MAX_WORDS = 10_000;
+
+/**
+ * The engine's one copy of a value that many calls repeat (extensions, DIDs, queue names, dial
+ * statuses, hangup cause texts): thousands of calls then hold one string instead of one each.
+ */
+export function intern(state: EngineState, s: string): string {
+  const known = state.words.get(s);
+  if (known !== undefined) return known;
+  const copy = own(s);
+  if (state.words.size < MAX_WORDS) state.words.set(copy, copy);
+  return copy;
+}
+
 /** `<unknown>` and empty mean "none" in AMI's caller ID fields. */
 export function present(value: string | undefined): string | null {
   return value === undefined || value === '' || value === '<unknown>' ? null : value;
@@ -28,66 +43,7 @@ export function present(value: string | undefined): string | null {
 
 export function newCall(ctx: Ctx, key: string): CallState {
   const { state } = ctx;
-  const call: CallState = {
-    key,
-    id: `${state.config.pbxId}:${key}`,
-    legs: [],
-    liveLegs: 0,
-    origin: null,
-    external: null,
-    originate: false,
-    externalNumber: null,
-    externalName: null,
-    normalizedNumber: null,
-    did: null,
-    didRank: NO_RANK,
-    queue: null,
-    inQueue: false,
-    queueJoinAt: Number.NaN,
-    queueLeftAt: Number.NaN,
-    queueHoldSeconds: null,
-    queueTalkSeconds: null,
-    queueCompleteReason: null,
-    rang: NONE,
-    unreachable: NONE,
-    answered: false,
-    answeredBy: null,
-    answeredAt: Number.NaN,
-    answerLeg: null,
-    transfers: NONE,
-    lastTransferKey: null,
-    startedAt: ctx.t,
-    endedAt: Number.NaN,
-    lastEventAt: ctx.t,
-    lastSeenAt: ctx.now,
-    talking: false,
-    talkMs: 0,
-    talkSince: Number.NaN,
-    talkUnknown: false,
-    lastDialStatus: null,
-    sawBusy: false,
-    sawNoAnswer: false,
-    sawUnavailable: false,
-    sawCongestion: false,
-    abandoned: false,
-    hangupBy: null,
-    hangupExtension: null,
-    hangupCause: null,
-    hangupCauseText: null,
-    recording: null,
-    recordingPathKnown: false,
-    recordingRank: NO_RANK,
-    clickToCallId: null,
-    originateActionId: null,
-    originateResult: null,
-    originateReason: null,
-    originateExten: null,
-    cdrs: NONE,
-    recovered: false,
-    endedWhileDisconnected: false,
-    endReason: null,
-    ended: false,
-  };
+  const call = new CallState(key, state.config.callIdPrefix + key, ctx.t, ctx.now);
   state.calls.set(key, call);
   return call;
 }
@@ -179,44 +135,19 @@ export function touchLeg(ctx: Ctx, f: LegFields, create: boolean): LegState | nu
 export function addLeg(ctx: Ctx, call: CallState, f: LegFields): LegState {
   const { state } = ctx;
   const info = classifyChannel(f.channel, f.context, state.config);
-  const leg: LegState = {
-    uniqueid: own(f.uniqueid),
-    channel: own(f.channel),
-    callKey: call.key,
-    role: info.role,
-    extension: info.extension,
-    localBase: info.localBase === null ? null : own(info.localBase),
-    partner: null,
-    createdAt: ctx.t,
-    up: f.up === true,
-    gone: false,
-    hangingUp: false,
-    bridge: null,
-    dialer: null,
-    originate: false,
-    rang: false,
-    answered: false,
-    ringStart: Number.NaN,
-    ringEnd: Number.NaN,
-    answeredAt: Number.NaN,
-    ringing: false,
-    stopPending: false,
-    queueTalkSeconds: null,
-    queue: null,
-    group: null,
-    dialTargets: null,
-    dialGroup: null,
-    transferPending: false,
-    callerIdNum: null,
-    cause: null,
-    causeText: null,
-  };
+  // The first leg's Uniqueid is the call's Linkedid: one string for both.
+  const uniqueid = f.uniqueid === call.key ? call.key : own(f.uniqueid);
+  const extension = info.extension === null ? null : intern(state, info.extension);
+  const leg = new LegState(uniqueid, own(f.channel), call.key, info.role, extension, ctx.t);
+  if (info.localBase !== null) leg.localBase = own(info.localBase);
+  if (f.up === true) leg.up = true;
   if (leg.role === 'external') {
     const num = present(f.callerIdNum);
     if (num !== null) leg.callerIdNum = own(num);
   }
   state.legs.set(leg.uniqueid, leg);
-  call.legs.push(leg);
+  // concat, not push: a pushed-to array reserves room for 16 more legs, in every call.
+  call.legs = call.legs.concat(leg);
   call.liveLegs++;
   if (leg.localBase !== null) pairLocal(state, leg);
   placeLeg(ctx, call, leg, f);
@@ -225,14 +156,15 @@ export function addLeg(ctx: Ctx, call: CallState, f: LegFields): LegState {
 
 /** Decides what a new leg means for its call: the origin, the outside party, the DID. */
 function placeLeg(ctx: Ctx, call: CallState, leg: LegState, f: LegFields): void {
-  if (call.origin === null && (leg.uniqueid === call.key || call.legs.length === 1)) {
+  // A call restored after a restart had its first leg before: only the Linkedid's own channel is it.
+  if (call.origin === null && (leg.uniqueid === call.key || (call.legs.length === 1 && call.restored === null))) {
     call.origin = leg;
-    if (Number.isNaN(call.startedAt) || leg.uniqueid === call.key) call.startedAt = leg.createdAt;
+    if (call.restored === null && (Number.isNaN(call.startedAt) || leg.uniqueid === call.key)) call.startedAt = leg.createdAt;
   }
   if (leg.role === 'external' && call.external === null && leg === call.origin) {
     setExternal(ctx, call, leg, leg.callerIdNum, present(f.callerIdName));
     // The dialled extension of an inbound channel is its DID until a DID variable says otherwise.
-    if (f.exten !== undefined && f.exten !== '' && f.exten !== 's' && call.did === null) call.did = own(f.exten);
+    if (f.exten !== undefined && f.exten !== '' && f.exten !== 's' && call.did === null) call.did = intern(ctx.state, f.exten);
   }
   markDirty(ctx, call);
 }
@@ -247,7 +179,8 @@ export function setExternal(ctx: Ctx, call: CallState, leg: LegState, num: strin
 export function setExternalNumber(ctx: Ctx, call: CallState, num: string): void {
   call.externalNumber = own(num);
   const n = normalizePhone(num, { defaultRegion: ctx.state.config.defaultRegion });
-  call.normalizedNumber = n.kind === 'number' ? n.e164 : null;
+  // Trunks mostly present E.164 already: then one string serves both fields.
+  call.normalizedNumber = n.kind !== 'number' ? null : n.e164 === call.externalNumber ? call.externalNumber : n.e164;
   markDirty(ctx, call);
 }
 
@@ -298,7 +231,7 @@ function relink(ctx: Ctx, leg: LegState, linkedid: string): void {
     if (from.external === leg) from.external = null;
   }
   leg.callKey = to.key;
-  to.legs.push(leg);
+  to.legs = to.legs.concat(leg);
   if (!leg.gone) to.liveLegs++;
   markDirty(ctx, to);
   if (from !== undefined) {
@@ -314,26 +247,26 @@ function relink(ctx: Ctx, leg: LegState, linkedid: string): void {
 export function enterBridge(state: EngineState, leg: LegState, bridgeId: string): void {
   if (leg.bridge === bridgeId) return;
   if (leg.bridge !== null) leaveBridge(state, leg);
-  const members = state.bridges.get(bridgeId);
-  if (members === undefined) {
+  const bridge = state.bridges.get(bridgeId);
+  if (bridge === undefined) {
     const id = own(bridgeId);
-    state.bridges.set(id, [leg.uniqueid]);
+    state.bridges.set(id, { id, members: [leg.uniqueid] });
     leg.bridge = id;
     return;
   }
-  if (!members.includes(leg.uniqueid)) members.push(leg.uniqueid);
-  leg.bridge = bridgeId;
+  // The bridge's own copy of the id: the event's would keep the whole event's text alive.
+  if (!bridge.members.includes(leg.uniqueid)) bridge.members = bridge.members.concat(leg.uniqueid);
+  leg.bridge = bridge.id;
 }
 
 export function leaveBridge(state: EngineState, leg: LegState): void {
   const id = leg.bridge;
   if (id === null) return;
   leg.bridge = null;
-  const members = state.bridges.get(id);
-  if (members === undefined) return;
-  const i = members.indexOf(leg.uniqueid);
-  if (i >= 0) members.splice(i, 1);
-  if (members.length === 0) state.bridges.delete(id);
+  const bridge = state.bridges.get(id);
+  if (bridge === undefined) return;
+  bridge.members = bridge.members.filter((m) => m !== leg.uniqueid);
+  if (bridge.members.length === 0) state.bridges.delete(id);
 }
 
 /**
@@ -348,8 +281,8 @@ export function connectedAgents(state: EngineState, from: LegState): LegState[] 
     const leg = queue[i]!;
     const next: string[] = [];
     if (leg.bridge !== null) {
-      const members = state.bridges.get(leg.bridge);
-      if (members !== undefined) for (const id of members) next.push(id);
+      const bridge = state.bridges.get(leg.bridge);
+      if (bridge !== undefined) for (const id of bridge.members) next.push(id);
     }
     if (leg.partner !== null) next.push(leg.partner);
     for (const id of next) {

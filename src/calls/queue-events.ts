@@ -5,7 +5,7 @@
 import type { AmiMessage } from '../ami/message.ts';
 import { field, eventName } from './fields.ts';
 import { markDirty, type Ctx } from './effects.ts';
-import { callOf, legAndCall, legOf, own } from './legs.ts';
+import { callOf, intern, legAndCall, legOf } from './legs.ts';
 import { legAnswered, settlePending, startRinging, stopRinging } from './ringing.ts';
 import type { CallState, LegState } from './state.ts';
 
@@ -71,7 +71,7 @@ export function onAgentComplete(ctx: Ctx, ev: AmiMessage): void {
     call.queueTalkSeconds = (call.queueTalkSeconds ?? 0) + talk;
   }
   const reason = field(ev, 'Reason');
-  if (reason !== undefined) call.queueCompleteReason = own(reason);
+  if (reason !== undefined) call.queueCompleteReason = intern(ctx.state, reason);
   markDirty(ctx, call);
 }
 
@@ -94,7 +94,7 @@ function memberLeg(ctx: Ctx, ev: AmiMessage, create: boolean): [LegState | null,
 
 function setQueue(ctx: Ctx, call: CallState, queue: string | undefined): void {
   if (queue === undefined || queue === '' || call.queue === queue) return;
-  call.queue = own(queue);
+  call.queue = intern(ctx.state, queue);
   markDirty(ctx, call);
 }
 

@@ -80,7 +80,7 @@ export function buildRecord(call: CallState, config: ResolvedEngineConfig): Call
   const answered = call.answered;
   const disposition = ended ? dispositionOf(call) : null;
   const times = timesOf(call);
-  const callerExtension = direction === 'inbound' ? null : (call.origin?.extension ?? null);
+  const callerExtension = direction === 'inbound' ? null : (call.origin?.extension ?? call.restored?.callerExtension ?? null);
   return {
     id: call.id,
     pbx: config.pbxId,
@@ -119,6 +119,8 @@ export function buildRecord(call: CallState, config: ResolvedEngineConfig): Call
 }
 
 export function directionOf(call: CallState, config: ResolvedEngineConfig): Direction {
+  // A call restored after a restart keeps the direction its first legs showed the previous run.
+  if (call.restored !== null) return call.restored.direction;
   const origin = call.origin;
   if (origin === null) {
     if (call.external === null) return 'internal';
@@ -188,7 +190,7 @@ function ringSeconds(call: CallState): number | null {
       const ms = leg.answeredAt - leg.ringStart;
       if (Number.isFinite(ms)) return seconds(ms);
     }
-    return cdrRingSeconds(call, leg);
+    return call.restored?.ringSeconds ?? cdrRingSeconds(call, leg);
   }
   if (call.queue !== null && Number.isFinite(call.queueJoinAt)) {
     const end = Number.isFinite(call.queueLeftAt) ? call.queueLeftAt : call.endedAt;
@@ -205,9 +207,11 @@ function ringSeconds(call: CallState): number | null {
     if (Number.isFinite(ms)) longest = Math.max(longest, ms);
     else unknown = true;
   }
-  if (longest >= 0) return seconds(longest);
-  if (unknown) return cdrRingSeconds(call, null);
-  return 0;
+  // A restored call may have lost the legs that rang before the restart: its record had their ring.
+  const before = call.restored?.ringSeconds ?? null;
+  if (longest >= 0) return before === null ? seconds(longest) : Math.max(before, seconds(longest));
+  if (unknown) return cdrRingSeconds(call, null) ?? before;
+  return before ?? 0;
 }
 
 function talkSeconds(call: CallState): number | null {
@@ -218,7 +222,19 @@ function talkSeconds(call: CallState): number | null {
     if (Number.isFinite(ms)) return seconds(ms);
   }
   if (call.queueTalkSeconds !== null) return call.queueTalkSeconds;
-  return cdrTalkSeconds(call);
+  return cdrTalkSeconds(call) ?? restoredTalkSeconds(call);
+}
+
+/**
+ * A call restored after a restart, with no Cdr to tell its talk: from the answer to the end (or
+ * the last event), and never less than its record had before the restart.
+ */
+function restoredTalkSeconds(call: CallState): number | null {
+  const before = call.restored?.talkSeconds ?? null;
+  if (call.restored === null) return null;
+  const since = (call.ended ? call.endedAt : call.lastEventAt) - call.answeredAt;
+  if (!Number.isFinite(since)) return before;
+  return Math.max(before ?? 0, seconds(since));
 }
 
 // ---- Cdr fallbacks: the PBX's own figures when the engine did not watch the times ----

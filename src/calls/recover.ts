@@ -9,7 +9,7 @@ import { field, eventName } from './fields.ts';
 import { uniqueidEpochMs } from './channels.ts';
 import { stripUnderscores } from './config.ts';
 import { flush, markDirty, newCtx, type Ctx } from './effects.ts';
-import { callOf, enterBridge, leaveBridge, legFields, own, present, touchLeg, updateTalk } from './legs.ts';
+import { callOf, enterBridge, intern, leaveBridge, legFields, own, present, setExternal, touchLeg, updateTalk } from './legs.ts';
 import { endCall, type ReduceResult } from './lifecycle.ts';
 import { partyLeg } from './record.ts';
 import { legAnswered, startRinging, stopRinging } from './ringing.ts';
@@ -139,14 +139,14 @@ function describeLeg(ctx: Ctx, snap: Snapshot): void {
     dnid ??= present(field(item, 'DNID'));
   }
   if (dnid !== null && call.did === null && snap.leg === call.origin && snap.leg.role === 'external') {
-    call.did = own(dnid);
+    call.did = intern(state, dnid);
     markDirty(ctx, call);
   }
   if (snap.app === 'Queue' && snap.leg === partyLeg(call)) {
     const comma = snap.appData.indexOf(',');
     const queue = comma >= 0 ? snap.appData.slice(0, comma) : snap.appData;
     if (queue !== '' && call.queue === null) {
-      call.queue = own(queue);
+      call.queue = intern(state, queue);
       markDirty(ctx, call);
     }
     if (!call.answered) call.inQueue = true;
@@ -163,6 +163,8 @@ function connectLeg(ctx: Ctx, snap: Snapshot, fresh: Set<CallState>): void {
     leg.dialer = dialer === null ? null : dialer.uniqueid;
   }
   if (snap.app === 'AppQueue' && leg.queue === null) leg.queue = call.queue;
+  // An outside leg that something dialled is the customer (an outbound call, or a restored one).
+  if (leg.role === 'external' && call.external === null) setExternal(ctx, call, leg, null, null);
   if (snap.state === 'Ringing' && !leg.rang) {
     leg.ringStart = leg.createdAt;
     startRinging(ctx, call, leg);
@@ -195,7 +197,8 @@ function endMissing(ctx: Ctx, items: Map<string, AmiMessage[]>): void {
       call.liveLegs--;
       changed = true;
     }
-    if (!changed) continue;
+    // A call restored after a restart has no leg until the PBX lists one: none listed, it is gone.
+    if (!changed && call.liveLegs > 0) continue;
     if (call.liveLegs <= 0) {
       call.endedWhileDisconnected = true;
       endCall(ctx, call, 'gone-after-reconnect', call.lastEventAt);

@@ -13,7 +13,7 @@ import { field, eventName } from './fields.ts';
 import { stripUnderscores } from './config.ts';
 import { emit, flush, newCtx, NO_EFFECTS, type Ctx } from './effects.ts';
 import { stopReasonForCause, stopReasonForDialStatus } from './hangup-causes.ts';
-import { callOf, connectedAgents, enterBridge, leaveBridge, legAndCall, legOf, own, present, setExternal, setExternalNumber, touchCall, updateTalk } from './legs.ts';
+import { callOf, connectedAgents, enterBridge, intern, leaveBridge, legAndCall, legOf, own, present, setExternal, setExternalNumber, touchCall, updateTalk } from './legs.ts';
 import { endCall, type ReduceResult } from './lifecycle.ts';
 import { claimOriginateFailure, onOriginateAction, onOriginateResponse } from './originate.ts';
 import { onAgentCalled, onAgentComplete, onAgentConnect, onAgentStopped, onQueueCallerAbandon, onQueueCallerJoin, onQueueCallerLeave } from './queue-events.ts';
@@ -228,9 +228,9 @@ function onBridgeLeave(ctx: Ctx, ev: AmiMessage): void {
 function updateTalkAround(ctx: Ctx, call: CallState, bridgeId: string | null): void {
   updateTalk(ctx, call);
   if (bridgeId === null) return;
-  const members = ctx.state.bridges.get(bridgeId);
-  if (members === undefined) return;
-  for (const id of members) {
+  const bridge = ctx.state.bridges.get(bridgeId);
+  if (bridge === undefined) return;
+  for (const id of bridge.members) {
     const other = ctx.state.legs.get(id);
     if (other === undefined || other.callKey === call.key) continue;
     const otherCall = ctx.state.calls.get(other.callKey);
@@ -292,7 +292,7 @@ function onHangup(ctx: Ctx, ev: AmiMessage): void {
   const cause = Number(field(ev, 'Cause'));
   leg.cause = Number.isInteger(cause) ? cause : null;
   const text = field(ev, 'Cause-txt');
-  leg.causeText = text === undefined || text === '' ? null : own(text);
+  leg.causeText = text === undefined || text === '' ? null : intern(ctx.state, text);
   if (leg.ringing || leg.stopPending) stopRinging(ctx, call, leg, hungUpWhileRinging(ctx, call, leg));
   else if (leg.rang && Number.isNaN(leg.ringEnd)) leg.ringEnd = ctx.t;
   leg.gone = true;

@@ -6,7 +6,7 @@
 import type { AmiMessage } from '../ami/message.ts';
 import { field } from './fields.ts';
 import { emit, markDirty, type Ctx } from './effects.ts';
-import { callOf, connectedAgents, own, present, touchCall } from './legs.ts';
+import { callOf, connectedAgents, intern, own, present, touchCall } from './legs.ts';
 import { iso, partyLeg } from './record.ts';
 import type { CallState, LegState, Transfer, TransferKind } from './state.ts';
 
@@ -60,8 +60,9 @@ function transferTarget(ctx: Ctx, ev: AmiMessage, from: string | null): string |
 /** `key` names the event, so that the same event delivered twice is one transfer. */
 function addTransfer(ctx: Ctx, call: CallState, from: string | null, to: string | null, kind: TransferKind, key: string | null): void {
   if (key !== null && key === call.lastTransferKey) return;
-  call.lastTransferKey = key;
-  const transfer: Transfer = { from: from === null ? null : own(from), to: to === null ? null : own(to), kind, at: iso(ctx.t) };
+  // Built from the event's fields: a copy, so that the event's text is not kept alive with it.
+  call.lastTransferKey = key === null ? null : own(key);
+  const transfer: Transfer = { from: from === null ? null : intern(ctx.state, from), to: to === null ? null : intern(ctx.state, to), kind, at: iso(ctx.t) };
   call.transfers = call.transfers.concat(transfer);
   markDirty(ctx, call);
   emit(ctx, { type: 'call-transferred', callId: call.id, transfer: { ...transfer } });

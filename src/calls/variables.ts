@@ -7,7 +7,7 @@ import { field } from './fields.ts';
 import { dialTargets } from './channels.ts';
 import { stripUnderscores } from './config.ts';
 import { emit, markDirty, type Ctx } from './effects.ts';
-import { legAndCall, own } from './legs.ts';
+import { intern, legAndCall, own } from './legs.ts';
 import type { CallState, LegState } from './state.ts';
 
 export function onVariable(ctx: Ctx, ev: AmiMessage): void {
@@ -33,7 +33,7 @@ export function applyVariable(ctx: Ctx, call: CallState, kind: 'recording' | 'di
   if (kind === 'recording') setRecording(ctx, call, value, rank);
   else if (kind === 'did') {
     if (rank < call.didRank && call.did !== value) {
-      call.did = own(value);
+      call.did = intern(ctx.state, value);
       call.didRank = rank;
       markDirty(ctx, call);
     } else if (rank < call.didRank) call.didRank = rank;
@@ -76,7 +76,7 @@ export function setRecording(ctx: Ctx, call: CallState, value: string, rank: num
 
 /** `DIALSTATUS` set to a result: the Dial() on this leg is over. */
 function dialFinished(ctx: Ctx, call: CallState, leg: LegState, status: string): void {
-  call.lastDialStatus = status;
+  call.lastDialStatus = intern(ctx.state, status);
   noteDialStatus(call, status);
   const targets = leg.dialTargets;
   leg.dialTargets = null;
@@ -89,9 +89,9 @@ function dialFinished(ctx: Ctx, call: CallState, leg: LegState, status: string):
 
 /** A `Dial()` starts on this leg: note the phones it names, and whether it is a ring group. */
 export function onDialAppData(ctx: Ctx, leg: LegState, data: string, exten: string | undefined): void {
-  const targets = dialTargets(data, ctx.state.config);
+  const targets = dialTargets(data, ctx.state.config).map((ext) => intern(ctx.state, ext));
   leg.dialTargets = targets;
-  leg.dialGroup = targets.length > 1 && exten !== undefined && exten !== '' ? own(exten) : null;
+  leg.dialGroup = targets.length > 1 && exten !== undefined && exten !== '' ? intern(ctx.state, exten) : null;
 }
 
 /** Our Originate's `Account` shows as the channel's AccountCode. */

@@ -1,5 +1,7 @@
 /** Writes every call record the engine produces to the call log, with the CRM records it concerns. */
 import type { Effect } from '../calls/effects.ts';
+import type { CallRecord, StoredCall } from '../calls/index.ts';
+import type { EffectSink } from './pbx-session.ts';
 import type { CallLog, CallLink } from '../store/call-log.ts';
 import type { CallMatches } from './call-matches.ts';
 import type { RecordType } from '../store/schema.ts';
@@ -9,8 +11,12 @@ export interface ClickToCallOrigins {
   peek(clickToCallId: string): { userId: string; entity?: { type: RecordType; id: string } } | undefined;
 }
 
-export function callLogSink(callLog: CallLog, matches: CallMatches, origins: ClickToCallOrigins) {
-  return async (effect: Effect): Promise<void> => {
+/**
+ * The call log's sink. It also offers the calls the log holds as open (`openCalls`), so that a
+ * session started on this store reconciles them with the PBX (see pbx-session.ts).
+ */
+export function callLogSink(callLog: CallLog, matches: CallMatches, origins: ClickToCallOrigins): EffectSink {
+  const sink: EffectSink = async (effect: Effect): Promise<void> => {
     if (effect.type !== 'call-started' && effect.type !== 'call-updated' && effect.type !== 'call-ended') return;
     const record = effect.record;
     const links: CallLink[] = [];
@@ -22,6 +28,9 @@ export function callLogSink(callLog: CallLog, matches: CallMatches, origins: Cli
     if (origin?.entity) links.push({ type: origin.entity.type, id: origin.entity.id, link: 'origin' });
     await callLog.upsert(record, links);
   };
+  sink.openCalls = async (pbxId: string): Promise<StoredCall[]> =>
+    (await callLog.openCallsWritten<CallRecord>(pbxId)).map(({ record, updatedAt }) => ({ record, writtenAt: Date.parse(updatedAt) }));
+  return sink;
 }
 
 /** Remembers where each click-to-call came from until its call ends (bounded, oldest dropped first). */

@@ -1,16 +1,34 @@
 /**
  * One PBX, live: its AMI client feeds the call engine, and the engine's effects go, in order, to
- * the adapters (call log, pops, device states...). On every (re)connect the calls in progress are
- * rebuilt from CoreShowChannels and Status; calls the engine knew that are gone are ended as
- * "ended while disconnected". A timer ends calls whose Hangup never came.
+ * the adapters (call log, pops, device states...).
+ *
+ * Calls survive outages of both sides:
+ * - On every (re)connect the calls in progress are rebuilt from CoreShowChannels and Status; calls
+ *   the engine knew that are gone are ended as "ended while disconnected". While disconnected
+ *   nothing is ended: the reconnect's recovery decides. Only a PBX lost for good (the client gives
+ *   up, or `disconnectedGiveUpMs` passes) ends them, and a later recovery brings back any that
+ *   turn out to be going on.
+ * - On start, the calls the store still holds as open (a previous run stopped or crashed during
+ *   them) are put back into the engine before the first recovery, which reconciles them the same
+ *   way: still on the PBX, they continue under the same id; gone, they are ended while disconnected.
+ *
+ * A timer ends calls whose Hangup never came (only while connected).
  */
 import type { AmiClient } from '../ami/client.ts';
 import type { AmiMessage } from '../ami/message.ts';
-import { createEngineState, recover, reduce, tick, type EngineConfig, type EngineState } from '../calls/index.ts';
+import { createEngineState, endAll, recover, reduce, restore, tick, type EngineConfig, type EngineState, type StoredCall } from '../calls/index.ts';
 import type { Effect } from '../calls/effects.ts';
 import type { Logger } from '../logger.ts';
 
-export type EffectSink = (effect: Effect) => Promise<void> | void;
+export interface EffectSink {
+  (effect: Effect): Promise<void> | void;
+  /**
+   * A sink that stores call records may offer the calls it holds as open for a PBX, so that a
+   * session reconciles them on start (the call log's sink does). Used when the session is given no
+   * `openCallsAtStart`.
+   */
+  openCalls?: (pbxId: string) => Promise<readonly StoredCall[]>;
+}
 
 export interface PbxSessionOptions {
   client: AmiClient;
@@ -19,8 +37,18 @@ export interface PbxSessionOptions {
   log: Logger;
   /** Also told every raw event (device states for routing, admin "last event"). */
   onEvent?: (event: AmiMessage) => void;
+  /**
+   * The calls the store holds as open for this PBX, read once on start and reconciled by the first
+   * recovery. Default: the first sink that offers `openCalls`; none, nothing is restored.
+   */
+  openCallsAtStart?: () => Promise<readonly StoredCall[]>;
   /** How often idle calls are checked. Default 30 s. */
   tickIntervalMs?: number;
+  /**
+   * Without a connection to the PBX for this long, the calls in progress are ended as "ended while
+   * disconnected" (a reconnect that finds one going on brings it back). Default 30 minutes.
+   */
+  disconnectedGiveUpMs?: number;
   clock?: () => number;
 }
 
@@ -32,21 +60,37 @@ export class PbxSession {
   #tickTimer: NodeJS.Timeout | undefined;
   #lastEventAt: number | null = null;
   #reconnects = 0;
+  #recoveries = 0;
   #recovering = false;
   /** Events that arrived while the recovery lists were being fetched; applied after them, in order. */
   #held: AmiMessage[] = [];
+  /** The store's open calls, restored into the engine (every recovery waits for it). */
+  readonly #restored: Promise<void>;
+  /** Connected and recovered: only then may the engine end calls on its own (tick). */
+  #live = false;
+  /** Since when the PBX is out of reach (a session starts out of reach); null while live. */
+  #unreachableSince: number | null;
+  #gaveUp = false;
 
   constructor(options: PbxSessionOptions) {
     this.#options = options;
     this.id = options.client.id;
     this.#state = createEngineState(options.engine);
+    this.#unreachableSince = this.#now();
+    this.#restored = this.#restore();
     const { client } = options;
     client.on('event', (event) => this.#onEvent(event));
     client.on('ready', (info) => {
       if (info.reconnected) this.#reconnects++;
       void this.#recover();
     });
-    this.#tickTimer = setInterval(() => this.#apply(tick(this.#state, this.#now()).effects), options.tickIntervalMs ?? 30_000);
+    client.on('disconnect', () => {
+      this.#unreachableSince ??= this.#now();
+      this.#live = false;
+    });
+    // The client gave up on the PBX for good: no recovery will decide, so the calls end now.
+    client.on('fatal', () => this.#giveUp('the connection to the PBX was given up'));
+    this.#tickTimer = setInterval(() => this.#tick(), options.tickIntervalMs ?? 30_000);
     this.#tickTimer.unref();
   }
 
@@ -56,6 +100,11 @@ export class PbxSession {
 
   get reconnects(): number {
     return this.#reconnects;
+  }
+
+  /** Recoveries completed (one per connect whose channel lists were read). */
+  get recoveries(): number {
+    return this.#recoveries;
   }
 
   get activeCalls(): number {
@@ -70,10 +119,15 @@ export class PbxSession {
   }
 
   /** Resolves when every effect so far has been handled (for tests and shutdown). */
-  idle(): Promise<void> {
-    return this.#queue;
+  async idle(): Promise<void> {
+    await this.#restored;
+    await this.#queue;
   }
 
+  /**
+   * Stops the timers. Calls in progress stay open in the store: the next start reconciles them
+   * with what the PBX then lists.
+   */
   stop(): void {
     clearInterval(this.#tickTimer);
   }
@@ -92,18 +146,62 @@ export class PbxSession {
     this.#apply(reduce(this.#state, event, this.#now()).effects);
   }
 
+  #tick(): void {
+    if (this.#live) {
+      this.#apply(tick(this.#state, this.#now()).effects);
+      return;
+    }
+    const giveUpMs = this.#options.disconnectedGiveUpMs ?? 30 * 60_000;
+    if (this.#unreachableSince !== null && this.#now() - this.#unreachableSince >= giveUpMs) this.#giveUp(`no connection to the PBX for ${Math.round(giveUpMs / 60_000)} min`);
+  }
+
+  /** Ends every call in progress as ended while disconnected (once per outage). */
+  #giveUp(why: string): void {
+    if (this.#gaveUp || this.#state.calls.size === 0) return;
+    this.#gaveUp = true;
+    const ended = this.#state.calls.size;
+    this.#apply(endAll(this.#state, this.#now(), 'disconnected').effects);
+    this.#options.log.warn({ pbx: this.id, calls: ended }, `${why}: the calls in progress were ended as ended while disconnected`);
+  }
+
+  /** The store's open calls back into the engine; a store that cannot say is logged, not fatal. */
+  async #restore(): Promise<void> {
+    const options = this.#options;
+    const pbxId = options.engine.pbxId;
+    const offer = options.sinks.find((s) => s.openCalls !== undefined)?.openCalls;
+    const source = options.openCallsAtStart ?? (offer === undefined ? undefined : () => offer(pbxId));
+    if (source === undefined) return;
+    try {
+      const stored = await source();
+      const before = this.#state.calls.size;
+      this.#apply(restore(this.#state, stored, this.#now()).effects);
+      const restored = this.#state.calls.size - before;
+      if (restored > 0) options.log.info({ pbx: this.id, calls: restored }, 'calls open when the service last stopped; the PBX will tell which go on');
+    } catch (err) {
+      options.log.warn({ pbx: this.id, err: (err as Error).message }, 'could not read the calls open when the service last stopped; they stay open in the call log');
+    }
+  }
+
   async #recover(): Promise<void> {
     const { client, log } = this.#options;
     this.#recovering = true;
     try {
+      await this.#restored;
       const [channels, status] = await Promise.all([client.action('CoreShowChannels'), client.action('Status', { AllVariables: 'true' })]);
       const result = recover(this.#state, channels.events, status.events, this.#now());
       this.#apply(result.effects);
+      this.#recoveries++;
       log.info({ pbx: this.id, channels: channels.events.length, activeCalls: this.activeCalls }, 'calls in progress rebuilt from the PBX');
     } catch (err) {
       log.warn({ pbx: this.id, err: (err as Error).message }, 'could not list the PBX channels after connecting; calls in progress will be learned from their next events');
     } finally {
       this.#recovering = false;
+      // Connected still (a drop during the lists leaves the decision to the next recovery).
+      if (client.state === 'ready') {
+        this.#live = true;
+        this.#unreachableSince = null;
+        this.#gaveUp = false;
+      }
       const held = this.#held;
       this.#held = [];
       for (const event of held) this.#apply(reduce(this.#state, event, this.#now()).effects);

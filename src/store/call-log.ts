@@ -107,8 +107,22 @@ export class CallLog {
 
   /** Calls still open in the log (for reconciling after a restart). */
   async openCalls<R = unknown>(pbx: string): Promise<R[]> {
-    const rows = await this.#store.db.selectFrom('calls').select(['record_json', 'handled_by', 'handled_at']).where('pbx', '=', pbx).where('status', '=', 'in-progress').execute();
-    return rows.map((r) => toLogged<R>(r).record);
+    return (await this.openCallsWritten<R>(pbx)).map((c) => c.record);
+  }
+
+  /**
+   * Calls still open in the log, each with when it was last written (the service saw the call
+   * going on then): what a restart reconciles, and the best time known for one that ended unseen.
+   */
+  async openCallsWritten<R = unknown>(pbx: string): Promise<{ record: R; updatedAt: string }[]> {
+    const rows = await this.#store.db
+      .selectFrom('calls')
+      .select(['record_json', 'updated_at'])
+      .where('pbx', '=', pbx)
+      .where('status', '=', 'in-progress')
+      .orderBy('started_at')
+      .execute();
+    return rows.map((r) => ({ record: JSON.parse(r.record_json) as R, updatedAt: r.updated_at }));
   }
 
   /** A CRM record's "Phone calls": calls linked to it, and calls with any of its numbers. */
