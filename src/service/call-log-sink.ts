@@ -16,6 +16,23 @@ export interface ClickToCallOrigins {
  * session started on this store reconciles them with the PBX (see pbx-session.ts).
  */
 export function callLogSink(callLog: CallLog, matches: CallMatches, origins: ClickToCallOrigins): EffectSink {
+  // Changes wait here, the latest record per call, and are written in batches: the engine's
+  // effects (and the pops behind them) never wait for a commit, and a burst costs few commits.
+  const pending = new Map<string, { record: CallRecord; links: CallLink[] }>();
+  let writing: Promise<void> | null = null;
+  const writeAll = async (): Promise<void> => {
+    while (pending.size > 0) {
+      const batch = [...pending.values()].map(({ record, links }) => ({ call: record, links }));
+      pending.clear();
+      await callLog.upsertMany(batch);
+    }
+  };
+  const schedule = (): void => {
+    writing ??= writeAll().finally(() => {
+      writing = null;
+      if (pending.size > 0) schedule();
+    });
+  };
   const sink: EffectSink = async (effect: Effect): Promise<void> => {
     if (effect.type !== 'call-started' && effect.type !== 'call-updated' && effect.type !== 'call-ended') return;
     const record = effect.record;
@@ -26,10 +43,15 @@ export function callLogSink(callLog: CallLog, matches: CallMatches, origins: Cli
     }
     const origin = record.clickToCallId ? origins.peek(record.clickToCallId) : undefined;
     if (origin?.entity) links.push({ type: origin.entity.type, id: origin.entity.id, link: 'origin' });
-    await callLog.upsert(record, links);
+    const prev = pending.get(record.id);
+    pending.set(record.id, { record, links: prev ? [...prev.links, ...links] : links });
+    schedule();
   };
   sink.openCalls = async (pbxId: string): Promise<StoredCall[]> =>
     (await callLog.openCallsWritten<CallRecord>(pbxId)).map(({ record, updatedAt }) => ({ record, writtenAt: Date.parse(updatedAt) }));
+  sink.idle = async (): Promise<void> => {
+    while (writing) await writing;
+  };
   return sink;
 }
 

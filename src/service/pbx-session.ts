@@ -28,6 +28,8 @@ export interface EffectSink {
    * `openCallsAtStart`.
    */
   openCalls?: (pbxId: string) => Promise<readonly StoredCall[]>;
+  /** Resolves when the sink's own background work (a write queue) is done; used by `idle()`. */
+  idle?: () => Promise<void>;
 }
 
 export interface PbxSessionOptions {
@@ -56,7 +58,7 @@ export class PbxSession {
   readonly id: string;
   readonly #options: PbxSessionOptions;
   readonly #state: EngineState;
-  #queue: Promise<void> = Promise.resolve();
+  #sinkQueues: Promise<void>[] = [];
   #tickTimer: NodeJS.Timeout | undefined;
   #lastEventAt: number | null = null;
   #reconnects = 0;
@@ -121,7 +123,13 @@ export class PbxSession {
   /** Resolves when every effect so far has been handled (for tests and shutdown). */
   async idle(): Promise<void> {
     await this.#restored;
-    await this.#queue;
+    // Sinks' queues may grow while we wait (an effect handled produces none, but events keep coming).
+    let seen: Promise<void>[] = [];
+    while (seen.length !== this.#sinkQueues.length || seen.some((q, i) => q !== this.#sinkQueues[i])) {
+      seen = [...this.#sinkQueues];
+      await Promise.all(seen);
+    }
+    for (const sink of this.#options.sinks) await sink.idle?.();
   }
 
   /**
@@ -212,16 +220,18 @@ export class PbxSession {
   #apply(effects: readonly Effect[]): void {
     if (effects.length === 0) return;
     const { sinks, log } = this.#options;
-    this.#queue = this.#queue.then(async () => {
-      for (const effect of effects) {
-        for (const sink of sinks) {
+    // One queue per sink: each sees every effect in order, and none waits for another (a pop
+    // must not wait behind the call log's writes).
+    sinks.forEach((sink, i) => {
+      this.#sinkQueues[i] = (this.#sinkQueues[i] ?? Promise.resolve()).then(async () => {
+        for (const effect of effects) {
           try {
             await sink(effect);
           } catch (err) {
             log.error({ pbx: this.id, effect: effect.type, callId: 'callId' in effect ? effect.callId : undefined, err }, 'an effect handler failed; the call goes on');
           }
         }
-      }
+      });
     });
   }
 }

@@ -56,46 +56,57 @@ export class CallLog {
 
   /** Inserts or updates the call, its extensions and its record links, in one transaction. */
   async upsert(call: LoggableCall, links: readonly CallLink[] = []): Promise<void> {
+    await this.upsertMany([{ call, links }]);
+  }
+
+  /**
+   * Several calls in one transaction: under a burst of calls the log then costs one commit per
+   * batch, not one per change (a commit is most of an upsert's cost).
+   */
+  async upsertMany(entries: readonly { call: LoggableCall; links?: readonly CallLink[] }[]): Promise<void> {
+    if (entries.length === 0) return;
     const now = new Date().toISOString();
-    const row: Omit<CallsTable, 'handled_by' | 'handled_at'> = {
-      id: call.id,
-      pbx: call.pbx,
-      linkedid: call.linkedid,
-      status: call.status,
-      direction: call.direction,
-      external_number: call.externalNumber,
-      normalized_number: call.normalizedNumber,
-      did: call.did,
-      answered_by: call.answeredBy,
-      disposition: call.disposition,
-      started_at: call.startedAt,
-      ended_at: call.endedAt,
-      click_to_call_id: call.clickToCallId,
-      recording: call.recording,
-      record_json: JSON.stringify(call),
-      updated_at: now,
-    };
-    const extensions = new Map<string, string>();
-    for (const ext of call.rang) extensions.set(`${ext}|rang`, ext);
-    if (call.answeredBy) extensions.set(`${call.answeredBy}|answered`, call.answeredBy);
-    if (call.callerExtension) extensions.set(`${call.callerExtension}|caller`, call.callerExtension);
-    for (const t of call.transfers) if (t.to) extensions.set(`${t.to}|transfer-target`, t.to);
     await this.#store.db.transaction().execute(async (trx) => {
-      const { id: _id, ...update } = row;
-      await trx.insertInto('calls').values({ ...row, handled_by: null, handled_at: null }).onConflict((oc) => oc.column('id').doUpdateSet(update)).execute();
-      await trx.deleteFrom('call_extensions').where('call_id', '=', call.id).execute();
-      if (extensions.size > 0) {
-        await trx
-          .insertInto('call_extensions')
-          .values([...extensions.keys()].map((k) => ({ call_id: call.id, extension: k.split('|')[0]!, role: k.split('|')[1]! })))
-          .execute();
-      }
-      for (const link of links) {
-        await trx
-          .insertInto('call_entities')
-          .values({ call_id: call.id, record_type: link.type, record_id: link.id, link: link.link })
-          .onConflict((oc) => oc.columns(['call_id', 'record_type', 'record_id']).doNothing())
-          .execute();
+      for (const { call, links = [] } of entries) {
+        const row: Omit<CallsTable, 'handled_by' | 'handled_at'> = {
+          id: call.id,
+          pbx: call.pbx,
+          linkedid: call.linkedid,
+          status: call.status,
+          direction: call.direction,
+          external_number: call.externalNumber,
+          normalized_number: call.normalizedNumber,
+          did: call.did,
+          answered_by: call.answeredBy,
+          disposition: call.disposition,
+          started_at: call.startedAt,
+          ended_at: call.endedAt,
+          click_to_call_id: call.clickToCallId,
+          recording: call.recording,
+          record_json: JSON.stringify(call),
+          updated_at: now,
+        };
+        const extensions = new Map<string, string>();
+        for (const ext of call.rang) extensions.set(`${ext}|rang`, ext);
+        if (call.answeredBy) extensions.set(`${call.answeredBy}|answered`, call.answeredBy);
+        if (call.callerExtension) extensions.set(`${call.callerExtension}|caller`, call.callerExtension);
+        for (const t of call.transfers) if (t.to) extensions.set(`${t.to}|transfer-target`, t.to);
+        const { id: _id, ...update } = row;
+        await trx.insertInto('calls').values({ ...row, handled_by: null, handled_at: null }).onConflict((oc) => oc.column('id').doUpdateSet(update)).execute();
+        await trx.deleteFrom('call_extensions').where('call_id', '=', call.id).execute();
+        if (extensions.size > 0) {
+          await trx
+            .insertInto('call_extensions')
+            .values([...extensions.keys()].map((k) => ({ call_id: call.id, extension: k.split('|')[0]!, role: k.split('|')[1]! })))
+            .execute();
+        }
+        for (const link of links) {
+          await trx
+            .insertInto('call_entities')
+            .values({ call_id: call.id, record_type: link.type, record_id: link.id, link: link.link })
+            .onConflict((oc) => oc.columns(['call_id', 'record_type', 'record_id']).doNothing())
+            .execute();
+        }
       }
     });
   }
