@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CrmTelephonyError, ErrorCodes } from './errors.ts';
 import { isSupportedRegion } from './phone/region.ts';
 import { routingConfigSchema } from './routing/config.ts';
+import { suitecrmConfigSchema } from './crm/config.ts';
 import type { CountryCode } from './phone/types.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -72,7 +73,7 @@ const baseSchema = z.object({
   DEMO_EVENT_INTERVAL_MS: z.coerce.number().int().min(0).default(20),
 });
 
-export const configSchema = baseSchema.extend(routingConfigSchema.shape);
+export const configSchema = baseSchema.extend(routingConfigSchema.shape).extend(suitecrmConfigSchema.shape);
 
 export type Config = Omit<z.infer<typeof configSchema>, 'DEFAULT_REGION'> & { DEFAULT_REGION: CountryCode };
 

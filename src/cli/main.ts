@@ -14,6 +14,7 @@ import { directoryLookup, LOOKUP_USAGE } from './directory-lookup.ts';
 import { directorySeed, SEED_USAGE } from './directory-seed.ts';
 import { dialplan, DIALPLAN_USAGE } from './dialplan.ts';
 import { tokens, TOKENS_USAGE } from './tokens.ts';
+import { suitecrmSync, SUITECRM_SYNC_USAGE } from './suitecrm-sync.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
 import { processIo, type CliIo } from './io.ts';
 
@@ -31,6 +32,7 @@ Commands:
   seed --contacts <N>           Load a realistic demo directory (agents 101-104).
   tokens create --user <login>  Create an API token (or --kind routing for the dialplan's CURL()).
   dialplan [--style freepbx]    Print dialplan snippets that route callers through crm-telephony.
+  suitecrm sync [--full]        Copy SuiteCRM's users, accounts, contacts and leads into the directory.
   calls from-capture <file.ami> Replay a saved AMI session through the call engine and print
                                 its call records as a JSON array.
 
@@ -60,6 +62,14 @@ const DIRECTORY_COMMANDS: Record<string, Command> = {
   seed: { run: (args, io) => directorySeed(args, io), usage: SEED_USAGE },
   tokens: { run: (args, io) => tokens(args, io), usage: TOKENS_USAGE },
   dialplan: { run: (args, io) => dialplan(args, io), usage: DIALPLAN_USAGE },
+  suitecrm: {
+    run: async (args, io) => {
+      if (args[0] === 'sync') return suitecrmSync(args.slice(1), io);
+      io.stderr.write(`error: "suitecrm" commands: sync.\n\n${SUITECRM_SYNC_USAGE}`);
+      return 2;
+    },
+    usage: SUITECRM_SYNC_USAGE,
+  },
 };
 
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h' || arg === 'help';

@@ -31,6 +31,7 @@ import { createRouter, DeviceStateTracker, gatherFacts, rulesFromConfig, type Ro
 import { FastAgiServer } from '../agi/server.ts';
 import { createRouteHandler } from '../agi/route-script.ts';
 import { routingRoutes } from '../web/routes/routing-routes.ts';
+import { createCrmRuntime, callLoggerSink, type CrmRuntime } from '../crm/index.ts';
 import { uiRoutes, DEFAULT_UI_ROOT } from '../web/routes/ui-routes.ts';
 
 export interface PbxTarget {
@@ -67,6 +68,7 @@ export interface Service {
   app: FastifyInstance;
   session: PbxSession;
   client: AmiClient;
+  crm: CrmRuntime;
   router: Router;
   deviceStates: DeviceStateTracker;
   /** The FastAGI server's address, or null when AGI_PORT is 0. */
@@ -140,6 +142,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     onDegraded: (e) => log.warn({ uniqueid: e.input.uniqueid, why: e.why, ms: e.elapsedMs }, 'routing answered without the caller\'s facts (fallback)'),
   });
 
+  // The CRM: embedded (nothing more to do) or SuiteCRM (directory sync and the call-logging outbox).
+  const crm: CrmRuntime = createCrmRuntime(config, { directory, log });
+
   const client = new AmiClient({ id: options.pbx.id, host: options.pbx.host, port: options.pbx.port, username: options.pbx.username, secret: options.pbx.secret, authType: options.pbx.authType });
   const session = new PbxSession({
     client,
@@ -150,7 +155,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       ...(config.INBOUND_CONTEXTS ? { inboundContexts: config.INBOUND_CONTEXTS } : {}),
       trunkEndpoints: config.TRUNK_ENDPOINTS,
     },
-    sinks: [callLogSink(callLog, matches, origins), popsSink],
+    // The CRM sink comes before the pops' sink, which forgets a call's matches when it ends.
+    sinks: [
+      callLogSink(callLog, matches, origins),
+      callLoggerSink(crm.callLogger, { matchesFor: (id, n) => matches.for(id, n), originFor: (id) => origins.peek(id)?.entity, log }),
+      popsSink,
+    ],
     onEvent: (event) => deviceStates.apply(event),
   });
   client.on('ready', (info) => {
@@ -226,6 +236,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     });
     agi = await agiServer.listen();
   }
+  crm.start();
   // Connecting runs in the background: the console works (and says the PBX is down) meanwhile.
   client.connect().catch(() => undefined);
 
@@ -238,6 +249,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     app,
     session,
     client,
+    crm,
     router,
     deviceStates,
     agi,
@@ -247,6 +259,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       session.stop();
       await client.close();
       await session.idle();
+      await crm.stop();
       await app.close();
       await store.close();
     },

@@ -1,0 +1,65 @@
+/**
+ * The CRM's own tables (migration 0005-crm), typed for Kysely. The store's schema type does not list
+ * them; `crmDb(store)` adds them with `withTables`, so only CRM code sees them.
+ */
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
+import { up } from '../store/migrations/0005-crm.ts';
+
+export interface CrmSyncStateTable {
+  crm: string;
+  module: string;
+  cursor: string | null;
+  deleted_cursor: string | null;
+  last_full_at: string | null;
+  last_sync_at: string | null;
+  updated_at: string;
+}
+
+export type OutboxState = 'pending' | 'done' | 'failed';
+
+export interface CrmOutboxTable {
+  crm: string;
+  call_id: string;
+  state: OutboxState;
+  payload: string;
+  attempts: number;
+  next_attempt_at: string;
+  post_started: number;
+  crm_call_id: string | null;
+  links_done: string;
+  last_error: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+  done_at: string | null;
+}
+
+// A type, not an interface: withTables wants a record type, which an interface is not.
+export type CrmTables = {
+  crm_sync_state: CrmSyncStateTable;
+  crm_outbox: CrmOutboxTable;
+};
+
+export type CrmDb = Kysely<DatabaseSchema & CrmTables>;
+
+export function crmDb(store: Store): CrmDb {
+  return store.db.withTables<CrmTables>();
+}
+
+const ensured = new WeakMap<Store, Promise<void>>();
+
+/**
+ * Creates the CRM tables if they are missing, once per store. Migration 0005-crm was registered
+ * before it had a body: a store migrated then has it marked done and no tables.
+ */
+export function ensureCrmTables(store: Store): Promise<void> {
+  let done = ensured.get(store);
+  if (!done) {
+    done = up(store.db as unknown as Kysely<unknown>);
+    ensured.set(store, done);
+    done.catch(() => ensured.delete(store));
+  }
+  return done;
+}

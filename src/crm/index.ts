@@ -1,0 +1,63 @@
+/**
+ * The CRM side of the service: which adapter runs (SuiteCRM when SUITECRM_URL is set, else the
+ * embedded directory), its sync scheduler and its call logger. `main.ts` wires these; nothing else
+ * needs to know which CRM it is.
+ */
+import type { Directory } from '../directory/directory.ts';
+import type { CountryCode } from '../phone/types.ts';
+import { suiteCrmSettings, usesSuiteCrm, type SuiteCrmConfig } from './config.ts';
+import type { CrmPort } from './crm-port.ts';
+import { EmbeddedCrm } from './embedded/embedded-crm.ts';
+import { createCallLogger, type CallLogger } from './outbox/call-logger.ts';
+import { recordingLinkTemplate } from './outbox/call-entry.ts';
+import type { CrmLog } from './suitecrm/crm-log.ts';
+import { SuiteCrm } from './suitecrm/suitecrm-crm.ts';
+import { SuiteCrmSync } from './suitecrm/suitecrm-sync.ts';
+
+export type { CrmPort } from './crm-port.ts';
+export { suitecrmConfigSchema, usesSuiteCrm, suiteCrmSettings } from './config.ts';
+export { createCallLogger } from './outbox/call-logger.ts';
+export type { CallLogger, CallLoggerStatus } from './outbox/call-logger.ts';
+export { callLoggerSink } from './outbox/call-logger-sink.ts';
+export { SuiteCrm } from './suitecrm/suitecrm-crm.ts';
+export { SuiteCrmSync } from './suitecrm/suitecrm-sync.ts';
+export type { SyncStatus } from './suitecrm/suitecrm-sync.ts';
+export { EmbeddedCrm } from './embedded/embedded-crm.ts';
+export { CrmError, CrmErrorCodes, isCrmError } from './crm-errors.ts';
+
+export interface CrmRuntime {
+  crm: CrmPort;
+  /** The directory sync (SuiteCRM only). */
+  sync: SuiteCrmSync | null;
+  /** The call logger (a no-op queue for the embedded CRM: it logs nothing). */
+  callLogger: CallLogger;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Builds the CRM adapter, sync and call logger from the configuration (throws CRM_ERR_CONFIG in words). */
+export function createCrmRuntime(config: SuiteCrmConfig & { DEFAULT_REGION: CountryCode }, deps: { directory: Directory; log?: CrmLog }): CrmRuntime {
+  const { directory } = deps;
+  if (!usesSuiteCrm(config)) {
+    const crm = new EmbeddedCrm(directory);
+    const callLogger = createCallLogger({ store: directory.store, crm, ...(deps.log ? { log: deps.log } : {}) });
+    return { crm, sync: null, callLogger, start: () => callLogger.start(), stop: () => callLogger.stop() };
+  }
+  const settings = suiteCrmSettings(config);
+  const crm = new SuiteCrm(settings, { directory, ...(deps.log ? { log: deps.log } : {}) });
+  const sync = new SuiteCrmSync({ target: crm, intervalMs: settings.syncIntervalMs, reconcileIntervalMs: settings.reconcileIntervalMs, ...(deps.log ? { log: deps.log } : {}) });
+  const callLogger = createCallLogger({ store: directory.store, crm, recordingUrl: recordingLinkTemplate(settings.recordingLink), ...(deps.log ? { log: deps.log } : {}) });
+  return {
+    crm,
+    sync,
+    callLogger,
+    start: () => {
+      sync.start();
+      callLogger.start();
+    },
+    stop: async () => {
+      await Promise.all([sync.stop(), callLogger.stop()]);
+      await crm.close();
+    },
+  };
+}

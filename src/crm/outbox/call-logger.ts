@@ -1,0 +1,273 @@
+/**
+ * Call logging through a durable outbox. When a call ends, `enqueue` writes one row (our call id
+ * is the key: a second enqueue of the same call is a no-op) and returns: the CRM is never on the
+ * call path. A worker takes due rows, writes the call into the CRM, then makes each link, writing
+ * each step's outcome down before the next; a failure waits with capped exponential backoff and
+ * jitter and is tried again, forever for an outage (nothing is dropped), not at all when the CRM
+ * refused the call as given (kept as `failed` for a person).
+ *
+ * Never twice: before a create is sent, the row says so (`post_started`). If the answer is lost
+ * (timeout, reset, crash), the next attempt first asks the CRM for a call carrying our call id
+ * (SuiteCRM: a line in the description, searched within the minute of the call's start) and only
+ * creates one when there is none. A restart resumes from the table; a lease keeps two service
+ * instances on one database off the same row.
+ */
+import type { Store } from '../../store/store.ts';
+import { callLinkTargets, type CrmPort } from '../crm-port.ts';
+import { CrmErrorCodes, errorInWords, isCrmError } from '../crm-errors.ts';
+import { silentLog, type CrmLog } from '../suitecrm/crm-log.ts';
+import { buildCallLogEntry, toPayload, type CallMatch, type LoggableCallRecord, type OutboxPayload } from './call-entry.ts';
+import { OutboxStore, type OutboxCounts, type OutboxRow } from './outbox-store.ts';
+
+/** How long to wait before attempt `attempt` (1 = the first retry) after `cause`; capped, with jitter. */
+export type BackoffStrategy = (attempt: number, cause: unknown) => number;
+
+export interface CallLoggerOptions {
+  store: Store;
+  crm: CrmPort;
+  /** The recording link written into the CRM's call, or null. Default: none. */
+  recordingUrl?: (record: LoggableCallRecord) => string | null;
+  log?: CrmLog;
+  /** Calls written at the same time. Default 4. */
+  concurrency?: number;
+  /** Look for due calls at least this often, in ms (another instance's rows, missed wake-ups). Default 5 s. */
+  pollMs?: number;
+  /** A worker holds a call this long; after it, another may take it. Default 2 min. */
+  leaseMs?: number;
+  backoff?: BackoffStrategy;
+  now?: () => number;
+}
+
+export interface CallLoggerStatus extends OutboxCounts {
+  running: boolean;
+  inFlight: number;
+  /** Calls written by this process. */
+  logged: number;
+  lastLoggedAt: string | null;
+  /** The latest failure in words (retried or not), or null after a success. */
+  lastError: string | null;
+  /** Calls the CRM refused (not retried), newest first. */
+  failures: { callId: string; error: string | null; at: string }[];
+}
+
+export interface CallLogger {
+  /** Queues an ended call for the CRM; false when it was queued before or needs no logging. */
+  enqueue(record: LoggableCallRecord, matches?: readonly CallMatch[]): Promise<boolean>;
+  start(): void;
+  /** Stops taking calls and waits for those being written (their progress is saved). */
+  stop(): Promise<void>;
+  status(): Promise<CallLoggerStatus>;
+  /** Resolves once no call is waiting or being written (tests, benchmarks); rejects after `timeoutMs`. */
+  idle(timeoutMs?: number): Promise<void>;
+}
+
+/** 1 s, 2 s, 4 s ... up to 5 min, each between 50% and 100% of that; a timeout waits at least 30 s. */
+export const defaultBackoff: BackoffStrategy = (attempt, cause) => {
+  const base = Math.min(300_000, 1000 * 2 ** Math.min(attempt - 1, 20));
+  const delay = Math.round(base * (0.5 + Math.random() * 0.5));
+  // The timed-out create may still be running in SuiteCRM: give it time to finish before searching for it.
+  return isCrmError(cause, CrmErrorCodes.CRM_ERR_TIMEOUT) ? Math.max(delay, 30_000) : delay;
+};
+
+export function createCallLogger(options: CallLoggerOptions): CallLogger {
+  return new OutboxWorker(options);
+}
+
+class OutboxWorker implements CallLogger {
+  readonly #o: CallLoggerOptions;
+  readonly #outbox: OutboxStore;
+  readonly #log: CrmLog;
+  readonly #inFlight = new Map<string, Promise<void>>();
+  #abort = new AbortController();
+  #running = false;
+  #pumping = false;
+  #again = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #logged = 0;
+  #lastLoggedAt: string | null = null;
+  #lastError: string | null = null;
+
+  constructor(options: CallLoggerOptions) {
+    this.#o = options;
+    this.#outbox = new OutboxStore(options.store, options.crm.name);
+    this.#log = options.log ?? silentLog;
+  }
+
+  #now(): number {
+    return (this.#o.now ?? Date.now)();
+  }
+
+  async enqueue(record: LoggableCallRecord, matches: readonly CallMatch[] = []): Promise<boolean> {
+    if (!this.#o.crm.logsCalls || record.direction === 'internal') return false;
+    const added = await this.#outbox.enqueue(record.id, JSON.stringify(toPayload(record, matches)), new Date(this.#now()).toISOString());
+    if (added) this.#kick();
+    return added;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    if (this.#abort.signal.aborted) this.#abort = new AbortController();
+    this.#kick();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#abort.abort();
+    await Promise.allSettled([...this.#inFlight.values()]);
+  }
+
+  async status(): Promise<CallLoggerStatus> {
+    return {
+      ...(await this.#outbox.counts()),
+      running: this.#running,
+      inFlight: this.#inFlight.size,
+      logged: this.#logged,
+      lastLoggedAt: this.#lastLoggedAt,
+      lastError: this.#lastError,
+      failures: await this.#outbox.failures(),
+    };
+  }
+
+  async idle(timeoutMs = Infinity): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (Date.now() > deadline) throw new Error(`The outbox still holds calls after ${timeoutMs} ms: ${(await this.status()).lastError ?? 'no error yet'}`);
+      await Promise.allSettled([...this.#inFlight.values()]);
+      const next = await this.#outbox.nextDueAt();
+      if (this.#inFlight.size === 0 && (next === null || !this.#running)) return;
+      await new Promise((r) => setTimeout(r, next === null ? 5 : Math.min(200, Math.max(5, Date.parse(next) - this.#now()))));
+      this.#kick();
+    }
+  }
+
+  /** Looks for due calls now (coalesced: a kick during a pass makes one more pass). */
+  #kick(): void {
+    if (!this.#running) return;
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    this.#pumping = true;
+    void this.#pump().finally(() => {
+      this.#pumping = false;
+      if (this.#again) {
+        this.#again = false;
+        this.#kick();
+      }
+    });
+  }
+
+  async #pump(): Promise<void> {
+    const concurrency = this.#o.concurrency ?? 4;
+    try {
+      while (this.#running && this.#inFlight.size < concurrency) {
+        const nowMs = this.#now();
+        const now = new Date(nowMs).toISOString();
+        const rows = await this.#outbox.due(now, concurrency - this.#inFlight.size, [...this.#inFlight.keys()]);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          if (!(await this.#outbox.claim(row.call_id, now, this.#leaseUntil()))) continue;
+          const work = this.#process(row).finally(() => {
+            this.#inFlight.delete(row.call_id);
+            this.#kick();
+          });
+          this.#inFlight.set(row.call_id, work);
+        }
+      }
+      await this.#wakeLater();
+    } catch (err) {
+      // The store itself failed (database down): say so, and look again later.
+      this.#lastError = `The call-logging outbox could not read its table: ${errorInWords(err)}`;
+      this.#log.error({ err: errorInWords(err) }, this.#lastError);
+      this.#arm(this.#o.pollMs ?? 5000);
+    }
+  }
+
+  async #wakeLater(): Promise<void> {
+    if (!this.#running) return;
+    const poll = this.#o.pollMs ?? 5000;
+    const next = await this.#outbox.nextDueAt();
+    const delay = next === null ? poll : Math.min(poll, Math.max(0, Date.parse(next) - this.#now()));
+    this.#arm(delay);
+  }
+
+  #arm(delayMs: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (!this.#running) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#kick();
+    }, delayMs);
+    this.#timer.unref?.();
+  }
+
+  /** Each step renews the hold on the row, so a slow SuiteCRM does not let another worker in. */
+  #leaseUntil(): string {
+    return new Date(this.#now() + (this.#o.leaseMs ?? 120_000)).toISOString();
+  }
+
+  async #process(row: OutboxRow): Promise<void> {
+    const crm = this.#o.crm;
+    const signal = this.#abort.signal;
+    const callId = row.call_id;
+    try {
+      const payload = JSON.parse(row.payload) as OutboxPayload;
+      const entry = await buildCallLogEntry(this.#o.store, payload, { source: crm.source, recordingUrl: this.#o.recordingUrl ?? (() => null) });
+      let crmCallId = row.crm_call_id;
+      if (crmCallId === null) {
+        const mayExist = row.post_started === 1;
+        // Written before the create is sent: if its answer is lost, the next attempt looks first.
+        await this.#outbox.update(callId, { post_started: 1, lease_until: this.#leaseUntil() });
+        const logged = await crm.logCall(entry, { mayExist, signal });
+        crmCallId = logged.crmCallId;
+        await this.#outbox.update(callId, { crm_call_id: crmCallId, lease_until: this.#leaseUntil() });
+        if (logged.found) this.#log.info({ callId, crmCallId }, 'found the call an earlier attempt had written; not writing it again');
+      }
+      const done = new Set<string>(JSON.parse(row.links_done) as string[]);
+      for (const target of callLinkTargets(entry, crm.source)) {
+        const key = `${target.kind}:${target.externalId}`;
+        if (done.has(key) || done.has(`skipped:${key}`)) continue;
+        try {
+          await crm.linkCall(crmCallId, target, { signal });
+          done.add(key);
+        } catch (err) {
+          // The record was deleted in the CRM since the call: nothing to link, the rest still goes on.
+          if (!isCrmError(err, CrmErrorCodes.CRM_ERR_NOT_FOUND)) throw err;
+          done.add(`skipped:${key}`);
+        }
+        await this.#outbox.update(callId, { links_done: JSON.stringify([...done]), lease_until: this.#leaseUntil() });
+      }
+      await this.#outbox.update(callId, { state: 'done', done_at: new Date(this.#now()).toISOString(), lease_until: null, last_error: null });
+      this.#logged++;
+      this.#lastLoggedAt = new Date(this.#now()).toISOString();
+      this.#lastError = null;
+    } catch (err) {
+      await this.#failed(row, err).catch((e: unknown) => this.#log.error({ callId, err: errorInWords(e) }, 'could not record a call-logging failure in the outbox'));
+    }
+  }
+
+  async #failed(row: OutboxRow, err: unknown): Promise<void> {
+    const callId = row.call_id;
+    const words = errorInWords(err);
+    if (isCrmError(err, CrmErrorCodes.CRM_ERR_STOPPED) || (this.#abort.signal.aborted && !this.#running)) {
+      // Stopped mid-way: let the next start (or another instance) take it at once.
+      await this.#outbox.update(callId, { lease_until: null });
+      return;
+    }
+    this.#lastError = `Call ${callId}: ${words}`;
+    // A refused call will be refused again: keep it for a person. Outages and a refused login are waited out.
+    const permanent = isCrmError(err) ? !err.retryable && err.code !== CrmErrorCodes.CRM_ERR_AUTH : err instanceof SyntaxError;
+    if (permanent) {
+      this.#log.error({ callId, code: isCrmError(err) ? err.code : undefined }, `the CRM refused a call; it will not be retried: ${words}`);
+      await this.#outbox.update(callId, { state: 'failed', last_error: words, lease_until: null, attempts: row.attempts + 1 });
+      return;
+    }
+    const attempts = row.attempts + 1;
+    const delay = (this.#o.backoff ?? defaultBackoff)(attempts, err);
+    this.#log.warn({ callId, attempts, delayMs: delay, code: isCrmError(err) ? err.code : undefined }, `logging a call in the CRM failed; will try again: ${words}`);
+    await this.#outbox.update(callId, { attempts, next_attempt_at: new Date(this.#now() + delay).toISOString(), last_error: words, lease_until: null });
+  }
+}

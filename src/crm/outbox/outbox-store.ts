@@ -1,0 +1,131 @@
+/**
+ * The call-logging outbox (table crm_outbox): one row per call and CRM, so enqueueing a call twice
+ * logs it once; each step's outcome is written down before the next step, so a restart resumes
+ * where the last process stopped and never repeats a step that is known to have worked.
+ */
+import type { Store } from '../../store/store.ts';
+import { crmDb, ensureCrmTables, type CrmDb, type CrmOutboxTable, type OutboxState } from '../crm-tables.ts';
+
+export type OutboxRow = CrmOutboxTable;
+
+export interface OutboxCounts {
+  pending: number;
+  done: number;
+  failed: number;
+  /** When the oldest call still waiting ended up here (ISO), or null. */
+  oldestPendingAt: string | null;
+}
+
+export class OutboxStore {
+  readonly #db: CrmDb;
+  readonly #crm: string;
+  readonly #store: Store;
+
+  constructor(store: Store, crm: string) {
+    this.#db = crmDb(store);
+    this.#crm = crm;
+    this.#store = store;
+  }
+
+  /** The tables, created if a store skipped them (see ensureCrmTables). */
+  async #ready(): Promise<CrmDb> {
+    await ensureCrmTables(this.#store);
+    return this.#db;
+  }
+
+  /** Adds the call; false when it was there already (idempotent by call id). */
+  async enqueue(callId: string, payload: string, now: string): Promise<boolean> {
+    const db = await this.#ready();
+    const res = await db
+      .insertInto('crm_outbox')
+      .values({ crm: this.#crm, call_id: callId, state: 'pending', payload, attempts: 0, next_attempt_at: now, post_started: 0, crm_call_id: null, links_done: '[]', last_error: null, lease_until: null, created_at: now, updated_at: now, done_at: null })
+      .onConflict((oc) => oc.columns(['crm', 'call_id']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Calls due now and not held by a worker, oldest first. */
+  async due(now: string, limit: number, skip: readonly string[]): Promise<OutboxRow[]> {
+    const db = await this.#ready();
+    let q = db
+      .selectFrom('crm_outbox')
+      .selectAll()
+      .where('crm', '=', this.#crm)
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
+    if (skip.length > 0) q = q.where('call_id', 'not in', skip);
+    return q.orderBy('next_attempt_at').orderBy('created_at').limit(limit).execute();
+  }
+
+  /** Takes the row for this worker until `until`; false when another worker has it. */
+  async claim(callId: string, now: string, until: string): Promise<boolean> {
+    const db = await this.#ready();
+    const res = await db
+      .updateTable('crm_outbox')
+      .set({ lease_until: until })
+      .where('crm', '=', this.#crm)
+      .where('call_id', '=', callId)
+      .where('state', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  async update(callId: string, patch: Partial<Omit<OutboxRow, 'crm' | 'call_id'>>): Promise<void> {
+    const db = await this.#ready();
+    await db
+      .updateTable('crm_outbox')
+      .set({ ...patch, updated_at: new Date().toISOString() })
+      .where('crm', '=', this.#crm)
+      .where('call_id', '=', callId)
+      .execute();
+  }
+
+  async get(callId: string): Promise<OutboxRow | undefined> {
+    const db = await this.#ready();
+    return db.selectFrom('crm_outbox').selectAll().where('crm', '=', this.#crm).where('call_id', '=', callId).executeTakeFirst();
+  }
+
+  /** When the next pending call becomes due (ISO), or null when none waits. */
+  async nextDueAt(): Promise<string | null> {
+    const db = await this.#ready();
+    const row = await db
+      .selectFrom('crm_outbox')
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where('crm', '=', this.#crm)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return (row?.at as string | null | undefined) ?? null;
+  }
+
+  async counts(): Promise<OutboxCounts> {
+    const db = await this.#ready();
+    const rows = await db
+      .selectFrom('crm_outbox')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('created_at').as('oldest')])
+      .where('crm', '=', this.#crm)
+      .groupBy('state')
+      .execute();
+    const out: OutboxCounts = { pending: 0, done: 0, failed: 0, oldestPendingAt: null };
+    for (const r of rows) {
+      out[r.state as OutboxState] = Number(r.n);
+      if (r.state === 'pending') out.oldestPendingAt = (r.oldest as string | null) ?? null;
+    }
+    return out;
+  }
+
+  /** The latest failures a person should see (refused calls), newest first. */
+  async failures(limit = 10): Promise<{ callId: string; error: string | null; at: string }[]> {
+    const db = await this.#ready();
+    const rows = await db
+      .selectFrom('crm_outbox')
+      .select(['call_id', 'last_error', 'updated_at'])
+      .where('crm', '=', this.#crm)
+      .where('state', '=', 'failed')
+      .orderBy('updated_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ callId: r.call_id, error: r.last_error, at: r.updated_at }));
+  }
+}

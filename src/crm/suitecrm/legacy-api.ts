@@ -1,0 +1,158 @@
+/**
+ * SuiteCRM's legacy REST v4_1 (`/service/v4_1/rest.php`), used for one thing API v8 cannot do:
+ * list deleted records. v8 forgets a record the moment it is deleted (GET is 400, lists skip it,
+ * `filter[deleted]` fails: recordings 95-98); v4_1 `get_entry_list` with `deleted: 1` lists them
+ * with their deletion time (recording 113).
+ *
+ * Every v4_1 answer is HTTP 200; an error is `{name, number, description}` (10 Invalid Login,
+ * 11 Invalid Session ID, 40 Access Denied). The session is kept and renewed once when refused.
+ */
+import { createHash } from 'node:crypto';
+import { CrmError, CrmErrorCodes } from '../crm-errors.ts';
+import { parseFirstJson } from './json-body.ts';
+import type { Transport } from './transport.ts';
+
+export interface LegacyApiOptions {
+  url: string;
+  username: string;
+  password: string;
+  transport: Transport;
+  timeoutMs: number;
+}
+
+export interface LegacyEntry {
+  id: string;
+  /** name -> value, as sent (HTML-encoded text, database dates with seconds). */
+  values: Record<string, unknown>;
+}
+
+export interface LegacyPage {
+  entries: LegacyEntry[];
+  nextOffset: number;
+  /** SuiteCRM sends this as a string, or the number 0 (recordings 102, 103). */
+  total: number;
+}
+
+export class LegacyApi {
+  readonly #o: LegacyApiOptions;
+  #session: string | null = null;
+
+  constructor(options: LegacyApiOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Deleted records of `module` (its table, e.g. `contacts`) modified at or after `since`
+   * (`YYYY-MM-DD HH:MM:SS`, UTC), oldest first.
+   */
+  async deletedSince(module: string, table: string, since: string, offset: number, max: number, signal?: AbortSignal): Promise<LegacyPage> {
+    // Both values are ours: a table name from a fixed list and a formatted date (digits, - : and a space).
+    if (!/^[a-z_]+$/.test(table) || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(since)) throw new RangeError('bad legacy query input');
+    const result = await this.call(
+      'get_entry_list',
+      (session) => ({
+        session,
+        module_name: module,
+        query: `${table}.date_modified >= '${since}'`,
+        order_by: `${table}.date_modified ASC`,
+        offset,
+        select_fields: ['id', 'date_modified', 'deleted'],
+        link_name_to_fields_array: [],
+        max_results: max,
+        deleted: 1,
+        favorites: false,
+      }),
+      signal,
+    );
+    const list = (result as { entry_list?: unknown }).entry_list;
+    if (!Array.isArray(list)) throw bad('get_entry_list');
+    const entries: LegacyEntry[] = [];
+    for (const e of list as { id?: unknown; name_value_list?: Record<string, { value?: unknown }> }[]) {
+      if (typeof e.id !== 'string') continue;
+      const values: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(e.name_value_list ?? {})) values[k] = v?.value;
+      entries.push({ id: e.id, values });
+    }
+    const r = result as { next_offset?: unknown; total_count?: unknown };
+    return { entries, nextOffset: Number(r.next_offset ?? offset + entries.length), total: Number(r.total_count ?? 0) };
+  }
+
+  async logout(): Promise<void> {
+    const session = this.#session;
+    this.#session = null;
+    if (session !== null) await this.#post('logout', { session }).catch(() => undefined);
+  }
+
+  /** A method that needs a session: logs in first, and once more if the session was refused. */
+  async call(method: string, restData: (session: string) => Record<string, unknown>, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    for (let attempt = 0; ; attempt++) {
+      const session = this.#session ?? (await this.#login(signal));
+      const result = await this.#post(method, restData(session), signal);
+      const error = legacyError(result);
+      if (error === null) return result as Record<string, unknown>;
+      if (error.number === 11 && attempt === 0) {
+        this.#session = null;
+        continue;
+      }
+      if (error.number === 40) {
+        throw new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API refused ${method} (Access Denied): give SUITECRM_USERNAME access to the module, or use an administrator.`, { number: 40 });
+      }
+      throw new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API refused ${method} (${error.name}, ${error.number}).`, { number: error.number });
+    }
+  }
+
+  async #login(signal?: AbortSignal): Promise<string> {
+    const o = this.#o;
+    const result = await this.#post(
+      'login',
+      {
+        user_auth: { user_name: o.username, password: createHash('md5').update(o.password).digest('hex') },
+        application_name: 'crm-telephony',
+        name_value_list: [],
+      },
+      signal,
+    );
+    const error = legacyError(result);
+    if (error !== null) {
+      throw new CrmError(
+        CrmErrorCodes.CRM_ERR_AUTH,
+        `SuiteCRM's legacy API refused SUITECRM_USERNAME and SUITECRM_PASSWORD (${error.name}). Check them (the user must be active and allowed to log in with a password), or unset both: deletions are then found by the periodic full sync.`,
+        { number: error.number },
+      );
+    }
+    const id = (result as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string' || id === '') throw bad('login');
+    this.#session = id;
+    return id;
+  }
+
+  async #post(method: string, restData: Record<string, unknown>, signal?: AbortSignal): Promise<unknown> {
+    const o = this.#o;
+    const body = new URLSearchParams({ method, input_type: 'JSON', response_type: 'JSON', rest_data: JSON.stringify(restData) }).toString();
+    const answer = await o.transport({
+      method: 'POST',
+      url: `${o.url}/service/v4_1/rest.php`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body,
+      timeoutMs: o.timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    if (answer.status >= 500 || answer.status === 429) {
+      throw new CrmError(CrmErrorCodes.CRM_ERR_UNAVAILABLE, `SuiteCRM's legacy API failed (HTTP ${answer.status}). Will try again.`, { status: answer.status });
+    }
+    if (answer.status !== 200) {
+      throw new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API answered HTTP ${answer.status} to ${method}: is service/v4_1/rest.php reachable under SUITECRM_URL?`, { status: answer.status });
+    }
+    return parseFirstJson(answer.text).value;
+  }
+}
+
+function legacyError(result: unknown): { name: string; number: number } | null {
+  const r = result as { name?: unknown; number?: unknown; description?: unknown } | null;
+  if (r === null || typeof r !== 'object' || typeof r.number !== 'number' || typeof r.name !== 'string' || !('description' in r)) return null;
+  return { name: r.name.slice(0, 60), number: r.number };
+}
+
+function bad(method: string): CrmError {
+  return new CrmError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM's legacy API answered ${method} in a shape it does not have (is service/v4_1/rest.php a SuiteCRM?).`);
+}
