@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // The console renders caller names and CRM texts, which anyone can set: text only, never markup.
-    files: ['src/ui/**/*.ts', 'src/ui/**/*.tsx'],
+    files: ['src/ui/**/*.ts', 'src/ui/**/*.tsx', 'src/widget/**/*.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

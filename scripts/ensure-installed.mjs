@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs before `npm start` and `npm test`: on a fresh clone, installs the locked dependencies first,
-// then builds the agent console when its sources are newer than its build, so that those two
-// commands are all a newcomer needs. Uses only Node built-ins (nothing is installed yet).
+// then builds the agent console and the SuiteCRM widget when their sources are newer than their
+// builds, so that those two commands are all a newcomer needs. Uses only Node built-ins (nothing
+// is installed yet).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -34,23 +35,27 @@ function newest(path) {
   return t;
 }
 
-// The console (src/ui) is served from its Vite build (dist/ui): rebuild it when a source, the
-// Vite config or the lock file changed since. Vite is a dev dependency: an install without dev
-// dependencies must ship dist/ui already built.
-const uiIndex = 'dist/ui/index.html';
-if (existsSync('src/ui')) {
-  const built = existsSync(uiIndex) ? statSync(uiIndex).mtimeMs : 0;
-  const source = Math.max(newest('src/ui'), newest('vite.config.ts'), newest('package-lock.json'));
-  if (source > built) {
-    if (!existsSync('node_modules/vite')) {
-      console.error(`The console's build (${uiIndex}) is ${built ? 'out of date' : 'missing'} and Vite is not installed (dev dependencies): run "npm ci" and "npm run build:ui".`);
-    } else {
-      console.error('Building the agent console (npm run build:ui)...');
-      const r = spawnSync(npm, ['run', '--silent', 'build:ui', '--', '--logLevel', 'warn'], { stdio: 'inherit' });
-      if (r.status !== 0) {
-        console.error('Building the console failed: see the messages above (npm run build:ui).');
-        process.exit(r.status ?? 1);
-      }
-    }
+// The console (src/ui) is served from its Vite build (dist/ui), and the SuiteCRM widget
+// (src/widget, which borrows the console's wording from src/ui/format.ts) from its own
+// (dist/widget-bundle): rebuild each when a source, its Vite config or the lock file changed
+// since. Vite is a dev dependency: an install without dev dependencies must ship both built.
+const builds = [
+  { what: 'the agent console', script: 'build:ui', output: 'dist/ui/index.html', sources: ['src/ui', 'vite.config.ts'] },
+  { what: 'the SuiteCRM widget', script: 'build:widget', output: 'dist/widget-bundle/widget.js', sources: ['src/widget', 'src/ui/format.ts', 'vite.widget.config.ts'] },
+];
+for (const b of builds) {
+  if (!existsSync(b.sources[0])) continue;
+  const built = existsSync(b.output) ? statSync(b.output).mtimeMs : 0;
+  const source = Math.max(...b.sources.map(newest), newest('package-lock.json'));
+  if (source <= built) continue;
+  if (!existsSync('node_modules/vite')) {
+    console.error(`The build of ${b.what} (${b.output}) is ${built ? 'out of date' : 'missing'} and Vite is not installed (dev dependencies): run "npm ci" and "npm run ${b.script}".`);
+    continue;
+  }
+  console.error(`Building ${b.what} (npm run ${b.script})...`);
+  const r = spawnSync(npm, ['run', '--silent', b.script, '--', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`Building ${b.what} failed: see the messages above (npm run ${b.script}).`);
+    process.exit(r.status ?? 1);
   }
 }

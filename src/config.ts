@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CrmTelephonyError, ErrorCodes } from './errors.ts';
 import { isSupportedRegion } from './phone/region.ts';
 import { routingConfigSchema } from './routing/config.ts';
+import { crmSsoConfigSchema } from './web/auth/crm-sso.ts';
 import { suitecrmConfigSchema } from './crm/config.ts';
 import type { CountryCode } from './phone/types.ts';
 
@@ -73,7 +74,7 @@ const baseSchema = z.object({
   DEMO_EVENT_INTERVAL_MS: z.coerce.number().int().min(0).default(20),
 });
 
-export const configSchema = baseSchema.extend(routingConfigSchema.shape).extend(suitecrmConfigSchema.shape);
+export const configSchema = baseSchema.extend(routingConfigSchema.shape).extend(suitecrmConfigSchema.shape).extend(crmSsoConfigSchema.shape);
 
 export type Config = Omit<z.infer<typeof configSchema>, 'DEFAULT_REGION'> & { DEFAULT_REGION: CountryCode };
 

@@ -15,6 +15,7 @@ import { directorySeed, SEED_USAGE } from './directory-seed.ts';
 import { dialplan, DIALPLAN_USAGE } from './dialplan.ts';
 import { tokens, TOKENS_USAGE } from './tokens.ts';
 import { suitecrmSync, SUITECRM_SYNC_USAGE } from './suitecrm-sync.ts';
+import { suitecrmPackage, PACKAGE_USAGE } from './suitecrm-package.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
 import { processIo, type CliIo } from './io.ts';
 
@@ -33,6 +34,9 @@ Commands:
   tokens create --user <login>  Create an API token (or --kind routing for the dialplan's CURL()).
   dialplan [--style freepbx]    Print dialplan snippets that route callers through crm-telephony.
   suitecrm sync [--full]        Copy SuiteCRM's users, accounts, contacts and leads into the directory.
+  suitecrm package --service-url <url>
+                                Build the SuiteCRM package: the phone widget in its pages, the
+                                Users extension field.
   calls from-capture <file.ami> Replay a saved AMI session through the call engine and print
                                 its call records as a JSON array.
 
@@ -65,7 +69,8 @@ const DIRECTORY_COMMANDS: Record<string, Command> = {
   suitecrm: {
     run: async (args, io) => {
       if (args[0] === 'sync') return suitecrmSync(args.slice(1), io);
-      io.stderr.write(`error: "suitecrm" commands: sync.\n\n${SUITECRM_SYNC_USAGE}`);
+      if (args[0] === 'package') return suitecrmPackage(args.slice(1), io);
+      io.stderr.write(`error: "suitecrm" commands: sync, package.\n\n${SUITECRM_SYNC_USAGE}\n${PACKAGE_USAGE}`);
       return 2;
     },
     usage: SUITECRM_SYNC_USAGE,

@@ -33,6 +33,7 @@ import { createRouteHandler } from '../agi/route-script.ts';
 import { routingRoutes } from '../web/routes/routing-routes.ts';
 import { createCrmRuntime, callLoggerSink, type CrmRuntime } from '../crm/index.ts';
 import { uiRoutes, DEFAULT_UI_ROOT } from '../web/routes/ui-routes.ts';
+import { widgetRoutes } from '../web/routes/widget-routes.ts';
 
 export interface PbxTarget {
   id: string;
@@ -213,6 +214,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       (a) => recordsRoutes(a, { directory }),
       (a) => routingRoutes(a, { access, router }),
       (a) => adminRoutes(a, { directory, pbxs }),
+      // The SuiteCRM widget: its script, the sign-in from SuiteCRM's pages, SuiteCRM's ids.
+      (a) => widgetRoutes(a, { store, directory, secrets: config.CRM_WIDGET_SECRET, allowedOrigins: config.CORS_ORIGINS }),
       ...(options.demo ? [(a: FastifyInstance) => demoRoutes(a, options.demo!)] : []),
       ...(options.routes ?? []),
       // Last: the console's catch-all serves the page for every path the API does not own.

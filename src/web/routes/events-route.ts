@@ -2,6 +2,7 @@
  * `GET /api/events`: server-sent events for the signed-in user: `event: call` messages for calls on
  * their own extensions (or started by them), replayed on reconnect, with heartbeats for proxies.
  */
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { CallHub, Delivered } from '../push/call-hub.ts';
 import { requireUser } from '../auth/auth-plugin.ts';
@@ -13,12 +14,21 @@ export interface EventsRouteOptions {
 }
 
 export async function eventsRoute(app: FastifyInstance, options: EventsRouteOptions): Promise<void> {
+  // Streams never end on their own: close them when the server closes, or close() waits forever.
+  const open = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const res of open) res.end();
+    open.clear();
+  });
   app.get('/api/events', { preHandler: requireUser }, (request, reply) => {
     const user = request.principal!.user!;
     const header = request.headers['last-event-id'];
     const lastId = typeof header === 'string' && /^\d+$/.test(header) ? Number(header) : undefined;
     reply.hijack();
     const res = reply.raw;
+    // Headers the hooks set before the hijack (CORS, for an EventSource on another origin such as
+    // the SuiteCRM widget) would be lost with the reply: hand them to the raw response.
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -34,9 +44,11 @@ export async function eventsRoute(app: FastifyInstance, options: EventsRouteOpti
     for (const d of replay) write(d);
     const heartbeat = setInterval(() => res.write(': ping\n\n'), options.heartbeatMs ?? 15_000);
     heartbeat.unref();
+    open.add(res);
     const stop = (): void => {
       clearInterval(heartbeat);
       unsubscribe();
+      open.delete(res);
     };
     request.raw.on('close', stop);
     res.on('error', stop);

@@ -1,0 +1,101 @@
+/**
+ * `crm-telephony suitecrm package --service-url <url>`: builds the SuiteCRM Module Loader zip that
+ * puts the phone widget into SuiteCRM's pages and adds the extension field to Users. Prints what
+ * it wrote as JSON on stdout, and on stderr what to do next, including the secret to give the
+ * service (CRM_WIDGET_SECRET) when it generated one.
+ */
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CliIo } from './io.ts';
+import { buildSuiteCrmPackage, generateWidgetSecret, needsHttps, normalizeServiceUrl, PackageOptionError } from '../crm/suitecrm-package/build-package.ts';
+
+export const PACKAGE_USAGE = `Usage: crm-telephony suitecrm package --service-url <url> [options]
+
+Builds a SuiteCRM 7 Module Loader package (a zip) that adds the phone widget to SuiteCRM's pages
+(screen pops, click-to-call, a "Phone calls" panel on contacts, accounts and leads) and the Users
+field for extensions. Install it in SuiteCRM: Admin -> Module Loader.
+
+The widget signs in with tokens SuiteCRM signs with a secret shared with this service. By default
+a new secret is generated, written into the package, and printed: set it as CRM_WIDGET_SECRET in
+the service's environment. The package holds the secret: keep it like a password.
+
+Options:
+  --service-url <url>       The service's address as the browsers reach it (HTTPS), e.g.
+                            https://crm-telephony.example.com. Required.
+  --secret-env              Use the secret in CRM_WIDGET_SECRET (the first, when there are several)
+                            instead of generating one: for rebuilding the package of a running service.
+  --extension-field <name>  The Users field holding extensions. Env SUITECRM_EXTENSION_FIELD;
+                            default asterisk_ext_c.
+  --out <file>              Where to write the zip. Default crm-telephony-suitecrm.zip.
+  -h, --help                Show this help.
+`;
+
+export async function suitecrmPackage(args: string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        'service-url': { type: 'string' },
+        'secret-env': { type: 'boolean', default: false },
+        'extension-field': { type: 'string' },
+        out: { type: 'string', default: 'crm-telephony-suitecrm.zip' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    io.stderr.write(`error: ${(err as Error).message}\n\n${PACKAGE_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(PACKAGE_USAGE);
+    return 0;
+  }
+  if (values['service-url'] === undefined) {
+    io.stderr.write(`error: --service-url is required: the service's address as browsers reach it, e.g. https://crm-telephony.example.com.\n\n${PACKAGE_USAGE}`);
+    return 2;
+  }
+  let secret: string;
+  if (values['secret-env']) {
+    const first = (io.env['CRM_WIDGET_SECRET'] ?? '').split(',').map((s) => s.trim()).find((s) => s.length > 0);
+    if (first === undefined) {
+      io.stderr.write('error: --secret-env: CRM_WIDGET_SECRET is not set. Set it to the service\'s secret, or leave out --secret-env to generate a new one.\n');
+      return 2;
+    }
+    secret = first;
+  } else {
+    secret = generateWidgetSecret();
+  }
+  let zip: Buffer;
+  let serviceUrl: string;
+  try {
+    serviceUrl = normalizeServiceUrl(values['service-url']);
+    zip = await buildSuiteCrmPackage({
+      serviceUrl,
+      secret,
+      extensionField: values['extension-field'] ?? io.env['SUITECRM_EXTENSION_FIELD'] ?? 'asterisk_ext_c',
+    });
+  } catch (err) {
+    if (err instanceof PackageOptionError) {
+      io.stderr.write(`error: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const file = resolve(values.out);
+  await writeFile(file, zip, { mode: 0o600 });
+  io.stdout.write(
+    `${JSON.stringify({ file, bytes: zip.length, sha256: createHash('sha256').update(zip).digest('hex'), serviceUrl, ...(values['secret-env'] ? {} : { widgetSecret: secret }) }, null, 2)}\n`,
+  );
+  const notes = [`Wrote ${file}. Install it in SuiteCRM: Admin -> Module Loader.`];
+  if (!values['secret-env']) {
+    notes.push(`Give the service the secret it holds: CRM_WIDGET_SECRET=${secret}`, 'Keep the zip like a password, and delete it once installed.');
+  }
+  notes.push('Set CORS_ORIGINS to your SuiteCRM\'s origin (e.g. https://crm.example.com), so that the widget may call the service.');
+  if (needsHttps(serviceUrl)) notes.push('Warning: browsers refuse the widget\'s session cookie over plain http (except on localhost): serve the service over https.');
+  io.stderr.write(`${notes.join('\n')}\n`);
+  return 0;
+}

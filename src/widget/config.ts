@@ -1,0 +1,48 @@
+/**
+ * What the SuiteCRM hook handed the widget: the service's address, the SuiteCRM user id and the
+ * sign-in token, as data-* attributes of the widget's script element (put there by the hook's
+ * loader), or of the loader itself, or of a plain `<script src data-...>` written by hand. The
+ * token is taken off the page once read: nothing else on the page needs it.
+ */
+export interface WidgetConfig {
+  /** The service's base URL, without a trailing slash. */
+  service: string;
+  /** The SuiteCRM user id the token was signed for. */
+  user: string;
+  token: string;
+}
+
+const SELECTOR = 'script[data-crm-telephony], script[data-crm-telephony-loader]';
+
+/** The service's base: data-service, or the script's own address minus /widget/widget.js. */
+function serviceOf(script: HTMLScriptElement): string | null {
+  const given = script.getAttribute('data-service') ?? '';
+  let url: URL;
+  try {
+    url = given !== '' ? new URL(given, document.baseURI) : new URL(script.src.replace(/\/widget\/widget\.js(?:[?#].*)?$/, '/'));
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+export function readConfig(doc: Document): WidgetConfig | null {
+  const current = doc.currentScript instanceof HTMLScriptElement ? [doc.currentScript] : [];
+  const scripts = [...current, ...doc.querySelectorAll<HTMLScriptElement>(SELECTOR)];
+  let found: WidgetConfig | null = null;
+  for (const s of scripts) {
+    const user = s.getAttribute('data-user') ?? '';
+    const token = s.getAttribute('data-token') ?? '';
+    const service = serviceOf(s);
+    if (found === null && user !== '' && token !== '' && service !== null) found = { service, user, token };
+  }
+  for (const s of scripts) s.removeAttribute('data-token');
+  return found;
+}
+
+/** The token's expiry (Unix ms) as it says, or null when it does not look like a token. */
+export function tokenExpiry(token: string): number | null {
+  const m = /^v\d+\.[A-Za-z0-9_-]+\.(\d{1,12})\.[0-9a-f]{64}$/.exec(token);
+  return m ? Number(m[1]) * 1000 : null;
+}

@@ -1,0 +1,78 @@
+/**
+ * The widget's only door to the service: JSON over fetch, cross-origin with the session cookie,
+ * the CSRF token on every state-changing request, a deadline on every request, and the service's
+ * errors carried as it worded them. A service that is down or slow is an error like any other,
+ * never an exception left to SuiteCRM's page.
+ */
+
+export class ServiceError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ServiceError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export class Api {
+  readonly base: string;
+  /** Set after sign-in; sent as x-csrf-token with every POST. */
+  csrfToken: string | null = null;
+  /** Called when the service says the session is gone (401 on an authenticated route). */
+  onSignedOut: (() => void) | null = null;
+
+  constructor(base: string) {
+    this.base = base;
+  }
+
+  url(path: string): string {
+    return `${this.base}${path}`;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.#request<T>('GET', path);
+  }
+
+  post<T>(path: string, body: unknown, options: { csrfToken?: string | null } = {}): Promise<T> {
+    return this.#request<T>('POST', path, body, options.csrfToken);
+  }
+
+  async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown, csrf?: string | null): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const token = csrf === undefined ? this.csrfToken : csrf;
+    if (method === 'POST' && token) headers['x-csrf-token'] = token;
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), {
+        method,
+        headers,
+        mode: 'cors',
+        credentials: 'include',
+        cache: 'no-store',
+        signal: AbortSignal.timeout(10_000),
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch {
+      throw new ServiceError(0, 'NETWORK', 'The phone service does not answer.');
+    }
+    let data: unknown;
+    try {
+      const text = await res.text();
+      data = text ? (JSON.parse(text) as unknown) : null;
+    } catch {
+      data = null;
+    }
+    if (!res.ok) {
+      const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+      const code = typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`;
+      const message = typeof err?.message === 'string' ? err.message : `The phone service answered ${res.status}.`;
+      if (res.status === 401 && code === 'AUTH_REQUIRED') this.onSignedOut?.();
+      throw new ServiceError(res.status, code, message);
+    }
+    return data as T;
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * The crm-telephony widget in SuiteCRM's pages: screen pops, click-to-call beside phone numbers,
+ * and a "Phone calls" panel on contacts, accounts and leads. Loaded by the package's logic hook
+ * (src/crm/suitecrm-package/) once the page has loaded, with the SuiteCRM user's id and a signed
+ * token; it signs in to our service with them and works from then on.
+ *
+ * First rule: SuiteCRM's page works exactly as before whatever happens to us. Until the sign-in
+ * succeeds the widget changes nothing on the page; every failure after that stays inside the
+ * widget (no uncaught errors, no rejected promises left over); what it adds floats above the page
+ * or sits in SuiteCRM's own cells, so nothing of SuiteCRM's moves; and when the service goes away
+ * it retries quietly, with at most a small notice in a corner.
+ */
+import type { CallCandidateView, CallMessage } from '../web/push/call-hub.ts';
+import { readConfig, type WidgetConfig } from './config.ts';
+import { el, safely } from './dom.ts';
+import { Api, ServiceError } from './http.ts';
+import { isTransient, signIn, type Session } from './session.ts';
+import { CallStream } from './stream.ts';
+import { PopStack, type RecordRef } from './pops.ts';
+import { PhoneButtons } from './phone-buttons.ts';
+import { CallsPanel } from './calls-panel.ts';
+import { Notice } from './notice.ts';
+import { WIDGET_CSS } from './styles.ts';
+import { detailView, isRecordModule, OWN, recordOfCell, TYPE_OF_MODULE, type RecordType, type SuiteRecord } from './suitecrm-page.ts';
+
+const GUARD = 'crmTelephonyWidget';
+const OFFLINE = 'Phone features are offline: the phone service does not answer. They come back by themselves.';
+const TERMINAL = new Set(['answered-elsewhere', 'missed', 'ended']);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function ours(node: Node): boolean {
+  const e = node instanceof Element ? node : node.parentElement;
+  return e !== null && e.closest(`[${OWN}]`) !== null;
+}
+
+class Widget {
+  readonly #config: WidgetConfig;
+  readonly #api: Api;
+  readonly #notice = new Notice();
+  #stream: CallStream | null = null;
+  #buttons: PhoneButtons | null = null;
+  #panel: CallsPanel | null = null;
+  #observer: MutationObserver | null = null;
+  #scanTimer: ReturnType<typeof setTimeout> | null = null;
+  #offlineTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly #refs = new Map<string, RecordRef>();
+  readonly #ourRecords = new Map<string, { type: RecordType; id: string } | null>();
+
+  constructor(config: WidgetConfig) {
+    this.#config = config;
+    this.#api = new Api(config.service);
+  }
+
+  async start(): Promise<void> {
+    const session = await this.#signIn();
+    if (!session) return;
+    this.#api.csrfToken = session.csrfToken;
+    this.#api.onSignedOut = () => this.#signedOut();
+    this.#mount(session);
+  }
+
+  async #signIn(): Promise<Session | null> {
+    let pause = 2000;
+    let unknown = 0;
+    for (;;) {
+      try {
+        const session = await signIn(this.#api, this.#config);
+        if (this.#notice.text === OFFLINE) this.#notice.hide();
+        return session;
+      } catch (err) {
+        // A user the sync has not brought yet is a matter of seconds; one it never brings (a
+        // SuiteCRM user with no phone) is not worth more than a few tries.
+        if (err instanceof ServiceError && err.code === 'SSO_UNKNOWN_USER' && ++unknown > 3) return null;
+        if (!isTransient(err)) {
+          // Not signed in, and retrying will not help: say why once, quietly, and stay out of the way.
+          const code = err instanceof ServiceError ? err.code : '';
+          if (code === 'OTHER_SESSION' || code === 'COOKIE_BLOCKED' || code === 'SSO_EXPIRED' || code === 'SSO_REPLAYED') this.#attach(this.#notice.element);
+          if (code === 'SSO_EXPIRED' || code === 'SSO_REPLAYED') this.#notice.show('Phone features need the page reloaded to sign in again.');
+          else if (code === 'OTHER_SESSION' || code === 'COOKIE_BLOCKED') this.#notice.show(`Phone features are off: ${(err as ServiceError).message}`);
+          return null;
+        }
+        if (err instanceof ServiceError && err.status === 0) {
+          this.#attach(this.#notice.element);
+          this.#notice.show(OFFLINE);
+        }
+        await sleep(pause * (0.75 + Math.random() * 0.5));
+        pause = Math.min(pause * 2, 60_000);
+      }
+    }
+  }
+
+  #attach(node: Node): void {
+    if (!node.isConnected) document.body.append(node);
+  }
+
+  #mount(session: Session): void {
+    const style = el('style', { [OWN]: 'style' });
+    style.textContent = WIDGET_CSS;
+    document.head.append(style);
+    const pops = new PopStack({
+      resolve: (candidates) => this.#resolveRefs(candidates),
+      consoleUrl: (type, id) => `${this.#config.service}/records/${type}/${encodeURIComponent(id)}`,
+    });
+    this.#attach(pops.element);
+    this.#attach(this.#notice.element);
+
+    this.#buttons = new PhoneButtons({ extension: session.user.primaryExtension, onCall: (number, cell, button) => void this.#call(number, cell, button) });
+    this.#buttons.listen(document);
+    this.#panel = new CallsPanel(this.#api, session.user);
+    this.#scan();
+
+    this.#observer = new MutationObserver((records) => {
+      // Our own insertions (a button, the panel) need no new scan.
+      const theirs = records.some((r) => !ours(r.target) && ([...r.addedNodes].some((n) => !ours(n)) || [...r.removedNodes].some((n) => !(n instanceof Element && n.hasAttribute(OWN)))));
+      if (theirs) this.#scheduleScan();
+    });
+    this.#observer.observe(document.body, { childList: true, subtree: true });
+
+    this.#stream = new CallStream({
+      url: this.#api.url('/api/events'),
+      onMessage: (m: CallMessage) =>
+        safely(() => {
+          pops.update(m);
+          if (TERMINAL.has(m.state)) setTimeout(() => safely(() => this.#panel?.refresh()), 1000);
+        }),
+      onState: (state) => {
+        if (state === 'live') {
+          if (this.#offlineTimer) clearTimeout(this.#offlineTimer);
+          this.#offlineTimer = null;
+          if (this.#notice.text === OFFLINE) this.#notice.hide();
+        } else if (state === 'down' && !this.#offlineTimer) {
+          this.#offlineTimer = setTimeout(() => this.#notice.show(OFFLINE), 10_000);
+        }
+      },
+      stillSignedIn: async () => {
+        try {
+          const s = await this.#api.get<{ crmUserId: string | null }>('/api/crm/session');
+          return s.crmUserId === this.#config.user;
+        } catch (err) {
+          if (err instanceof ServiceError && err.status === 401) return false;
+          throw err;
+        }
+      },
+    });
+    this.#stream.start();
+  }
+
+  #scheduleScan(): void {
+    if (this.#scanTimer) return;
+    this.#scanTimer = setTimeout(() => {
+      this.#scanTimer = null;
+      this.#scan();
+    }, 40);
+  }
+
+  #scan(): void {
+    safely(() => this.#buttons?.scan(document.body));
+    safely(() => this.#panel?.sync(document));
+  }
+
+  async #resolveRefs(candidates: readonly CallCandidateView[]): Promise<Map<string, RecordRef>> {
+    const wanted = candidates.map((c) => `${c.type}:${c.id}`).filter((k) => !this.#refs.has(k));
+    if (wanted.length > 0) {
+      const { refs } = await this.#api.get<{ refs: RecordRef[] }>(`/api/crm/refs?refs=${encodeURIComponent(wanted.slice(0, 25).join(','))}`);
+      for (const r of refs) this.#refs.set(`${r.type}:${r.id}`, r);
+    }
+    const out = new Map<string, RecordRef>();
+    for (const c of candidates) {
+      const r = this.#refs.get(`${c.type}:${c.id}`);
+      if (r) out.set(`${c.type}:${c.id}`, r);
+    }
+    return out;
+  }
+
+  /** Our record for a SuiteCRM record (cached; null when the directory does not have it). */
+  async #ourRecord(record: SuiteRecord): Promise<{ type: RecordType; id: string } | null> {
+    if (!isRecordModule(record.module)) return null;
+    const key = `${record.module}:${record.id}`;
+    if (this.#ourRecords.has(key)) return this.#ourRecords.get(key)!;
+    try {
+      const found = await this.#api.get<{ record: { type: RecordType; id: string } }>(`/api/crm/record?module=${encodeURIComponent(record.module)}&id=${encodeURIComponent(record.id)}`);
+      this.#ourRecords.set(key, found.record);
+      return found.record;
+    } catch (err) {
+      if (err instanceof ServiceError && err.code === 'NOT_FOUND') this.#ourRecords.set(key, null);
+      return null;
+    }
+  }
+
+  async #call(number: string, cell: HTMLElement, button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    try {
+      const record = recordOfCell(cell, document);
+      const mine = record ? await this.#ourRecord(record) : null;
+      const name = record ? recordName(cell, record) : null;
+      const entity = mine && record && TYPE_OF_MODULE[record.module as keyof typeof TYPE_OF_MODULE] === mine.type ? { ...mine, ...(name ? { name } : {}) } : undefined;
+      const placed = await this.#api.post<{ message: string }>('/api/calls', entity ? { number, entity } : { number });
+      this.#notice.show(placed.message, 8000);
+    } catch (err) {
+      this.#notice.show(err instanceof ServiceError ? err.message : 'The call could not be placed.', 10_000);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  #signedOut(): void {
+    safely(() => {
+      this.#stream?.stop();
+      this.#observer?.disconnect();
+      this.#buttons?.unlisten(document);
+      this.#buttons?.clear(document.body);
+      document.querySelector('.crmt-calls')?.remove();
+      this.#notice.show('Phone features: you were signed out of the phone service. Reload the page to sign in again.');
+    });
+  }
+}
+
+/** The record's name as the page shows it (for the call's log entry). */
+function recordName(cell: HTMLElement, record: SuiteRecord): string | null {
+  const row = cell.tagName === 'TD' ? cell.closest('tr') : null;
+  const text = row ? row.querySelector('td[field="name"] a')?.textContent : detailView(document)?.record.id === record.id ? document.querySelector('.moduleTitle h2')?.textContent : null;
+  const name = text?.replace(/\s+/g, ' ').trim();
+  return name ? name.slice(0, 200) : null;
+}
+
+function boot(): void {
+  const w = window as unknown as Record<string, unknown>;
+  if (w[GUARD]) return;
+  const config = readConfig(document);
+  if (!config) return;
+  w[GUARD] = true;
+  const start = (): void => {
+    new Widget(config).start().catch(() => undefined);
+  };
+  if (document.body) start();
+  else document.addEventListener('DOMContentLoaded', start, { once: true });
+}
+
+safely(boot);

@@ -1,0 +1,151 @@
+/**
+ * Screen pops inside SuiteCRM: one card per call, following it from ringing to its end, with the
+ * same words as the console. Each candidate opens SuiteCRM's own page of the record (the service
+ * tells which SuiteCRM record our record is); a record that exists only in our directory opens in
+ * the console. The stack floats in a corner (position: fixed): SuiteCRM's layout never moves.
+ */
+import type { CallCandidateView, CallMessage } from '../web/push/call-hub.ts';
+import { cardStateText, formatDaysAgo, RECORD_TYPE_LABEL } from '../ui/format.ts';
+import { el } from './dom.ts';
+import { MODULE_OF_TYPE, OWN, recordPageUrl, type RecordType } from './suitecrm-page.ts';
+
+/** What the service says about one of our records: where it came from and SuiteCRM's id for it. */
+export interface RecordRef {
+  type: RecordType;
+  id: string;
+  source: string;
+  externalId: string | null;
+}
+
+export interface PopStackOptions {
+  /** Looks up the SuiteCRM ids of our records (cached by the caller). */
+  resolve(candidates: readonly CallCandidateView[]): Promise<Map<string, RecordRef>>;
+  /** The console's address for records SuiteCRM does not have. */
+  consoleUrl(type: RecordType, id: string): string;
+}
+
+const TERMINAL = new Set(['answered-elsewhere', 'missed', 'ended']);
+const MAX_CARDS = 4;
+
+interface Card {
+  element: HTMLElement;
+  message: CallMessage;
+  refs: Map<string, RecordRef>;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+const key = (c: { type: string; id: string }): string => `${c.type}:${c.id}`;
+
+export class PopStack {
+  readonly element: HTMLElement;
+  readonly #o: PopStackOptions;
+  readonly #cards = new Map<string, Card>();
+
+  constructor(options: PopStackOptions) {
+    this.#o = options;
+    this.element = el('section', { class: 'crmt-pops', 'aria-label': 'Live calls', 'aria-live': 'polite', [OWN]: 'pops' });
+  }
+
+  update(message: CallMessage): void {
+    let card = this.#cards.get(message.callId);
+    const terminal = TERMINAL.has(message.state);
+    // The end of a call we never showed (history replayed after a reconnect): nothing to show.
+    if (!card && terminal) return;
+    if (!card) {
+      card = { element: el('article', { class: 'crmt-pop' }), message, refs: new Map(), timer: null };
+      this.#cards.set(message.callId, card);
+      this.element.prepend(card.element);
+      this.#trim();
+    }
+    card.message = message;
+    this.#render(card);
+    if (card.timer) clearTimeout(card.timer);
+    card.timer = terminal ? setTimeout(() => this.#remove(message.callId), message.state === 'ended' ? 60_000 : 8000) : null;
+    const unresolved = message.candidates.filter((c) => !card.refs.has(key(c)));
+    if (unresolved.length > 0) {
+      this.#o.resolve(unresolved).then(
+        (refs) => {
+          const current = this.#cards.get(message.callId);
+          if (!current) return;
+          for (const [k, v] of refs) current.refs.set(k, v);
+          this.#render(current);
+        },
+        () => undefined,
+      );
+    }
+  }
+
+  /** Cards on screen, for tests and the panel. */
+  get size(): number {
+    return this.#cards.size;
+  }
+
+  #remove(callId: string): void {
+    const card = this.#cards.get(callId);
+    if (!card) return;
+    if (card.timer) clearTimeout(card.timer);
+    card.element.remove();
+    this.#cards.delete(callId);
+  }
+
+  #trim(): void {
+    if (this.#cards.size <= MAX_CARDS) return;
+    // The oldest card that is over goes first; failing that, the oldest.
+    const ids = [...this.#cards.keys()];
+    const victim = ids.find((id) => TERMINAL.has(this.#cards.get(id)!.message.state)) ?? ids[0]!;
+    this.#remove(victim);
+  }
+
+  #render(card: Card): void {
+    const m = card.message;
+    const first = m.candidates[0];
+    const title = first?.name ?? m.externalName ?? (m.externalNumber ? 'Unknown caller' : 'Anonymous caller');
+    const line = [
+      m.direction === 'outbound' ? 'Your call' : m.direction === 'internal' ? 'Internal call' : 'Incoming call',
+      m.did ? `line ${m.did}` : null,
+      m.queue && m.queue !== m.did ? `via ${m.queue}` : null,
+      `ext. ${m.extension}`,
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    const over = TERMINAL.has(m.state);
+    const e = card.element;
+    e.setAttribute('data-call-id', m.callId);
+    e.setAttribute('data-state', m.state);
+    e.className = `crmt-pop crmt-pop--${m.state}`;
+    const close = el('button', { type: 'button', class: 'crmt-pop-close', 'aria-label': 'Close', title: 'Close' }, '×');
+    close.addEventListener('click', () => this.#remove(m.callId));
+    const parts: (Node | null)[] = [
+      el('header', { class: 'crmt-pop-head' }, el('span', { class: 'crmt-badge' }, cardStateText(m.state, m.direction)), over || m.state === 'answered' ? close : null),
+      el('p', { class: 'crmt-pop-line' }, line),
+      el('p', { class: 'crmt-pop-title' }, title),
+      m.externalName && m.externalName !== title ? el('p', { class: 'crmt-muted' }, `Caller ID name: ${m.externalName}`) : null,
+      el('p', { class: 'crmt-pop-number' }, m.externalNumber ? (m.externalNumberFormatted ?? m.externalNumber) : 'No number (withheld)'),
+      m.detail ? el('p', { class: 'crmt-pop-detail', role: 'status' }, m.detail) : null,
+      m.candidates.length > 0 ? this.#candidates(m.candidates, card.refs) : m.externalNumber && m.direction !== 'internal' ? el('p', { class: 'crmt-muted' }, 'This number is not in the CRM.') : null,
+    ];
+    e.replaceChildren(...parts.filter((p): p is Node => p !== null));
+  }
+
+  #candidates(candidates: readonly CallCandidateView[], refs: Map<string, RecordRef>): HTMLElement {
+    const list = el('ul', { class: 'crmt-candidates' });
+    for (const c of candidates) {
+      const label = RECORD_TYPE_LABEL[c.type];
+      const ref = refs.get(key(c));
+      const own = (c as CallCandidateView & { externalId?: string | null; source?: string }).externalId;
+      const externalId = own ?? (ref && ref.source === 'suitecrm' ? ref.externalId : null);
+      let name: HTMLElement;
+      if (externalId) {
+        name = el('a', { class: 'crmt-candidate-name', href: recordPageUrl(MODULE_OF_TYPE[c.type], externalId), 'aria-label': `Open ${label.toLowerCase()} ${c.name}` }, c.name);
+      } else if (ref) {
+        name = el('a', { class: 'crmt-candidate-name', href: this.#o.consoleUrl(c.type, c.id), target: '_blank', rel: 'noopener noreferrer', 'aria-label': `Open ${label.toLowerCase()} ${c.name} in the phone console` }, c.name);
+      } else {
+        name = el('span', { class: 'crmt-candidate-name' }, c.name);
+      }
+      const facts = [c.account ? `Account: ${c.account}` : null, `Owner: ${c.owner ?? 'nobody'}`, `Last call: ${formatDaysAgo(c.lastCallAt)}`].filter(Boolean).join(' · ');
+      list.append(el('li', { class: 'crmt-candidate' }, el('span', { class: `crmt-tag crmt-tag--${c.type}` }, label), ' ', name, el('span', { class: 'crmt-facts' }, facts)));
+    }
+    const head = candidates.length === 1 ? 'In the CRM' : `${candidates.length} possible matches in the CRM`;
+    return el('div', { class: 'crmt-pop-candidates' }, el('p', { class: 'crmt-muted' }, head), list);
+  }
+}

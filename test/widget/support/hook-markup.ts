@@ -1,0 +1,19 @@
+/**
+ * What the package's logic hook prints for a page (src/crm/suitecrm-package/php-sources.ts), made
+ * in TypeScript so the browser tests need no PHP. The package test holds this to the real PHP's
+ * output, byte for byte, wherever php is installed.
+ */
+import { LOADER_JS } from '../../../src/crm/suitecrm-package/php-sources.ts';
+
+/** PHP's htmlspecialchars($s, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8') for valid UTF-8. */
+export function htmlAttribute(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#039;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function hookMarkup(o: { service: string; user: string; token: string }): string {
+  return (
+    `<script data-crm-telephony-loader="1" data-src="${htmlAttribute(`${o.service}/widget/widget.js`)}"` +
+    ` data-service="${htmlAttribute(o.service)}" data-user="${htmlAttribute(o.user)}" data-token="${htmlAttribute(o.token)}">` +
+    `${LOADER_JS}</script>`
+  );
+}
