@@ -3,8 +3,22 @@
  * (progress goes to stderr). Each benchmark also runs alone: `npx tsx bench/<name>.ts`.
  */
 import { runAmiThroughput } from './ami-throughput.ts';
+import { runDirectoryLookup } from './directory-lookup.ts';
+import { runSuiteCrm } from './suitecrm.ts';
+import { runRouting } from './routing.ts';
+import { runPopLatency } from './pop-latency.ts';
+import { runRecordingsBench } from './recordings.ts';
+import { runCallEngine } from './call-engine.ts';
 
-const benchmarks: { name: string; run: () => Promise<string> }[] = [{ name: 'ami-throughput', run: () => runAmiThroughput() }];
+const benchmarks: { name: string; run: () => Promise<string> }[] = [
+  { name: 'ami-throughput', run: () => runAmiThroughput() },
+  { name: 'directory-lookup', run: () => runDirectoryLookup() },
+  { name: 'suitecrm', run: () => runSuiteCrm() },
+  { name: 'routing', run: () => runRouting() },
+  { name: 'pop-latency', run: () => runPopLatency() },
+  { name: 'recordings', run: () => runRecordingsBench() },
+  { name: 'call-engine', run: () => runCallEngine() },
+];
 
 const began = performance.now();
 let failed = false;

@@ -32,6 +32,8 @@ import { FastAgiServer } from '../agi/server.ts';
 import { createRouteHandler } from '../agi/route-script.ts';
 import { routingRoutes } from '../web/routes/routing-routes.ts';
 import { createCrmRuntime, callLoggerSink, type CrmRuntime } from '../crm/index.ts';
+import { Recordings, recordingSettings } from '../recordings/index.ts';
+import { recordingsRoutes } from '../web/routes/recordings-routes.ts';
 import { uiRoutes, DEFAULT_UI_ROOT } from '../web/routes/ui-routes.ts';
 import { widgetRoutes } from '../web/routes/widget-routes.ts';
 
@@ -70,6 +72,7 @@ export interface Service {
   session: PbxSession;
   client: AmiClient;
   crm: CrmRuntime;
+  recordings: Recordings;
   router: Router;
   deviceStates: DeviceStateTracker;
   /** The FastAGI server's address, or null when AGI_PORT is 0. */
@@ -143,6 +146,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     onDegraded: (e) => log.warn({ uniqueid: e.input.uniqueid, why: e.why, ms: e.elapsedMs }, 'routing answered without the caller\'s facts (fallback)'),
   });
 
+  // Recordings: located from the engine's effects and the PBX's reports, streamed to those allowed.
+  const recordings = new Recordings({ store, settings: recordingSettings(config), log, defaultPbx: options.pbx.id });
+  await recordings.start();
+  const recordingsSink = async (effect: Effect): Promise<void> => {
+    if (effect.type === 'recording-located') await recordings.onRecordingLocated(effect);
+    else if (effect.type === 'call-ended') await recordings.onCallEnded(effect.record);
+  };
+
   // The CRM: embedded (nothing more to do) or SuiteCRM (directory sync and the call-logging outbox).
   const crm: CrmRuntime = createCrmRuntime(config, { directory, log });
 
@@ -161,6 +172,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       callLogSink(callLog, matches, origins),
       callLoggerSink(crm.callLogger, { matchesFor: (id, n) => matches.for(id, n), originFor: (id) => origins.peek(id)?.entity, log }),
       popsSink,
+      recordingsSink,
     ],
     onEvent: (event) => deviceStates.apply(event),
   });
@@ -213,6 +225,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         }),
       (a) => recordsRoutes(a, { directory }),
       (a) => routingRoutes(a, { access, router }),
+      (a) => recordingsRoutes(a, { recordings, access }),
       (a) => adminRoutes(a, { directory, pbxs }),
       // The SuiteCRM widget: its script, the sign-in from SuiteCRM's pages, SuiteCRM's ids.
       (a) => widgetRoutes(a, { store, directory, secrets: config.CRM_WIDGET_SECRET, allowedOrigins: config.CORS_ORIGINS }),
@@ -253,6 +266,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     session,
     client,
     crm,
+    recordings,
     router,
     deviceStates,
     agi,
@@ -263,6 +277,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       await client.close();
       await session.idle();
       await crm.stop();
+      await recordings.stop();
       await app.close();
       await store.close();
     },

@@ -6,6 +6,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as directory from './migrations/0001-directory.ts';
 import * as access from './migrations/0002-access.ts';
 import * as calls from './migrations/0003-calls.ts';
+import * as recordings from './migrations/0004-recordings.ts';
 import * as crm from './migrations/0005-crm.ts';
 
 // A static list, not a folder scan: the set of migrations is part of the code, and works from tsx or a build.
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-directory': directory,
   '0002-access': access,
   '0003-calls': calls,
+  '0004-recordings': recordings,
   '0005-crm': crm,
 };
 

@@ -3,6 +3,8 @@
  * UUIDs; an external CRM keeps its own id in `external_id`), times are ISO-8601 UTC text (they sort
  * correctly as text on both engines), flags are 0/1 integers.
  */
+import type { ColumnType } from 'kysely';
+
 export type RecordType = 'contact' | 'account' | 'lead';
 export const RECORD_TYPES: readonly RecordType[] = ['contact', 'account', 'lead'];
 
@@ -153,4 +155,88 @@ export interface DatabaseSchema {
   contacts: ContactsTable;
   leads: LeadsTable;
   phones: PhonesTable;
+  recordings: RecordingsTable;
+  recording_copy_jobs: RecordingCopyJobsTable;
+  recording_audit: RecordingAuditTable;
+}
+
+/** A nullable bigint column: PostgreSQL's driver returns it as a string, SQLite as a number; read it with Number(). */
+export type NullableBigInt = ColumnType<number | string | null, number | null, number | null>;
+
+/** One recording of a call (migration 0004). The id is random: the only handle browsers get. */
+export interface RecordingsTable {
+  /** `rec_` and 22 base64url characters (128 random bits). */
+  id: string;
+  /** `<pbx>:<linkedid>`, as in `calls.id` (no foreign key: the recording may be named first). */
+  call_id: string;
+  pbx: string;
+  /** The file name the PBX gave it. */
+  file: string;
+  /** Relative to the PBX's recordings folder; null when the PBX put it outside that folder. */
+  location: string | null;
+  /** `recording` (call going on), `ready`, `removed_by_retention`. Text checked by the code. */
+  state: string;
+  /** 1 audio, 0 none (an unanswered call's header-only WAV), null not known yet. */
+  audio: number | null;
+  /** `not-answered` or `empty` when audio is 0. */
+  no_audio_reason: string | null;
+  /** `wav`, `mp3`, `ogg`, `gsm`, `raw`, `unknown` (from the first bytes when read, else the name). */
+  format: string | null;
+  size: NullableBigInt;
+  duration_ms: number | null;
+  /** 1 when Chromium plays the file as is (PCM WAV, MP3, Ogg), 0 when not (GSM or A-law WAV), null not known. */
+  playable: number | null;
+  /** The size the PBX's report gave (the file was complete then). */
+  reported_size: NullableBigInt;
+  /** When the PBX reported the file complete. */
+  confirmed_at: string | null;
+  /** Our copy (copy mode), relative to the storage folder. */
+  stored_location: string | null;
+  stored_format: string | null;
+  stored_size: NullableBigInt;
+  copied_at: string | null;
+  /** 1 when the PBX's file was deleted (after a verified copy, or by retention). */
+  pbx_deleted: number;
+  removed_at: string | null;
+  /** The last problem met reaching the file, as a stable code (`RECORDING_ERR_MISSING`...). */
+  problem: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The durable copy queue (copy mode): one row per recording still to copy. */
+export interface RecordingCopyJobsTable {
+  recording_id: string;
+  /** `pending` or `failed` (gave up after the last attempt; listed for admins). */
+  state: string;
+  attempts: number;
+  due_at: string;
+  /** The service instance working on it, until `locked_until` (a lease: a crashed instance's jobs come back). */
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error_code: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Who listened to or downloaded which recording, when and from where; requests in one window are one row. */
+export interface RecordingAuditTable {
+  id: string;
+  recording_id: string;
+  call_id: string;
+  user_id: string | null;
+  /** Kept as text so that the entry outlives the user. */
+  user_login: string;
+  /** `session` or `token`. */
+  via: string;
+  /** `listen`, `download` or `info`. */
+  action: string;
+  /** `allowed` or `denied`. */
+  outcome: string;
+  ip: string;
+  user_agent: string;
+  requests: number;
+  first_at: string;
+  last_at: string;
 }

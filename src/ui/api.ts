@@ -98,6 +98,8 @@ export const api = {
   createRecord: (type: 'contact' | 'lead', input: { firstName: string; lastName: string; company?: string; phone: string }) =>
     request<{ record: RecordCard }>('POST', `/api/records/${type}`, input),
 
+  callRecording: (callId: string) => request<CallRecordingView>('GET', `/api/calls/${encodeURIComponent(callId)}/recording`),
+
   users: () => request<{ users: AdminUser[] }>('GET', '/api/admin/users'),
   saveUser: (input: AdminUserInput) => request<{ user: AdminUser }>('POST', '/api/admin/users', input),
   pbxs: () => request<{ pbxs: PbxState[] }>('GET', '/api/admin/pbx'),
@@ -111,6 +113,9 @@ export const api = {
   simulateCall: (input: { extension?: string; from?: string; answer: 'here' | 'elsewhere' | 'none' }) =>
     request<{ callId: string; extension: string }>('POST', '/api/demo/call', input),
 };
+
+export type { CallRecordingView } from './components/recording-player.tsx';
+import type { CallRecordingView } from './components/recording-player.tsx';
 
 export interface CallNote {
   id: string;

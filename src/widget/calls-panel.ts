@@ -16,9 +16,9 @@ interface LoggedCall {
   record: CallRecord;
 }
 
+/** `GET /api/calls/:id/recording`: the call's recording to play, or why there is none. */
 interface RecordingInfo {
-  audio: boolean;
-  url: string | null;
+  recording: { audio: boolean; url: string | null; reason: string | null } | null;
   reason: string | null;
 }
 
@@ -121,11 +121,12 @@ export class CallsPanel {
       button.disabled = true;
       this.#api.get<RecordingInfo>(`/api/calls/${encodeURIComponent(callId)}/recording`).then(
         (info) => {
-          if (info.audio && info.url?.startsWith('/api/')) {
-            const audio = el('audio', { controls: '', preload: 'none', src: this.#api.url(info.url) });
+          const rec = info.recording;
+          if (rec && rec.audio && rec.url?.startsWith('/api/')) {
+            const audio = el('audio', { controls: '', preload: 'none', src: this.#api.url(rec.url) });
             cell.replaceChildren(audio);
             void audio.play().catch(() => undefined);
-          } else cell.replaceChildren(el('span', { class: 'crmt-muted' }, info.reason ?? 'No recording.'));
+          } else cell.replaceChildren(el('span', { class: 'crmt-muted' }, rec?.reason ?? info.reason ?? 'No recording.'));
         },
         () => cell.replaceChildren(el('span', { class: 'crmt-muted' }, 'The recording cannot be played now.')),
       );

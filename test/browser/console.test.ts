@@ -158,7 +158,13 @@ test('the record\'s "Phone calls" panel lists the call: direction, numbers, who 
   assert.equal(cells[4], 'ext. 102');
   assert.match(cells[5]!, /^\d+:\d\d$/);
   assert.match(cells[6]!, /^Answered/);
-  assert.match(cells[7]!, /Player coming soon/);
+  assert.match(cells[7]!, /Play/);
+  // The player asks for the recording only when asked: then audio, or why there is none, in words.
+  const recordingCell = row.locator('td').last();
+  await recordingCell.getByRole('button', { name: 'Play the recording' }).click();
+  await recordingCell.locator('audio, .muted').first().waitFor(WAIT);
+  const said = await recordingCell.innerText();
+  assert.doesNotMatch(said, /undefined|null|\[object/);
   await page.screenshot({ path: SCREENSHOTS + 'record-phone-calls.png', fullPage: true });
 });
 

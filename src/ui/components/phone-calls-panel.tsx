@@ -9,6 +9,7 @@ import { useApp } from '../app-context.ts';
 import { directionText, formatDuration, formatWhen, outcomeText } from '../format.ts';
 import type { CallRecord, LoggedCall, RecordType } from '../types.ts';
 import { PhoneButton } from './phone-button.tsx';
+import { RecordingPlayer } from './recording-player.tsx';
 
 export function PhoneCallsPanel({ type, id }: { type: RecordType; id: string }): JSX.Element {
   const { user, live } = useApp();
@@ -75,7 +76,7 @@ export function PhoneCallsPanel({ type, id }: { type: RecordType; id: string }):
                   <td>{who(r.answeredBy)}</td>
                   <td>{r.disposition === 'answered' ? formatDuration(r.talkSeconds) : <span class="muted">rang {formatDuration(r.ringSeconds)}</span>}</td>
                   <td>{outcomeText(r)}</td>
-                  <td>{r.recording ? <span class="muted">Player coming soon</span> : <span class="muted">none</span>}</td>
+                  <td>{r.recording ? <RecordingPlayer callId={r.id} /> : <span class="muted">none</span>}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,73 @@
+/**
+ * What the player is told about a recording: whether there is audio to play, and when there is not,
+ * why, as a stable code and a sentence for the person. Pure. Every state has an answer, so the player
+ * never shows a broken control: no audio, still recording, missing, unreachable, removed.
+ */
+import type { RecordingsSettings } from './config.ts';
+import type { ListenDecision } from './access-policy.ts';
+import type { RecordingRow } from './recording-rows.ts';
+import { CONTENT_TYPES, formatFromName } from './media-type.ts';
+
+export type RecordingStatus = 'ready' | 'recording' | 'no-audio' | 'missing' | 'unavailable' | 'removed';
+
+export interface RecordingInfo {
+  id: string;
+  callId: string;
+  status: RecordingStatus;
+  /** True when there is audio to play now: then `url` plays it. */
+  audio: boolean;
+  /** Why not, when `audio` is false: RECORDING_NO_AUDIO, RECORDING_IN_PROGRESS, RECORDING_MISSING, RECORDING_UNAVAILABLE, RECORDING_UNLOCATABLE, RECORDING_REMOVED. */
+  code: string | null;
+  /** The same for a person, in a sentence. */
+  reason: string | null;
+  durationSeconds: number | null;
+  /** Bytes. */
+  size: number | null;
+  contentType: string | null;
+  /** False when Chromium cannot play the format (GSM or A-law WAV): offer the download instead. Null when not known yet. */
+  playable: boolean | null;
+  canDownload: boolean;
+  /** `GET` it with Range requests (an `<audio src>`); null without audio. */
+  url: string | null;
+  /** The same as an attachment; null without audio or without the right to download. */
+  downloadUrl: string | null;
+  /** A copy is kept on our side (copy mode). */
+  storedHere: boolean;
+  removedAt: string | null;
+}
+
+export function describeRecording(
+  row: RecordingRow,
+  decision: ListenDecision,
+  settings: Pick<RecordingsSettings, 'retention'>,
+  failure: { code: string; message: string } | null,
+): RecordingInfo {
+  const format = row.storedFormat ?? row.format ?? formatFromName(row.file);
+  const base = {
+    id: row.id,
+    callId: row.callId,
+    durationSeconds: row.durationMs === null ? null : row.durationMs / 1000,
+    size: row.storedSize ?? row.size,
+    contentType: CONTENT_TYPES[format],
+    playable: row.playable,
+    canDownload: decision.canDownload,
+    storedHere: row.storedLocation !== null,
+    removedAt: row.removedAt,
+  };
+  const without = (status: RecordingStatus, code: string, reason: string): RecordingInfo => ({ ...base, status, audio: false, code, reason, url: null, downloadUrl: null });
+  if (row.state === 'removed_by_retention') {
+    const when = row.removedAt ? ` on ${row.removedAt.slice(0, 10)}` : '';
+    const days = settings.retention.days > 0 ? ` (recordings are kept ${settings.retention.days} days)` : '';
+    return without('removed', 'RECORDING_REMOVED', `The recording was removed by retention${when}${days}.`);
+  }
+  if (row.state === 'recording') return without('recording', 'RECORDING_IN_PROGRESS', 'The call is still going on; the recording can be played when it ends.');
+  if (row.audio === false) {
+    return without('no-audio', 'RECORDING_NO_AUDIO', row.noAudioReason === 'not-answered' ? 'No audio: the call was not answered.' : 'No audio: the recording is empty.');
+  }
+  if (row.location === null && row.storedLocation === null) {
+    return without('unavailable', 'RECORDING_UNLOCATABLE', 'The PBX saved this recording outside its recordings folder, so it cannot be played here (an administrator can set RECORDINGS_PBX_DIR).');
+  }
+  if (failure) return without(failure.code === 'RECORDING_MISSING' ? 'missing' : 'unavailable', failure.code, failure.message);
+  const url = `/api/recordings/${row.id}`;
+  return { ...base, status: 'ready', audio: true, code: null, reason: null, url, downloadUrl: decision.canDownload ? `${url}?download=1` : null };
+}

@@ -1,0 +1,212 @@
+/**
+ * The `recordings` table: id -> call -> location, and what we learned about the file. The only
+ * module that writes it. Rows are never deleted: retention marks them, so the call's history and
+ * the audit can still say what happened to the recording.
+ */
+import { sql, type Selectable, type Updateable } from 'kysely';
+import type { Store } from '../store/store.ts';
+import type { RecordingsTable } from '../store/schema.ts';
+import { newRecordingId } from './ids.ts';
+import type { AudioFormat } from './media-type.ts';
+
+export type RecordingState = 'recording' | 'ready' | 'removed_by_retention';
+export type NoAudioReason = 'not-answered' | 'empty';
+
+export interface RecordingRow {
+  id: string;
+  callId: string;
+  pbx: string;
+  file: string;
+  location: string | null;
+  state: RecordingState;
+  audio: boolean | null;
+  noAudioReason: NoAudioReason | null;
+  format: AudioFormat | null;
+  size: number | null;
+  durationMs: number | null;
+  playable: boolean | null;
+  reportedSize: number | null;
+  confirmedAt: string | null;
+  storedLocation: string | null;
+  storedFormat: AudioFormat | null;
+  storedSize: number | null;
+  copiedAt: string | null;
+  pbxDeleted: boolean;
+  removedAt: string | null;
+  problem: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Fields a caller may change; `updated_at` is set on every write. */
+export type RecordingPatch = Partial<Omit<RecordingRow, 'id' | 'callId' | 'pbx' | 'file' | 'createdAt' | 'updatedAt'>>;
+
+export class RecordingRows {
+  readonly #store: Store;
+  readonly #now: () => number;
+
+  constructor(store: Store, now: () => number = Date.now) {
+    this.#store = store;
+    this.#now = now;
+  }
+
+  /**
+   * The row for this call and file, created when new. On an existing row the location changes only
+   * when this one comes from a full path the PBX gave (`fromPath`): a bare name is a guess (the
+   * file directly in the folder) and must not undo a subfolder, or a refusal, learned before.
+   */
+  async ensure(input: { callId: string; pbx: string; file: string; location: string | null; fromPath: boolean; state?: RecordingState }): Promise<RecordingRow> {
+    const now = this.#iso();
+    await this.#store.db
+      .insertInto('recordings')
+      .values({
+        id: newRecordingId(),
+        call_id: input.callId,
+        pbx: input.pbx,
+        file: input.file,
+        location: input.location,
+        state: input.state ?? 'recording',
+        audio: null,
+        no_audio_reason: null,
+        format: null,
+        size: null,
+        duration_ms: null,
+        playable: null,
+        reported_size: null,
+        confirmed_at: null,
+        stored_location: null,
+        stored_format: null,
+        stored_size: null,
+        copied_at: null,
+        pbx_deleted: 0,
+        removed_at: null,
+        problem: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['call_id', 'file']).doUpdateSet({
+          location: input.fromPath ? sql<string | null>`excluded.location` : sql<string | null>`recordings.location`,
+          updated_at: now,
+        }),
+      )
+      .execute();
+    const row = await this.byCallAndFile(input.callId, input.file);
+    if (!row) throw new Error(`recording row for ${input.callId} vanished after its upsert`);
+    return row;
+  }
+
+  async get(id: string): Promise<RecordingRow | undefined> {
+    const row = await this.#store.db.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toRow(row) : undefined;
+  }
+
+  /** The row and its call's start time (for download names), in one query. */
+  async getWithCallStart(id: string): Promise<{ row: RecordingRow; callStartedAt: string | null } | undefined> {
+    const r = await this.#store.db
+      .selectFrom('recordings')
+      .leftJoin('calls', 'calls.id', 'recordings.call_id')
+      .selectAll('recordings')
+      .select('calls.started_at as call_started_at')
+      .where('recordings.id', '=', id)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    const { call_started_at, ...rest } = r;
+    return { row: toRow(rest), callStartedAt: call_started_at };
+  }
+
+  async byCallAndFile(callId: string, file: string): Promise<RecordingRow | undefined> {
+    const row = await this.#store.db.selectFrom('recordings').selectAll().where('call_id', '=', callId).where('file', '=', file).executeTakeFirst();
+    return row ? toRow(row) : undefined;
+  }
+
+  /** A call's recordings, oldest first. */
+  async forCall(callId: string): Promise<RecordingRow[]> {
+    const rows = await this.#store.db.selectFrom('recordings').selectAll().where('call_id', '=', callId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toRow);
+  }
+
+  /** Rows of a PBX with this file name (names carry the uniqueid, so normally one). */
+  async byFile(pbx: string, file: string): Promise<RecordingRow[]> {
+    const rows = await this.#store.db.selectFrom('recordings').selectAll().where('pbx', '=', pbx).where('file', '=', file).execute();
+    return rows.map(toRow);
+  }
+
+  async update(id: string, patch: RecordingPatch): Promise<void> {
+    const set: Updateable<RecordingsTable> = { updated_at: this.#iso() };
+    if (patch.location !== undefined) set.location = patch.location;
+    if (patch.state !== undefined) set.state = patch.state;
+    if (patch.audio !== undefined) set.audio = patch.audio === null ? null : patch.audio ? 1 : 0;
+    if (patch.noAudioReason !== undefined) set.no_audio_reason = patch.noAudioReason;
+    if (patch.format !== undefined) set.format = patch.format;
+    if (patch.size !== undefined) set.size = patch.size;
+    if (patch.durationMs !== undefined) set.duration_ms = patch.durationMs;
+    if (patch.playable !== undefined) set.playable = patch.playable === null ? null : patch.playable ? 1 : 0;
+    if (patch.reportedSize !== undefined) set.reported_size = patch.reportedSize;
+    if (patch.confirmedAt !== undefined) set.confirmed_at = patch.confirmedAt;
+    if (patch.storedLocation !== undefined) set.stored_location = patch.storedLocation;
+    if (patch.storedFormat !== undefined) set.stored_format = patch.storedFormat;
+    if (patch.storedSize !== undefined) set.stored_size = patch.storedSize;
+    if (patch.copiedAt !== undefined) set.copied_at = patch.copiedAt;
+    if (patch.pbxDeleted !== undefined) set.pbx_deleted = patch.pbxDeleted ? 1 : 0;
+    if (patch.removedAt !== undefined) set.removed_at = patch.removedAt;
+    if (patch.problem !== undefined) set.problem = patch.problem;
+    await this.#store.db.updateTable('recordings').set(set).where('id', '=', id).execute();
+  }
+
+  /** A call ended: its recordings are complete (MixMonitor closes the file as the channel goes). */
+  async markCallEnded(callId: string): Promise<void> {
+    await this.#store.db.updateTable('recordings').set({ state: 'ready', updated_at: this.#iso() }).where('call_id', '=', callId).where('state', '=', 'recording').execute();
+  }
+
+  /** Rows older than `cutoffIso` not yet removed by retention, oldest first. */
+  async olderThan(cutoffIso: string, limit: number): Promise<RecordingRow[]> {
+    const rows = await this.#store.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('state', 'in', ['recording', 'ready'])
+      .where('created_at', '<', cutoffIso)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toRow);
+  }
+
+  async callExists(callId: string): Promise<boolean> {
+    return (await this.#store.db.selectFrom('calls').select('id').where('id', '=', callId).executeTakeFirst()) !== undefined;
+  }
+
+  #iso(): string {
+    return new Date(this.#now()).toISOString();
+  }
+}
+
+const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+
+function toRow(r: Selectable<RecordingsTable>): RecordingRow {
+  return {
+    id: r.id,
+    callId: r.call_id,
+    pbx: r.pbx,
+    file: r.file,
+    location: r.location,
+    state: r.state as RecordingState,
+    audio: r.audio === null ? null : r.audio === 1,
+    noAudioReason: r.no_audio_reason as NoAudioReason | null,
+    format: r.format as AudioFormat | null,
+    size: num(r.size),
+    durationMs: r.duration_ms,
+    playable: r.playable === null ? null : r.playable === 1,
+    reportedSize: num(r.reported_size),
+    confirmedAt: r.confirmed_at,
+    storedLocation: r.stored_location,
+    storedFormat: r.stored_format as AudioFormat | null,
+    storedSize: num(r.stored_size),
+    copiedAt: r.copied_at,
+    pbxDeleted: r.pbx_deleted === 1,
+    removedAt: r.removed_at,
+    problem: r.problem,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
