@@ -51,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(isCrmTelephonyError(err) ? err.message : err);
+  // Catalogue errors (ours, and the AGI, CRM and recordings modules') carry a message written for people.
+  const coded = err instanceof Error && typeof (err as { code?: unknown }).code === 'string';
+  console.error(isCrmTelephonyError(err) || coded ? (err as Error).message : err);
   process.exitCode = 1;
 });

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { CliIo } from './io.ts';
+import { recordingSubroutine } from '../recordings/dialplan.ts';
 
 export const DIALPLAN_USAGE = `Usage: crm-telephony dialplan [--style plain|freepbx] [options]
 
@@ -73,6 +74,18 @@ export async function dialplan(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   io.stdout.write(values.style === 'plain' ? plain(host, port, httpUrl, token, fallback, values.tech!) : freepbx(host, port, httpUrl, token, fallback, values.tech!));
+  // The recording subroutine: MixMonitor reports each finished file to the service.
+  try {
+    io.stdout.write(
+      `\n; ---- recordings: start MixMonitor, and report each finished file to crm-telephony ----------\n${recordingSubroutine({
+        reportUrl: `${httpUrl}/api/recordings/report`,
+        ...(token.startsWith('crmt_routing_') ? { token } : {}),
+        ...(io.env['RECORDINGS_PBX_DIR'] ? { monitorDir: io.env['RECORDINGS_PBX_DIR'] } : {}),
+      })}`,
+    );
+  } catch (err) {
+    io.stderr.write(`note: the recording subroutine was left out: ${(err as Error).message}\n`);
+  }
   return 0;
 }
 
