@@ -35,7 +35,11 @@ export interface LookupResult {
 
 
 export async function findByPhone(directory: Directory, raw: string): Promise<LookupResult> {
-  const number = normalizePhone(raw, { defaultRegion: directory.defaultRegion });
+  return findByNormalized(directory, normalizePhone(raw, { defaultRegion: directory.defaultRegion }));
+}
+
+/** The same lookup for a number the caller has already normalized (routing needs it for more). */
+export async function findByNormalized(directory: Directory, number: NormalizedPhone): Promise<LookupResult> {
   const keys = indexKeys(number);
   if (keys.e164_key === null && keys.national_key === null && keys.suffix_key === null) return { number, candidates: [] };
 

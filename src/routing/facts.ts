@@ -7,7 +7,7 @@
  * known. A failing call-log query does not fail the gathering: the last-agent rule just has no fact.
  */
 import type { Directory } from '../directory/directory.ts';
-import { findByPhone } from '../directory/lookup.ts';
+import { findByNormalized } from '../directory/lookup.ts';
 import { normalizePhone } from '../phone/normalize.ts';
 import type { NormalizedPhone } from '../phone/types.ts';
 import { pickClient } from './decide.ts';
@@ -51,7 +51,7 @@ export async function gatherFacts(input: GatherFactsInput): Promise<RouteFacts> 
           return null;
         })
       : Promise.resolve(null);
-  const [lookup, lastAgent] = await Promise.all([findByPhone(directory, input.caller), lastAgentQuery]);
+  const [lookup, lastAgent] = await Promise.all([findByNormalized(directory, number), lastAgentQuery]);
 
   const clients: ClientFact[] = lookup.candidates.map((c) => ({ type: c.type, id: c.id, name: c.name, ownerId: c.owner?.id ?? null }));
   const client = pickClient(clients);
