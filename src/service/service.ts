@@ -149,10 +149,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // Recordings: located from the engine's effects and the PBX's reports, streamed to those allowed.
   const recordings = new Recordings({ store, settings: recordingSettings(config), log, defaultPbx: options.pbx.id });
   await recordings.start();
-  const recordingsSink = async (effect: Effect): Promise<void> => {
-    if (effect.type === 'recording-located') await recordings.onRecordingLocated(effect);
-    else if (effect.type === 'call-ended') await recordings.onCallEnded(effect.record);
-  };
 
   // The CRM: embedded (nothing more to do) or SuiteCRM (directory sync and the call-logging outbox).
   const crm: CrmRuntime = createCrmRuntime(config, { directory, log });
@@ -172,7 +168,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       callLogSink(callLog, matches, origins),
       callLoggerSink(crm.callLogger, { matchesFor: (id, n) => matches.for(id, n), originFor: (id) => origins.peek(id)?.entity, log }),
       popsSink,
-      recordingsSink,
+      recordings.sink,
     ],
     onEvent: (event) => deviceStates.apply(event),
   });
