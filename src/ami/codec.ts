@@ -319,7 +319,7 @@ export function encodeAction(action: string, fields: AmiFieldsInput = {}): strin
   let out = '';
   const add = (key: string, value: string | number | boolean): void => {
     const v = String(value);
-    checkSafe(key, v);
+    checkAmiField(key, v);
     out += `${key}: ${v}\r\n`;
   };
   add('Action', action);
@@ -335,7 +335,11 @@ export function encodeAction(action: string, fields: AmiFieldsInput = {}): strin
   return out + '\r\n';
 }
 
-function checkSafe(key: string, value: string): void {
+/**
+ * Refuses (AMI_ERR_INJECTION) a key or value that would break the line framing: used for every
+ * field we write, by the client's actions and the simulator's messages alike.
+ */
+export function checkAmiField(key: string, value: string): void {
   if (key.length === 0 || /[\r\n:]/.test(key) || key.trim() !== key) {
     throw new CrmTelephonyError(
       ErrorCodes.AMI_ERR_INJECTION,
@@ -346,7 +350,7 @@ function checkSafe(key: string, value: string): void {
   if (/[\r\n]/.test(value)) {
     throw new CrmTelephonyError(
       ErrorCodes.AMI_ERR_INJECTION,
-      `Refused to send AMI field "${key}": its value holds a line break, which would let it inject a second action. Remove CR/LF from the value.`,
+      `Refused to send AMI field "${key}": its value holds a line break, which would let it inject a second message. Remove CR/LF from the value.`,
       { key },
     );
   }

@@ -3,8 +3,8 @@
  * encoder for actions in `src/ami/codec.ts`; this one exists so the simulator can speak the other
  * half of the protocol with the same refusal of line breaks.
  */
-import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
 import type { AmiField } from '../ami/message.ts';
+import { checkAmiField } from '../ami/codec.ts';
 
 /** One message to send: ordered `[key, value]` pairs (keys may repeat) or a plain record. */
 export type SimFields = Readonly<Record<string, string>> | readonly AmiField[];
@@ -24,7 +24,7 @@ export function toFieldList(fields: SimFields): AmiField[] {
 export function encodeMessage(fields: SimFields): string {
   let out = '';
   for (const [key, value] of toFieldList(fields)) {
-    checkField(key, value);
+    checkAmiField(key, value);
     out += `${key}: ${value}\r\n`;
   }
   return out + '\r\n';
@@ -37,19 +37,3 @@ export function encodeMessages(messages: readonly SimFields[]): string {
   return out;
 }
 
-function checkField(key: string, value: string): void {
-  if (key.length === 0 || /[\r\n:]/.test(key) || key.trim() !== key) {
-    throw new CrmTelephonyError(
-      ErrorCodes.AMI_ERR_INJECTION,
-      `Refused to send an AMI field with an invalid key ${JSON.stringify(key)}: keys must be non-empty with no colon, CR or LF.`,
-      { key },
-    );
-  }
-  if (/[\r\n]/.test(value)) {
-    throw new CrmTelephonyError(
-      ErrorCodes.AMI_ERR_INJECTION,
-      `Refused to send AMI field "${key}": its value holds a line break, which would forge a second message. Remove CR/LF from the value.`,
-      { key },
-    );
-  }
-}
