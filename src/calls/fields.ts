@@ -5,6 +5,7 @@
  * match almost always hits; a case-insensitive comparison, done without allocating, covers the rest.
  */
 import type { AmiMessage } from '../ami/message.ts';
+import { isEscapedField, unescapeC } from '../ami/escaping.ts';
 
 /** The first value of `key` (case-insensitive), or undefined. */
 export function field(message: AmiMessage, key: string): string | undefined {
@@ -17,6 +18,18 @@ export function field(message: AmiMessage, key: string): string | undefined {
     if (loose === undefined && k.length === key.length && sameLetters(k, key)) loose = f[1];
   }
   return loose;
+}
+
+/**
+ * The first value of `key` as the PBX had it, for the fields Asterisk sends C-escaped (caller and
+ * connected line names, VarSet values: see ami/escaping.ts): `O\'Neil` is `O'Neil`. Other fields,
+ * and values without a backslash (nearly all), are returned as they are.
+ */
+export function unescapedField(message: AmiMessage, key: string): string | undefined {
+  const value = field(message, key);
+  if (value === undefined || !value.includes('\\')) return value;
+  const event = eventName(message);
+  return event !== undefined && isEscapedField(event, key) ? unescapeC(value) : value;
 }
 
 /** The event name (`Event:` is the first field of every event). */

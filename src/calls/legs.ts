@@ -4,7 +4,7 @@
  * party connected to an agent, directly or through Local channel pairs).
  */
 import type { AmiMessage } from '../ami/message.ts';
-import { field } from './fields.ts';
+import { field, unescapedField } from './fields.ts';
 import { normalizePhone } from '../phone/index.ts';
 import { classifyChannel } from './channels.ts';
 import { emit, markDirty, type Ctx } from './effects.ts';
@@ -72,7 +72,7 @@ export function legFields(ev: AmiMessage, prefix: '' | 'Dest' = ''): LegFields |
     context: field(ev, `${prefix}Context`),
     exten: field(ev, `${prefix}Exten`),
     callerIdNum: field(ev, `${prefix}CallerIDNum`),
-    callerIdName: field(ev, `${prefix}CallerIDName`),
+    callerIdName: unescapedField(ev, `${prefix}CallerIDName`),
     up: field(ev, `${prefix}ChannelStateDesc`) === 'Up',
   };
 }

@@ -9,7 +9,7 @@
  * Unknown, malformed or out-of-order events are ignored or absorbed; the reducer never throws.
  */
 import type { AmiMessage } from '../ami/message.ts';
-import { field, eventName } from './fields.ts';
+import { field, eventName, unescapedField } from './fields.ts';
 import { stripUnderscores } from './config.ts';
 import { emit, flush, newCtx, NO_EFFECTS, type Ctx } from './effects.ts';
 import { stopReasonForCause, stopReasonForDialStatus } from './hangup-causes.ts';
@@ -140,7 +140,7 @@ function onNewCallerid(ctx: Ctx, ev: AmiMessage): void {
   if (found === null) return;
   const [leg, call] = found;
   const num = present(field(ev, 'CallerIDNum'));
-  const name = present(field(ev, 'CallerIDName'));
+  const name = present(unescapedField(ev, 'CallerIDName'));
   if (leg.role === 'external' && num !== null) leg.callerIdNum = own(num);
   if (call.external === leg) {
     if (call.externalNumber === null && num !== null) setExternalNumber(ctx, call, num);
@@ -170,7 +170,7 @@ function onDialBegin(ctx: Ctx, ev: AmiMessage): void {
   if (dest.role === 'external' && call.external === null) {
     const dialString = field(ev, 'DialString');
     const number = dialString === undefined || dialString === '' ? dest.callerIdNum : dialledNumber(dialString);
-    setExternal(ctx, call, dest, number, present(field(ev, 'DestCallerIDName')));
+    setExternal(ctx, call, dest, number, present(unescapedField(ev, 'DestCallerIDName')));
   }
   startRinging(ctx, call, dest);
 }

@@ -3,7 +3,7 @@
  * click-to-call id, the outcome of a Dial(), and which phones a Dial() named.
  */
 import type { AmiMessage } from '../ami/message.ts';
-import { field } from './fields.ts';
+import { field, unescapedField } from './fields.ts';
 import { dialTargets } from './channels.ts';
 import { stripUnderscores } from './config.ts';
 import { emit, markDirty, type Ctx } from './effects.ts';
@@ -12,7 +12,7 @@ import type { CallState, LegState } from './state.ts';
 
 export function onVariable(ctx: Ctx, ev: AmiMessage): void {
   const variable = field(ev, 'Variable');
-  const value = field(ev, 'Value') ?? '';
+  const value = unescapedField(ev, 'Value') ?? '';
   if (variable === undefined) return;
   const name = stripUnderscores(variable);
   if (name === 'DIALSTATUS') {
