@@ -3,6 +3,7 @@
  * Setvar on a channel causes. Field order follows Asterisk 20 (main/manager.c) and the captures
  * 12, 13 and a2 in test/fixtures/ami-transcripts/.
  */
+import { escapeC, unescapeC } from '../ami/escaping.ts';
 import type { AmiField, AmiMessage } from '../ami/message.ts';
 import { snapshotFields, stripInheritance, type ChannelRecord, type ChannelTable } from './channel-table.ts';
 import { actionIdLine, error, isTrue, response } from './replies.ts';
@@ -84,7 +85,8 @@ export function statusReply(
       ['Type', s.Channel.split('/')[0] ?? ''],
       ['DNID', chan.dnid],
       ['EffectiveConnectedLineNum', s.ConnectedLineNum || '<unknown>'],
-      ['EffectiveConnectedLineName', s.ConnectedLineName || '<unknown>'],
+      // Asterisk prints this one from the channel, not the snapshot: not escaped.
+      ['EffectiveConnectedLineName', unescapeC(s.ConnectedLineName) || '<unknown>'],
       ['TimeToHangup', '0'],
       ['BridgeID', chan.bridgeId],
       ['Application', chan.application],
@@ -156,13 +158,13 @@ export function getvarReply(action: AmiMessage, table: ChannelTable, globals: Re
   ]);
 }
 
-/** The VarSet event Asterisk publishes when a channel variable is set (also by Setvar). */
+/** The VarSet event Asterisk publishes when a channel variable is set (also by Setvar); the value C-escaped. */
 export function varSetEvent(chan: ChannelRecord, variable: string, value: string): AmiField[] {
   return [
     ['Event', 'VarSet'],
     ['Privilege', 'dialplan,all'],
     ...snapshotFields(chan),
     ['Variable', variable],
-    ['Value', value],
+    ['Value', escapeC(value)],
   ];
 }

@@ -6,6 +6,7 @@
  * Only `Newchannel` creates a channel and only `Hangup` removes one: a transcript that starts in
  * the middle of a call (a2) therefore shows no channels, as a PBX restarted mid-call would not.
  */
+import { unescapeC } from '../ami/escaping.ts';
 import type { AmiField, AmiMessage } from '../ami/message.ts';
 
 /** The channel-state lines every Asterisk channel event carries, in Asterisk's order. */
@@ -110,7 +111,8 @@ export class ChannelTable {
         break;
       case 'VarSet': {
         const variable = event.get('Variable');
-        if (variable) chan.variables.set(stripInheritance(variable), event.get('Value') ?? '');
+        // VarSet sends the value C-escaped; Status and Getvar print it as it is.
+        if (variable) chan.variables.set(stripInheritance(variable), unescapeC(event.get('Value') ?? ''));
         break;
       }
       case 'Rename': {

@@ -7,6 +7,7 @@
  * test/fixtures/ami-transcripts/asterisk-config/ would; this file knows the shapes (field names and
  * order, as Asterisk 20 sends them), not the call flows.
  */
+import { escapeC } from '../../ami/escaping.ts';
 import type { AmiField } from '../../ami/message.ts';
 import type { ScenarioIds } from './ids.ts';
 import type { TimedEvent } from './types.ts';
@@ -172,16 +173,19 @@ export class CallScript {
     };
   }
 
-  /** The 14 channel-state lines every channel event carries, optionally prefixed (`Dest`). */
+  /**
+   * The 14 channel-state lines every channel event carries, optionally prefixed (`Dest`). The two
+   * names are C-escaped (`O\'Neil`), as ast_manager_build_channel_state_string_prefix does.
+   */
   snapshot(ch: Channel, prefix = ''): AmiField[] {
     return [
       [`${prefix}Channel`, ch.name],
       [`${prefix}ChannelState`, String(ch.state)],
       [`${prefix}ChannelStateDesc`, STATE_DESC[ch.state]],
       [`${prefix}CallerIDNum`, ch.cidNum],
-      [`${prefix}CallerIDName`, ch.cidName],
+      [`${prefix}CallerIDName`, escapeC(ch.cidName)],
       [`${prefix}ConnectedLineNum`, ch.colNum],
-      [`${prefix}ConnectedLineName`, ch.colName],
+      [`${prefix}ConnectedLineName`, escapeC(ch.colName)],
       [`${prefix}Language`, 'en'],
       [`${prefix}AccountCode`, ch.accountCode],
       [`${prefix}Context`, ch.context],
@@ -223,10 +227,11 @@ export class CallScript {
     if (!ch.local) ch.ani = ch.cidNum === UNKNOWN ? '' : ch.cidNum;
   }
 
+  /** VarSet's value is C-escaped, as Asterisk's varset_to_ami does. */
   varSet(ch: Channel, variable: string, value: string): void {
     this.channelEvent('VarSet', ch, [
       ['Variable', variable],
-      ['Value', value],
+      ['Value', escapeC(value)],
     ], 'dialplan,all');
   }
 
