@@ -2,7 +2,8 @@
  * A PBX simulator: a TCP server that speaks AMI as Asterisk 20 does, so the AMI client, the call
  * engine and the benchmarks can run against something that behaves like the real PBX (banner,
  * login, list actions, Originate, events) and against the failures a real one has (wrong secret,
- * a hung PBX, a dropped connection, a refused reconnect), without an Asterisk installed.
+ * a secret fixed later, a PBX shutting down, a hung PBX, a dropped connection, a refused
+ * reconnect), without an Asterisk installed.
  *
  * Responses are shaped field for field like Asterisk 20's main/manager.c and the captures in
  * test/fixtures/ami-transcripts/. The channels it reports are those its own events described
@@ -76,7 +77,7 @@ export class AmiSimulator {
   readonly originates: ReceivedAction[] = [];
   readonly #host: string;
   #port: number;
-  readonly #credentials: { username: string; secret: string };
+  readonly #credentials: { readonly username: string; secret: string };
   readonly #version: string;
   readonly #originateDelayMs: number;
   #server: Server | undefined;
@@ -86,6 +87,7 @@ export class AmiSimulator {
   readonly #globals = new Map<string, string>();
   #handlers: ActionHandler[] = [];
   #stalled = false;
+  #shuttingDown = false;
   #closed = false;
   readonly #timers = new Set<NodeJS.Timeout>();
   /** Aborted by close(): stops replays that are still running. */
@@ -193,6 +195,25 @@ export class AmiSimulator {
       for (const chunk of client.held.splice(0)) this.#process(client, chunk);
       client.socket.resume();
     }
+  }
+
+  /**
+   * While on, the PBX behaves as Asterisk does once a stop or restart has begun (ast_shutting_down()
+   * in manager.c's process_message): every action, Login and Challenge included, logged in or not,
+   * is answered `Response: Error` / `Message: Asterisk is shutting down`, and the connection stays
+   * open. Logged-in sessions still get events. Turning it off is a cancelled shutdown, or the PBX
+   * back after its restart.
+   */
+  setShuttingDown(on: boolean): void {
+    this.#shuttingDown = on;
+  }
+
+  /**
+   * Changes the secret that Login accepts from now on, as an admin editing manager.conf and running
+   * `manager reload` does. Sessions already logged in stay logged in.
+   */
+  setSecret(secret: string): void {
+    this.#credentials.secret = secret;
   }
 
   /** Adds a handler that may answer actions instead of the simulator; returns its remover. */
@@ -400,6 +421,8 @@ export class AmiSimulator {
     const name = action.get('Action') ?? '';
     const lower = name.toLowerCase();
     if (name === '') return this.#reply(client, [error(action, 'Missing action in request')]);
+    // Asterisk checks this before anything else but the missing action, and does not close.
+    if (this.#shuttingDown) return this.#reply(client, [error(action, 'Asterisk is shutting down')]);
     if (!client.loggedIn && lower !== 'login' && lower !== 'logoff' && lower !== 'challenge') {
       return this.#reply(client, [error(action, 'Permission denied')]);
     }
