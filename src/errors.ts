@@ -13,8 +13,17 @@ export const ErrorCodes = {
   AMI_ERR_INJECTION: 'AMI_ERR_INJECTION',
   /** An action got no (complete) answer before its deadline. */
   AMI_ERR_TIMEOUT: 'AMI_ERR_TIMEOUT',
-  /** The PBX refused the username or secret. Fatal: never retried on its own. */
+  /**
+   * The PBX refused the AMI user, its secret, or this host (its permit/deny): settings someone must
+   * fix on either side. Retried slowly, since a `manager reload` on the PBX fixes it without us.
+   */
   AMI_ERR_AUTH: 'AMI_ERR_AUTH',
+  /**
+   * The PBX refused the AMI login for a reason that passes (Asterisk is shutting down or
+   * restarting, the user's one allowed session is still open) or gave a reason we do not know.
+   * Retried with the normal backoff.
+   */
+  AMI_ERR_LOGIN_REFUSED: 'AMI_ERR_LOGIN_REFUSED',
   /** The connection closed while the action was pending. */
   AMI_ERR_DISCONNECTED: 'AMI_ERR_DISCONNECTED',
   /** Nothing listens on the AMI host and port. */

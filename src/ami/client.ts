@@ -3,16 +3,19 @@
  *
  * It logs in (plain or MD5 challenge), waits for `FullyBooted`, delivers events in order, tracks
  * actions with deadlines, keeps the link alive with `Ping`, and reconnects through an injected
- * strategy. A wrong password or a port that is not AMI is fatal: reported once, never retried.
+ * strategy. Every failure, a refused login included, is handed to that strategy with a cause that
+ * says what it means (login-refusal.ts); the default one never gives up, only paces. `status`
+ * tells what the client is doing and what is wrong, in words, for the health check and the console.
  */
 import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
+import { CrmTelephonyError, ErrorCodes, type ErrorCode } from '../errors.ts';
 import { AmiDecoder, encodeAction, type AmiFieldsInput, type AmiValue } from './codec.ts';
 import { ActionTracker, type ActionResult, type PendingAction } from './action-tracker.ts';
 import type { AmiMessage } from './message.ts';
-import { exponentialBackoff, isFatalCause, type ReconnectStrategy } from './reconnect-strategy.ts';
+import { loginRefusedError } from './login-refusal.ts';
+import { exponentialBackoff, type ReconnectStrategy } from './reconnect-strategy.ts';
 import { describeSocketError } from './socket-errors.ts';
 
 export type { ActionResult } from './action-tracker.ts';
@@ -42,7 +45,10 @@ export interface AmiClientOptions {
   keepaliveIntervalMs?: number;
   /** A Ping unanswered this long marks the peer dead and drops the connection, in ms. Default 5000. */
   keepaliveTimeoutMs?: number;
-  /** When and whether to reconnect. Default: exponential backoff from 500 ms up to 30 s, with jitter. */
+  /**
+   * When and whether to reconnect. Default: exponential backoff from 500 ms up to 30 s, with
+   * jitter; a refused user or secret, or a port that is not AMI, every 60 s; never giving up.
+   */
   reconnect?: ReconnectStrategy;
   /** Actions waiting to be written (not yet ready, or the PBX not reading); more are refused. Default 1000. */
   maxQueuedActions?: number;
@@ -64,6 +70,27 @@ export interface ActionOptions {
 
 export type AmiClientState = 'idle' | 'connecting' | 'ready' | 'waiting-to-reconnect' | 'failed' | 'closed';
 
+/** What went wrong last, in words (never a secret). */
+export interface AmiClientProblem {
+  code: ErrorCode;
+  message: string;
+  /** When this same problem was first seen in the current run of failures (ISO 8601). */
+  since: string;
+}
+
+/** The client's state and, while it is not ready, why, and when it tries again. */
+export interface AmiClientStatus {
+  state: AmiClientState;
+  /** When `state` began (ISO 8601). */
+  since: string;
+  /** The last failure since the client was last ready; null once ready (or closed on purpose). */
+  problem: AmiClientProblem | null;
+  /** When the next attempt is due (ISO 8601), while waiting to reconnect; otherwise null. */
+  nextAttemptAt: string | null;
+  /** Failed attempts since the client was last ready. */
+  attempt: number;
+}
+
 export interface AmiClientEvents {
   /** An unsolicited AMI event, in the order the PBX sent it. */
   event: [message: AmiMessage];
@@ -73,8 +100,10 @@ export interface AmiClientEvents {
   disconnect: [cause: CrmTelephonyError];
   /** A new attempt is scheduled. */
   reconnecting: [info: { attempt: number; delayMs: number; cause: CrmTelephonyError }];
-  /** The client gave up: wrong password, not an AMI port, or the strategy said stop. Emitted once. */
+  /** The reconnect strategy said stop (a one-shot tool's noReconnect, maxAttempts): the client gave up. Emitted once. */
   fatal: [error: CrmTelephonyError];
+  /** `status` changed: state, problem or next attempt. */
+  status: [status: AmiClientStatus];
   /** Something the PBX sent could not be read (the connection goes on). */
   'decode-error': [error: CrmTelephonyError];
 }
@@ -101,6 +130,9 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
   readonly #tracker = new ActionTracker();
   #queue: Queued[] = [];
   #state: AmiClientState = 'idle';
+  #stateSince = Date.now();
+  #problem: AmiClientProblem | null = null;
+  #nextAttemptAt: number | null = null;
   #conn: Connection | undefined;
   #version: string | undefined;
   #attempt = 0;
@@ -140,6 +172,17 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     return this.#state;
   }
 
+  /** What the client is doing, what went wrong last and when it tries again; 'status' tells of changes. */
+  get status(): AmiClientStatus {
+    return {
+      state: this.#state,
+      since: new Date(this.#stateSince).toISOString(),
+      problem: this.#problem,
+      nextAttemptAt: this.#nextAttemptAt === null ? null : new Date(this.#nextAttemptAt).toISOString(),
+      attempt: this.#attempt,
+    };
+  }
+
   /** The AMI protocol version from the PBX's greeting (e.g. `9.0.0` for Asterisk 20). */
   get protocolVersion(): string | undefined {
     return this.#version;
@@ -151,8 +194,10 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
   }
 
   /**
-   * Connects and logs in. Resolves once ready; rejects on a fatal cause, or when the reconnect
-   * strategy gives up. With the default strategy an unreachable PBX is retried until it answers.
+   * Connects and logs in. Resolves once ready; rejects only when the client is closed or the
+   * reconnect strategy gives up (with noReconnect: the first failure, in words). With the default
+   * strategy it keeps trying, a refused user or secret included, until it gets in: a long-running
+   * caller should not wait on it, but watch `status`.
    */
   connect(): Promise<void> {
     if (this.#state === 'closed') return Promise.reject(closedError());
@@ -196,8 +241,8 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     if (this.#state === 'ready' && conn && !conn.closed) {
       await this.#request('Logoff', {}, { timeoutMs: 1000, allowError: true }, true).catch(() => undefined);
     }
-    this.#state = 'closed';
     clearTimeout(this.#reconnectTimer);
+    this.#setState('closed', { problem: null });
     this.#stopKeepalive();
     this.#failAll(closedError());
     this.#firstReady?.reject(closedError());
@@ -292,7 +337,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
   }
 
   #open(): void {
-    this.#state = 'connecting';
+    this.#setState('connecting');
     const { host, port } = this.#options;
     const socket = net.connect({ host, port });
     socket.setNoDelay(true);
@@ -316,7 +361,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     socket.on('data', (chunk: Buffer) => this.#onData(conn, chunk));
     socket.on('drain', () => this.#flush());
     socket.on('error', (err: NodeJS.ErrnoException) => this.#drop(conn, describeSocketError(err, this.id, host, port)));
-    socket.on('close', () => this.#drop(conn, disconnectedError(this.id, 'the PBX closed the connection')));
+    socket.on('close', () => this.#drop(conn, connectionLostError(this.id)));
 
     greeting
       .then(() => this.#login(conn))
@@ -339,7 +384,11 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     const { username, secret, authType, events } = this.#options;
     const fields: Record<string, AmiValue> = { Username: username, Events: events };
     if (authType === 'md5') {
-      const challenge = await this.#request('Challenge', { AuthType: 'MD5' }, {}, true);
+      // A PBX shutting down refuses Challenge as it refuses Login: read the refusal the same way.
+      const challenge = await this.#request('Challenge', { AuthType: 'MD5' }, { allowError: true }, true);
+      if (challenge.response.response?.toLowerCase() !== 'success') {
+        throw loginRefusedError({ pbx: this.id, username, said: challenge.response.get('Message'), action: 'Challenge' });
+      }
       const nonce = challenge.response.get('Challenge') ?? '';
       fields['AuthType'] = 'MD5';
       fields['Key'] = createHash('md5').update(nonce + secret).digest('hex');
@@ -356,23 +405,19 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
       : Promise.resolve();
     const result = await this.#request('Login', fields, { allowError: true }, true);
     if (result.response.response?.toLowerCase() !== 'success') {
-      const said = result.response.get('Message') ?? 'no reason given';
-      throw new CrmTelephonyError(
-        ErrorCodes.AMI_ERR_AUTH,
-        `PBX "${this.id}" refused the AMI login for user "${username}" (${said}). Check AMI_USERNAME and AMI_SECRET against the PBX's manager.conf, and its permit/deny lines for this host. Not retrying until the settings are fixed.`,
-        { pbx: this.id, username, said },
-      );
+      // Not every refusal is a wrong secret; #drop closes the connection (a PBX shutting down keeps it open).
+      throw loginRefusedError({ pbx: this.id, username, said: result.response.get('Message') });
     }
     await booted;
     conn.booted = undefined;
   }
 
   #becomeReady(conn: Connection): void {
-    this.#state = 'ready';
     this.#version = conn.version;
     const reconnected = this.#everReady;
     this.#everReady = true;
     this.#attempt = 0;
+    this.#setState('ready', { problem: null });
     this.#startKeepalive(conn);
     this.emit('ready', { id: this.id, version: conn.version ?? 'unknown', reconnected });
     this.#firstReady?.resolve();
@@ -450,25 +495,44 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     this.#conn = undefined;
     this.#stopKeepalive();
     if (this.#state === 'closed') return;
-    this.#failAll(disconnectedError(this.id, cause.message, cause));
+    this.#failAll(disconnectedError(this.id, cause.message.replace(/\.$/, ''), cause));
     this.emit('disconnect', cause);
 
+    // Every cause goes to the strategy: a refused login too. Only the strategy may give up.
     const attempt = ++this.#attempt;
-    const delay = isFatalCause(cause) ? false : this.#options.reconnect(attempt, cause);
+    const delay = this.#options.reconnect(attempt, cause);
     if (delay === false) {
-      this.#state = 'failed';
       this.#fatal = cause;
+      this.#setState('failed', { problem: cause });
       this.#failAll(cause);
       this.emit('fatal', cause);
       this.#firstReady?.reject(cause);
       this.#firstReady = undefined;
       return;
     }
-    this.#state = 'waiting-to-reconnect';
+    this.#setState('waiting-to-reconnect', { problem: cause, nextAttemptAt: Date.now() + delay });
     this.emit('reconnecting', { attempt, delayMs: delay, cause });
     this.#reconnectTimer = setTimeout(() => {
       if (this.#state === 'waiting-to-reconnect') this.#open();
     }, delay);
+  }
+
+  /**
+   * Moves to `state` and tells 'status' listeners. `problem` undefined keeps the last one (an
+   * attempt under way still shows why the previous one failed); the next attempt time is only
+   * known while waiting for it.
+   */
+  #setState(state: AmiClientState, change: { problem?: CrmTelephonyError | null; nextAttemptAt?: number } = {}): void {
+    const now = Date.now();
+    if (state !== this.#state) this.#stateSince = now;
+    this.#state = state;
+    const cause = change.problem;
+    if (cause === null) this.#problem = null;
+    else if (cause !== undefined && (this.#problem?.code !== cause.code || this.#problem.message !== cause.message)) {
+      this.#problem = { code: cause.code, message: cause.message, since: new Date(now).toISOString() };
+    }
+    this.#nextAttemptAt = change.nextAttemptAt ?? null;
+    this.emit('status', this.status);
   }
 
   /** Rejects every written action; queued ones too when the cause is final. */
@@ -515,6 +579,15 @@ function disconnectedError(pbx: string, why: string, cause?: Error): CrmTelephon
     `Lost the connection to PBX "${pbx}" (${why}). The action may or may not have run; check before repeating it.`,
     { pbx },
     cause ? { cause } : undefined,
+  );
+}
+
+/** Why a connection ended when the PBX (or the network) ended it: the cause, not an action's fate. */
+function connectionLostError(pbx: string): CrmTelephonyError {
+  return new CrmTelephonyError(
+    ErrorCodes.AMI_ERR_DISCONNECTED,
+    `PBX "${pbx}" closed the AMI connection, or the network between us dropped it.`,
+    { pbx },
   );
 }
 

@@ -1,6 +1,6 @@
 /**
- * The AMI client against the PBX simulator over real loopback sockets: login, refusal, deadlines,
- * EventLists, reconnects, dead peers and backpressure.
+ * The AMI client against the PBX simulator over real loopback sockets: login, refused logins (and
+ * how each is retried), deadlines, EventLists, reconnects, dead peers and backpressure.
  */
 import { test, describe, afterEach, mock } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,32 +98,40 @@ describe('login', () => {
     assert.match(login.get('Key') ?? '', /^[0-9a-f]{32}$/);
   });
 
-  test('a wrong secret is fatal: one clear error, reported once, never retried', async () => {
+  test('with noReconnect (the CLI) a wrong secret fails at once, in words, without the secret', async () => {
     const { sim, port } = await startSimulator();
-    const c = client(port, { secret: 'wrong-secret', reconnect: exponentialBackoff({ initialDelayMs: 5, maxDelayMs: 10 }) });
+    const c = client(port, { secret: 'wrong-secret' });
     const fatal: CrmTelephonyError[] = [];
     c.on('fatal', (e) => fatal.push(e));
     await assert.rejects(c.connect(), expectCode('AMI_ERR_AUTH'));
-    await new Promise((r) => setTimeout(r, 100)); // ample time for a retry storm, were there one
     const logins = sim.actions.filter((a) => a.message.get('Action') === 'Login').length;
     assert.equal(logins, 1);
     assert.equal(fatal.length, 1);
     assert.match(fatal[0]!.message, /AMI_SECRET/);
     assert.doesNotMatch(fatal[0]!.message, /wrong-secret/);
     assert.equal(c.state, 'failed');
+    assert.equal(c.status.problem?.code, 'AMI_ERR_AUTH');
     await assert.rejects(c.action('Ping'), expectCode('AMI_ERR_AUTH'));
   });
 
-  test('a port that is not AMI is reported as such and not retried', async () => {
+  test('a port that is not AMI is reported as such; noReconnect stops, the default pace retries it slowly', async () => {
     const server = net.createServer((s) => s.end('SSH-2.0-OpenSSH_9.2\r\n'));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     cleanups.push(() => new Promise((r) => server.close(r)));
-    const c = client((server.address() as net.AddressInfo).port, { reconnect: exponentialBackoff({ initialDelayMs: 5 }) });
-    await assert.rejects(c.connect(), expectCode('AMI_ERR_NOT_AMI'));
-    assert.equal(c.state, 'failed');
-  });
+    const port = (server.address() as net.AddressInfo).port;
+    const once_ = client(port);
+    await assert.rejects(once_.connect(), expectCode('AMI_ERR_NOT_AMI'));
+    assert.equal(once_.state, 'failed');
 
+    const c = client(port, { reconnect: exponentialBackoff({ initialDelayMs: 1, settingsRetryMs: 20, jitter: 0 }) });
+    const delays: number[] = [];
+    c.on('reconnecting', ({ delayMs, cause }) => delays.push(cause.code === 'AMI_ERR_NOT_AMI' ? delayMs : -1));
+    void c.connect().catch(() => undefined);
+    await until(() => delays.length >= 2, 'two slow retries');
+    assert.deepEqual(delays.slice(0, 2), [20, 20]);
+    assert.notEqual(c.state, 'failed');
+  });
   test('a refused connection says so in words', async () => {
     const { sim, port } = await startSimulator();
     await sim.close();
@@ -133,6 +141,115 @@ describe('login', () => {
       assert.match((err as Error).message, /manager\.conf/);
       return true;
     });
+  });
+});
+
+describe('refused logins: never give up on a PBX', () => {
+  /** Quick pacing for tests: backoff from 5 ms up to 20 ms, settings problems every 40 ms. */
+  const quick = (): AmiClientOptions['reconnect'] => exponentialBackoff({ initialDelayMs: 5, maxDelayMs: 20, settingsRetryMs: 40, jitter: 0 });
+  const loginsTo = (sim: AmiSimulator): number => sim.actions.filter((a) => a.message.get('Action') === 'Login').length;
+
+  test('a PBX shutting down refuses the login: AMI_ERR_LOGIN_REFUSED, retried with backoff, ready once it stops refusing', async () => {
+    const { sim, port } = await startSimulator();
+    sim.setShuttingDown(true);
+    const c = client(port, { reconnect: quick() });
+    const retries: { code: string; delayMs: number }[] = [];
+    c.on('reconnecting', ({ cause, delayMs }) => retries.push({ code: cause.code, delayMs }));
+    const connected = c.connect();
+    await until(() => retries.length >= 4, 'four retries');
+    assert.deepEqual(new Set(retries.map((r) => r.code)), new Set(['AMI_ERR_LOGIN_REFUSED']));
+    assert.deepEqual(retries.slice(0, 4).map((r) => r.delayMs), [5, 10, 20, 20], 'the normal backoff, not the slow pace');
+    assert.match(c.status.problem?.message ?? '', /Asterisk is shutting down/);
+    // Asterisk keeps a refused connection open; the client hangs up each one itself.
+    await until(() => sim.connectedClients <= 1, 'refused connections closed');
+
+    sim.setShuttingDown(false);
+    await connected;
+    assert.equal(c.state, 'ready');
+    assert.equal(c.status.problem, null);
+    assert.equal((await c.action('Ping')).response.get('Ping'), 'Pong');
+  });
+
+  test('an MD5 login is refused at its Challenge while shutting down, and read the same way', async () => {
+    const { sim, port } = await startSimulator();
+    sim.setShuttingDown(true);
+    const c = client(port, { authType: 'md5', reconnect: quick() });
+    const codes: string[] = [];
+    c.on('reconnecting', ({ cause }) => codes.push(cause.code));
+    const connected = c.connect();
+    await until(() => codes.length >= 2, 'two retries');
+    assert.deepEqual([...new Set(codes)], ['AMI_ERR_LOGIN_REFUSED']);
+    sim.setShuttingDown(false);
+    await connected;
+    assert.equal(c.state, 'ready');
+  });
+
+  test('a wrong secret is retried slowly, says why without the secret, and gets in once the PBX accepts it', async () => {
+    const { sim, port } = await startSimulator();
+    const c = client(port, { secret: 'the-new-secret', reconnect: quick() });
+    const statuses: string[] = [];
+    c.on('status', (s) => statuses.push(`${s.state}:${s.problem?.code ?? '-'}`));
+    const retries: { code: string; delayMs: number }[] = [];
+    c.on('reconnecting', ({ cause, delayMs }) => retries.push({ code: cause.code, delayMs }));
+    let settled = false;
+    const connected = c.connect().finally(() => (settled = true));
+    await until(() => retries.length >= 3, 'three slow retries');
+    assert.deepEqual(retries.slice(0, 3), Array(3).fill({ code: 'AMI_ERR_AUTH', delayMs: 40 }));
+    assert.equal(settled, false, 'connect() neither rejects nor resolves while refused');
+    const { problem, nextAttemptAt, state } = c.status;
+    assert.equal(problem?.code, 'AMI_ERR_AUTH');
+    assert.match(problem?.message ?? '', /AMI_USERNAME and AMI_SECRET/);
+    assert.doesNotMatch(JSON.stringify(c.status), /the-new-secret/);
+    assert.ok(state === 'waiting-to-reconnect' || state === 'connecting', state);
+    if (state === 'waiting-to-reconnect') assert.ok(nextAttemptAt !== null && Date.parse(nextAttemptAt) >= Date.now() - 100);
+    assert.ok(Date.parse(problem!.since) <= Date.now(), 'since when the problem is known');
+
+    sim.setSecret('the-new-secret'); // the admin fixes manager.conf and runs `manager reload`
+    await connected;
+    assert.equal(c.state, 'ready');
+    assert.equal(c.status.problem, null);
+    assert.ok(loginsTo(sim) >= 4);
+    assert.deepEqual(statuses.slice(0, 3), ['connecting:-', 'waiting-to-reconnect:AMI_ERR_AUTH', 'connecting:AMI_ERR_AUTH']);
+    assert.equal(statuses.at(-1), 'ready:-');
+  });
+
+  test('Login Already In Use and an unknown refusal are retried with backoff, their words kept', async () => {
+    const { sim, port } = await startSimulator();
+    const answers = ['Login Already In Use', 'Go away'];
+    sim.onAction((m) => {
+      if (m.get('Action') !== 'Login' || answers.length === 0) return undefined;
+      return { Response: 'Error', Message: answers.shift()! };
+    });
+    const c = client(port, { reconnect: quick() });
+    const seen: string[] = [];
+    c.on('reconnecting', ({ cause, delayMs }) => seen.push(`${cause.code}:${delayMs}:${/allowmultiplelogin|\(Go away\)/.exec(cause.message)?.[0]}`));
+    await c.connect();
+    assert.deepEqual(seen, ['AMI_ERR_LOGIN_REFUSED:5:allowmultiplelogin', 'AMI_ERR_LOGIN_REFUSED:10:(Go away)']);
+  });
+
+  test('a client that was ready, then refused after a PBX restart, recovers as the PBX does (status follows)', async () => {
+    const { sim, port } = await startSimulator();
+    const c = client(port, { reconnect: quick() });
+    await c.connect();
+    const ready = once(c, 'ready');
+    sim.setShuttingDown(true);
+    await sim.dropClients();
+    await until(() => c.status.problem?.code === 'AMI_ERR_LOGIN_REFUSED', 'the refusal in the status');
+    sim.setShuttingDown(false);
+    const [info] = (await ready) as [{ reconnected: boolean }];
+    assert.equal(info.reconnected, true);
+    assert.equal(c.status.problem, null);
+  });
+
+  test('only close() stops: connect() then rejects with AMI_ERR_CLOSED', async () => {
+    const { port } = await startSimulator();
+    const c = client(port, { secret: 'wrong', reconnect: quick() });
+    const connected = c.connect();
+    await until(() => c.status.problem?.code === 'AMI_ERR_AUTH', 'the refusal');
+    await c.close();
+    await assert.rejects(connected, expectCode('AMI_ERR_CLOSED'));
+    assert.equal(c.status.state, 'closed');
+    assert.equal(c.status.problem, null);
   });
 });
 
