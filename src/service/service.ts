@@ -19,6 +19,8 @@ import { adminRoutes } from '../web/routes/admin-routes.ts';
 import { demoRoutes, type DemoRoutesOptions } from '../web/routes/demo-routes.ts';
 import type { PbxHealth } from '../web/routes/health-routes.ts';
 import { AmiClient } from '../ami/client.ts';
+import type { ReconnectStrategy } from '../ami/reconnect-strategy.ts';
+import { logPbxConnection } from './pbx-connection-log.ts';
 import { PbxSession } from './pbx-session.ts';
 import { PopBuilder } from './pop-builder.ts';
 import { CallMatches } from './call-matches.ts';
@@ -44,6 +46,8 @@ export interface PbxTarget {
   username: string;
   secret: string;
   authType: 'plain' | 'md5';
+  /** When to try the PBX again; default: the AMI client's (never gives up). Tests pass short delays. */
+  reconnect?: ReconnectStrategy;
 }
 
 export interface ServiceOptions {
@@ -153,7 +157,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // The CRM: embedded (nothing more to do) or SuiteCRM (directory sync and the call-logging outbox).
   const crm: CrmRuntime = createCrmRuntime(config, { directory, log });
 
-  const client = new AmiClient({ id: options.pbx.id, host: options.pbx.host, port: options.pbx.port, username: options.pbx.username, secret: options.pbx.secret, authType: options.pbx.authType });
+  const client = new AmiClient({ id: options.pbx.id, host: options.pbx.host, port: options.pbx.port, username: options.pbx.username, secret: options.pbx.secret, authType: options.pbx.authType, ...(options.pbx.reconnect ? { reconnect: options.pbx.reconnect } : {}) });
   const session = new PbxSession({
     client,
     log,
@@ -176,14 +180,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     log.info({ pbx: info.id, amiVersion: info.version, reconnected: info.reconnected }, 'connected to the PBX');
     void refreshDeviceStates(client, deviceStates);
   });
-  client.on('disconnect', (err) => log.warn({ pbx: client.id, code: err.code }, err.message));
-  client.on('reconnecting', ({ attempt, delayMs }) => log.info({ pbx: client.id, attempt, delayMs }, 'reconnecting to the PBX'));
-  client.on('fatal', (err) => log.error({ pbx: client.id, code: err.code }, err.message));
-  client.on('decode-error', (err) => log.warn({ pbx: client.id, code: err.code }, err.message));
+  // Each retry in the log says why (warn once per cause, then info); never the secret.
+  logPbxConnection(client, log);
 
-  const pbxs = (): PbxHealth[] => [
-    { id: client.id, state: client.state, protocolVersion: client.protocolVersion ?? null, lastEventAt: session.lastEventAt, reconnects: session.reconnects },
-  ];
+  const pbxs = (): PbxHealth[] => {
+    const { state, problem, nextAttemptAt } = client.status;
+    return [{ id: client.id, state, protocolVersion: client.protocolVersion ?? null, lastEventAt: session.lastEventAt, reconnects: session.reconnects, problem, retryingAt: nextAttemptAt }];
+  };
 
   const secureCookies = config.SECURE_COOKIES === 'auto' ? !isLoopback(config.HTTP_HOST) : config.SECURE_COOKIES === 'true';
   const app = await buildWebServer({

@@ -102,7 +102,7 @@ export const api = {
 
   users: () => request<{ users: AdminUser[] }>('GET', '/api/admin/users'),
   saveUser: (input: AdminUserInput) => request<{ user: AdminUser }>('POST', '/api/admin/users', input),
-  pbxs: () => request<{ pbxs: PbxState[] }>('GET', '/api/admin/pbx'),
+  pbxs: () => request<{ pbxs: PbxConnection[] }>('GET', '/api/admin/pbx'),
 
   /** Whether the demo's "simulate an incoming call" exists (the health check says so in demo mode). */
   demoAvailable: (): Promise<boolean> =>
@@ -122,6 +122,14 @@ export interface CallNote {
   userId: string | null;
   text: string;
   createdAt: string;
+}
+
+/** A PBX connection as the admin page shows it: while not connected, what is wrong and when the service tries again. */
+export interface PbxConnection extends PbxState {
+  /** The service's sentence for people (what is wrong, what to do), its stable code, and since when. */
+  problem: { code: string; message: string; since: string } | null;
+  /** When the next attempt is due (ISO 8601), while waiting for it. */
+  retryingAt: string | null;
 }
 
 export interface AdminUser extends ApiUser {

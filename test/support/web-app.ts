@@ -29,7 +29,7 @@ export async function buildTestApp(extra: Partial<WebServerOptions> = {}, routes
   const app = await buildWebServer({
     access,
     secureCookies: false,
-    health: { pbxs: () => [{ id: 'default', state: 'ready', protocolVersion: '9.0.0', lastEventAt: null, reconnects: 0 }], database: async () => true },
+    health: { pbxs: () => [{ id: 'default', state: 'ready', protocolVersion: '9.0.0', lastEventAt: null, reconnects: 0, problem: null, retryingAt: null }], database: async () => true },
     ...extra,
     ...(routesFor ? { routes: [...(extra.routes ?? []), ...routesFor({ store, directory, access })] } : {}),
   });

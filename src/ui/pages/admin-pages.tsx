@@ -1,9 +1,8 @@
 /** Administrators: users and their extensions; the PBX connections. */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText, type AdminUser, type AdminUserInput } from '../api.ts';
+import { api, errorText, type AdminUser, type AdminUserInput, type PbxConnection } from '../api.ts';
 import { formatWhen } from '../format.ts';
-import type { PbxState } from '../types.ts';
 
 export function AdminUsersPage(): JSX.Element {
   const [users, setUsers] = useState<AdminUser[] | null>(null);
@@ -146,13 +145,22 @@ const STATE_TEXT: Record<string, string> = {
   idle: 'Not started',
   connecting: 'Connecting…',
   ready: 'Connected',
-  'waiting-to-reconnect': 'Disconnected, reconnecting…',
-  failed: 'Gave up (check the AMI host, user and secret)',
+  'waiting-to-reconnect': 'Not connected, will try again',
+  failed: 'Gave up (restart the service once the problem is fixed)',
   closed: 'Stopped',
 };
 
+/** `Trying again in 42 s` soon, `Trying again at 14:05` later; null when no attempt is scheduled. */
+function retryText(iso: string | null, now = Date.now()): string | null {
+  if (!iso) return null;
+  const inMs = new Date(iso).getTime() - now;
+  if (Number.isNaN(inMs)) return null;
+  if (inMs <= 1000) return 'Trying again now.';
+  return inMs < 120_000 ? `Trying again in ${Math.round(inMs / 1000)} s.` : `Trying again at ${formatWhen(iso)}.`;
+}
+
 export function AdminPbxPage(): JSX.Element {
-  const [pbxs, setPbxs] = useState<PbxState[] | null>(null);
+  const [pbxs, setPbxs] = useState<PbxConnection[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const load = (): void => {
@@ -184,6 +192,7 @@ export function AdminPbxPage(): JSX.Element {
               <tr>
                 <th scope="col">PBX</th>
                 <th scope="col">State</th>
+                <th scope="col">Problem</th>
                 <th scope="col">AMI version</th>
                 <th scope="col">Last event</th>
                 <th scope="col">Reconnects</th>
@@ -195,6 +204,15 @@ export function AdminPbxPage(): JSX.Element {
                   <td>{p.id}</td>
                   <td>
                     <span class={`dot dot--${p.state === 'ready' ? 'ok' : 'bad'}`} aria-hidden="true" /> {STATE_TEXT[p.state] ?? p.state}
+                  </td>
+                  <td>
+                    {p.problem ? (
+                      <>
+                        {p.problem.message} <span class="muted">(since {formatWhen(p.problem.since)}; {p.problem.code})</span> {retryText(p.retryingAt)}
+                      </>
+                    ) : (
+                      '–'
+                    )}
                   </td>
                   <td>{p.protocolVersion ?? '–'}</td>
                   <td>{p.lastEventAt ? formatWhen(p.lastEventAt) : 'none yet'}</td>

@@ -3,10 +3,18 @@ import type { FastifyInstance } from 'fastify';
 
 export interface PbxHealth {
   id: string;
+  /** The AMI client's state: `ready`, `connecting`, `waiting-to-reconnect`, ... */
   state: string;
   protocolVersion: string | null;
   lastEventAt: string | null;
   reconnects: number;
+  /**
+   * What is wrong while not ready, in words for an admin (a catalogue code, a sentence that says
+   * what to do, since when); null when connected. Never holds a secret.
+   */
+  problem: { code: string; message: string; since: string } | null;
+  /** When the next attempt to reach the PBX is due (ISO 8601), while waiting for it. */
+  retryingAt: string | null;
 }
 
 export interface HealthRoutesOptions {
