@@ -64,6 +64,8 @@ class CallMore {
   cdrs: readonly CdrFacts[] = NONE;
   endReason: EndReason | null = null;
   restored: RestoredFacts | null = null;
+  fromCdr: 'corrected' | 'rebuilt' | null = null;
+  spannedGap = false;
 }
 
 export class CallState {
@@ -235,6 +237,25 @@ export class CallState {
   }
   set ended(on: boolean) {
     this.#set(ENDED, on);
+  }
+
+  /**
+   * The PBX's own record (its CDRs) settled what happened while the engine was not watching:
+   * `corrected` a call it followed, `rebuilt` a call it never saw (it began and ended in a gap).
+   */
+  get fromCdr(): 'corrected' | 'rebuilt' | null {
+    return this.#more === null ? null : this.#more.fromCdr;
+  }
+  set fromCdr(value: 'corrected' | 'rebuilt' | null) {
+    if (value !== null || this.#more !== null) this.#m().fromCdr = value;
+  }
+
+  /** The call was going on when the engine lost sight of the PBX (a recovery found it, or ended it). */
+  get spannedGap(): boolean {
+    return this.#more !== null && this.#more.spannedGap;
+  }
+  set spannedGap(on: boolean) {
+    if (on || this.#more !== null) this.#m().spannedGap = on;
   }
 
   // ---- queue figures ----

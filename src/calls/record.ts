@@ -67,8 +67,15 @@ export interface CallRecord {
   originate: { result: OriginateResult | null; reason: number | null } | null;
   /** The call was already going on when the engine first saw it (rebuilt after a (re)connect). */
   recovered: boolean;
+  /** Ended while the link to the PBX was down, and the PBX's own record (CDR) has not yet told how. */
   endedWhileDisconnected: boolean;
   endReason: string | null;
+  /**
+   * What the PBX's CDRs settled, read after a gap: `corrected` (answer, answerer, times and outcome
+   * of a call that ended while we were not watching), `rebuilt` (a call that began and ended
+   * inside the gap, known only from the CDR). Null: the events told everything.
+   */
+  fromCdr: 'corrected' | 'rebuilt' | null;
 }
 
 /** What `calls from-capture` prints: the record as it is (it is plain JSON). */
@@ -115,6 +122,7 @@ export function buildRecord(call: CallState, config: ResolvedEngineConfig): Call
     recovered: call.recovered,
     endedWhileDisconnected: call.endedWhileDisconnected,
     endReason: call.endReason,
+    fromCdr: call.fromCdr,
   };
 }
 

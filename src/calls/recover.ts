@@ -22,6 +22,12 @@ export interface RecoverOptions {
    * Default true. Pass false for a `Status` of one channel, which only adds detail.
    */
   endMissing?: boolean;
+  /**
+   * When the engine stopped hearing from the PBX (the link was lost, or the previous run of the
+   * service last knew it alive), epoch ms. A call gone from the lists ended inside the gap, so no
+   * earlier than this: it is ended at the later of this and its last event. Default: unknown.
+   */
+  lostAt?: number;
 }
 
 interface Snapshot {
@@ -45,6 +51,9 @@ export function recover(
   options: RecoverOptions = {},
 ): ReduceResult {
   const ctx = newCtx(state, now, now);
+  // Whatever the engine followed when it lost sight of the PBX may have changed unseen: the PBX's
+  // CDRs will be asked about it (cdr-backfill.ts).
+  if (options.endMissing !== false) for (const call of state.calls.values()) call.spannedGap = true;
   const items = new Map<string, AmiMessage[]>();
   for (const m of [...coreShowChannels, ...statusEvents]) {
     if (eventName(m) !== 'CoreShowChannel' && eventName(m) !== 'Status') continue;
@@ -56,7 +65,9 @@ export function recover(
   }
   const seen: Snapshot[] = [];
   const fresh = new Set<CallState>();
-  for (const [uid, list] of items) {
+  // The call's first channel (its Uniqueid is the Linkedid; else the oldest) is placed first: it is
+  // the call's origin, whatever order the PBX lists channels in.
+  for (const [uid, list] of [...items].sort(byAge)) {
     const snap = placeLeg(ctx, uid, list, fresh, items);
     if (snap !== null) seen.push(snap);
   }
@@ -70,8 +81,29 @@ export function recover(
     if (call !== undefined) updateTalk(ctx, call);
   }
   ctx.t = saved;
-  if (options.endMissing !== false) endMissing(ctx, items);
+  if (options.endMissing !== false) endMissing(ctx, items, options.lostAt ?? Number.NaN);
   return { state, effects: flush(ctx) };
+}
+
+/** Linkedid channels first, then by Uniqueid (`<epoch>.<sequence>`: creation order on one PBX). */
+function byAge([a, la]: [string, AmiMessage[]], [b, lb]: [string, AmiMessage[]]): number {
+  const aFirst = field(la[0]!, 'Linkedid') === a ? 0 : 1;
+  const bFirst = field(lb[0]!, 'Linkedid') === b ? 0 : 1;
+  if (aFirst !== bFirst) return aFirst - bFirst;
+  return compareUniqueids(a, b);
+}
+
+/** Orders Uniqueids `<epoch>.<sequence>` (optionally `<system>-` prefixed) by creation; others by text. */
+export function compareUniqueids(a: string, b: string): number {
+  const pa = uniqueidParts(a);
+  const pb = uniqueidParts(b);
+  if (pa !== null && pb !== null) return pa[0] - pb[0] || pa[1] - pb[1];
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function uniqueidParts(uid: string): [number, number] | null {
+  const m = /(\d+)\.(\d+)$/.exec(uid);
+  return m === null ? null : [Number(m[1]), Number(m[2])];
 }
 
 function placeLeg(ctx: Ctx, uid: string, list: AmiMessage[], fresh: Set<CallState>, aliveUids: ReadonlyMap<string, unknown>): Snapshot | null {
@@ -88,6 +120,7 @@ function placeLeg(ctx: Ctx, uid: string, list: AmiMessage[], fresh: Set<CallStat
   if (call === undefined) return null;
   if (isNewCall) {
     call.recovered = true;
+    call.spannedGap = true;
     fresh.add(call);
     const epoch = uniqueidEpochMs(call.key);
     if (!Number.isNaN(epoch)) call.startedAt = epoch;
@@ -157,7 +190,20 @@ function describeLeg(ctx: Ctx, snap: Snapshot): void {
 function connectLeg(ctx: Ctx, snap: Snapshot, fresh: Set<CallState>): void {
   const leg = snap.leg;
   const call = callOf(ctx.state, leg);
-  if (call === undefined || leg === call.origin || (leg.role !== 'agent' && leg.role !== 'external')) return;
+  if (call === undefined) return;
+  if (leg === call.origin && snap.app === 'AppDial2' && leg.role !== 'local' && !leg.originate) {
+    // An Originate's first leg (our click-to-call rings the agent first): ringing, it pops; its
+    // OriginateResponse will find the call by this phone.
+    leg.originate = true;
+    call.originate = true;
+    if (snap.state === 'Ringing' && !leg.rang) {
+      leg.ringStart = leg.createdAt;
+      startRinging(ctx, call, leg);
+    }
+    markDirty(ctx, call);
+    return;
+  }
+  if (leg === call.origin || (leg.role !== 'agent' && leg.role !== 'external')) return;
   if (leg.dialer === null && !leg.originate) {
     const dialer = call.legs.find((l) => l !== leg && (l === call.origin || l.role === 'local') && !l.gone) ?? null;
     leg.dialer = dialer === null ? null : dialer.uniqueid;
@@ -182,14 +228,18 @@ function connectLeg(ctx: Ctx, snap: Snapshot, fresh: Set<CallState>): void {
   }
 }
 
-/** Legs missing from a complete snapshot are gone; a call with none left ended while disconnected. */
-function endMissing(ctx: Ctx, items: Map<string, AmiMessage[]>): void {
+/**
+ * Legs missing from a complete snapshot are gone; a call with none left ended while disconnected,
+ * no earlier than the moment the link was lost (`lostAt`), nor than its last event.
+ */
+function endMissing(ctx: Ctx, items: Map<string, AmiMessage[]>, lostAt: number): void {
   for (const call of [...ctx.state.calls.values()]) {
     let changed = false;
+    const goneAt = Number.isFinite(lostAt) && !(call.lastEventAt >= lostAt) ? lostAt : call.lastEventAt;
     for (const leg of call.legs) {
       if (leg.gone || items.has(leg.uniqueid)) continue;
       const saved = ctx.t;
-      ctx.t = call.lastEventAt;
+      ctx.t = goneAt;
       if (leg.ringing || leg.stopPending) stopRinging(ctx, call, leg, 'unknown');
       ctx.t = saved;
       leg.gone = true;
@@ -201,10 +251,10 @@ function endMissing(ctx: Ctx, items: Map<string, AmiMessage[]>): void {
     if (!changed && call.liveLegs > 0) continue;
     if (call.liveLegs <= 0) {
       call.endedWhileDisconnected = true;
-      endCall(ctx, call, 'gone-after-reconnect', call.lastEventAt);
+      endCall(ctx, call, 'gone-after-reconnect', goneAt);
     } else {
       const saved = ctx.t;
-      ctx.t = call.lastEventAt;
+      ctx.t = goneAt;
       updateTalk(ctx, call);
       ctx.t = saved;
       markDirty(ctx, call);

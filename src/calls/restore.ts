@@ -31,15 +31,25 @@ export function restore(state: EngineState, stored: Iterable<StoredCall>, now: n
   const ctx = newCtx(state, now, now);
   for (const { record, writtenAt } of stored) {
     if (!restorable(state, record)) continue;
-    const key = own(record.linkedid);
-    const call = new CallState(key, state.config.callIdPrefix + key, time(record.startedAt), now);
-    apply(state, call, record);
-    // The best time known: the last the old run heard of the call (its record's last write or times).
-    const known = [call.startedAt, call.answeredAt, writtenAt ?? Number.NaN, ...record.transfers.map((t) => time(t.at))].filter(Number.isFinite);
-    call.lastEventAt = known.length === 0 ? Number.NaN : Math.max(...known);
-    state.calls.set(key, call);
+    const call = callFromRecord(state, record, writtenAt, now);
+    if (call !== null) state.calls.set(call.key, call);
   }
   return { state, effects: flush(ctx) };
+}
+
+/**
+ * A call as its stored record describes it, not yet placed in the engine (restore puts open ones
+ * among the calls; the CDR backfill puts ended ones among the ended). Null for a malformed record.
+ */
+export function callFromRecord(state: EngineState, record: CallRecord, writtenAt?: number, now: number = Date.now()): CallState | null {
+  if (record === null || typeof record !== 'object' || typeof record.linkedid !== 'string' || record.linkedid === '') return null;
+  const key = own(record.linkedid);
+  const call = new CallState(key, state.config.callIdPrefix + key, time(record.startedAt), now);
+  apply(state, call, record);
+  // The best time known: the last the old run heard of the call (its record's last write or times).
+  const known = [call.startedAt, call.answeredAt, writtenAt ?? Number.NaN, ...list(record.transfers).map((t) => time(t.at))].filter(Number.isFinite);
+  call.lastEventAt = known.length === 0 ? Number.NaN : Math.max(...known);
+  return call;
 }
 
 function restorable(state: EngineState, record: CallRecord | null | undefined): record is CallRecord {
@@ -80,6 +90,7 @@ function apply(state: EngineState, call: CallState, r: CallRecord): void {
   }
   if (call.clickToCallId !== null) call.originate = true;
   call.recovered = r.recovered === true;
+  call.fromCdr = r.fromCdr === 'corrected' || r.fromCdr === 'rebuilt' ? r.fromCdr : null;
   call.restored = {
     direction: r.direction === 'outbound' || r.direction === 'internal' ? r.direction : 'inbound',
     callerExtension: word(r.callerExtension),

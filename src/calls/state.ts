@@ -39,7 +39,7 @@ export interface CdrFacts {
   end: string;
 }
 
-export type EndReason = 'hangup' | 'idle' | 'hangup-missing' | 'gone-after-reconnect' | 'disconnected' | 'shutdown' | 'capture-ended';
+export type EndReason = 'hangup' | 'idle' | 'hangup-missing' | 'gone-after-reconnect' | 'disconnected' | 'shutdown' | 'capture-ended' | 'rebuilt-from-cdr';
 
 export interface EngineState {
   readonly config: ResolvedEngineConfig;

@@ -11,6 +11,8 @@
 export type CdrDisposition = 'ANSWERED' | 'NO ANSWER' | 'BUSY' | 'FAILED' | 'CONGESTION';
 
 export interface PbxCdr {
+  /** `accountcode`: our click-to-call sets it to its id (`crm-...`); empty when unset. Optional: not every store keeps it. */
+  accountcode?: string;
   /** Uniqueid of the CDR's first channel (`channel`); for a call that started on the PBX, the Linkedid. Empty when the store does not keep it. */
   uniqueid: string;
   /** The call's Linkedid when the store keeps it (FreePBX, cdr_pgsql with a linkedid column); else null. */

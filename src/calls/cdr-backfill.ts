@@ -1,0 +1,405 @@
+/**
+ * After a gap (a link cut, a restart of the service, a restart of the PBX) the PBX's own record
+ * fills in what the engine did not see. Given the CDRs the PBX wrote for the gap's window:
+ *
+ * - a call the engine followed that ended inside the gap (`endedWhileDisconnected`) is corrected:
+ *   who answered and when, talk and ring time, the outcome, the end time (`fromCdr: corrected`);
+ * - a call the engine never saw (it began and ended inside the gap) is rebuilt from its CDRs and
+ *   ended (`fromCdr: rebuilt`), so that it reaches the history, the CRM and the charts;
+ * - calls that ended while the engine watched, and calls still going on, are left alone: their
+ *   own events tell more than a CDR.
+ *
+ * Pure: the session reads the CDRs and the stored records, this decides. Running it twice over the
+ * same rows changes nothing the second time.
+ */
+import type { PbxCdr } from '../cdr/pbx-cdr.ts';
+import { classifyChannel, uniqueidEpochMs } from './channels.ts';
+import { groupCdrs, type CdrGroup } from './cdr-groups.ts';
+import { emit, flush, newCtx, type Ctx } from './effects.ts';
+import { intern, own, present, setExternal, setExternalNumber } from './legs.ts';
+import { endCall, type ReduceResult } from './lifecycle.ts';
+import { buildRecord } from './record.ts';
+import { callFromRecord, type StoredCall } from './restore.ts';
+import { CallState, LegState, type CdrFacts, type EngineState } from './state.ts';
+
+export interface CdrBackfillInput {
+  /** The PBX's CDRs read for the window (more is harmless: only calls touching the window count). */
+  rows: readonly PbxCdr[];
+  /** The gap, epoch ms: from the moment the engine stopped hearing from the PBX to its recovery. */
+  window: { from: number; to: number };
+  /**
+   * Records the store holds for calls the engine no longer remembers (by call id or Linkedid);
+   * ask for `cdrCallKeys(rows)`. Without them such a call would be rebuilt as if never seen.
+   */
+  stored?: readonly StoredCall[];
+}
+
+export interface CdrBackfillResult extends ReduceResult {
+  corrected: number;
+  rebuilt: number;
+}
+
+/** A call that ended this long before the gap began was seen ending: nothing to fill in. */
+const BEFORE_GAP_SLACK_MS = 2_000;
+
+/** The Linkedids the rows speak of, to look up in the store before `backfillFromCdrs`. */
+export function cdrCallKeys(rows: readonly PbxCdr[]): string[] {
+  return groupCdrs(rows).map((g) => g.key).filter((k) => k !== '');
+}
+
+export function backfillFromCdrs(state: EngineState, input: CdrBackfillInput, now: number): CdrBackfillResult {
+  const ctx = newCtx(state, now, now);
+  const stored = new Map<string, StoredCall>();
+  for (const s of input.stored ?? []) if (s.record?.pbx === state.config.pbxId) stored.set(s.record.linkedid, s);
+  let corrected = 0;
+  let rebuilt = 0;
+  for (const group of groupCdrs(input.rows)) {
+    if (group.key === '') continue;
+    if (group.end < input.window.from - BEFORE_GAP_SLACK_MS || group.start > input.window.to) continue;
+    const known = findCall(state, group);
+    if (known !== undefined) {
+      if (!known.ended || !spannedGap(known)) continue;
+      if (correct(ctx, known, group)) corrected++;
+      continue;
+    }
+    const record = stored.get(group.key);
+    if (record !== undefined) {
+      if (record.record.status === 'ended' && !record.record.endedWhileDisconnected) continue;
+      const call = callFromRecord(state, record.record, record.writtenAt);
+      if (call === null) continue;
+      call.ended = true;
+      call.endedWhileDisconnected = true;
+      call.endedAt = Date.parse(record.record.endedAt ?? '') || call.lastEventAt;
+      state.ended.set(call.key, call);
+      if (correct(ctx, call, group)) corrected++;
+      continue;
+    }
+    if (group.start < input.window.from - BEFORE_GAP_SLACK_MS) continue;
+    if (rebuild(ctx, group)) rebuilt++;
+  }
+  return { state, effects: flush(ctx), corrected, rebuilt };
+}
+
+/** A call whose story crossed a gap: ended in it, found going on after it, or restored after a restart. */
+function spannedGap(call: CallState): boolean {
+  return call.spannedGap || call.endedWhileDisconnected || call.recovered || call.restored !== null || call.fromCdr !== null;
+}
+
+function findCall(state: EngineState, group: CdrGroup): CallState | undefined {
+  const direct = state.calls.get(group.key) ?? state.ended.get(group.key);
+  if (direct !== undefined) return direct;
+  for (const row of group.rows) {
+    const live = state.legs.get(row.uniqueid);
+    if (live !== undefined) return state.calls.get(live.callKey);
+    const endedKey = state.endedLegs.get(row.uniqueid);
+    if (endedKey !== undefined) return state.ended.get(endedKey);
+  }
+  return undefined;
+}
+
+/** The rows as the engine's Cdr facts (UTC wall-clock text: `cdrTimeMs` finds offset 0). */
+function facts(rows: readonly PbxCdr[]): CdrFacts[] {
+  return rows.map((r) => ({
+    uniqueid: own(r.uniqueid),
+    destination: own(r.dstchannel),
+    disposition: own(r.disposition),
+    duration: r.duration,
+    billsec: r.billsec,
+    start: utcText(r.start),
+    answer: r.answer === null ? '' : utcText(r.answer),
+    end: utcText(r.end),
+  }));
+}
+
+function utcText(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+interface Reading {
+  /** The row in which a person answered: an agent (inbound, internal) or the customer (outbound). */
+  answered: PbxCdr | null;
+  answeredAt: number | null;
+  answeredBy: string | null;
+  /** Agent extensions that were dialled, in order. */
+  rang: string[];
+  /** The outcome of an unanswered call, as a Dial status. */
+  dialStatus: string | null;
+  abandoned: boolean;
+  end: number;
+}
+
+/** What the rows say, seen from a call whose outside party is `external` (a channel name) or none. */
+function read(state: EngineState, group: CdrGroup, inbound: boolean): Reading {
+  const { config } = state;
+  const rang: string[] = [];
+  let answered: PbxCdr | null = null;
+  let answeredBy: string | null = null;
+  let last: PbxCdr | null = null;
+  for (const row of group.rows) {
+    if (row.dstchannel === '') continue;
+    const dst = classifyChannel(row.dstchannel, undefined, config);
+    if (dst.role === 'agent' && dst.extension !== null && !rang.includes(dst.extension)) rang.push(dst.extension);
+    const party = inbound ? dst.role === 'agent' : dst.role === 'external' || dst.role === 'agent';
+    if (!party) continue;
+    last = row;
+    if (row.disposition === 'ANSWERED' && row.answer !== null && answered === null) {
+      answered = row;
+      answeredBy = dst.role === 'agent' ? dst.extension : null;
+    }
+  }
+  const answeredAt = answered === null ? null : agentAnswerMs(group, answered);
+  let dialStatus: string | null = null;
+  let abandoned = false;
+  if (answered === null) {
+    const dials = group.rows.filter((row) => row.lastapp === 'Dial' || row.lastapp === 'Queue');
+    const decisive = last ?? dials[dials.length - 1] ?? null;
+    if (decisive !== null) {
+      switch (decisive.disposition) {
+        case 'BUSY':
+          dialStatus = 'BUSY';
+          break;
+        case 'FAILED':
+          // No channel at all (an offline phone) is unavailable; a channel that failed, congestion.
+          dialStatus = decisive.dstchannel === '' ? 'CHANUNAVAIL' : 'CONGESTION';
+          break;
+        case 'CONGESTION':
+          dialStatus = 'CONGESTION';
+          break;
+        default: {
+          // A Dial() that ran its whole timeout was not answered; one cut short, the caller gave up.
+          const timeout = dialTimeoutSeconds(decisive);
+          if (last !== null && timeout !== null && decisive.duration + 1 < timeout) abandoned = true;
+          else if (last !== null) dialStatus = 'NOANSWER';
+        }
+      }
+    }
+  }
+  return { answered, answeredAt, answeredBy, rang, dialStatus, abandoned, end: group.end };
+}
+
+/**
+ * When the person answered. A CDR's answer time is its first channel's: for a caller the dialplan
+ * answered before Queue() (or a caller already talking, on a transfer) that is earlier than the
+ * agent's. In a queue, the other members' rings stop when one answers (ringall) or before the next
+ * one rings: the latest of those ends is the best the CDRs know.
+ */
+function agentAnswerMs(group: CdrGroup, answered: PbxCdr): number {
+  let at = answered.answer!;
+  if (answered.lastapp !== 'Queue') return at;
+  for (const row of group.rows) {
+    if (row === answered || row.lastapp !== 'Queue' || row.disposition === 'ANSWERED') continue;
+    if (row.end <= answered.end && row.end > at) at = row.end;
+  }
+  return at;
+}
+
+/** `PJSIP/101,15,tT` → 15; `Queue(support,tT,,,60)` → 60; none given → null. */
+function dialTimeoutSeconds(row: PbxCdr): number | null {
+  const args = row.lastdata.split(',');
+  const raw = row.lastapp === 'Queue' ? args[4] : row.lastapp === 'Dial' ? args[1] : undefined;
+  const n = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isFinite(n) && n > 0 ? n : null;
+}
+
+/** A call the engine followed, ended inside the gap: the CDRs tell what the events could not. */
+function correct(ctx: Ctx, call: CallState, group: CdrGroup): boolean {
+  const { state } = ctx;
+  const before = JSON.stringify(buildRecord(call, state.config));
+  const record = buildRecord(call, state.config);
+  const r = read(state, group, record.direction === 'inbound');
+  call.cdrs = mergeFacts(call.cdrs, facts(group.rows));
+  if (call.external === null && call.origin !== null && call.origin.role !== 'external') {
+    // An outbound call whose customer was dialled inside the gap: the CDR names the trunk leg.
+    const row = group.rows.find((x) => x.dstchannel !== '' && classifyChannel(x.dstchannel, undefined, state.config).role === 'external');
+    if (row !== undefined) {
+      const leg = new LegState(`${call.key}#cdr`, own(row.dstchannel), call.key, 'external', null, row.start);
+      leg.gone = true;
+      leg.dialer = call.origin.uniqueid;
+      call.legs = call.legs.concat(leg);
+      setExternal(ctx, call, leg, null, null);
+      if (call.externalNumber === null && row.dst !== '') setExternalNumber(ctx, call, row.dst);
+    }
+  }
+  const first = group.rows.find((x) => x.uniqueid === call.key) ?? group.rows[0];
+  if (first !== undefined && (first.lastapp === 'AppDial2' || first.lastdata === '(Outgoing Line)') && call.origin?.role !== 'external') call.originate = true;
+  const account = clickToCallAccount(state, group);
+  if (account !== null && call.clickToCallId === null) {
+    call.clickToCallId = own(account);
+    call.originate = true;
+  }
+  if (call.externalNumber === null && call.external === null && call.originate && first?.callerNumber != null && !state.config.isAgentExtension(first.callerNumber)) {
+    // A click-to-call the agent never answered: the Originate showed the customer as the caller.
+    setExternalNumber(ctx, call, first.callerNumber);
+  }
+  for (const ext of r.rang) if (!call.rang.includes(ext)) call.rang = call.rang.concat(intern(state, ext));
+  if (r.answered !== null && r.answeredAt !== null) {
+    const watched = call.answered && Number.isFinite(call.answeredAt);
+    if (!call.answered) {
+      call.answered = true;
+      if (r.answeredBy !== null && call.answeredBy === null) call.answeredBy = intern(state, r.answeredBy);
+      const leg = call.legs.find((l) => l.channel === r.answered!.dstchannel) ?? null;
+      if (leg !== null) {
+        leg.answered = true;
+        leg.answeredAt = r.answeredAt;
+        if (!Number.isFinite(leg.ringStart)) leg.ringStart = r.answered.start;
+        call.answerLeg = leg;
+      }
+    }
+    if (!Number.isFinite(call.answeredAt)) call.answeredAt = r.answeredAt;
+    if (call.endedWhileDisconnected || call.talkUnknown) {
+      // The talk ended inside the gap. One conversation (no transfer): from the answer (as watched,
+      // else as the CDRs tell) to the PBX's end. Otherwise the CDRs' billable seconds.
+      if (call.transfers.length === 0 && answeredCdrCount(call, group) <= 1) {
+        call.talking = false;
+        call.talkUnknown = false;
+        call.talkMs = Math.max(0, group.end - (watched ? call.answeredAt : r.answeredAt));
+        call.queueTalkSeconds = null;
+      } else {
+        call.talkUnknown = true;
+      }
+    }
+  } else if (!call.answered && call.lastDialStatus === null && !call.abandoned) {
+    // What the events showed stands; the CDR only says what they did not.
+    if (r.abandoned) call.abandoned = true;
+    else if (r.dialStatus !== null) call.lastDialStatus = intern(state, r.dialStatus);
+  }
+  if (call.recording === null) {
+    const recording = recordingOf(group);
+    if (recording !== null) call.recording = own(recording);
+  }
+  if (Number.isFinite(r.end) && !(Math.abs(r.end - call.endedAt) < 1000)) call.endedAt = r.end;
+  call.endedWhileDisconnected = false;
+  call.fromCdr = 'corrected';
+  const after = buildRecord(call, state.config);
+  if (JSON.stringify(after) === before) return false;
+  emit(ctx, { type: 'call-updated', callId: call.id, record: after });
+  return true;
+}
+
+/** Answered rows towards a person (agent or outside): more than one means the talk was split. */
+function answeredCdrCount(call: CallState, group: CdrGroup): number {
+  let n = 0;
+  for (const row of group.rows) if (row.disposition === 'ANSWERED' && row.dstchannel !== '' && !row.dstchannel.startsWith('Local/')) n++;
+  return n;
+}
+
+/** Our click-to-call's id, from the Account its Originate set (the CDR's accountcode). */
+function clickToCallAccount(state: EngineState, group: CdrGroup): string | null {
+  const prefix = state.config.clickToCallAccountPrefix;
+  if (prefix === null) return null;
+  return group.rows.map((row) => row.accountcode ?? '').find((a) => a.startsWith(prefix)) ?? null;
+}
+
+function mergeFacts(have: readonly CdrFacts[], add: readonly CdrFacts[]): readonly CdrFacts[] {
+  const key = (c: CdrFacts): string => `${c.uniqueid}|${c.destination}|${c.start}`;
+  const seen = new Set(have.map(key));
+  const fresh = add.filter((c) => !seen.has(key(c)));
+  return fresh.length === 0 ? have : have.concat(fresh);
+}
+
+/** A call that began and ended inside the gap: only its CDRs know it. */
+function rebuild(ctx: Ctx, group: CdrGroup): boolean {
+  const { state } = ctx;
+  const { config } = state;
+  const key = own(group.key);
+  const first = group.rows.find((r) => r.uniqueid === group.key) ?? group.rows[0]!;
+  const epoch = uniqueidEpochMs(key);
+  const call = new CallState(key, config.callIdPrefix + key, Number.isNaN(epoch) ? group.start : Math.min(epoch, group.start), ctx.now);
+  state.calls.set(key, call);
+  const legs = new Map<string, LegState>();
+  const legFor = (name: string, context: string | undefined, at: number, uniqueid: string): LegState | null => {
+    if (name === '') return null;
+    const known = legs.get(name);
+    if (known !== undefined) return known;
+    const info = classifyChannel(name, context, config);
+    const leg = new LegState(uniqueid === key ? key : own(uniqueid), own(name), key, info.role, info.extension === null ? null : intern(state, info.extension), at);
+    leg.gone = true;
+    legs.set(name, leg);
+    call.legs = call.legs.concat(leg);
+    return leg;
+  };
+  const origin = legFor(first.channel, first.dcontext, first.start, first.uniqueid)!;
+  call.origin = origin;
+  let n = 0;
+  for (const row of group.rows) {
+    const a = legFor(row.channel, row.dcontext, row.start, row.uniqueid || `${key}#${n++}`);
+    const b = legFor(row.dstchannel, undefined, row.start, `${key}#${n++}`);
+    if (a === null || b === null) continue;
+    if (b.dialer === null && b !== origin) b.dialer = a.uniqueid;
+    if (!Number.isFinite(b.ringStart)) b.ringStart = row.start;
+    if (row.answer !== null && row.disposition === 'ANSWERED' && !b.answered) {
+      b.answered = true;
+      b.answeredAt = row.answer;
+      b.ringEnd = row.answer;
+    } else if (!b.answered) {
+      b.ringEnd = Math.max(Number.isFinite(b.ringEnd) ? b.ringEnd : -Infinity, row.end);
+    }
+    if (row.lastapp === 'Queue' && call.queue === null) {
+      const queue = row.lastdata.split(',')[0] ?? '';
+      if (queue !== '') call.queue = intern(state, queue);
+    }
+  }
+  const inbound = origin.role === 'external';
+  // Our click-to-call's first leg rings the agent: an Originate (AppDial2), tagged by its Account.
+  const account = clickToCallAccount(state, group);
+  if (first.lastapp === 'AppDial2' || first.lastdata === '(Outgoing Line)' || account !== null) call.originate = true;
+  if (account !== null) call.clickToCallId = own(account);
+  if (inbound) {
+    setExternal(ctx, call, origin, present(first.callerNumber ?? first.src ?? undefined), present(first.callerName ?? undefined));
+    // The CDR's dst follows the caller through the dialplan (a transfer rewrites it): only a row
+    // still in an inbound context shows the number the caller dialled.
+    const entry = group.rows.find((row) => row.channel === origin.channel && config.inboundContexts.has(row.dcontext));
+    const did = first.did ?? (entry !== undefined && entry.dst !== '' && entry.dst !== 's' ? entry.dst : null);
+    if (did !== null) call.did = intern(state, did);
+  } else {
+    const customer = call.legs.find((l) => l.role === 'external' && l !== origin) ?? null;
+    if (customer !== null) {
+      const row = group.rows.find((r) => r.dstchannel === customer.channel);
+      setExternal(ctx, call, customer, null, null);
+      const dialled = row?.dst ?? '';
+      if (dialled !== '') setExternalNumber(ctx, call, dialled);
+    } else if (call.originate && first.callerNumber !== null && !config.isAgentExtension(first.callerNumber)) {
+      // A click-to-call the agent never answered: the Originate showed the customer as the caller.
+      call.externalNumber = null;
+      setExternalNumber(ctx, call, first.callerNumber);
+    }
+  }
+  const r = read(state, group, inbound);
+  call.rang = r.rang.map((ext) => intern(state, ext));
+  if (r.answered !== null && r.answeredAt !== null) {
+    call.answered = true;
+    call.answeredAt = r.answeredAt;
+    call.answeredBy = r.answeredBy === null ? null : intern(state, r.answeredBy);
+    call.answerLeg = legs.get(r.answered.dstchannel) ?? null;
+    // One conversation: answer to end. Split by transfers: the PBX's billable seconds.
+    if (answeredCdrCount(call, group) <= 1) call.talkMs = Math.max(0, group.end - r.answeredAt);
+    else call.talkUnknown = true;
+  } else if (r.abandoned) {
+    call.abandoned = true;
+  } else if (r.dialStatus !== null) {
+    call.lastDialStatus = intern(state, r.dialStatus);
+  }
+  const recording = recordingOf(group);
+  if (recording !== null) call.recording = own(recording);
+  call.cdrs = facts(group.rows);
+  call.recovered = false;
+  call.endedWhileDisconnected = false;
+  call.fromCdr = 'rebuilt';
+  call.lastEventAt = group.end;
+  endCall(ctx, call, 'rebuilt-from-cdr', group.end);
+  return true;
+}
+
+function recordingOf(group: CdrGroup): string | null {
+  for (const row of group.rows) {
+    const name = row.recordingfile !== null && row.recordingfile !== '' ? row.recordingfile : recordingName(row.userfield);
+    if (name !== null) return name;
+  }
+  return null;
+}
+
+/** A userfield that names an audio file (dialplans often put the recording's name there). */
+function recordingName(userfield: string): string | null {
+  const v = userfield.trim();
+  return /^[^/\\\s][^\\]*\.(wav|WAV|gsm|mp3|ogg|opus|wav49|sln)$/.test(v) ? v.slice(v.lastIndexOf('/') + 1) : null;
+}
