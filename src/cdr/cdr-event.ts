@@ -5,6 +5,7 @@
  */
 import type { AmiMessage } from '../ami/message.ts';
 import type { PbxCdr } from './pbx-cdr.ts';
+import { parseClid } from './clid.ts';
 
 export function cdrFromEvent(ev: AmiMessage, toEpochMs: (localText: string) => number): PbxCdr | null {
   if (ev.get('Event') !== 'Cdr') return null;
@@ -46,9 +47,3 @@ function count(value: string): number {
   return value !== '' && Number.isFinite(n) && n >= 0 ? n : 0;
 }
 
-// TEMP until clid.ts lands
-function parseClid(text: string): { name: string | null; number: string | null } {
-  const m = /^"(.*)" <(.*)>$/.exec(text);
-  if (m) return { name: m[1]!.replace(/\\(.)/g, '$1'), number: m[2]! };
-  return { name: null, number: null };
-}

@@ -49,6 +49,16 @@ export function callLogSink(callLog: CallLog, matches: CallMatches, origins: Cli
   };
   sink.openCalls = async (pbxId: string): Promise<StoredCall[]> =>
     (await callLog.openCallsWritten<CallRecord>(pbxId)).map(({ record, updatedAt }) => ({ record, writtenAt: Date.parse(updatedAt) }));
+  sink.storedCalls = async (ids: readonly string[]): Promise<StoredCall[]> => {
+    // A record still waiting in the batch is newer than the stored one.
+    const waiting = ids.flatMap((id) => {
+      const p = pending.get(id);
+      return p === undefined ? [] : [{ record: p.record, writtenAt: Date.now() }];
+    });
+    const rest = ids.filter((id) => !pending.has(id));
+    const stored = rest.length === 0 ? [] : await callLog.recordsWritten<CallRecord>(rest);
+    return [...waiting, ...stored.map(({ record, updatedAt }) => ({ record, writtenAt: Date.parse(updatedAt) }))];
+  };
   sink.idle = async (): Promise<void> => {
     while (writing) await writing;
   };

@@ -17,8 +17,12 @@
 import type { AmiClient } from '../ami/client.ts';
 import type { AmiMessage } from '../ami/message.ts';
 import { createEngineState, endAll, recover, reduce, restore, tick, type EngineConfig, type EngineState, type StoredCall } from '../calls/index.ts';
+import { backfillFromCdrs, cdrCallKeys, type CdrBackfillInput } from '../calls/cdr-backfill.ts';
 import type { Effect } from '../calls/effects.ts';
+import type { CdrSource } from '../cdr/pbx-cdr.ts';
 import type { Logger } from '../logger.ts';
+import type { GapCause, GapLog } from '../store/gap-log.ts';
+import { GapFiller, type GapStatus } from './gap-filler.ts';
 
 export interface EffectSink {
   (effect: Effect): Promise<void> | void;
@@ -30,6 +34,21 @@ export interface EffectSink {
   openCalls?: (pbxId: string) => Promise<readonly StoredCall[]>;
   /** Resolves when the sink's own background work (a write queue) is done; used by `idle()`. */
   idle?: () => Promise<void>;
+  /** The records the sink stored for these call ids (the CDR backfill asks for calls the engine forgot). */
+  storedCalls?: (callIds: readonly string[]) => Promise<readonly StoredCall[]>;
+}
+
+/** Gaps in the view of the PBX, filled from its CDRs (see gap-filler.ts). */
+export interface PbxGapOptions {
+  log: GapLog;
+  /** Null: gaps are recorded, and said to admins, but nothing fills them. */
+  source: CdrSource | null;
+  /** Why there is no source, for admins (what to set). */
+  sourceMissing?: string | null;
+  /** How often the session notes that the PBX is alive, in ms (a restart's gap starts at the last note). Default 5 s. */
+  heartbeatMs?: number;
+  firstReadDelayMs?: number;
+  retryMs?: number;
 }
 
 export interface PbxSessionOptions {
@@ -51,6 +70,8 @@ export interface PbxSessionOptions {
    * disconnected" (a reconnect that finds one going on brings it back). Default 30 minutes.
    */
   disconnectedGiveUpMs?: number;
+  /** Gaps (link cuts, restarts) filled from the PBX's CDRs. Absent: no gap is recorded. */
+  gaps?: PbxGapOptions;
   clock?: () => number;
 }
 
@@ -59,6 +80,8 @@ export class PbxSession {
   readonly #options: PbxSessionOptions;
   readonly #state: EngineState;
   #sinkQueues: Promise<void>[] = [];
+  /** Store writes of the session's own (gaps, heartbeats), awaited by `idle()`. */
+  readonly #background = new Set<Promise<void>>();
   #tickTimer: NodeJS.Timeout | undefined;
   #lastEventAt: number | null = null;
   #reconnects = 0;
@@ -73,13 +96,25 @@ export class PbxSession {
   /** Since when the PBX is out of reach (a session starts out of reach); null while live. */
   #unreachableSince: number | null;
   #gaveUp = false;
+  /** The open gap: since when nothing was heard (the link was lost, or the last run last knew the PBX alive). */
+  #gapFrom: number | null = null;
+  /** When the link was lost (calls gone in the gap ended no earlier). */
+  #lostAt: number | null = null;
+  #gapCause: GapCause = 'link-cut';
+  /** The PBX's uptime at this connection's FullyBooted, to tell a PBX restart from a link cut. */
+  #pbxUpSince: number | null = null;
+  readonly #filler: GapFiller | null;
+  #heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(options: PbxSessionOptions) {
     this.#options = options;
     this.id = options.client.id;
     this.#state = createEngineState(options.engine);
     this.#unreachableSince = this.#now();
+    this.#filler = options.gaps === undefined ? null : this.#createFiller(options.gaps);
     this.#restored = this.#restore();
+    // Gaps a previous run left unread (the CDR store was down, or the run stopped first).
+    void this.#restored.then(() => this.#filler?.schedule(options.gaps?.firstReadDelayMs ?? 5_000));
     const { client } = options;
     client.on('event', (event) => this.#onEvent(event));
     client.on('ready', (info) => {
@@ -87,13 +122,84 @@ export class PbxSession {
       void this.#recover();
     });
     client.on('disconnect', () => {
-      this.#unreachableSince ??= this.#now();
+      const now = this.#now();
+      this.#unreachableSince ??= now;
+      if (this.#live) {
+        this.#lostAt = now;
+        this.#gapFrom = Math.min(now, this.#lastEventAt ?? now);
+        this.#gapCause = 'link-cut';
+      }
       this.#live = false;
     });
     // The client gave up on the PBX for good: no recovery will decide, so the calls end now.
     client.on('fatal', () => this.#giveUp('the connection to the PBX was given up'));
     this.#tickTimer = setInterval(() => this.#tick(), options.tickIntervalMs ?? 30_000);
     this.#tickTimer.unref();
+    if (options.gaps !== undefined) {
+      this.#heartbeatTimer = setInterval(() => void this.#heartbeat(), options.gaps.heartbeatMs ?? 5_000);
+      this.#heartbeatTimer.unref();
+    }
+  }
+
+  /** Gaps and their filling, for health and the admin page; null when gaps are not followed. */
+  gapStatus(): GapStatus | null {
+    return this.#filler === null ? null : this.#filler.status();
+  }
+
+  /** Reads the PBX's CDRs for every due gap now (tests; the timers do it otherwise). */
+  async fillGaps(): Promise<void> {
+    await this.#restored;
+    await this.#filler?.fillNow();
+    await this.idle();
+  }
+
+  #createFiller(gaps: PbxGapOptions): GapFiller {
+    const options = this.#options;
+    const pbxId = options.engine.pbxId;
+    const offer = options.sinks.find((s) => s.storedCalls !== undefined)?.storedCalls;
+    return new GapFiller({
+      pbxId,
+      log: gaps.log,
+      source: gaps.source,
+      sourceMissing: gaps.sourceMissing ?? null,
+      backfill: (input) => this.#backfill(input),
+      unknownKeys: (rows) => cdrCallKeys(rows).filter((k) => !this.#state.calls.has(k) && !this.#state.ended.has(k)),
+      storedCalls: offer ?? (async () => []),
+      callIdPrefix: `${pbxId}:`,
+      logger: options.log,
+      firstReadDelayMs: gaps.firstReadDelayMs,
+      retryMs: gaps.retryMs,
+      clock: options.clock,
+    });
+  }
+
+  #backfill(input: CdrBackfillInput): { corrected: number; rebuilt: number; stillOpen: boolean } {
+    const result = backfillFromCdrs(this.#state, input, this.#now());
+    this.#apply(result.effects);
+    let stillOpen = false;
+    for (const call of this.#state.calls.values()) {
+      if (call.spannedGap && !(call.startedAt > input.window.to)) {
+        stillOpen = true;
+        break;
+      }
+    }
+    return { corrected: result.corrected, rebuilt: result.rebuilt, stillOpen };
+  }
+
+  #track(p: Promise<void>): void {
+    this.#background.add(p);
+    void p.finally(() => this.#background.delete(p));
+  }
+
+  /** Notes that the PBX is heard, connected: a restart's gap begins at the last such note. */
+  async #heartbeat(at: number = this.#now()): Promise<void> {
+    const gaps = this.#options.gaps;
+    if (gaps === undefined || !this.#live) return;
+    try {
+      await gaps.log.heartbeat(this.id, at);
+    } catch (err) {
+      this.#options.log.debug({ pbx: this.id, err: (err as Error).message }, 'could not note the PBX alive in the store');
+    }
   }
 
   get lastEventAt(): string | null {
@@ -129,6 +235,7 @@ export class PbxSession {
       seen = [...this.#sinkQueues];
       await Promise.all(seen);
     }
+    await Promise.all([...this.#background]);
     for (const sink of this.#options.sinks) await sink.idle?.();
   }
 
@@ -138,6 +245,11 @@ export class PbxSession {
    */
   stop(): void {
     clearInterval(this.#tickTimer);
+    clearInterval(this.#heartbeatTimer);
+    // The next start's gap begins now: this run stops watching.
+    if (this.#live) this.#track(this.#heartbeat());
+    this.#live = false;
+    void this.#filler?.stop();
   }
 
   #now(): number {
@@ -146,6 +258,10 @@ export class PbxSession {
 
   #onEvent(event: AmiMessage): void {
     this.#lastEventAt = this.#now();
+    if (event.event === 'FullyBooted') {
+      const uptime = Number(event.get('Uptime'));
+      if (Number.isFinite(uptime)) this.#pbxUpSince = this.#now() - uptime * 1000;
+    }
     this.#options.onEvent?.(event);
     if (this.#recovering) {
       this.#held.push(event);
@@ -178,6 +294,18 @@ export class PbxSession {
     const pbxId = options.engine.pbxId;
     const offer = options.sinks.find((s) => s.openCalls !== undefined)?.openCalls;
     const source = options.openCallsAtStart ?? (offer === undefined ? undefined : () => offer(pbxId));
+    if (options.gaps !== undefined) {
+      try {
+        const alive = await options.gaps.log.lastAlive(this.id);
+        if (alive !== null) {
+          this.#gapFrom = alive;
+          this.#lostAt = alive;
+          this.#gapCause = 'restart';
+        }
+      } catch (err) {
+        options.log.warn({ pbx: this.id, err: (err as Error).message }, 'could not read when the PBX was last heard; calls made while the service was down will not be looked for in its CDRs');
+      }
+    }
     if (source === undefined) return;
     try {
       const stored = await source();
@@ -196,9 +324,18 @@ export class PbxSession {
     try {
       await this.#restored;
       const [channels, status] = await Promise.all([client.action('CoreShowChannels'), client.action('Status', { AllVariables: 'true' })]);
-      const result = recover(this.#state, channels.events, status.events, this.#now());
+      const lostAt = this.#lostAt ?? Number.NaN;
+      const result = recover(this.#state, channels.events, status.events, this.#now(), { lostAt });
       this.#apply(result.effects);
       this.#recoveries++;
+      if (this.#gapFrom !== null && this.#filler !== null) {
+        const to = this.#now();
+        const cause: GapCause = this.#pbxUpSince !== null && this.#pbxUpSince > this.#gapFrom ? 'pbx-restart' : this.#gapCause;
+        const from = this.#gapFrom;
+        this.#track(this.#filler.add({ from, to, cause }).catch((err: unknown) => log.warn({ pbx: this.id, err: (err as Error).message }, 'could not record a gap in the store; calls inside it may not be looked for in the CDRs')));
+      }
+      this.#gapFrom = null;
+      this.#lostAt = null;
       log.info({ pbx: this.id, channels: channels.events.length, activeCalls: this.activeCalls }, 'calls in progress rebuilt from the PBX');
     } catch (err) {
       log.warn({ pbx: this.id, err: (err as Error).message }, 'could not list the PBX channels after connecting; calls in progress will be learned from their next events');
@@ -209,6 +346,7 @@ export class PbxSession {
         this.#live = true;
         this.#unreachableSince = null;
         this.#gaveUp = false;
+        void this.#heartbeat();
       }
       const held = this.#held;
       this.#held = [];

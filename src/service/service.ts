@@ -38,6 +38,9 @@ import { Recordings, recordingSettings } from '../recordings/index.ts';
 import { recordingsRoutes } from '../web/routes/recordings-routes.ts';
 import { uiRoutes, DEFAULT_UI_ROOT } from '../web/routes/ui-routes.ts';
 import { widgetRoutes } from '../web/routes/widget-routes.ts';
+import type { CdrSource } from '../cdr/pbx-cdr.ts';
+import { cdrSourceFromConfig } from './cdr-setup.ts';
+import { GapLog } from '../store/gap-log.ts';
 
 export interface PbxTarget {
   id: string;
@@ -56,6 +59,13 @@ export interface ServiceOptions {
   pbx: PbxTarget;
   /** Demo mode: the "simulate an incoming call" control. */
   demo?: DemoRoutesOptions;
+  /**
+   * Where the PBX's CDRs are read after a gap (a link cut, a restart); default: from the
+   * configuration (CDR_SOURCE...). `source: null` records gaps without filling them.
+   */
+  cdr?: { source: CdrSource | null; missing?: string | null };
+  /** Gap timings (tests pass short ones). */
+  gapTimings?: { heartbeatMs?: number; firstReadDelayMs?: number; retryMs?: number };
   /** Extra route plugins (static UI, routing...). */
   routes?: ((app: FastifyInstance) => Promise<void>)[];
   /** Listen on HTTP (false in tests that use inject()). Default true. */
@@ -157,6 +167,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // The CRM: embedded (nothing more to do) or SuiteCRM (directory sync and the call-logging outbox).
   const crm: CrmRuntime = createCrmRuntime(config, { directory, log });
 
+  // The PBX's own record of calls, read after every gap in our view of it.
+  const cdr = options.cdr ?? (await cdrSourceFromConfig(config, log));
+  const gapLog = new GapLog(store);
+
   const client = new AmiClient({ id: options.pbx.id, host: options.pbx.host, port: options.pbx.port, username: options.pbx.username, secret: options.pbx.secret, authType: options.pbx.authType, ...(options.pbx.reconnect ? { reconnect: options.pbx.reconnect } : {}) });
   const session = new PbxSession({
     client,
@@ -175,6 +189,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       recordings.sink,
     ],
     onEvent: (event) => deviceStates.apply(event),
+    gaps: { log: gapLog, source: cdr.source, sourceMissing: cdr.missing ?? null, ...options.gapTimings },
   });
   client.on('ready', (info) => {
     log.info({ pbx: info.id, amiVersion: info.version, reconnected: info.reconnected }, 'connected to the PBX');
@@ -185,7 +200,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
   const pbxs = (): PbxHealth[] => {
     const { state, problem, nextAttemptAt } = client.status;
-    return [{ id: client.id, state, protocolVersion: client.protocolVersion ?? null, lastEventAt: session.lastEventAt, reconnects: session.reconnects, problem, retryingAt: nextAttemptAt }];
+    return [{ id: client.id, state, protocolVersion: client.protocolVersion ?? null, lastEventAt: session.lastEventAt, reconnects: session.reconnects, problem, retryingAt: nextAttemptAt, cdr: session.gapStatus() }];
   };
 
   const secureCookies = config.SECURE_COOKIES === 'auto' ? !isLoopback(config.HTTP_HOST) : config.SECURE_COOKIES === 'true';
@@ -277,6 +292,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       await session.idle();
       await crm.stop();
       await recordings.stop();
+      await cdr.source?.close();
       await app.close();
       await store.close();
     },

@@ -116,6 +116,16 @@ export class CallLog {
     return row ? toLogged<R>(row) : undefined;
   }
 
+  /** The records of these calls with their last write (unknown ids are left out). */
+  async recordsWritten<R = unknown>(ids: readonly string[]): Promise<{ record: R; updatedAt: string }[]> {
+    const out: { record: R; updatedAt: string }[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.#store.db.selectFrom('calls').select(['record_json', 'updated_at']).where('id', 'in', ids.slice(i, i + 500)).execute();
+      for (const row of rows) out.push({ record: JSON.parse(row.record_json) as R, updatedAt: row.updated_at });
+    }
+    return out;
+  }
+
   /** Calls still open in the log (for reconciling after a restart). */
   async openCalls<R = unknown>(pbx: string): Promise<R[]> {
     return (await this.openCallsWritten<R>(pbx)).map((c) => c.record);

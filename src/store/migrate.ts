@@ -8,6 +8,7 @@ import * as access from './migrations/0002-access.ts';
 import * as calls from './migrations/0003-calls.ts';
 import * as recordings from './migrations/0004-recordings.ts';
 import * as crm from './migrations/0005-crm.ts';
+import * as pbxGaps from './migrations/0006-pbx-gaps.ts';
 
 // A static list, not a folder scan: the set of migrations is part of the code, and works from tsx or a build.
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-calls': calls,
   '0004-recordings': recordings,
   '0005-crm': crm,
+  '0006-pbx-gaps': pbxGaps,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

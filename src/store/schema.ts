@@ -158,6 +158,31 @@ export interface DatabaseSchema {
   recordings: RecordingsTable;
   recording_copy_jobs: RecordingCopyJobsTable;
   recording_audit: RecordingAuditTable;
+  pbx_heartbeats: PbxHeartbeatsTable;
+  pbx_gaps: PbxGapsTable;
+}
+
+/** When the service last heard from each PBX while connected (migration 0006). */
+export interface PbxHeartbeatsTable {
+  pbx: string;
+  alive_at: string;
+}
+
+/** A gap in the service's view of a PBX, to be filled from the PBX's CDRs (migration 0006). */
+export interface PbxGapsTable {
+  id: string;
+  pbx: string;
+  from_at: string;
+  to_at: string;
+  cause: string;
+  state: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: string;
+  last_error: string | null;
+  corrected: ColumnType<number, number | undefined, number>;
+  rebuilt: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  done_at: string | null;
 }
 
 /** A nullable bigint column: PostgreSQL's driver returns it as a string, SQLite as a number; read it with Number(). */

@@ -15,6 +15,17 @@ export interface PbxHealth {
   problem: { code: string; message: string; since: string } | null;
   /** When the next attempt to reach the PBX is due (ISO 8601), while waiting for it. */
   retryingAt: string | null;
+  /**
+   * Gaps in the service's view of the PBX (link cuts, restarts) and their filling from the PBX's
+   * CDRs: the source in words, or a warning that calls inside gaps can be lost and how to turn it on.
+   */
+  cdr?: {
+    source: string | null;
+    warning: string | null;
+    pendingGaps: number;
+    lastGap: { from: string; to: string; cause: string; state: string; corrected: number; rebuilt: number; lastError: string | null } | null;
+    filled: { gaps: number; corrected: number; rebuilt: number };
+  } | null;
 }
 
 export interface HealthRoutesOptions {

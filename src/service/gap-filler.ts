@@ -1,0 +1,185 @@
+/**
+ * Fills each gap in the service's view of a PBX from the PBX's own record. A gap is the time from
+ * the last moment the PBX was heard (the link was lost, or this service stopped) to the recovery
+ * after it. Gaps are kept in the store (`GapLog`), so one survives a restart or a CDR store that is
+ * down; each is read a short while after the recovery (the PBX writes a call's CDR when it ends),
+ * and again while calls that were going on at the recovery are still open, until none is.
+ *
+ * The decisions are the engine's (`backfillFromCdrs`); this holds the timers, the store and the source.
+ */
+import type { CdrBackfillInput } from '../calls/cdr-backfill.ts';
+import type { StoredCall } from '../calls/index.ts';
+import type { CdrSource } from '../cdr/pbx-cdr.ts';
+import type { Logger } from '../logger.ts';
+import type { Gap, GapCause, GapLog } from '../store/gap-log.ts';
+
+export interface GapFillerOptions {
+  pbxId: string;
+  log: GapLog;
+  /** Where the PBX's CDRs are read; null: gaps are recorded as `skipped` (calls inside them may be lost). */
+  source: CdrSource | null;
+  /** Why there is no source, for admins (what to set). */
+  sourceMissing?: string | null;
+  /** The engine's side: fills in from the rows; says whether a call the gap touched is still going on. */
+  backfill: (input: CdrBackfillInput) => { corrected: number; rebuilt: number; stillOpen: boolean };
+  /** The engine's Linkedids the rows speak of that it no longer holds, looked up in the store. */
+  unknownKeys: (rows: CdrBackfillInput['rows']) => string[];
+  storedCalls: (callIds: readonly string[]) => Promise<readonly StoredCall[]>;
+  callIdPrefix: string;
+  logger: Logger;
+  /** Wait this long after a recovery before the first read (the PBX writes CDRs as calls end). Default 5 s. */
+  firstReadDelayMs?: number;
+  /** Read again this often while the gap's calls go on or the source fails. Default 60 s. */
+  retryMs?: number;
+  /** Give up on a gap this long after it ended (the CDR store may have rotated). Default 7 days. */
+  maxAgeMs?: number;
+  /** Read this much before the gap too: a CDR's start is whole seconds. Default 2 s. */
+  slackMs?: number;
+  clock?: () => number;
+}
+
+export interface GapStatus {
+  /** The CDR source, in words (never a secret); null when none is set. */
+  source: string | null;
+  /** Set when there is no source: that calls inside gaps can be lost, and how to turn it on. */
+  warning: string | null;
+  pendingGaps: number;
+  lastGap: { from: string; to: string; cause: GapCause; state: string; corrected: number; rebuilt: number; lastError: string | null } | null;
+  /** Totals since start. */
+  filled: { gaps: number; corrected: number; rebuilt: number };
+}
+
+export class GapFiller {
+  readonly #o: GapFillerOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | null = null;
+  #stopped = false;
+  #pending = 0;
+  #last: Gap | null = null;
+  readonly #totals = { gaps: 0, corrected: 0, rebuilt: 0 };
+
+  constructor(options: GapFillerOptions) {
+    this.#o = options;
+  }
+
+  #now(): number {
+    return (this.#o.clock ?? Date.now)();
+  }
+
+  /** A gap the session just closed (a recovery after it). */
+  async add(gap: { from: number; to: number; cause: GapCause }): Promise<void> {
+    const { log, pbxId, source, logger } = this.#o;
+    if (!(gap.to > gap.from)) return;
+    const saved = await log.add(pbxId, { ...gap, state: source === null ? 'skipped' : 'pending' }, this.#now());
+    this.#last = saved;
+    if (source !== null) this.#pending++;
+    const seconds = Math.round((gap.to - gap.from) / 1000);
+    if (source === null) {
+      logger.warn({ pbx: pbxId, from: new Date(gap.from).toISOString(), seconds, cause: gap.cause }, `a gap of ${seconds} s in the view of the PBX; with no CDR source, calls that began and ended inside it are not logged. ${this.#o.sourceMissing ?? ''}`.trim());
+      return;
+    }
+    logger.info({ pbx: pbxId, from: new Date(gap.from).toISOString(), seconds, cause: gap.cause }, `a gap of ${seconds} s in the view of the PBX; its CDRs will be read (${source.description})`);
+    this.schedule(this.#o.firstReadDelayMs ?? 5_000);
+  }
+
+  /** Reads due gaps after `delayMs` (the earliest request wins). */
+  schedule(delayMs: number): void {
+    if (this.#stopped || this.#o.source === null) return;
+    if (this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.fillNow();
+    }, delayMs);
+    this.#timer.unref();
+  }
+
+  /** Reads every due gap now (tests and shutdown call it directly). */
+  async fillNow(): Promise<void> {
+    if (this.#running !== null) return this.#running;
+    this.#running = this.#fill().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  /** What health and the admin page show (kept in memory: health never waits for the store). */
+  status(): GapStatus {
+    const { source } = this.#o;
+    const last = this.#last;
+    return {
+      source: source?.description ?? null,
+      warning: source === null ? `No CDR source: calls that begin and end while the link to the PBX is down (or while this service restarts) are not logged. ${this.#o.sourceMissing ?? ''}`.trim() : null,
+      pendingGaps: this.#pending,
+      lastGap:
+        last === null
+          ? null
+          : { from: new Date(last.from).toISOString(), to: new Date(last.to).toISOString(), cause: last.cause, state: last.state, corrected: last.corrected, rebuilt: last.rebuilt, lastError: last.lastError },
+      filled: { ...this.#totals },
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  async #fill(): Promise<void> {
+    const { log, pbxId, source, logger } = this.#o;
+    if (source === null) return;
+    const retryMs = this.#o.retryMs ?? 60_000;
+    let again = false;
+    const gaps = await log.due(pbxId, this.#now()).catch((err: unknown) => {
+      logger.warn({ pbx: pbxId, err: (err as Error).message }, 'could not read the gaps to fill from the store; trying again later');
+      again = true;
+      return [] as Gap[];
+    });
+    this.#pending = Math.max(this.#pending, gaps.length);
+    for (const gap of gaps) {
+      if (this.#stopped) return;
+      const now = this.#now();
+      try {
+        const slack = this.#o.slackMs ?? 2_000;
+        const { rows, skipped } = await source.read({ from: gap.from - slack, to: gap.to });
+        const unknown = this.#o.unknownKeys(rows);
+        const stored = unknown.length === 0 ? [] : await this.#o.storedCalls(unknown.map((k) => this.#o.callIdPrefix + k));
+        const result = this.#o.backfill({ rows, window: { from: gap.from, to: gap.to }, stored });
+        this.#totals.corrected += result.corrected;
+        this.#totals.rebuilt += result.rebuilt;
+        const tooOld = now - gap.to > (this.#o.maxAgeMs ?? 7 * 24 * 3600_000);
+        const last = this.#last?.id === gap.id ? this.#last : null;
+        if (last !== null) {
+          last.corrected += result.corrected;
+          last.rebuilt += result.rebuilt;
+          last.lastError = null;
+        }
+        if (result.stillOpen && !tooOld) {
+          await log.progress(gap.id, result, now + retryMs);
+          again = true;
+        } else {
+          await log.done(gap.id, result, now);
+          this.#totals.gaps++;
+          this.#pending = Math.max(0, this.#pending - 1);
+          if (last !== null) last.state = 'done';
+        }
+        if (result.corrected + result.rebuilt > 0 || skipped > 0) {
+          logger.info({ pbx: pbxId, gap: gap.id, rows: rows.length, skipped, corrected: result.corrected, rebuilt: result.rebuilt }, 'the PBX\'s CDRs filled in a gap');
+        }
+      } catch (err) {
+        const message = (err as Error).message;
+        const tooOld = now - gap.to > (this.#o.maxAgeMs ?? 7 * 24 * 3600_000);
+        logger.warn({ pbx: pbxId, gap: gap.id, err: message }, tooOld ? 'gave up reading the CDRs of an old gap' : `could not read the PBX's CDRs for a gap; trying again in ${Math.round(retryMs / 1000)} s`);
+        if (this.#last?.id === gap.id) this.#last.lastError = message;
+        try {
+          if (tooOld) await log.done(gap.id, { corrected: 0, rebuilt: 0 }, now);
+          else await log.progress(gap.id, { corrected: 0, rebuilt: 0 }, now + retryMs, message);
+        } catch {
+          // The store is down too: the gap stays due, and the next pass tries again.
+        }
+        again = true;
+      }
+    }
+    if (again) this.schedule(retryMs);
+  }
+}
