@@ -46,6 +46,10 @@ export const ErrorCodes = {
   DIRECTORY_ERR_CONFLICT: 'DIRECTORY_ERR_CONFLICT',
   /** A configuration value is missing or wrong. */
   CONFIG_ERR_INVALID: 'CONFIG_ERR_INVALID',
+  /** The PBX's CDR store cannot be reached or read: Master.csv missing or unreadable, SFTP or the CDR database down, the table missing. */
+  CDR_ERR_UNREACHABLE: 'CDR_ERR_UNREACHABLE',
+  /** A CDR setting or the CDR store's shape is not usable: a bad table name, time zone or URL, a table without the CDR columns. */
+  CDR_ERR_INVALID: 'CDR_ERR_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
