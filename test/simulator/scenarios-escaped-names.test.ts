@@ -1,8 +1,9 @@
 /**
  * Issue 11: callers named `Bob \"The Boss\" O'Neil` and `'; DROP TABLE calls;--`. The simulator
- * sends their names as Asterisk 20 does (C-escaped in every channel snapshot, raw in CEL, the Cdr
- * and Status's EffectiveConnectedLineName), and the call engine reads them back as sent: offline,
- * over a real AMI session, and after logging in mid-call (CoreShowChannels and Status).
+ * sends their names as Asterisk 20 does (C-escaped in every channel snapshot, raw in CEL and
+ * Status's EffectiveConnectedLineName, quoted by ast_callerid_merge in the Cdr's CallerID), and
+ * the call engine reads them back as sent: offline, over a real AMI session, and after logging in
+ * mid-call (CoreShowChannels and Status).
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +21,8 @@ const CONFIG: EngineConfig = { pbxId: 'names-pbx' };
 const BOB = 'Bob \\"The Boss\\" O\'Neil';
 /** What Asterisk 20 puts in CallerIDName for it. */
 const BOB_ESCAPED = 'Bob \\\\\\"The Boss\\\\\\" O\\\'Neil';
+/** The Cdr's CallerID (clid) for it: ast_callerid_merge's ast_escape_quoted, as in the real Master.csv. */
+const BOB_CLID = '"Bob \\\\\\"The Boss\\\\\\" O\'Neil" <+15551230042>';
 const INJECTION = "'; DROP TABLE calls;--";
 const INJECTION_ESCAPED = "\\'; DROP TABLE calls;--";
 const START = 1_795_470_000_000;
@@ -38,7 +41,7 @@ function only(records: readonly CallRecord[], what: string): CallRecord {
 }
 
 describe('names with quotes and backslashes, generated as Asterisk 20 sends them', () => {
-  it('escaped in the channel snapshots (caller, Dest, connected line), raw in CEL and the Cdr', () => {
+  it('escaped in the channel snapshots (caller, Dest, connected line), raw in CEL, quoted in the Cdr\'s clid', () => {
     const events = call('inbound-answered', BOB, new ScenarioIds());
     assert.equal(get(named(events, 'Newchannel')[0]!, 'CallerIDName'), BOB_ESCAPED);
     const dial = named(events, 'DialBegin')[0]!;
@@ -46,7 +49,7 @@ describe('names with quotes and backslashes, generated as Asterisk 20 sends them
     assert.equal(get(dial, 'DestConnectedLineName'), BOB_ESCAPED);
     assert.ok(named(events, 'Hangup').some((e) => get(e, 'ConnectedLineName') === BOB_ESCAPED), 'the agent leg\'s connected line');
     assert.equal(get(named(events, 'CEL')[0]!, 'CallerIDname'), BOB);
-    assert.equal(get(named(events, 'Cdr')[0]!, 'CallerID'), `"${BOB}" <+15551230042>`);
+    assert.equal(get(named(events, 'Cdr')[0]!, 'CallerID'), BOB_CLID, 'quoted-string escaping, not C-escaping');
     for (const e of events) {
       for (const [key, value] of e.fields) {
         if (/(CallerIDName|ConnectedLineName)$/.test(key)) assert.equal(escapeC(unescapeC(value)), value, `${get(e, 'Event')} ${key} is escaped`);

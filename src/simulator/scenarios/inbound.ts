@@ -19,7 +19,7 @@ import {
   UNANSWERED_CAUSE,
   type Call,
 } from './dialplan.ts';
-import { callerIdAll, type Bridge, type Channel } from './pbx-model.ts';
+import { cdrCallerId, type Bridge, type Channel } from './pbx-model.ts';
 
 /** How the Dial of an inbound call ends. */
 export type InboundOutcome = 'answered' | 'NOANSWER' | 'BUSY' | 'CHANUNAVAIL';
@@ -95,7 +95,7 @@ export function legCdr(c: Call, caller: Channel, leg: Channel | null, o: { data:
     source: caller.cidNum,
     destination: caller.exten,
     destinationContext: caller.context,
-    callerId: callerIdAll(caller.cidNum, caller.cidName),
+    callerId: cdrCallerId(caller.cidNum, caller.cidName),
     channel: caller,
     destinationChannel: leg,
     lastApplication: o.app ?? 'Dial',

@@ -15,7 +15,7 @@ import {
   ringTime,
   type Call,
 } from './dialplan.ts';
-import { callerIdAll, type Channel } from './pbx-model.ts';
+import { callerIdAll, cdrCallerId, type Channel } from './pbx-model.ts';
 
 /** The customer leg dialled through the trunk by `agent`, answered after `p.ringMs`, then talk and hang-up. */
 function dialCustomer(c: Call, agent: Channel, account: string | null, context: string): void {
@@ -48,7 +48,7 @@ function dialCustomer(c: Call, agent: Channel, account: string | null, context: 
       source: agent.cidNum,
       destination: agent.exten,
       destinationContext: context,
-      callerId: callerIdAll(agent.cidNum, agent.cidName),
+      callerId: cdrCallerId(agent.cidNum, agent.cidName),
       channel: agent,
       destinationChannel: leg,
       lastApplication: 'Dial',
@@ -104,7 +104,7 @@ export function clickToCall(c: Call): void {
       source: agent.cidNum,
       destination: 's',
       destinationContext: 'from-internal',
-      callerId: callerIdAll(agent.cidNum, agent.cidName),
+      callerId: cdrCallerId(agent.cidNum, agent.cidName),
       channel: agent,
       destinationChannel: null,
       lastApplication: 'AppDial2',
@@ -181,7 +181,7 @@ export function internalCall(c: Call): void {
       source: caller.cidNum,
       destination: caller.exten,
       destinationContext: caller.context,
-      callerId: callerIdAll(caller.cidNum, caller.cidName),
+      callerId: cdrCallerId(caller.cidNum, caller.cidName),
       channel: caller,
       destinationChannel: leg,
       lastApplication: 'Dial',

@@ -399,19 +399,25 @@ export class CallScript {
     ]);
   }
 
+  /**
+   * A Cdr as cdr_manager sends it. Its text fields hold what the CDR's fixed-size fields (cdr.h)
+   * keep: a longer value is cut, so a long caller name loses its closing quote and number here, in
+   * the Master.csv line and in every other CDR store alike.
+   */
   cdr(row: CdrRow): void {
     const duration = Math.max(0, Math.floor((row.endMs - row.startMs) / 1000));
     const billsec = row.answerMs === null ? 0 : Math.max(0, Math.floor((row.endMs - row.answerMs) / 1000));
+    const field = (value: string): string => cutUtf8(value, CDR_FIELD_BYTES - 1);
     this.event('Cdr', 'cdr,all', [
-      ['AccountCode', row.accountCode ?? ''],
-      ['Source', row.source],
-      ['Destination', row.destination],
-      ['DestinationContext', row.destinationContext],
-      ['CallerID', row.callerId],
-      ['Channel', row.channel.name],
-      ['DestinationChannel', row.destinationChannel?.name ?? ''],
-      ['LastApplication', row.lastApplication],
-      ['LastData', row.lastData],
+      ['AccountCode', field(row.accountCode ?? '')],
+      ['Source', field(row.source)],
+      ['Destination', field(row.destination)],
+      ['DestinationContext', field(row.destinationContext)],
+      ['CallerID', field(row.callerId)],
+      ['Channel', field(row.channel.name)],
+      ['DestinationChannel', field(row.destinationChannel?.name ?? '')],
+      ['LastApplication', field(row.lastApplication)],
+      ['LastData', field(row.lastData)],
       ['StartTime', this.localTime(row.startMs)],
       ['AnswerTime', row.answerMs === null ? '' : this.localTime(row.answerMs)],
       ['EndTime', this.localTime(row.endMs)],
@@ -420,16 +426,61 @@ export class CallScript {
       ['Disposition', row.disposition],
       ['AMAFlags', 'DOCUMENTATION'],
       ['UniqueID', row.channel.uniqueid],
-      ['UserField', row.userField],
+      ['UserField', cutUtf8(row.userField, CDR_USERFIELD_BYTES - 1)],
     ]);
   }
 }
 
-/** `"Name" <number>` as ast_callerid_merge prints it (Cdr CallerID, ${CALLERID(all)}); just the number without a name. */
+/** `"Name" <number>` as the dialplan's ${CALLERID(all)} shows it in NoOp texts; just the number without a name. */
 export function callerIdAll(num: string, name: string): string {
   const n = num === UNKNOWN ? '' : num;
   if (name === '' || name === UNKNOWN) return n;
   return n === '' ? `"${name}"` : `"${name}" <${n}>`;
+}
+
+/**
+ * The CDR's `clid` (the Cdr event's CallerID, Master.csv's clid), as cdr.c builds it with
+ * ast_callerid_merge: always `"Name" <number>`, an absent name or number left empty
+ * (`"" <+15551230001>`), the name passed through ast_escape_quoted, so a caller who sends
+ * `Bob \"The Boss\"` is stored as `"Bob \\\"The Boss\\\"" <…>` (the real Master.csv shows it). Not
+ * C-escaped like CallerIDName. `cdr()` cuts it to the field's 79 bytes.
+ */
+export function cdrCallerId(num: string, name: string): string {
+  // ast_escape_quoted writes into a 128-byte buffer; the 80-byte clid always cuts sooner.
+  return `"${escapeQuoted(name === UNKNOWN ? '' : name)}" <${num === UNKNOWN ? '' : num}>`;
+}
+
+/**
+ * ast_escape_quoted (main/utils.c): a backslash before every byte outside SIP's quoted-string
+ * set, that is `"`, `\`, and control characters other than tab and vertical tab. UTF-8 passes.
+ */
+function escapeQuoted(name: string): string {
+  // eslint-disable-next-line no-control-regex -- the control characters are exactly what it escapes
+  return name.replace(/[\x00-\x08\x0a\x0c-\x1f"\\\x7f]/g, (c) => `\\${c}`);
+}
+
+/** ast_cdr's text fields: 80 bytes (AST_MAX_EXTENSION, AST_MAX_ACCOUNT_CODE) with the NUL. */
+const CDR_FIELD_BYTES = 80;
+/** ast_cdr's userfield: AST_MAX_USER_FIELD. */
+const CDR_USERFIELD_BYTES = 256;
+
+/**
+ * `value` cut to at most `max` UTF-8 bytes, as ast_copy_string into a C buffer does. Asterisk may
+ * cut inside a character and keep its first bytes; a string cannot hold them, so that character
+ * is dropped whole (a reader that decodes the bytes drops it too: U+FFFD).
+ */
+export function cutUtf8(value: string, max: number): string {
+  if (value.length * 3 <= max || Buffer.byteLength(value, 'utf8') <= max) return value;
+  let bytes = 0;
+  let end = 0;
+  for (const ch of value) {
+    const cp = ch.codePointAt(0)!;
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + size > max) break;
+    bytes += size;
+    end += ch.length;
+  }
+  return value.slice(0, end);
 }
 
 export { UNKNOWN };

@@ -12,7 +12,7 @@
 import type { AmiField } from '../../ami/message.ts';
 import { answerDial, dialApp, dialBegin, endBridge, newLeg, ring, type Call } from './dialplan.ts';
 import { connectInbound, legCdr, loserCdrs, type Connected } from './inbound.ts';
-import { callerIdAll, type Channel } from './pbx-model.ts';
+import { cdrCallerId, type Channel } from './pbx-model.ts';
 
 /** The second half of a blind transfer or redirect: the caller Dial()s the target from from-internal. */
 function dialTarget(c: Call, call: Connected, transferMs: number): void {
@@ -175,7 +175,7 @@ export function attendedTransfer(c: Call): void {
     source: agent.cidNum,
     destination: '',
     destinationContext: 'from-internal',
-    callerId: callerIdAll(agent.cidNum, agent.cidName),
+    callerId: cdrCallerId(agent.cidNum, agent.cidName),
     channel: agent,
     destinationChannel: one,
     lastApplication: 'AppDial',
@@ -215,7 +215,7 @@ export function attendedTransfer(c: Call): void {
     source: one.cidNum,
     destination: target,
     destinationContext: 'agents',
-    callerId: callerIdAll(one.cidNum, one.cidName),
+    callerId: cdrCallerId(one.cidNum, one.cidName),
     channel: one,
     destinationChannel: null,
     lastApplication: '',
@@ -236,7 +236,7 @@ export function attendedTransfer(c: Call): void {
     source: caller.cidNum,
     destination: target,
     destinationContext: 'agents',
-    callerId: callerIdAll(caller.cidNum, caller.cidName),
+    callerId: cdrCallerId(caller.cidNum, caller.cidName),
     channel: two,
     destinationChannel: leg,
     lastApplication: 'Dial',
