@@ -8,12 +8,15 @@
  * Responses are shaped field for field like Asterisk 20's main/manager.c and the captures in
  * test/fixtures/ami-transcripts/. The channels it reports are those its own events described
  * (see channel-table.ts), so a replayed call can be inspected with CoreShowChannels or Status.
+ * Like a real PBX it also keeps its own CDRs, in a cdr_csv Master.csv (see cdr-csv-writer.ts),
+ * whoever is connected.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AmiDecoder } from '../ami/codec.ts';
 import { AmiMessage, type AmiField } from '../ami/message.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
+import { CdrCsvWriter, type CdrCsvOptions } from './cdr-csv-writer.ts';
 import {
   overrideMessages,
   ReceivedAction,
@@ -36,7 +39,8 @@ import { ScenarioPlayer, type PlayOptions, type PlayResult } from './scenarios/p
 import type { TimedEvent } from './scenarios/types.ts';
 
 export { ReceivedAction, type ActionContext, type ActionHandler, type ActionOverride };
-export type { ReplayOptions, PlayOptions, PlayResult, LoadOptions, LoadStats, TimedEvent };
+export type { ReplayOptions, PlayOptions, PlayResult, LoadOptions, LoadStats, TimedEvent, CdrCsvOptions };
+export { CdrCsvWriter };
 
 export interface AmiSimulatorOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
@@ -51,6 +55,18 @@ export interface AmiSimulatorOptions {
   version?: string;
   /** Milliseconds between an `Async: true` Originate's reply and its OriginateResponse. Default 10. */
   originateDelayMs?: number;
+  /**
+   * Write the PBX's Master.csv as cdr_csv does: one line per Cdr event the simulator produces
+   * (scenarios, loads, replays, emitEvent), at the moment it is produced, whether or not any
+   * client is connected or logged in, and while stalled. `{ path, timeZone?, eventTimeZone? }`
+   * (see CdrCsvOptions). Default: no file (`writeCdrCsv()` starts one later).
+   */
+  cdrCsv?: CdrCsvOptions;
+  /**
+   * Send Cdr events over AMI (cdr_manager on, as on the fixtures' PBX). Default true. False: the
+   * Cdrs still reach Master.csv but no session gets them, as on the many PBXs with cdr_manager off.
+   */
+  cdrEvents?: boolean;
 }
 
 interface Client {
@@ -96,6 +112,8 @@ export class AmiSimulator {
   /** Channel numbers and Uniqueids for generated calls and Originate answers alike, so they never collide. */
   readonly #ids = new ScenarioIds();
   #player: ScenarioPlayer | undefined;
+  #cdrCsv: CdrCsvWriter | undefined;
+  #cdrEvents: boolean;
 
   constructor(options: AmiSimulatorOptions = {}) {
     this.#host = options.host ?? '127.0.0.1';
@@ -103,6 +121,8 @@ export class AmiSimulator {
     this.#credentials = { username: options.username ?? 'crm', secret: options.secret ?? 'crmsecret' };
     this.#version = options.version ?? '9.0.0';
     this.#originateDelayMs = options.originateDelayMs ?? 10;
+    this.#cdrEvents = options.cdrEvents ?? true;
+    if (options.cdrCsv !== undefined) this.#cdrCsv = new CdrCsvWriter(options.cdrCsv);
   }
 
   /** The port listened on (after listen(); also while stopped, so a test can reconnect to it). */
@@ -214,6 +234,31 @@ export class AmiSimulator {
    */
   setSecret(secret: string): void {
     this.#credentials.secret = secret;
+  }
+
+  /**
+   * From now on, every Cdr event is also a line of this Master.csv (a path, or `{ path, timeZone? }`),
+   * instead of the file written so far, if any. Returns the writer, whose counters tell what was
+   * written. Throws CONFIG_ERR_INVALID for an unknown time zone.
+   */
+  writeCdrCsv(target: string | CdrCsvOptions): CdrCsvWriter {
+    this.#cdrCsv = new CdrCsvWriter(typeof target === 'string' ? { path: target } : target);
+    return this.#cdrCsv;
+  }
+
+  /** Stops writing Master.csv (the file stays). */
+  stopCdrCsv(): void {
+    this.#cdrCsv = undefined;
+  }
+
+  /** The Master.csv writer, when one is on. */
+  get cdrCsv(): CdrCsvWriter | undefined {
+    return this.#cdrCsv;
+  }
+
+  /** Turns cdr_manager on or off: whether sessions get Cdr events (Master.csv is written either way). */
+  setCdrEvents(on: boolean): void {
+    this.#cdrEvents = on;
   }
 
   /** Adds a handler that may answer actions instead of the simulator; returns its remover. */
@@ -507,6 +552,11 @@ export class AmiSimulator {
 
   #deliver(event: AmiMessage, bytes: Buffer): void {
     this.#channels.apply(event, Date.now());
+    if (event.get('Event') === 'Cdr') {
+      // The PBX records the call whoever listens: before the stall and the sessions are looked at.
+      if (!this.#closed) this.#cdrCsv?.write(event);
+      if (!this.#cdrEvents) return;
+    }
     if (this.#stalled) return;
     const privilege = event.get('Privilege');
     for (const client of this.#clients.values()) {
