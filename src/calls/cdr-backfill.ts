@@ -237,13 +237,18 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup): boolean {
     if (!call.answered) {
       call.answered = true;
       if (r.answeredBy !== null && call.answeredBy === null) call.answeredBy = intern(state, r.answeredBy);
-      const leg = call.legs.find((l) => l.channel === r.answered!.dstchannel) ?? null;
-      if (leg !== null) {
-        leg.answered = true;
-        leg.answeredAt = r.answeredAt;
-        if (!Number.isFinite(leg.ringStart)) leg.ringStart = r.answered.start;
-        call.answerLeg = leg;
+      let leg = call.legs.find((l) => l.channel === r.answered!.dstchannel) ?? null;
+      if (leg === null) {
+        // A call restored after a restart has no legs: the answering phone's comes from its CDR.
+        const info = classifyChannel(r.answered.dstchannel, undefined, state.config);
+        leg = new LegState(`${call.key}#answer`, own(r.answered.dstchannel), call.key, info.role, info.extension === null ? null : intern(state, info.extension), r.answered.start);
+        leg.gone = true;
+        call.legs = call.legs.concat(leg);
       }
+      leg.answered = true;
+      leg.answeredAt = r.answeredAt;
+      if (!Number.isFinite(leg.ringStart)) leg.ringStart = r.answered.start;
+      call.answerLeg = leg;
     }
     if (!Number.isFinite(call.answeredAt)) call.answeredAt = r.answeredAt;
     if (call.endedWhileDisconnected || call.talkUnknown) {

@@ -330,7 +330,8 @@ export class PbxSession {
       this.#recoveries++;
       if (this.#gapFrom !== null && this.#filler !== null) {
         const to = this.#now();
-        const cause: GapCause = this.#pbxUpSince !== null && this.#pbxUpSince > this.#gapFrom ? 'pbx-restart' : this.#gapCause;
+        // Uptime is whole seconds: the PBX came up within the second before `#pbxUpSince`.
+        const cause: GapCause = this.#pbxUpSince !== null && this.#pbxUpSince - 1_000 > this.#gapFrom ? 'pbx-restart' : this.#gapCause;
         const from = this.#gapFrom;
         this.#track(this.#filler.add({ from, to, cause }).catch((err: unknown) => log.warn({ pbx: this.id, err: (err as Error).message }, 'could not record a gap in the store; calls inside it may not be looked for in the CDRs')));
       }
