@@ -9,6 +9,7 @@ import { routingConfigSchema } from './routing/config.ts';
 import { crmSsoConfigSchema } from './web/auth/crm-sso.ts';
 import { suitecrmConfigSchema } from './crm/config.ts';
 import { recordingsConfigSchema } from './recordings/config.ts';
+import { cdrConfigSchema } from './cdr/config.ts';
 import type { CountryCode } from './phone/types.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -75,7 +76,7 @@ const baseSchema = z.object({
   DEMO_EVENT_INTERVAL_MS: z.coerce.number().int().min(0).default(20),
 });
 
-export const configSchema = baseSchema.extend(routingConfigSchema.shape).extend(suitecrmConfigSchema.shape).extend(crmSsoConfigSchema.shape).extend(recordingsConfigSchema.shape);
+export const configSchema = baseSchema.extend(routingConfigSchema.shape).extend(suitecrmConfigSchema.shape).extend(crmSsoConfigSchema.shape).extend(recordingsConfigSchema.shape).extend(cdrConfigSchema.shape);
 
 export type Config = Omit<z.infer<typeof configSchema>, 'DEFAULT_REGION'> & { DEFAULT_REGION: CountryCode };
 

@@ -1,11 +1,14 @@
 /**
- * The PBX's CDR source for the running service, from the configuration (`CDR_*`, src/cdr/config.ts).
- * A source that cannot be set up is said in words and the service runs without it.
+ * The PBX's CDR source for the running service, from the configuration (`CDR_*`, src/cdr/config.ts,
+ * merged into the one schema). A setting that cannot work is said in words at start (as any other
+ * configuration error); no source at all runs, and health says what that costs.
  */
 import type { Config } from '../config.ts';
-import type { CdrSource } from '../cdr/pbx-cdr.ts';
+import { cdrSettings, createCdrSource, type CdrSourceChoice } from '../cdr/config.ts';
 import type { Logger } from '../logger.ts';
 
-export async function cdrSourceFromConfig(_config: Config, _log: Logger): Promise<{ source: CdrSource | null; missing: string | null }> {
-  return { source: null, missing: 'Set CDR_SOURCE (see README, "Across outages").' };
+export async function cdrSourceFromConfig(config: Config, log: Logger): Promise<CdrSourceChoice> {
+  const choice = createCdrSource(cdrSettings(config, config), { logger: log });
+  if (choice.source !== null) log.info({ cdr: choice.source.description }, 'the PBX\'s CDRs will fill any gap in the view of the PBX');
+  return choice;
 }

@@ -130,6 +130,14 @@ export interface PbxConnection extends PbxState {
   problem: { code: string; message: string; since: string } | null;
   /** When the next attempt is due (ISO 8601), while waiting for it. */
   retryingAt: string | null;
+  /** Gaps in the view of the PBX and their filling from its CDRs (absent from older services). */
+  cdr?: {
+    source: string | null;
+    warning: string | null;
+    pendingGaps: number;
+    lastGap: { from: string; to: string; cause: string; state: string; corrected: number; rebuilt: number; lastError: string | null } | null;
+    filled: { gaps: number; corrected: number; rebuilt: number };
+  } | null;
 }
 
 export interface AdminUser extends ApiUser {

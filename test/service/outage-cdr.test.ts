@@ -96,10 +96,9 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     /** A crash: the process is gone, nothing stops cleanly (no last heartbeat, no final writes). */
     async function crash(service: Service): Promise<void> {
       running.splice(running.indexOf(service), 1);
+      // No clean stop of the session: its last note that the PBX is alive stays where it was.
       service.session.stop = () => undefined;
-      await service.client.close();
-      await service.app.close();
-      await service.store.close().catch(() => undefined);
+      await service.stop();
     }
 
     async function record(service: Service, id: string): Promise<CallRecord | undefined> {

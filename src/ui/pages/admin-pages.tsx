@@ -196,6 +196,7 @@ export function AdminPbxPage(): JSX.Element {
                 <th scope="col">AMI version</th>
                 <th scope="col">Last event</th>
                 <th scope="col">Reconnects</th>
+                <th scope="col">Gaps (from the PBX's CDRs)</th>
               </tr>
             </thead>
             <tbody>
@@ -217,6 +218,7 @@ export function AdminPbxPage(): JSX.Element {
                   <td>{p.protocolVersion ?? '–'}</td>
                   <td>{p.lastEventAt ? formatWhen(p.lastEventAt) : 'none yet'}</td>
                   <td>{p.reconnects}</td>
+                  <td>{gapText(p.cdr)}</td>
                 </tr>
               ))}
             </tbody>
@@ -224,5 +226,28 @@ export function AdminPbxPage(): JSX.Element {
         </div>
       ) : null}
     </div>
+  );
+}
+
+const GAP_CAUSE: Record<string, string> = { 'link-cut': 'link cut', restart: 'service restart', 'pbx-restart': 'PBX restart' };
+
+/** What the gaps in the view of the PBX cost, and what the PBX's CDRs filled in. */
+function gapText(cdr: PbxConnection['cdr']): JSX.Element | string {
+  if (cdr === undefined || cdr === null) return '–';
+  if (cdr.warning !== null) return <span class="error">{cdr.warning}</span>;
+  const last = cdr.lastGap;
+  return (
+    <>
+      {cdr.source}
+      {last ? (
+        <span class="muted">
+          {' '}
+          (last gap: {GAP_CAUSE[last.cause] ?? last.cause} at {formatWhen(last.from)}, {Math.max(0, Math.round((Date.parse(last.to) - Date.parse(last.from)) / 1000))} s, {last.corrected} corrected, {last.rebuilt} rebuilt
+          {last.state === 'pending' ? ', reading' : ''}
+          {last.lastError ? `; ${last.lastError}` : ''})
+        </span>
+      ) : null}
+      {cdr.pendingGaps > 0 ? <span class="muted"> {cdr.pendingGaps} gap(s) still to read</span> : null}
+    </>
   );
 }
