@@ -227,6 +227,7 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup): boolean {
     call.clickToCallId = own(account);
     call.originate = true;
   }
+  if (call.originate && call.origin !== null) agentTookOriginate(state, call.origin, group);
   if (call.externalNumber === null && call.external === null && call.originate && first?.callerNumber != null && !state.config.isAgentExtension(first.callerNumber)) {
     // A click-to-call the agent never answered: the Originate showed the customer as the caller.
     setExternalNumber(ctx, call, first.callerNumber);
@@ -286,6 +287,19 @@ function answeredCdrCount(call: CallState, group: CdrGroup): number {
   let n = 0;
   for (const row of group.rows) if (row.disposition === 'ANSWERED' && row.dstchannel !== '' && !row.dstchannel.startsWith('Local/')) n++;
   return n;
+}
+
+/**
+ * An Originate's first leg rings the agent; only once the agent answers does the dialplan dial the
+ * customer. A CDR of that leg towards an outside channel says the agent answered (else the call
+ * failed: nobody missed it).
+ */
+function agentTookOriginate(state: EngineState, origin: LegState, group: CdrGroup): void {
+  if (origin.up || Number.isFinite(origin.answeredAt)) return;
+  const row = group.rows.find((x) => x.channel === origin.channel && x.dstchannel !== '' && classifyChannel(x.dstchannel, undefined, state.config).role === 'external');
+  if (row === undefined) return;
+  origin.up = true;
+  origin.answeredAt = row.start;
 }
 
 /** Our click-to-call's id, from the Account its Originate set (the CDR's accountcode). */
@@ -369,6 +383,7 @@ function rebuild(ctx: Ctx, group: CdrGroup): boolean {
       setExternalNumber(ctx, call, first.callerNumber);
     }
   }
+  if (call.originate) agentTookOriginate(state, origin, group);
   const r = read(state, group, inbound);
   call.rang = r.rang.map((ext) => intern(state, ext));
   if (r.answered !== null && r.answeredAt !== null) {
