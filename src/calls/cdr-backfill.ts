@@ -261,7 +261,7 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup): boolean {
         call.talkMs = Math.max(0, group.end - (watched ? call.answeredAt : r.answeredAt));
         call.queueTalkSeconds = null;
       } else {
-        call.talkUnknown = true;
+        setSplitTalk(call, group);
       }
     }
   } else if (!call.answered && call.lastDialStatus === null && !call.abandoned) {
@@ -280,6 +280,33 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup): boolean {
   if (JSON.stringify(after) === before) return false;
   emit(ctx, { type: 'call-updated', callId: call.id, record: after });
   return true;
+}
+
+/**
+ * Talk split by transfers: the billable seconds of the rows in which the outside party itself was
+ * connected to a person (as party A: the caller to each agent; as party B: the customer), not the
+ * agents' consultations with each other nor the Local plumbing. No such row: the PBX's sum.
+ */
+function setSplitTalk(call: CallState, group: CdrGroup): void {
+  const party = call.external?.channel ?? null;
+  let total = 0;
+  let rows = 0;
+  if (party !== null) {
+    for (const row of group.rows) {
+      if (row.disposition !== 'ANSWERED' || row.dstchannel === '' || row.dstchannel.startsWith('Local/')) continue;
+      if (row.channel !== party && row.dstchannel !== party) continue;
+      total += row.billsec;
+      rows++;
+    }
+  }
+  if (rows === 0) {
+    call.talkUnknown = true;
+    return;
+  }
+  call.talking = false;
+  call.talkUnknown = false;
+  call.talkMs = total * 1000;
+  call.queueTalkSeconds = null;
 }
 
 /** Answered rows towards a person (agent or outside): more than one means the talk was split. */
@@ -393,7 +420,7 @@ function rebuild(ctx: Ctx, group: CdrGroup): boolean {
     call.answerLeg = legs.get(r.answered.dstchannel) ?? null;
     // One conversation: answer to end. Split by transfers: the PBX's billable seconds.
     if (answeredCdrCount(call, group) <= 1) call.talkMs = Math.max(0, group.end - r.answeredAt);
-    else call.talkUnknown = true;
+    else setSplitTalk(call, group);
   } else if (r.abandoned) {
     call.abandoned = true;
   } else if (r.dialStatus !== null) {
