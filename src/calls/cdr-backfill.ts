@@ -64,7 +64,7 @@ export function backfillFromCdrs(state: EngineState, input: CdrBackfillInput, no
     }
     const record = stored.get(group.key);
     if (record !== undefined) {
-      if (record.record.status === 'ended' && !record.record.endedWhileDisconnected) continue;
+      if (!storedNeedsCdr(record.record)) continue;
       const call = callFromRecord(state, record.record, record.writtenAt);
       if (call === null) continue;
       call.ended = true;
@@ -83,6 +83,17 @@ export function backfillFromCdrs(state: EngineState, input: CdrBackfillInput, no
 /** A call whose story crossed a gap: ended in it, found going on after it, or restored after a restart. */
 function spannedGap(call: CallState): boolean {
   return call.spannedGap || call.endedWhileDisconnected || call.recovered || call.restored !== null || call.fromCdr !== null;
+}
+
+/**
+ * A stored record the events left incomplete: ended while disconnected, found going on after a
+ * gap, restored after a restart (its answer time or talk unknown), or still open. A record the
+ * events told whole is left alone.
+ */
+function storedNeedsCdr(r: StoredCall['record']): boolean {
+  if (r.status !== 'ended' || r.endedWhileDisconnected || r.recovered || (r.fromCdr ?? null) !== null) return true;
+  if (r.disposition === 'answered') return r.answeredAt === null || r.talkSeconds === null || r.ringSeconds === null;
+  return false;
 }
 
 function findCall(state: EngineState, group: CdrGroup): CallState | undefined {
@@ -275,7 +286,7 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup): boolean {
   }
   if (Number.isFinite(r.end) && !(Math.abs(r.end - call.endedAt) < 1000)) call.endedAt = r.end;
   call.endedWhileDisconnected = false;
-  call.fromCdr = 'corrected';
+  if (call.fromCdr !== 'rebuilt') call.fromCdr = 'corrected';
   const after = buildRecord(call, state.config);
   if (JSON.stringify(after) === before) return false;
   emit(ctx, { type: 'call-updated', callId: call.id, record: after });

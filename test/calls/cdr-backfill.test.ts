@@ -1,0 +1,83 @@
+/**
+ * The CDR backfill on its own: records the store holds for calls the engine forgot, a second read
+ * of the same rows, and rows of two calls that share channel names across a PBX restart.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { backfillFromCdrs } from '../../src/calls/cdr-backfill.ts';
+import { groupCdrs } from '../../src/calls/cdr-groups.ts';
+import { createEngineState } from '../../src/calls/state.ts';
+import type { CallRecord } from '../../src/calls/record.ts';
+import type { PbxCdr } from '../../src/cdr/pbx-cdr.ts';
+import { CONFIG, timedMessages } from './support.ts';
+import { cdrRows, liveEvents, uncut } from './gap-support.ts';
+
+const CAPTURE = '01-inbound-answered-101.ami';
+
+function truth(): { record: CallRecord; rows: PbxCdr[] } {
+  const events = liveEvents(timedMessages(CAPTURE));
+  const [record] = [...uncut(events).records.values()];
+  return { record: record!, rows: cdrRows(events) };
+}
+
+describe('CDR backfill', () => {
+  it('a stored record whose talk a restart left unknown gets answer time and talk from the CDR', () => {
+    const { record, rows } = truth();
+    const restored: CallRecord = { ...record, id: `${CONFIG.pbxId}:${record.linkedid}`, pbx: CONFIG.pbxId, answeredAt: null, talkSeconds: null, ringSeconds: null };
+    const state = createEngineState(CONFIG);
+    const window = { from: Date.parse(record.startedAt!) + 1_000, to: Date.parse(record.endedAt!) + 5_000 };
+    const result = backfillFromCdrs(state, { rows, window, stored: [{ record: restored, writtenAt: window.from }] }, window.to);
+    assert.equal(result.corrected, 1);
+    assert.equal(result.rebuilt, 0);
+    const updated = result.effects.find((e) => e.type === 'call-updated');
+    assert.ok(updated && 'record' in updated);
+    assert.equal(updated.record.fromCdr, 'corrected');
+    assert.equal(updated.record.answeredAt, record.answeredAt);
+    assert.ok(Math.abs((updated.record.talkSeconds ?? -9) - (record.talkSeconds ?? 0)) <= 1);
+    assert.equal(updated.record.answeredBy, '101');
+    // The same rows again: nothing changes.
+    const again = backfillFromCdrs(state, { rows, window }, window.to + 60_000);
+    assert.equal(again.effects.length, 0);
+    assert.equal(again.corrected, 0);
+  });
+
+  it('a stored record the events told whole is left alone', () => {
+    const { record, rows } = truth();
+    const state = createEngineState(CONFIG);
+    const window = { from: Date.parse(record.startedAt!) + 1_000, to: Date.parse(record.endedAt!) + 5_000 };
+    const result = backfillFromCdrs(state, { rows, window, stored: [{ record: { ...record, pbx: CONFIG.pbxId } }] }, window.to);
+    assert.deepEqual(result.effects, []);
+  });
+
+  it('a call the store never held, inside the gap, is rebuilt once; one before the gap is not', () => {
+    const { record, rows } = truth();
+    const inside = createEngineState(CONFIG);
+    const window = { from: Date.parse(record.startedAt!) - 1_000, to: Date.parse(record.endedAt!) + 1_000 };
+    const result = backfillFromCdrs(inside, { rows, window }, window.to);
+    assert.equal(result.rebuilt, 1);
+    assert.equal(result.effects.filter((e) => e.type === 'call-ended').length, 1);
+    assert.equal(backfillFromCdrs(inside, { rows, window }, window.to).effects.length, 0, 'read twice, logged once');
+    const before = createEngineState(CONFIG);
+    const later = { from: Date.parse(record.endedAt!) + 60_000, to: Date.parse(record.endedAt!) + 70_000 };
+    assert.equal(backfillFromCdrs(before, { rows, window: later }, later.to).effects.length, 0);
+  });
+
+  it('rows of two calls with the same channel names (the PBX restarted between them) stay two calls', () => {
+    const row = (uniqueid: string, start: number): PbxCdr => ({
+      uniqueid, linkedid: null, src: '+15551230001', dst: '5550100', dcontext: 'from-pstn', callerName: 'A', callerNumber: '+15551230001',
+      channel: 'PJSIP/carrier-00000000', dstchannel: 'PJSIP/101-00000001', lastapp: 'Dial', lastdata: 'PJSIP/101,15,tT',
+      start, answer: start + 2_000, end: start + 5_000, duration: 5, billsec: 3, disposition: 'ANSWERED', userfield: '', did: null, recordingfile: null, sequence: null,
+    });
+    const t = Date.parse('2026-12-06T12:00:00Z');
+    const groups = groupCdrs([row('1796558400.0', t), row('1796562000.0', t + 3_600_000)]);
+    assert.deepEqual(groups.map((g) => g.key).sort(), ['1796558400.0', '1796562000.0']);
+    // Local halves and a shared channel tie rows of one call together.
+    const local = groupCdrs([
+      { ...row('1796558400.2', t), channel: 'PJSIP/carrier-00000002', dstchannel: 'Local/101@from-internal-00000000;1' },
+      { ...row('1796558400.4', t), channel: 'Local/101@from-internal-00000000;2', dstchannel: 'PJSIP/101-00000003' },
+      { ...row('1796558400.2', t + 2_000), channel: 'PJSIP/carrier-00000002', dstchannel: 'PJSIP/101-00000003' },
+    ]);
+    assert.equal(local.length, 1);
+    assert.equal(local[0]!.key, '1796558400.2');
+  });
+});
