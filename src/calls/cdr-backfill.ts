@@ -231,6 +231,11 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup): boolean {
       if (call.externalNumber === null && row.dst !== '') setExternalNumber(ctx, call, row.dst);
     }
   }
+  if (call.externalNumber === null && call.origin !== null && call.origin.role !== 'external') {
+    // An outbound call found going on after a gap: the CDR says which number was dialled.
+    const row = group.rows.find((x) => x.dstchannel !== '' && classifyChannel(x.dstchannel, undefined, state.config).role === 'external');
+    if (row !== undefined && row.dst !== '' && row.dst !== 's') setExternalNumber(ctx, call, row.dst);
+  }
   const first = group.rows.find((x) => x.uniqueid === call.key) ?? group.rows[0];
   if (first !== undefined && (first.lastapp === 'AppDial2' || first.lastdata === '(Outgoing Line)') && call.origin?.role !== 'external') call.originate = true;
   const account = clickToCallAccount(state, group);

@@ -6,7 +6,7 @@
  */
 import type { AmiMessage } from '../ami/message.ts';
 import { field, eventName } from './fields.ts';
-import { uniqueidEpochMs } from './channels.ts';
+import { dialledNumber, uniqueidEpochMs } from './channels.ts';
 import { stripUnderscores } from './config.ts';
 import { flush, markDirty, newCtx, type Ctx } from './effects.ts';
 import { callOf, enterBridge, intern, leaveBridge, legFields, own, present, setExternal, touchLeg, updateTalk } from './legs.ts';
@@ -72,7 +72,8 @@ export function recover(
     if (snap !== null) seen.push(snap);
   }
   for (const snap of seen) describeLeg(ctx, snap);
-  for (const snap of seen) connectLeg(ctx, snap, fresh);
+  const snaps = new Map(seen.map((snap) => [snap.leg.uniqueid, snap]));
+  for (const snap of seen) connectLeg(ctx, snap, fresh, snaps);
   // Talk that began while the engine was not watching began at an unknown time: the Cdr will tell.
   const saved = ctx.t;
   ctx.t = Number.NaN;
@@ -187,7 +188,7 @@ function describeLeg(ctx: Ctx, snap: Snapshot): void {
 }
 
 /** Dialled legs: who dialled them, and whether they ring now or answered while the engine was away. */
-function connectLeg(ctx: Ctx, snap: Snapshot, fresh: Set<CallState>): void {
+function connectLeg(ctx: Ctx, snap: Snapshot, fresh: Set<CallState>, snaps: ReadonlyMap<string, Snapshot>): void {
   const leg = snap.leg;
   const call = callOf(ctx.state, leg);
   if (call === undefined) return;
@@ -210,7 +211,13 @@ function connectLeg(ctx: Ctx, snap: Snapshot, fresh: Set<CallState>): void {
   }
   if (snap.app === 'AppQueue' && leg.queue === null) leg.queue = call.queue;
   // An outside leg that something dialled is the customer (an outbound call, or a restored one).
-  if (leg.role === 'external' && call.external === null) setExternal(ctx, call, leg, null, null);
+  if (leg.role === 'external' && call.external === null) {
+    // The number dialled is in the dialling channel's Dial() data (`PJSIP/16175550105@carrier,30`).
+    const dialer = leg.dialer === null ? undefined : snaps.get(leg.dialer);
+    const target = dialer !== undefined && dialer.app === 'Dial' ? dialer.appData.split(',')[0] ?? '' : '';
+    const number = target !== '' && !target.includes('&') ? present(dialledNumber(target)) : null;
+    setExternal(ctx, call, leg, number, null);
+  }
   if (snap.state === 'Ringing' && !leg.rang) {
     leg.ringStart = leg.createdAt;
     startRinging(ctx, call, leg);
