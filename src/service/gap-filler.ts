@@ -75,7 +75,7 @@ export class GapFiller {
     if (source !== null) this.#pending++;
     const seconds = Math.round((gap.to - gap.from) / 1000);
     if (source === null) {
-      logger.warn({ pbx: pbxId, from: new Date(gap.from).toISOString(), seconds, cause: gap.cause }, `a gap of ${seconds} s in the view of the PBX; with no CDR source, calls that began and ended inside it are not logged. ${this.#o.sourceMissing ?? ''}`.trim());
+      logger.warn({ pbx: pbxId, from: new Date(gap.from).toISOString(), seconds, cause: gap.cause }, `a gap of ${seconds} s in the view of the PBX (${gap.cause}); with no CDR source, calls that began and ended inside it are not logged. Set CDR_SOURCE (README, "Across outages").`);
       return;
     }
     logger.info({ pbx: pbxId, from: new Date(gap.from).toISOString(), seconds, cause: gap.cause }, `a gap of ${seconds} s in the view of the PBX; its CDRs will be read (${source.description})`);
@@ -108,7 +108,7 @@ export class GapFiller {
     const last = this.#last;
     return {
       source: source?.description ?? null,
-      warning: source === null ? `No CDR source: calls that begin and end while the link to the PBX is down (or while this service restarts) are not logged. ${this.#o.sourceMissing ?? ''}`.trim() : null,
+      warning: source === null ? (this.#o.sourceMissing ?? 'No CDR source: calls that begin and end while the link to the PBX is down (or while this service restarts) are not logged. Set CDR_SOURCE (README, "Across outages").') : null,
       pendingGaps: this.#pending,
       lastGap:
         last === null
