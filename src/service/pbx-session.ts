@@ -105,6 +105,7 @@ export class PbxSession {
   #pbxUpSince: number | null = null;
   readonly #filler: GapFiller | null;
   #heartbeatTimer: NodeJS.Timeout | undefined;
+  #heartbeating = false;
 
   constructor(options: PbxSessionOptions) {
     this.#options = options;
@@ -192,13 +193,23 @@ export class PbxSession {
   }
 
   /** Notes that the PBX is heard, connected: a restart's gap begins at the last such note. */
+  /**
+   * Notes a moment up to which every effect is handled by the sinks (the call log written): a
+   * restart's gap starts there, so calls that ended before a crash but were still queued for the
+   * store are looked for in the CDRs too. Behind a slow store the note lags behind with it.
+   */
   async #heartbeat(at: number = this.#now()): Promise<void> {
     const gaps = this.#options.gaps;
-    if (gaps === undefined || !this.#live) return;
+    if (gaps === undefined || !this.#live || this.#heartbeating) return;
+    this.#heartbeating = true;
     try {
+      await Promise.all([...this.#sinkQueues]);
+      for (const sink of this.#options.sinks) await sink.idle?.();
       await gaps.log.heartbeat(this.id, at);
     } catch (err) {
       this.#options.log.debug({ pbx: this.id, err: (err as Error).message }, 'could not note the PBX alive in the store');
+    } finally {
+      this.#heartbeating = false;
     }
   }
 
