@@ -9,6 +9,7 @@ import { runRouting } from './routing.ts';
 import { runPopLatency } from './pop-latency.ts';
 import { runRecordingsBench } from './recordings.ts';
 import { runCallEngine } from './call-engine.ts';
+import { runOutageRecovery } from './outage-recovery.ts';
 
 const benchmarks: { name: string; run: () => Promise<string> }[] = [
   { name: 'ami-throughput', run: () => runAmiThroughput() },
@@ -18,6 +19,8 @@ const benchmarks: { name: string; run: () => Promise<string> }[] = [
   { name: 'pop-latency', run: () => runPopLatency() },
   { name: 'recordings', run: () => runRecordingsBench() },
   { name: 'call-engine', run: () => runCallEngine() },
+  // The short form (1 minute of load, SQLite, with and without the CDR source); the full 10 minutes: npx tsx bench/outage-recovery.ts
+  { name: 'outage-recovery', run: () => runOutageRecovery({ seconds: 60, stores: ['sqlite'], cdr: ['csv', 'none'] }) },
 ];
 
 const began = performance.now();
