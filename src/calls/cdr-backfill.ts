@@ -243,6 +243,18 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup): boolean {
     call.clickToCallId = own(account);
     call.originate = true;
   }
+  if (call.originate && call.origin === null) {
+    // A click-to-call restored after a restart has no legs: its first (the agent's) comes from the CDR.
+    const row = group.rows.find((x) => x.uniqueid === call.key) ?? group.rows.find((x) => x.lastapp === 'AppDial2');
+    const info = row === undefined ? null : classifyChannel(row.channel, undefined, state.config);
+    if (row !== undefined && info !== null && info.role === 'agent') {
+      const leg = new LegState(call.key, own(row.channel), call.key, 'agent', info.extension === null ? null : intern(state, info.extension), row.start);
+      leg.gone = true;
+      leg.originate = true;
+      call.legs = call.legs.concat(leg);
+      call.origin = leg;
+    }
+  }
   if (call.originate && call.origin !== null) agentTookOriginate(state, call.origin, group);
   if (call.externalNumber === null && call.external === null && call.originate && first?.callerNumber != null && !state.config.isAgentExtension(first.callerNumber)) {
     // A click-to-call the agent never answered: the Originate showed the customer as the caller.

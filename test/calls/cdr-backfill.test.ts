@@ -81,3 +81,32 @@ describe('CDR backfill', () => {
     assert.equal(local[0]!.key, '1796558400.2');
   });
 });
+
+describe('CDR backfill of a click-to-call restored after a restart', () => {
+  it('the agent never answered (17): failed, not missed; nobody missed it', () => {
+    const events = liveEvents(timedMessages('17-click-to-call-agent-noanswer.ami'));
+    const [want] = [...uncut(events).records.values()];
+    assert.equal(want!.disposition, 'failed');
+    // What the store held when the service died: the agent's phone ringing.
+    const stored: CallRecord = { ...want!, status: 'in-progress', disposition: null, endedAt: null, originate: null, hangupParty: null, ringSeconds: null, talkSeconds: null };
+    const state = createEngineState(CONFIG);
+    const window = { from: Date.parse(want!.startedAt!) + 1_000, to: Date.parse(want!.endedAt!) + 5_000 };
+    const result = backfillFromCdrs(state, { rows: cdrRows(events), window, stored: [{ record: stored, writtenAt: window.from }] }, window.to);
+    const updated = result.effects.find((e) => e.type === 'call-updated');
+    assert.ok(updated && 'record' in updated);
+    assert.equal(updated.record.disposition, 'failed');
+    assert.equal(updated.record.direction, 'outbound');
+  });
+
+  it('the agent answered and the customer was dialled (07): answered, as the CDR shows', () => {
+    const events = liveEvents(timedMessages('07-click-to-call-originate-101-to-customer.ami'));
+    const [want] = [...uncut(events).records.values()];
+    const stored: CallRecord = { ...want!, status: 'in-progress', disposition: null, endedAt: null, answeredAt: null, answeredBy: null, talkSeconds: null, recording: null };
+    const state = createEngineState(CONFIG);
+    const window = { from: Date.parse(want!.startedAt!) + 1_000, to: Date.parse(want!.endedAt!) + 5_000 };
+    const result = backfillFromCdrs(state, { rows: cdrRows(events), window, stored: [{ record: stored, writtenAt: window.from }] }, window.to);
+    const updated = result.effects.find((e) => e.type === 'call-updated');
+    assert.ok(updated && 'record' in updated);
+    assert.equal(updated.record.disposition, 'answered');
+  });
+});
