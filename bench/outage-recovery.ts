@@ -85,6 +85,16 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
   };
 }
 
+/** A result as the results file keeps it: the first 300 lost calls and the 20 longest PBX stalls (the counts stay whole). */
+export function forFile(r: ConfigurationResult): ConfigurationResult {
+  const stalls = r.machine.pbxStalls;
+  return {
+    ...r,
+    comparison: { ...r.comparison, lostCalls: r.comparison.lostCalls.slice(0, 300) },
+    machine: { ...r.machine, pbxStalls: { ...stalls, list: [...stalls.list].sort((a, b) => b.to - b.from - (a.to - a.from)).slice(0, 20) } },
+  };
+}
+
 export async function runOutageRecovery(options: OutageBenchOptions = {}): Promise<string> {
   const began = performance.now();
   const durationMs = Math.round((options.seconds ?? 600) * 1000);
@@ -98,7 +108,7 @@ export async function runOutageRecovery(options: OutageBenchOptions = {}): Promi
     settleMaxMs: 180_000,
     postgresUrl: process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
     keepFiles: options.keepFiles ?? false,
-    examplesPerProblem: 5,
+    examplesPerProblem: 3,
   };
   const machine = machineLine();
   const specs: ConfigurationSpec[] = [];
@@ -122,7 +132,7 @@ export async function runOutageRecovery(options: OutageBenchOptions = {}): Promi
   const dir = options.resultsDir ?? RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   writeFileSync(new URL('outage-recovery.md', dir), report);
-  const json = { settings, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, line: machine }, wallMinutes, results, failures };
+  const json = { settings, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, line: machine }, wallMinutes, results: results.map(forFile), failures };
   writeFileSync(new URL('outage-recovery.json', dir), `${JSON.stringify(json, null, 2)}\n`);
   return report;
 }

@@ -63,9 +63,12 @@ export interface Comparison {
   duringPbxStalls: Partial<Record<Problem, number>>;
   /** Problem -> provenance -> count. */
   byProvenance: Partial<Record<Problem, Partial<Record<Provenance, number>>>>;
-  /** Every lost call, `[id, startedAt, endedAt, disposition]` in the truth: when they happened tells which outage lost them. */
+  /**
+   * Lost calls, `[id, startedAt, endedAt, disposition]` in the truth: when they happened tells which
+   * outage lost them. All of them here; the results file keeps the first 300 (see `lostByOutage`).
+   */
   lostCalls: [string, string | null, string | null, string | null][];
-  /** Up to `examplesPerProblem` of each problem and provenance (and two more of calls caught in a PBX stall). */
+  /** Up to `examplesPerProblem` of each problem and provenance (and one more of a call caught in a PBX stall). */
   examples: Example[];
 }
 
@@ -155,10 +158,10 @@ export function compareWithTruth(input: CompareInput): Comparison {
     const counts = (c.byProvenance[problem] ??= {});
     counts[provenance] = (counts[provenance] ?? 0) + 1;
     // Examples per problem and kind of logged record, so that each path that went wrong shows;
-    // those a PBX stall may explain are kept to two.
+    // of those a PBX stall may explain, one.
     const key = `${problem} ${provenance}${pbxStalled ? ' stalled' : ''}`;
     const n = shown.get(key) ?? 0;
-    if (n >= (pbxStalled ? Math.min(2, perProblem) : perProblem)) return;
+    if (n >= (pbxStalled ? 1 : perProblem)) return;
     shown.set(key, n + 1);
     c.examples.push({ problem, touchedByOutage, pbxStalled, differences: differences(truth, logged), provenance, truth, logged, ...extra });
   };

@@ -78,9 +78,12 @@ export function outageMarkdown(results: ConfigurationResult[], failures: string[
   );
   const lossy = results.filter((r) => r.outages.lostByOutage.length > 0);
   if (lossy.length > 0) {
-    lines.push('', 'Lost calls by the outage that lost them (the first outage not yet over when the call ended), with how far behind the PBX the call log was just before each kill:', '');
+    lines.push('', 'Lost calls by the outage that lost them (the first outage not yet over when the call ended; the eight that lost most), with how far behind the PBX the call log was just before each kill:', '');
     for (const r of lossy) {
-      const parts = r.outages.lostByOutage.map((o) => `${o.kind} at ${o.atSeconds} s: ${n(o.lost)}${o.callLogBehind === null ? '' : ` (log ${n(o.callLogBehind, 1)} s behind)`}`);
+      const all = [...r.outages.lostByOutage].sort((a, b) => b.lost - a.lost);
+      const parts = all.slice(0, 8).map((o) => `${o.kind} at ${o.atSeconds} s: ${n(o.lost)}${o.callLogBehind === null ? '' : ` (log ${n(o.callLogBehind, 1)} s behind)`}`);
+      const rest = all.slice(8);
+      if (rest.length > 0) parts.push(`${rest.length} more outages: ${n(rest.reduce((a, o) => a + o.lost, 0))}`);
       lines.push(`- ${name(r)}: ${parts.join('; ')}`);
     }
   }
