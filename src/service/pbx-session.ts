@@ -88,7 +88,8 @@ export class PbxSession {
   #recoveries = 0;
   #recovering = false;
   /** Events that arrived while the recovery lists were being fetched; applied after them, in order. */
-  #held: AmiMessage[] = [];
+  /** Events that arrived while the lists were read, with when each arrived (ms). */
+  #held: { event: AmiMessage; at: number }[] = [];
   /** The store's open calls, restored into the engine (every recovery waits for it). */
   readonly #restored: Promise<void>;
   /** Connected and recovered: only then may the engine end calls on its own (tick). */
@@ -165,7 +166,12 @@ export class PbxSession {
       sourceMissing: gaps.sourceMissing ?? null,
       backfill: (input) => this.#backfill(input),
       unknownKeys: (rows) => cdrCallKeys(rows).filter((k) => !this.#state.calls.has(k) && !this.#state.ended.has(k)),
-      storedCalls: offer ?? (async () => []),
+      // What the sinks have not been handed yet is not in the store either: wait for it, so that a
+      // call the engine saw (and has since forgotten) is never taken for one it never saw.
+      storedCalls: async (ids) => {
+        await Promise.all([...this.#sinkQueues]);
+        return offer === undefined ? [] : offer(ids);
+      },
       callIdPrefix: `${pbxId}:`,
       logger: options.log,
       firstReadDelayMs: gaps.firstReadDelayMs,
@@ -275,7 +281,7 @@ export class PbxSession {
     }
     this.#options.onEvent?.(event);
     if (this.#recovering) {
-      this.#held.push(event);
+      this.#held.push({ event, at: this.#lastEventAt });
       return;
     }
     this.#apply(reduce(this.#state, event, this.#now()).effects);
@@ -332,11 +338,15 @@ export class PbxSession {
   async #recover(): Promise<void> {
     const { client, log } = this.#options;
     this.#recovering = true;
+    let listedAt = Number.NaN;
     try {
       await this.#restored;
+      // The lists tell the PBX as it was when they were asked for, not when their last line came
+      // (thousands of channels take seconds to list and read): that is the recovery's moment.
+      listedAt = this.#now();
       const [channels, status] = await Promise.all([client.action('CoreShowChannels'), client.action('Status', { AllVariables: 'true' })]);
       const lostAt = this.#lostAt ?? Number.NaN;
-      const result = recover(this.#state, channels.events, status.events, this.#now(), { lostAt });
+      const result = recover(this.#state, channels.events, status.events, listedAt, { lostAt });
       this.#apply(result.effects);
       this.#recoveries++;
       if (this.#gapFrom !== null && this.#filler !== null) {
@@ -362,7 +372,12 @@ export class PbxSession {
       }
       const held = this.#held;
       this.#held = [];
-      for (const event of held) this.#apply(reduce(this.#state, event, this.#now()).effects);
+      // Each at the time it arrived (an answer heard during the lists was not an answer seconds
+      // later); those that came before the lists were asked for are in them, as of that moment.
+      for (const { event, at } of held) {
+        const when = Number.isFinite(listedAt) ? Math.max(at, listedAt) : at;
+        this.#apply(reduce(this.#state, event, when).effects);
+      }
     }
   }
 
