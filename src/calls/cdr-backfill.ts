@@ -41,6 +41,12 @@ export interface CdrBackfillResult extends ReduceResult {
 
 /** A call that ended this long before the gap began was seen ending: nothing to fill in. */
 const BEFORE_GAP_SLACK_MS = 2_000;
+/**
+ * A call neither the engine nor the store knows, ended up to this long before the gap began: the
+ * service may have been behind the PBX when the link dropped (busy, just restarted), and what it
+ * had not read yet went with the connection. Read the CDRs this far back (`CDR_LOOKBACK_MS`).
+ */
+export const UNSEEN_LOOKBACK_MS = 60_000;
 
 /** The Linkedids the rows speak of, to look up in the store before `backfillFromCdrs`. */
 export function cdrCallKeys(rows: readonly PbxCdr[]): string[] {
@@ -55,26 +61,28 @@ export function backfillFromCdrs(state: EngineState, input: CdrBackfillInput, no
   let rebuilt = 0;
   for (const group of groupCdrs(input.rows)) {
     if (group.key === '') continue;
-    if (group.end < input.window.from - BEFORE_GAP_SLACK_MS || group.start > input.window.to) continue;
+    if (group.end < input.window.from - UNSEEN_LOOKBACK_MS || group.start > input.window.to) continue;
+    // Ended well before the gap: a call the engine or the store knows was seen to its end.
+    const beforeGap = group.end < input.window.from - BEFORE_GAP_SLACK_MS;
     const known = findCall(state, group);
     if (known !== undefined) {
-      if (!known.ended || !spannedGap(known)) continue;
-      if (correct(ctx, known, group)) corrected++;
+      if (beforeGap || !known.ended || !spannedGap(known)) continue;
+      if (correct(ctx, known, group, input.window)) corrected++;
       continue;
     }
     const record = stored.get(group.key);
     if (record !== undefined) {
-      if (!storedNeedsCdr(record.record)) continue;
+      if (beforeGap || !storedNeedsCdr(record.record)) continue;
       const call = callFromRecord(state, record.record, record.writtenAt);
       if (call === null) continue;
       call.ended = true;
       call.endedWhileDisconnected = true;
       call.endedAt = Date.parse(record.record.endedAt ?? '') || call.lastEventAt;
       state.ended.set(call.key, call);
-      if (correct(ctx, call, group)) corrected++;
+      if (correct(ctx, call, group, input.window)) corrected++;
       continue;
     }
-    if (group.start < input.window.from - BEFORE_GAP_SLACK_MS) continue;
+    // Known to neither: it began and ended inside the gap, or its events never reached us.
     if (rebuild(ctx, group)) rebuilt++;
   }
   return { state, effects: flush(ctx), corrected, rebuilt };
@@ -87,11 +95,12 @@ function spannedGap(call: CallState): boolean {
 
 /**
  * A stored record the events left incomplete: ended while disconnected, found going on after a
- * gap, restored after a restart (its answer time or talk unknown), or still open. A record the
+ * gap or going on across one (its talk or transfers partly unwatched), restored after a restart
+ * (its answer time or talk unknown), or still open. A record the
  * events told whole is left alone.
  */
 function storedNeedsCdr(r: StoredCall['record']): boolean {
-  if (r.status !== 'ended' || r.endedWhileDisconnected || r.recovered || (r.fromCdr ?? null) !== null) return true;
+  if (r.status !== 'ended' || r.endedWhileDisconnected || r.recovered || r.spannedGap === true || (r.fromCdr ?? null) !== null) return true;
   if (r.disposition === 'answered') return r.answeredAt === null || r.talkSeconds === null || r.ringSeconds === null;
   return false;
 }
@@ -213,29 +222,12 @@ function dialTimeoutSeconds(row: PbxCdr): number | null {
 }
 
 /** A call the engine followed, ended inside the gap: the CDRs tell what the events could not. */
-function correct(ctx: Ctx, call: CallState, group: CdrGroup): boolean {
+function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: number; to: number }): boolean {
   const { state } = ctx;
   const before = JSON.stringify(buildRecord(call, state.config));
   const record = buildRecord(call, state.config);
   const r = read(state, group, record.direction === 'inbound');
   call.cdrs = mergeFacts(call.cdrs, facts(group.rows));
-  if (call.external === null && call.origin !== null && call.origin.role !== 'external') {
-    // An outbound call whose customer was dialled inside the gap: the CDR names the trunk leg.
-    const row = group.rows.find((x) => x.dstchannel !== '' && classifyChannel(x.dstchannel, undefined, state.config).role === 'external');
-    if (row !== undefined) {
-      const leg = new LegState(`${call.key}#cdr`, own(row.dstchannel), call.key, 'external', null, row.start);
-      leg.gone = true;
-      leg.dialer = call.origin.uniqueid;
-      call.legs = call.legs.concat(leg);
-      setExternal(ctx, call, leg, null, null);
-      if (call.externalNumber === null && row.dst !== '') setExternalNumber(ctx, call, row.dst);
-    }
-  }
-  if (call.externalNumber === null && call.origin !== null && call.origin.role !== 'external') {
-    // An outbound call found going on after a gap: the CDR says which number was dialled.
-    const row = group.rows.find((x) => x.dstchannel !== '' && classifyChannel(x.dstchannel, undefined, state.config).role === 'external');
-    if (row !== undefined && row.dst !== '' && row.dst !== 's') setExternalNumber(ctx, call, row.dst);
-  }
   const first = group.rows.find((x) => x.uniqueid === call.key) ?? group.rows[0];
   if (first !== undefined && (first.lastapp === 'AppDial2' || first.lastdata === '(Outgoing Line)') && call.origin?.role !== 'external') call.originate = true;
   const account = clickToCallAccount(state, group);
@@ -254,6 +246,23 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup): boolean {
       call.legs = call.legs.concat(leg);
       call.origin = leg;
     }
+  }
+  if (call.external === null && call.origin !== null && call.origin.role !== 'external') {
+    // An outbound call whose customer was dialled inside the gap: the CDR names the trunk leg.
+    const row = group.rows.find((x) => x.dstchannel !== '' && classifyChannel(x.dstchannel, undefined, state.config).role === 'external');
+    if (row !== undefined) {
+      const leg = new LegState(`${call.key}#cdr`, own(row.dstchannel), call.key, 'external', null, row.start);
+      leg.gone = true;
+      leg.dialer = call.origin.uniqueid;
+      call.legs = call.legs.concat(leg);
+      setExternal(ctx, call, leg, null, null);
+      if (call.externalNumber === null && row.dst !== '') setExternalNumber(ctx, call, row.dst);
+    }
+  }
+  if (call.externalNumber === null && call.origin !== null && call.origin.role !== 'external') {
+    // An outbound call found going on after a gap: the CDR says which number was dialled.
+    const row = group.rows.find((x) => x.dstchannel !== '' && classifyChannel(x.dstchannel, undefined, state.config).role === 'external');
+    if (row !== undefined && row.dst !== '' && row.dst !== 's') setExternalNumber(ctx, call, row.dst);
   }
   if (call.originate && call.origin !== null) agentTookOriginate(state, call.origin, group);
   if (call.externalNumber === null && call.external === null && call.originate && first?.callerNumber != null && !state.config.isAgentExtension(first.callerNumber)) {
@@ -284,12 +293,14 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup): boolean {
       // The talk ended inside the gap. One conversation (no transfer): from the answer (as watched,
       // else as the CDRs tell) to the PBX's end. Otherwise the CDRs' billable seconds.
       if (call.transfers.length === 0 && answeredCdrCount(call, group) <= 1) {
+        const talk = conversation(call, r.answered, watched ? call.answeredAt : Number.NaN, r.answeredAt, window);
         call.talking = false;
         call.talkUnknown = false;
-        call.talkMs = Math.max(0, group.end - (watched ? call.answeredAt : r.answeredAt));
+        call.talkMs = talk.ms;
         call.queueTalkSeconds = null;
+        if (!watched) call.answeredAt = talk.answeredAt;
       } else {
-        setSplitTalk(call, group);
+        setSplitTalk(call, group, record.direction === 'inbound');
       }
     }
   } else if (!call.answered && call.lastDialStatus === null && !call.abandoned) {
@@ -310,13 +321,66 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup): boolean {
   return true;
 }
 
+/** An instant known to lie in [lo, hi]: what whole-second CDR times and the events leave open. */
+interface Bounds {
+  lo: number;
+  hi: number;
+}
+
+const exactly = (t: number): Bounds => ({ lo: t, hi: t });
+/** A CDR time: the PBX cuts the milliseconds off, so the instant is within the second after it. */
+const inSecond = (t: number): Bounds => ({ lo: t, hi: t + 999 });
+const middle = (b: Bounds): number => (b.lo + b.hi) / 2;
+/** Both at once; when they disagree (a clock stall, a late event), the first stands. */
+function narrowed(a: Bounds, b: Bounds): Bounds {
+  const lo = Math.max(a.lo, b.lo);
+  const hi = Math.min(a.hi, b.hi);
+  return lo <= hi ? { lo, hi } : a;
+}
+
+/**
+ * One conversation that ended inside the gap: when it began (watched, else as the CDRs tell) and
+ * how long it lasted. The row's times are whole seconds, its billable seconds the whole seconds
+ * from its answer to its end: together they pin both within a second, closer than either alone.
+ * A row's answer is its first channel's: for our click-to-call that is the agent picking up, not
+ * the customer, who answered after ringing; when the events did not see that, the customer
+ * answered somewhere between the agent's answer or the loss of sight, and the end or the recovery.
+ */
+function conversation(call: CallState, row: PbxCdr, watchedAnswer: number, cdrAnswer: number, window: { from: number; to: number }): { ms: number; answeredAt: number } {
+  const agentFirst = call.originate && call.origin !== null && row.channel === call.origin.channel;
+  const billed = row.lastapp !== 'Queue' && row.answer !== null;
+  let end = call.endedWhileDisconnected || !Number.isFinite(call.endedAt) ? inSecond(row.end) : exactly(call.endedAt);
+  // When the row's first channel answered: the agent (click-to-call) or the conversation's start.
+  let rowAnswer = inSecond(row.answer ?? cdrAnswer);
+  if (agentFirst && call.origin !== null && Number.isFinite(call.origin.answeredAt)) rowAnswer = narrowed(rowAnswer, exactly(call.origin.answeredAt));
+  if (!agentFirst && Number.isFinite(watchedAnswer)) rowAnswer = narrowed(rowAnswer, exactly(watchedAnswer));
+  if (billed) {
+    const b = row.billsec * 1000;
+    end = narrowed(end, { lo: rowAnswer.lo + b, hi: rowAnswer.hi + b + 999 });
+    rowAnswer = narrowed(rowAnswer, { lo: end.lo - b - 999, hi: end.hi - b });
+  }
+  let answer: Bounds;
+  if (Number.isFinite(watchedAnswer)) answer = exactly(watchedAnswer);
+  else if (agentFirst) {
+    const lo = Math.max(rowAnswer.lo, window.from);
+    const hi = Math.min(middle(end), window.to);
+    answer = lo <= hi ? { lo, hi } : exactly(Math.min(lo, middle(end)));
+  } else if (row.lastapp === 'Queue') answer = exactly(cdrAnswer);
+  else answer = rowAnswer;
+  const ms = Math.max(0, middle(end) - middle(answer));
+  // A time the CDR gave is shown as the PBX wrote it; one only bounded, at its likeliest.
+  return { ms, answeredAt: agentFirst ? Math.round(middle(answer)) : answer === rowAnswer ? cdrAnswer : Math.round(middle(answer)) };
+}
+
 /**
  * Talk split by transfers: the billable seconds of the rows in which the outside party itself was
  * connected to a person (as party A: the caller to each agent; as party B: the customer), not the
  * agents' consultations with each other nor the Local plumbing. No such row: the PBX's sum.
  */
-function setSplitTalk(call: CallState, group: CdrGroup): void {
-  const party = call.external?.channel ?? null;
+function setSplitTalk(call: CallState, group: CdrGroup, inbound: boolean): void {
+  // A call restored after a restart may have no legs left: an inbound call's caller is the channel
+  // of its first row (the Linkedid's own).
+  const party = call.external?.channel ?? (inbound ? (group.rows.find((x) => x.uniqueid === call.key)?.channel ?? null) : null);
   let total = 0;
   let rows = 0;
   if (party !== null) {
@@ -448,7 +512,7 @@ function rebuild(ctx: Ctx, group: CdrGroup): boolean {
     call.answerLeg = legs.get(r.answered.dstchannel) ?? null;
     // One conversation: answer to end. Split by transfers: the PBX's billable seconds.
     if (answeredCdrCount(call, group) <= 1) call.talkMs = Math.max(0, group.end - r.answeredAt);
-    else setSplitTalk(call, group);
+    else setSplitTalk(call, group, inbound);
   } else if (r.abandoned) {
     call.abandoned = true;
   } else if (r.dialStatus !== null) {

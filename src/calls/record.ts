@@ -76,6 +76,11 @@ export interface CallRecord {
    * inside the gap, known only from the CDR). Null: the events told everything.
    */
   fromCdr: 'corrected' | 'rebuilt' | null;
+  /**
+   * Present (true) when the call was going on across a gap (a link cut, a restart): part of its
+   * story went unwatched, so the PBX's CDRs are read for it even after it left the engine's memory.
+   */
+  spannedGap?: true;
 }
 
 /** What `calls from-capture` prints: the record as it is (it is plain JSON). */
@@ -123,12 +128,15 @@ export function buildRecord(call: CallState, config: ResolvedEngineConfig): Call
     endedWhileDisconnected: call.endedWhileDisconnected,
     endReason: call.endReason,
     fromCdr: call.fromCdr,
+    ...(call.spannedGap ? { spannedGap: true as const } : {}),
   };
 }
 
 export function directionOf(call: CallState, config: ResolvedEngineConfig): Direction {
-  // A call restored after a restart keeps the direction its first legs showed the previous run.
-  if (call.restored !== null) return call.restored.direction;
+  // A call restored after a restart keeps the direction its first legs showed the previous run;
+  // "internal" only says no outside leg was seen yet: one found since (a click-to-call's customer,
+  // from the lists or the CDR) decides.
+  if (call.restored !== null && !(call.restored.direction === 'internal' && (call.external !== null || call.originate))) return call.restored.direction;
   const origin = call.origin;
   if (origin === null) {
     if (call.external === null) return 'internal';

@@ -91,6 +91,7 @@ function apply(state: EngineState, call: CallState, r: CallRecord): void {
   if (call.clickToCallId !== null) call.originate = true;
   call.recovered = r.recovered === true;
   call.fromCdr = r.fromCdr === 'corrected' || r.fromCdr === 'rebuilt' ? r.fromCdr : null;
+  if (r.spannedGap === true) call.spannedGap = true;
   call.restored = {
     direction: r.direction === 'outbound' || r.direction === 'internal' ? r.direction : 'inbound',
     callerExtension: word(r.callerExtension),

@@ -7,7 +7,7 @@
  *
  * The decisions are the engine's (`backfillFromCdrs`); this holds the timers, the store and the source.
  */
-import type { CdrBackfillInput } from '../calls/cdr-backfill.ts';
+import { UNSEEN_LOOKBACK_MS, type CdrBackfillInput } from '../calls/cdr-backfill.ts';
 import type { StoredCall } from '../calls/index.ts';
 import type { CdrSource } from '../cdr/pbx-cdr.ts';
 import type { Logger } from '../logger.ts';
@@ -33,7 +33,10 @@ export interface GapFillerOptions {
   retryMs?: number;
   /** Give up on a gap this long after it ended (the CDR store may have rotated). Default 7 days. */
   maxAgeMs?: number;
-  /** Read this much before the gap too: a CDR's start is whole seconds. Default 2 s. */
+  /**
+   * Read this much before the gap too: calls whose events never reached us (the service was behind
+   * when the link dropped) and whole-second CDR times. Default `UNSEEN_LOOKBACK_MS` (60 s).
+   */
   slackMs?: number;
   clock?: () => number;
 }
@@ -140,7 +143,7 @@ export class GapFiller {
       if (this.#stopped) return;
       const now = this.#now();
       try {
-        const slack = this.#o.slackMs ?? 2_000;
+        const slack = this.#o.slackMs ?? UNSEEN_LOOKBACK_MS;
         const { rows, skipped } = await source.read({ from: gap.from - slack, to: gap.to });
         const unknown = this.#o.unknownKeys(rows);
         const stored = unknown.length === 0 ? [] : await this.#o.storedCalls(unknown.map((k) => this.#o.callIdPrefix + k));

@@ -49,7 +49,7 @@ describe('CDR backfill', () => {
     assert.deepEqual(result.effects, []);
   });
 
-  it('a call the store never held, inside the gap, is rebuilt once; one before the gap is not', () => {
+  it('a call the store never held, inside the gap or just before it, is rebuilt once; one a minute before the gap is not', () => {
     const { record, rows } = truth();
     const inside = createEngineState(CONFIG);
     const window = { from: Date.parse(record.startedAt!) - 1_000, to: Date.parse(record.endedAt!) + 1_000 };
@@ -57,8 +57,16 @@ describe('CDR backfill', () => {
     assert.equal(result.rebuilt, 1);
     assert.equal(result.effects.filter((e) => e.type === 'call-ended').length, 1);
     assert.equal(backfillFromCdrs(inside, { rows, window }, window.to).effects.length, 0, 'read twice, logged once');
+    // Ended 10 s before the link dropped, and neither the engine nor the store knows it: the
+    // service was behind the PBX, and the events it had not read went with the connection.
+    const behind = createEngineState(CONFIG);
+    const soon = { from: Date.parse(record.endedAt!) + 10_000, to: Date.parse(record.endedAt!) + 12_000 };
+    assert.equal(backfillFromCdrs(behind, { rows, window: soon }, soon.to).rebuilt, 1);
+    // The store has it: seen, nothing to do.
+    const seen = createEngineState(CONFIG);
+    assert.equal(backfillFromCdrs(seen, { rows, window: soon, stored: [{ record }] }, soon.to).effects.length, 0);
     const before = createEngineState(CONFIG);
-    const later = { from: Date.parse(record.endedAt!) + 60_000, to: Date.parse(record.endedAt!) + 70_000 };
+    const later = { from: Date.parse(record.endedAt!) + 61_000, to: Date.parse(record.endedAt!) + 70_000 };
     assert.equal(backfillFromCdrs(before, { rows, window: later }, later.to).effects.length, 0);
   });
 

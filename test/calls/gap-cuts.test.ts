@@ -15,7 +15,10 @@
  *   (Asterisk 12+), and that channel was already up (the caller, talking before the transfer; the
  *   agent, who answered the Originate first), so the CDRs count the new phone's or the customer's
  *   ringing as talk, and the answer as that early (by at most that ring time, here 2 s). The
- *   agents' consultation in an attended transfer is not talk (the caller's own rows only).
+ *   agents' consultation in an attended transfer is not talk (the caller's own rows only). A
+ *   click-to-call's customer who answered inside the gap is taken to have answered in the middle of
+ *   what the CDR leaves open (after the agent's answer and the loss of sight, before the end or the
+ *   recovery): off by at most half of that, either way.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,7 +49,7 @@ const CAPTURES = [
   't2-timestamps-ringgroup-answered-by-102.ami',
 ];
 
-describe('a gap at every event boundary, then the PBX\'s CDRs', () => {
+for (const restart of [false, true]) describe(restart ? 'a restart of the service at every event boundary, then the PBX\'s CDRs' : 'a gap at every event boundary, then the PBX\'s CDRs', () => {
   for (const name of CAPTURES) {
     it(name, () => {
       const events = liveEvents(timedMessages(name));
@@ -57,7 +60,7 @@ describe('a gap at every event boundary, then the PBX\'s CDRs', () => {
       const resumes = (cut: number): number[] => [...new Set([cut, cut + 1, cut + 3, cut + 10, events.length].filter((m) => m <= events.length))];
       for (let cut = 1; cut < events.length; cut++) {
         for (const resume of resumes(cut)) {
-          const run = withGap(events, { cut, resume });
+          const run = withGap(events, { cut, resume, restart });
           for (const [id, want] of base) {
             const got = run.records.get(id);
             const where = `${name} cut ${cut} resume ${resume} ${id}`;
@@ -79,14 +82,15 @@ describe('a gap at every event boundary, then the PBX\'s CDRs', () => {
             }
             const partyAUp = got.fromCdr !== null && (want.transfers.length > 0 || want.originate !== null);
             const allowed = partyAUp ? TRANSFER_RING_SECONDS : 1;
+            // A click-to-call's customer answer that fell in the gap is the middle of what the CDR leaves open: either side.
+            const eitherSide = partyAUp && want.originate !== null;
             for (const key of ['startedAt', 'answeredAt', 'endedAt'] as const) {
               const early = got[key] !== null && want[key] !== null ? (Date.parse(want[key]) - Date.parse(got[key])) / 1000 : 0;
-              if (secondsApart(got[key], want[key]) > 1 && !(key === 'answeredAt' && partyAUp && early > 0 && early <= allowed)) {
-                failures.push(`${where}: ${key} ${got[key]} != ${want[key]}`);
-              }
+              const excused = key === 'answeredAt' && partyAUp && (eitherSide ? Math.abs(early) : early > 0 ? early : Infinity) <= allowed;
+              if (secondsApart(got[key], want[key]) > 1 && !excused) failures.push(`${where}: ${key} ${got[key]} != ${want[key]}`);
             }
             const over = (got.talkSeconds ?? -99) - (want.talkSeconds ?? -99);
-            if (over < -1 || over > allowed) failures.push(`${where}: talk ${got.talkSeconds} != ${want.talkSeconds}`);
+            if (over < (eitherSide ? -allowed : -1) || over > allowed) failures.push(`${where}: talk ${got.talkSeconds} != ${want.talkSeconds}`);
           }
           for (const id of run.records.keys()) if (!base.has(id)) failures.push(`${name} cut ${cut} resume ${resume}: extra call ${id}`);
         }

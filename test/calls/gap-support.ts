@@ -8,6 +8,7 @@ import { AmiMessage } from '../../src/ami/message.ts';
 import type { TimedMessage } from '../../src/calls/analyze-capture.ts';
 import { backfillFromCdrs } from '../../src/calls/cdr-backfill.ts';
 import { recover } from '../../src/calls/recover.ts';
+import { restore } from '../../src/calls/restore.ts';
 import { createEngineState } from '../../src/calls/state.ts';
 import type { CallRecord } from '../../src/calls/record.ts';
 import { cdrFromEvent } from '../../src/cdr/cdr-event.ts';
@@ -48,12 +49,23 @@ export interface GapOptions {
   cdrs?: boolean;
   /** Order CoreShowChannels lists channels in. Default: newest first. */
   order?: 'newest-first' | 'oldest-first';
+  /**
+   * The service restarts in the gap (killed at the cut): a fresh engine gets the open records the
+   * store held (`restore`), then recovers. Default false: the same engine, the link cut.
+   */
+  restart?: boolean;
 }
 
 export function withGap(events: readonly TimedMessage[], o: GapOptions): Run {
-  const state = createEngineState(CONFIG);
+  let state = createEngineState(CONFIG);
   const run = newRun();
   feed(state, events.slice(0, o.cut), run);
+  // What the store holds when the service restarts: the backfill asks it for calls the engine forgot.
+  const stored = [...run.records.values()].map((record) => ({ record }));
+  if (o.restart === true) {
+    state = createEngineState(CONFIG);
+    restore(state, stored.filter((x) => x.record.status === 'in-progress'), o.cut > 0 ? events[o.cut - 1]!.time : Number.NaN);
+  }
   const table = new ChannelTable();
   for (let i = 0; i < o.resume; i++) table.apply(events[i]!.message, events[i]!.time);
   const lostAt = o.cut > 0 ? events[o.cut - 1]!.time : Number.NaN;
@@ -70,7 +82,7 @@ export function withGap(events: readonly TimedMessage[], o: GapOptions): Run {
   feed(state, events.slice(o.resume), run);
   if (o.cdrs !== false) {
     const end = events[events.length - 1]!.time;
-    collect(run, backfillFromCdrs(state, { rows: cdrRows(events), window: { from: lostAt, to: at } }, end).effects);
+    collect(run, backfillFromCdrs(state, { rows: cdrRows(events), window: { from: lostAt, to: at }, stored: o.restart === true ? stored : [] }, end).effects);
   }
   return run;
 }
