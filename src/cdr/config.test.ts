@@ -18,7 +18,7 @@ function invalid(fn: () => unknown, pattern: RegExp): void {
 }
 
 describe('CDR configuration', () => {
-  test('defaults: auto, the stock Master.csv path, read here, this machine\'s zone, 2 hours of slack', () => {
+  test('defaults: auto, the stock Master.csv path, read here, this machine\'s zone, 10 minutes of slack (2 hours for a table)', () => {
     const env = cdrEnv({});
     assert.deepEqual(env, {
       CDR_SOURCE: 'auto',
@@ -26,9 +26,11 @@ describe('CDR configuration', () => {
       CDR_CSV_ACCESS: 'local',
       CDR_TABLE: 'cdr',
       CDR_TIMEZONE: hostTimeZone(),
-      CDR_SLACK_MINUTES: 120,
     });
-    assert.deepEqual(cdrSettings(env), { kind: 'auto-local', csvPath: '/var/log/asterisk/cdr-csv/Master.csv', timeZone: hostTimeZone(), slackMs: 7_200_000 });
+    assert.deepEqual(cdrSettings(env), { kind: 'auto-local', csvPath: '/var/log/asterisk/cdr-csv/Master.csv', timeZone: hostTimeZone(), slackMs: 600_000 });
+    const table = cdrSettings(cdrEnv({ CDR_DATABASE_URL: 'mysql://cdr@pbx/asteriskcdrdb' }));
+    assert.equal(table.kind === 'mysql' ? table.slackMs : null, 7_200_000);
+    assert.equal((cdrSettings(cdrEnv({ CDR_SLACK_MINUTES: '30' })) as { slackMs: number }).slackMs, 1_800_000);
   });
 
   test('auto: a local Master.csv when the file exists, else none with a sentence for admins', async () => {

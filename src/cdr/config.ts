@@ -10,7 +10,7 @@
  *   CDR_DATABASE_URL    mysql://user:password@host/asteriskcdrdb | postgres://...  (none; never logged)
  *   CDR_TABLE           the CDR table, or schema.table                             cdr
  *   CDR_TIMEZONE        the PBX's IANA time zone (its CDRs are in local time)      this machine's zone
- *   CDR_SLACK_MINUTES   how far before a window calls are looked for               120
+ *   CDR_SLACK_MINUTES   how far before a window calls are looked for               10 (Master.csv), 120 (a table)
  *
  * `auto` picks, in order: the database when CDR_DATABASE_URL is set, Master.csv over SFTP when
  * CDR_CSV_ACCESS=sftp, Master.csv here when the file exists; else none.
@@ -63,11 +63,20 @@ export const cdrConfigSchema = z.object({
       message: 'an IANA time zone name such as Europe/Berlin or America/New_York: the PBX\'s own zone (timedatectl, or /etc/timezone, on the PBX), or UTC when its cdr.conf says usegmtime = yes',
     })
     .default(() => hostTimeZone()),
-  /** How far before a window (in minutes) CDRs are looked for, for calls that began earlier or lines written late. */
-  CDR_SLACK_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(120),
+  /**
+   * How far before a window (in minutes) CDRs are looked for. Master.csv is read back by END time
+   * (lines are appended as calls end): the slack only covers lines written late (cdr.conf's batch
+   * mode holds them up to 300 s by default), so 10. A table is asked by START time (its indexed
+   * calldate): the slack must cover the longest call, so 120.
+   */
+  CDR_SLACK_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).optional(),
 });
 
 export type CdrEnv = z.infer<typeof cdrConfigSchema>;
+
+/** The default slack of each kind of source (see CDR_SLACK_MINUTES). */
+const CSV_SLACK_MINUTES = 10;
+const TABLE_SLACK_MINUTES = 120;
 
 /** The SFTP settings shared with recordings, for CDR_CSV_ACCESS=sftp (see src/recordings/config.ts). */
 export interface CdrSftpEnv {
@@ -104,14 +113,15 @@ export function cdrEnv(env: NodeJS.ProcessEnv = process.env): CdrEnv {
  * CDR_CSV_ACCESS=sftp; its key file is read then (`readKey` is injectable for tests).
  */
 export function cdrSettings(env: CdrEnv, sftpEnv?: CdrSftpEnv, readKey: (path: string) => Buffer = (p) => readFileSync(p)): CdrSettings {
-  const common = { timeZone: env.CDR_TIMEZONE, slackMs: env.CDR_SLACK_MINUTES * 60_000 };
+  const slack = (minutes: number): { timeZone: string; slackMs: number } => ({ timeZone: env.CDR_TIMEZONE, slackMs: (env.CDR_SLACK_MINUTES ?? minutes) * 60_000 });
+  const common = slack(CSV_SLACK_MINUTES);
   const database = (kind: 'mysql' | 'postgres' | null): CdrSettings => {
     const url = env.CDR_DATABASE_URL;
     if (!url) throw invalid(`CDR_SOURCE=${kind} needs CDR_DATABASE_URL, e.g. mysql://user:password@pbx.example.com:3306/asteriskcdrdb for FreePBX.`);
     const scheme: 'mysql' | 'postgres' = /^(mysql|mariadb):/i.test(url) ? 'mysql' : 'postgres';
     if (kind !== null && kind !== scheme) throw invalid(`CDR_SOURCE=${kind} but CDR_DATABASE_URL is a ${scheme} URL (${describeDatabaseUrl(url)}): make them agree.`);
     parseTableName(env.CDR_TABLE, scheme);
-    return { kind: scheme, url, table: env.CDR_TABLE, ...common };
+    return { kind: scheme, url, table: env.CDR_TABLE, ...slack(TABLE_SLACK_MINUTES) };
   };
   const csv = (): CdrSettings => {
     if (env.CDR_CSV_ACCESS === 'local') return { kind: 'csv', csvPath: env.CDR_CSV_PATH, access: 'local', ...common };
