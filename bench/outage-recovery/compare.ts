@@ -63,6 +63,8 @@ export interface Comparison {
   duringPbxStalls: Partial<Record<Problem, number>>;
   /** Problem -> provenance -> count. */
   byProvenance: Partial<Record<Problem, Partial<Record<Provenance, number>>>>;
+  /** Problem -> "kind of call / provenance" (see `callKind`) -> count: which paths go wrong most. */
+  byKind: Partial<Record<Problem, Record<string, number>>>;
   /**
    * Lost calls, `[id, startedAt, endedAt, disposition]` in the truth: when they happened tells which
    * outage lost them. All of them here; the results file keeps the first 300 (see `lostByOutage`).
@@ -128,6 +130,7 @@ export function compareWithTruth(input: CompareInput): Comparison {
     touchedByOutages: 0,
     duringPbxStalls: {},
     byProvenance: {},
+    byKind: {},
     lostCalls: [],
     examples: [],
   };
@@ -157,9 +160,12 @@ export function compareWithTruth(input: CompareInput): Comparison {
     const provenance = provenanceOf(logged);
     const counts = (c.byProvenance[problem] ??= {});
     counts[provenance] = (counts[provenance] ?? 0) + 1;
-    // Examples per problem and kind of logged record, so that each path that went wrong shows;
+    const kinds = (c.byKind[problem] ??= {});
+    const kindKey = `${callKind(truth ?? logged)} / ${provenance}`;
+    kinds[kindKey] = (kinds[kindKey] ?? 0) + 1;
+    // Examples per problem, kind of call and kind of logged record, so that each path that went wrong shows;
     // of those a PBX stall may explain, one.
-    const key = `${problem} ${provenance}${pbxStalled ? ' stalled' : ''}`;
+    const key = `${problem} ${kindKey}${pbxStalled ? ' stalled' : ''}`;
     const n = shown.get(key) ?? 0;
     if (n >= (pbxStalled ? 1 : perProblem)) return;
     shown.set(key, n + 1);
@@ -244,6 +250,17 @@ const COMPARED: (keyof CallRecord)[] = [
 ];
 
 /** The fields that differ, `field: truth ≠ logged`, for the examples. */
+/** A call's kind, as the truth tells it: direction, queue, transfers, originated. */
+export function callKind(r: CallRecord | null): string {
+  if (r === null) return '?';
+  const parts: string[] = [r.direction];
+  if (r.queue !== null) parts.push('queue');
+  if (r.transfers.length > 0) parts.push(`${r.transfers.map((t) => t.kind).join('+')} transfer`);
+  if (r.clickToCallId !== null || r.originate !== null) parts.push('originated');
+  parts.push(r.disposition ?? 'open');
+  return parts.join(', ');
+}
+
 export function differences(truth: CallRecord | null, logged: CallRecord | null): string[] {
   if (truth === null || logged === null) return [];
   const out: string[] = [];

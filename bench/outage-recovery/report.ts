@@ -111,6 +111,17 @@ export function outageMarkdown(results: ConfigurationResult[], failures: string[
       });
       lines.push(`- ${name(r)}: ${parts.join('; ')}`);
     }
+    lines.push('', 'The kinds of call (as the truth tells them) / logged record that went wrong most, per problem:', '');
+    for (const r of withProblems) {
+      const parts = PROBLEMS.flatMap((p) => {
+        const by = Object.entries(r.comparison.byKind[p] ?? {}).sort((a, b) => b[1] - a[1]);
+        if (by.length === 0) return [];
+        const top = by.slice(0, 5).map(([k, v]) => `${v} ${k}`);
+        if (by.length > 5) top.push(`${by.slice(5).reduce((a, [, v]) => a + v, 0)} other`);
+        return [`${p}: ${top.join(', ')}`];
+      });
+      lines.push(`- ${name(r)}: ${parts.join('; ')}`);
+    }
     const csv = withProblems.find((r) => r.cdr === 'csv');
     if (csv !== undefined) {
       lines.push('', `Examples with the CDR source (${name(csv)}; every example's truth and logged records are in outage-recovery.json):`, '');
