@@ -9,6 +9,7 @@ import * as calls from './migrations/0003-calls.ts';
 import * as recordings from './migrations/0004-recordings.ts';
 import * as crm from './migrations/0005-crm.ts';
 import * as pbxGaps from './migrations/0006-pbx-gaps.ts';
+import * as crmOutboxUpdate from './migrations/0007-crm-outbox-update.ts';
 
 // A static list, not a folder scan: the set of migrations is part of the code, and works from tsx or a build.
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-recordings': recordings,
   '0005-crm': crm,
   '0006-pbx-gaps': pbxGaps,
+  '0007-crm-outbox-update': crmOutboxUpdate,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
