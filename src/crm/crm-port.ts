@@ -164,6 +164,12 @@ export interface CrmPort {
 
   /** Writes the call into the CRM (idempotent by `entry.callId` with `mayExist`). */
   logCall(entry: CallLogEntry, options: LogCallOptions): Promise<LoggedCall>;
+  /**
+   * Rewrites a logged call with a corrected entry (the PBX's CDRs told better after a gap): every
+   * field `logCall` writes, so that the CRM shows the entry and nothing of the first version.
+   * Updating twice with the same entry is harmless.
+   */
+  updateCall(crmCallId: string, entry: CallLogEntry, options?: { signal?: AbortSignal }): Promise<void>;
   /** Links a logged call to a record or user; linking twice is harmless. */
   linkCall(crmCallId: string, target: CallLinkTarget, options?: { signal?: AbortSignal }): Promise<void>;
 }

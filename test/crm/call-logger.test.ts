@@ -230,6 +230,7 @@ for (const engine of ENGINES) {
         recordUrl: () => null,
         createRecord: () => Promise.reject(new Error('no')),
         logCall: () => Promise.reject(new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, 'SuiteCRM refused POST /Api/V8/module (HTTP 400: Property x in Call module is invalid).')),
+        updateCall: () => Promise.resolve(),
         linkCall: () => Promise.resolve(),
       };
       const l = logger({ crm: refusing });

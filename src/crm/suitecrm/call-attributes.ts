@@ -37,6 +37,17 @@ export function callAttributes(entry: CallLogEntry, region: CountryCode): Record
   return attrs;
 }
 
+/**
+ * The attributes that correct a Call written before (`PATCH /Api/V8/module`): all of the create's,
+ * so the name, status, duration, description and assignment all follow the correction, and a parent
+ * or assigned user the correction no longer has is cleared rather than left from the first version.
+ * `date_start` is always sent: a PATCH without it cuts the stored start and end to the minute and
+ * leaves `date_end` as it was (recordings 73 and 74).
+ */
+export function callUpdateAttributes(entry: CallLogEntry, region: CountryCode): Record<string, string | number> {
+  return { parent_type: '', parent_id: '', assigned_user_id: '', ...callAttributes(entry, region) };
+}
+
 /** "Inbound call from +7 495 123-45-67", "Missed call from ...", "Outbound call to ...". */
 export function callName(entry: CallLogEntry, region: CountryCode): string {
   const who = peopleNumber(entry, region);

@@ -8,7 +8,7 @@ import type { SuiteCrmSettings } from '../config.ts';
 import type { CallLinkTarget, CallLogEntry, CreatedRecord, CrmPort, CrmRecordRef, LogCallOptions, LoggedCall, NewRecordInput, SyncReport, SyncRunOptions } from '../crm-port.ts';
 import { CrmError, CrmErrorCodes } from '../crm-errors.ts';
 import { SyncStateStore } from '../sync-state.ts';
-import { callAttributes, MARKER_PREFIX, markerLine } from './call-attributes.ts';
+import { callAttributes, callUpdateAttributes, MARKER_PREFIX, markerLine } from './call-attributes.ts';
 import { silentLog, type CrmLog } from './crm-log.ts';
 import { toSuiteDateTime } from './datetime.ts';
 import { decodeHtml } from './html-entities.ts';
@@ -112,6 +112,11 @@ export class SuiteCrm implements CrmPort {
     }
     const created = await this.api.create('Calls', attributes, options.signal);
     return { crmCallId: created.id, found: false };
+  }
+
+  /** Rewrites the Call with the corrected entry: the same API as the create, `PATCH` with its id (recording 73). */
+  async updateCall(crmCallId: string, entry: CallLogEntry, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.api.update('Calls', crmCallId, callUpdateAttributes(entry, this.settings.region), options.signal);
   }
 
   /** The SuiteCRM id of the Call we wrote for `callId`, or null. */
