@@ -1,13 +1,14 @@
 /**
- * The engine's `call-ended` effect into the outbox: the call's directory matches (the same lookup
- * the pop used) and, for a click-to-call, the record it was placed from. A failure to queue is
- * logged, never thrown at the call engine.
+ * The engine's effects into the outbox: `call-ended` queues the call with its directory matches (the
+ * same lookup the pop used) and, for a click-to-call, the record it was placed from; a later
+ * `call-updated` of an ended call (the PBX's CDRs corrected it after a gap) amends what was queued,
+ * so that the CRM ends up showing the corrected call. A failure is logged, never thrown at the engine.
  */
 import type { Effect } from '../../calls/effects.ts';
 import type { RecordType } from '../../store/schema.ts';
 import { errorInWords } from '../crm-errors.ts';
 import { silentLog, type CrmLog } from '../suitecrm/crm-log.ts';
-import type { CallMatch } from './call-entry.ts';
+import type { CallMatch, LoggableCallRecord } from './call-entry.ts';
 import type { CallLogger } from './call-logger.ts';
 
 export interface CallLoggerSinkDeps {
@@ -20,16 +21,30 @@ export interface CallLoggerSinkDeps {
 
 export function callLoggerSink(logger: CallLogger, deps: CallLoggerSinkDeps): (effect: Effect) => Promise<void> {
   const log = deps.log ?? silentLog;
+  const matchesOf = async (record: LoggableCallRecord): Promise<CallMatch[]> => {
+    const matches: CallMatch[] = (await deps.matchesFor(record.id, record.normalizedNumber ?? record.externalNumber)).map((m) => ({ type: m.type, id: m.id, link: 'matched' }));
+    const origin = record.clickToCallId ? deps.originFor?.(record.clickToCallId) : undefined;
+    if (origin) matches.unshift({ type: origin.type, id: origin.id, link: 'origin' });
+    return matches;
+  };
   return async (effect) => {
-    if (effect.type !== 'call-ended') return;
+    if (effect.type === 'call-ended') {
+      const record = effect.record;
+      try {
+        await logger.enqueue(record, await matchesOf(record));
+      } catch (err) {
+        log.error({ callId: record.id, err: errorInWords(err) }, 'could not queue the call for the CRM');
+      }
+      return;
+    }
+    // Updates of a call still going on are the pops' business; the CRM hears of it when it ends.
+    if (effect.type !== 'call-updated' || effect.record.status !== 'ended') return;
     const record = effect.record;
     try {
-      const matches: CallMatch[] = (await deps.matchesFor(record.id, record.normalizedNumber ?? record.externalNumber)).map((m) => ({ type: m.type, id: m.id, link: 'matched' }));
-      const origin = record.clickToCallId ? deps.originFor?.(record.clickToCallId) : undefined;
-      if (origin) matches.unshift({ type: origin.type, id: origin.id, link: 'origin' });
-      await logger.enqueue(record, matches);
+      // Matches only when needed (not queued yet, another number): most corrections keep the queued ones.
+      await logger.amend(record, () => matchesOf(record));
     } catch (err) {
-      log.error({ callId: record.id, err: errorInWords(err) }, 'could not queue the call for the CRM');
+      log.error({ callId: record.id, err: errorInWords(err) }, 'could not queue the correction of the call for the CRM');
     }
   };
 }

@@ -11,12 +11,19 @@
  * (SuiteCRM: a line in the description, searched within the minute of the call's start) and only
  * creates one when there is none. A restart resumes from the table; a lease keeps two service
  * instances on one database off the same row.
+ *
+ * Corrections: a call that ended inside a gap in our view of the PBX is queued with what we saw,
+ * and minutes later the PBX's CDRs may tell better (answered, not missed; another talk time). `amend`
+ * stores the corrected payload when the CRM would show something else; a call not yet created is
+ * then created as corrected, and one created (or whose create may have been sent) is updated in
+ * place (`updateCall` with the CRM's id), with the same lease, backoff and write-down-first
+ * discipline: one call in the CRM, never a second one.
  */
 import type { Store } from '../../store/store.ts';
 import { callLinkTargets, type CrmPort } from '../crm-port.ts';
 import { CrmErrorCodes, errorInWords, isCrmError } from '../crm-errors.ts';
 import { silentLog, type CrmLog } from '../suitecrm/crm-log.ts';
-import { buildCallLogEntry, toPayload, type CallMatch, type LoggableCallRecord, type OutboxPayload } from './call-entry.ts';
+import { buildCallLogEntry, toPayload, type CallMatch, type EntryOptions, type LoggableCallRecord, type OutboxPayload } from './call-entry.ts';
 import { OutboxStore, type OutboxCounts, type OutboxRow } from './outbox-store.ts';
 
 /** How long to wait before attempt `attempt` (1 = the first retry) after `cause`; capped, with jitter. */
@@ -43,6 +50,8 @@ export interface CallLoggerStatus extends OutboxCounts {
   inFlight: number;
   /** Calls written by this process. */
   logged: number;
+  /** Calls written before and corrected in the CRM by this process. */
+  corrected: number;
   lastLoggedAt: string | null;
   /** The latest failure in words (retried or not), or null after a success. */
   lastError: string | null;
@@ -50,9 +59,21 @@ export interface CallLoggerStatus extends OutboxCounts {
   failures: { callId: string; error: string | null; at: string }[];
 }
 
+/**
+ * What `amend` did: `queued` (the call was not in the outbox: queued as given), `amended` (the CRM
+ * will show the correction), `unchanged` (the CRM would show the same: nothing to do), `ignored`
+ * (a call this CRM does not log).
+ */
+export type AmendResult = 'queued' | 'amended' | 'unchanged' | 'ignored';
+
 export interface CallLogger {
   /** Queues an ended call for the CRM; false when it was queued before or needs no logging. */
   enqueue(record: LoggableCallRecord, matches?: readonly CallMatch[]): Promise<boolean>;
+  /**
+   * A newer record of an ended call (the PBX's CDRs corrected it). `matches` is asked for only when
+   * the call is not queued yet or its outside number changed; otherwise the queued matches stay.
+   */
+  amend(record: LoggableCallRecord, matches: () => Promise<readonly CallMatch[]>): Promise<AmendResult>;
   start(): void;
   /** Stops taking calls and waits for those being written (their progress is saved). */
   stop(): Promise<void>;
@@ -84,6 +105,7 @@ class OutboxWorker implements CallLogger {
   #again = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #logged = 0;
+  #corrected = 0;
   #lastLoggedAt: string | null = null;
   #lastError: string | null = null;
 
@@ -102,6 +124,43 @@ class OutboxWorker implements CallLogger {
     const added = await this.#outbox.enqueue(record.id, JSON.stringify(toPayload(record, matches)), new Date(this.#now()).toISOString());
     if (added) this.#kick();
     return added;
+  }
+
+  async amend(record: LoggableCallRecord, matches: () => Promise<readonly CallMatch[]>): Promise<AmendResult> {
+    if (!this.#o.crm.logsCalls || record.direction === 'internal' || record.status !== 'ended') return 'ignored';
+    // A few rounds: the row may change under us (a call-ended being queued, a worker finishing it).
+    for (let round = 0; round < 5; round++) {
+      const now = new Date(this.#now()).toISOString();
+      const row = await this.#outbox.get(record.id);
+      if (row === undefined) {
+        if (await this.#outbox.enqueue(record.id, JSON.stringify(toPayload(record, await matches())), now)) {
+          this.#kick();
+          return 'queued';
+        }
+        continue;
+      }
+      const queued = JSON.parse(row.payload) as OutboxPayload;
+      const sameNumber = queued.record.externalNumber === record.externalNumber && queued.record.normalizedNumber === record.normalizedNumber;
+      const payload = JSON.stringify(toPayload(record, sameNumber ? queued.matches : await matches()));
+      if (payload === row.payload || (await this.#sameInCrm(queued, JSON.parse(payload) as OutboxPayload))) return 'unchanged';
+      if (await this.#outbox.amend(row, payload, now)) {
+        this.#log.info({ callId: record.id, state: row.state, crmCallId: row.crm_call_id }, 'the call was corrected after it was queued; the CRM will show the correction');
+        this.#kick();
+        return 'amended';
+      }
+    }
+    throw new Error(`The outbox row of call ${record.id} kept changing; the correction was not stored.`);
+  }
+
+  /** Whether the CRM would show the same for both: the entries built from them are equal. */
+  async #sameInCrm(a: OutboxPayload, b: OutboxPayload): Promise<boolean> {
+    const options = this.#entryOptions();
+    const [x, y] = await Promise.all([buildCallLogEntry(this.#o.store, a, options), buildCallLogEntry(this.#o.store, b, options)]);
+    return JSON.stringify(x) === JSON.stringify(y);
+  }
+
+  #entryOptions(): EntryOptions {
+    return { source: this.#o.crm.source, recordingUrl: this.#o.recordingUrl ?? (() => null) };
   }
 
   start(): void {
@@ -125,6 +184,7 @@ class OutboxWorker implements CallLogger {
       running: this.#running,
       inFlight: this.#inFlight.size,
       logged: this.#logged,
+      corrected: this.#corrected,
       lastLoggedAt: this.#lastLoggedAt,
       lastError: this.#lastError,
       failures: await this.#outbox.failures(),
@@ -213,10 +273,14 @@ class OutboxWorker implements CallLogger {
     const crm = this.#o.crm;
     const signal = this.#abort.signal;
     const callId = row.call_id;
+    // The amendments the payload read with this row carries; a later one raises the count again.
+    const amendments = row.update_pending;
+    let correcting = false;
     try {
       const payload = JSON.parse(row.payload) as OutboxPayload;
-      const entry = await buildCallLogEntry(this.#o.store, payload, { source: crm.source, recordingUrl: this.#o.recordingUrl ?? (() => null) });
+      const entry = await buildCallLogEntry(this.#o.store, payload, this.#entryOptions());
       let crmCallId = row.crm_call_id;
+      let update = crmCallId !== null && amendments > 0;
       if (crmCallId === null) {
         const mayExist = row.post_started === 1;
         // Written before the create is sent: if its answer is lost, the next attempt looks first.
@@ -225,6 +289,17 @@ class OutboxWorker implements CallLogger {
         crmCallId = logged.crmCallId;
         await this.#outbox.update(callId, { crm_call_id: crmCallId, lease_until: this.#leaseUntil() });
         if (logged.found) this.#log.info({ callId, crmCallId }, 'found the call an earlier attempt had written; not writing it again');
+        // A call found was written by an earlier attempt, perhaps from the payload before a correction.
+        if (logged.found && amendments > 0) update = true;
+        else await this.#outbox.clearUpdate(callId, amendments);
+      }
+      if (update) {
+        correcting = true;
+        await crm.updateCall(crmCallId, entry, { signal });
+        correcting = false;
+        await this.#outbox.clearUpdate(callId, amendments);
+        this.#corrected++;
+        this.#log.info({ callId, crmCallId }, 'corrected the call in the CRM');
       }
       const done = new Set<string>(JSON.parse(row.links_done) as string[]);
       for (const target of callLinkTargets(entry, crm.source)) {
@@ -240,18 +315,20 @@ class OutboxWorker implements CallLogger {
         }
         await this.#outbox.update(callId, { links_done: JSON.stringify([...done]), lease_until: this.#leaseUntil() });
       }
-      await this.#outbox.update(callId, { state: 'done', done_at: new Date(this.#now()).toISOString(), lease_until: null, last_error: null });
+      // Amended while we wrote it: the row stays pending (and due), and the next pass updates the call.
+      if (!(await this.#outbox.finish(callId, new Date(this.#now()).toISOString()))) return;
       this.#logged++;
       this.#lastLoggedAt = new Date(this.#now()).toISOString();
       this.#lastError = null;
     } catch (err) {
-      await this.#failed(row, err).catch((e: unknown) => this.#log.error({ callId, err: errorInWords(e) }, 'could not record a call-logging failure in the outbox'));
+      await this.#failed(row, err, correcting).catch((e: unknown) => this.#log.error({ callId, err: errorInWords(e) }, 'could not record a call-logging failure in the outbox'));
     }
   }
 
-  async #failed(row: OutboxRow, err: unknown): Promise<void> {
+  /** `correcting`: the update of a call already in the CRM failed (the CRM keeps the first version meanwhile). */
+  async #failed(row: OutboxRow, err: unknown, correcting: boolean): Promise<void> {
     const callId = row.call_id;
-    const words = errorInWords(err);
+    const words = correcting ? `The call is in the CRM as first logged; writing its correction failed: ${errorInWords(err)}` : errorInWords(err);
     if (isCrmError(err, CrmErrorCodes.CRM_ERR_STOPPED) || (this.#abort.signal.aborted && !this.#running)) {
       // Stopped mid-way: let the next start (or another instance) take it at once.
       await this.#outbox.update(callId, { lease_until: null });
@@ -261,7 +338,7 @@ class OutboxWorker implements CallLogger {
     // A refused call will be refused again: keep it for a person. Outages and a refused login are waited out.
     const permanent = isCrmError(err) ? !err.retryable && err.code !== CrmErrorCodes.CRM_ERR_AUTH : err instanceof SyntaxError;
     if (permanent) {
-      this.#log.error({ callId, code: isCrmError(err) ? err.code : undefined }, `the CRM refused a call; it will not be retried: ${words}`);
+      this.#log.error({ callId, code: isCrmError(err) ? err.code : undefined }, `the CRM refused a call${correcting ? "'s correction" : ''}; it will not be retried: ${words}`);
       await this.#outbox.update(callId, { state: 'failed', last_error: words, lease_until: null, attempts: row.attempts + 1 });
       return;
     }
