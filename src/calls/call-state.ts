@@ -66,7 +66,11 @@ class CallMore {
   restored: RestoredFacts | null = null;
   fromCdr: 'corrected' | 'rebuilt' | null = null;
   spannedGap = false;
+  talkFromCdr: TalkFromCdr = null;
 }
+
+/** Whether, and from which answer, a call's talk was taken from its CDRs. */
+export type TalkFromCdr = 'watched-answer' | 'cdr-answer' | null;
 
 export class CallState {
   /** The Linkedid. */
@@ -248,6 +252,17 @@ export class CallState {
   }
   set fromCdr(value: 'corrected' | 'rebuilt' | null) {
     if (value !== null || this.#more !== null) this.#m().fromCdr = value;
+  }
+
+  /**
+   * Its talk time was taken from CDRs (the events could not tell it), counted from an answer the
+   * events saw or one the CDR gave: a later read, with more of the call's rows, takes it again.
+   */
+  get talkFromCdr(): TalkFromCdr {
+    return this.#more === null ? null : this.#more.talkFromCdr;
+  }
+  set talkFromCdr(value: TalkFromCdr) {
+    if (value !== null || this.#more !== null) this.#m().talkFromCdr = value;
   }
 
   /** The call was going on when the engine lost sight of the PBX (a recovery found it, or ended it). */

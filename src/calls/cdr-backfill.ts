@@ -271,7 +271,8 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
   }
   for (const ext of r.rang) if (!call.rang.includes(ext)) call.rang = call.rang.concat(intern(state, ext));
   if (r.answered !== null && r.answeredAt !== null) {
-    const watched = call.answered && Number.isFinite(call.answeredAt);
+    // An answer time an earlier read of the CDRs set is not one the events saw.
+    const watched = call.answered && Number.isFinite(call.answeredAt) && call.talkFromCdr !== 'cdr-answer';
     if (!call.answered) {
       call.answered = true;
       if (r.answeredBy !== null && call.answeredBy === null) call.answeredBy = intern(state, r.answeredBy);
@@ -289,7 +290,7 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
       call.answerLeg = leg;
     }
     if (!Number.isFinite(call.answeredAt)) call.answeredAt = r.answeredAt;
-    if (call.endedWhileDisconnected || call.talkUnknown) {
+    if (call.endedWhileDisconnected || call.talkUnknown || call.talkFromCdr) {
       // The talk ended inside the gap. One conversation (no transfer): from the answer (as watched,
       // else as the CDRs tell) to the PBX's end. Otherwise the CDRs' billable seconds.
       if (call.transfers.length === 0 && answeredCdrCount(call, group) <= 1) {
@@ -302,6 +303,7 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
       } else {
         setSplitTalk(call, group, record.direction === 'inbound');
       }
+      call.talkFromCdr = watched ? 'watched-answer' : 'cdr-answer';
     }
   } else if (!call.answered && call.lastDialStatus === null && !call.abandoned) {
     // What the events showed stands; the CDR only says what they did not.

@@ -144,7 +144,9 @@ export class GapFiller {
       const now = this.#now();
       try {
         const slack = this.#o.slackMs ?? UNSEEN_LOOKBACK_MS;
-        const { rows, skipped } = await source.read({ from: gap.from - slack, to: gap.to });
+        // Rows that began after the recovery belong to calls that went on across it (a transfer's
+        // next leg): without them a call's talk would be split short. Up to an hour on.
+        const { rows, skipped } = await source.read({ from: gap.from - slack, to: Math.max(gap.to, Math.min(now, gap.to + 3_600_000)) });
         const unknown = this.#o.unknownKeys(rows);
         const stored = unknown.length === 0 ? [] : await this.#o.storedCalls(unknown.map((k) => this.#o.callIdPrefix + k));
         const result = this.#o.backfill({ rows, window: { from: gap.from, to: gap.to }, stored });
