@@ -67,6 +67,20 @@ class CallMore {
   fromCdr: 'corrected' | 'rebuilt' | null = null;
   spannedGap = false;
   talkFromCdr: TalkFromCdr = null;
+  unseenTalk: UnseenTalk | null = null;
+}
+
+/**
+ * Talk found going on at a recovery that began while the engine was not watching: at some moment
+ * between `lo` (when sight was lost, or the call began) and `hi` (at first the recovery), epoch
+ * ms. The talk clock runs from `until` (the recovery); the part before it is counted from the
+ * middle of [lo, hi] (see record.ts), which the PBX's CDRs narrow.
+ */
+export interface UnseenTalk {
+  lo: number;
+  hi: number;
+  /** The recovery: the talk clock runs from here. */
+  until: number;
 }
 
 /** Whether, and from which answer, a call's talk was taken from its CDRs. */
@@ -385,6 +399,13 @@ export class CallState {
   }
   set cdrs(value: readonly CdrFacts[]) {
     if (value.length > 0 || this.#more !== null) this.#m().cdrs = value;
+  }
+
+  get unseenTalk(): UnseenTalk | null {
+    return this.#more === null ? null : this.#more.unseenTalk;
+  }
+  set unseenTalk(value: UnseenTalk | null) {
+    if (value !== null || this.#more !== null) this.#m().unseenTalk = value;
   }
 
   /** Set when the call was restored from the store after a restart (see restore.ts). */

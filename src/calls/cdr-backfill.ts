@@ -21,6 +21,7 @@ import { endCall, type ReduceResult } from './lifecycle.ts';
 import { buildRecord } from './record.ts';
 import { callFromRecord, type StoredCall } from './restore.ts';
 import { CallState, LegState, type CdrFacts, type EngineState } from './state.ts';
+import type { UnseenTalk } from './call-state.ts';
 
 export interface CdrBackfillInput {
   /** The PBX's CDRs read for the window (more is harmless: only calls touching the window count). */
@@ -304,6 +305,20 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
         setSplitTalk(call, group, record.direction === 'inbound');
       }
       call.talkFromCdr = watched ? 'watched-answer' : 'cdr-answer';
+      // The whole talk is the CDRs' now: nothing is added for a start the events did not see.
+      call.unseenTalk = null;
+    } else if (call.unseenTalk !== null) {
+      // The talk went on past the recovery, watched; only its start was unseen: the CDR says when.
+      const unseen = unseenStart(call, r.answered, call.unseenTalk);
+      if (unseen !== null) call.unseenTalk = unseen;
+      else if (call.transfers.length > 0 || answeredCdrCount(call, group) > 1) {
+        // A later conversation (after a transfer) began unseen: its row's answer is the caller's,
+        // long before; the rows' billable seconds are the better count (they include the new
+        // phone's ringing, as the PBX counts it).
+        setSplitTalk(call, group, record.direction === 'inbound');
+        call.talkFromCdr = 'watched-answer';
+        call.unseenTalk = null;
+      }
     }
   } else if (!call.answered && call.lastDialStatus === null && !call.abandoned) {
     // What the events showed stands; the CDR only says what they did not.
@@ -364,14 +379,33 @@ function conversation(call: CallState, row: PbxCdr, watchedAnswer: number, cdrAn
   let answer: Bounds;
   if (Number.isFinite(watchedAnswer)) answer = exactly(watchedAnswer);
   else if (agentFirst) {
-    const lo = Math.max(rowAnswer.lo, window.from);
-    const hi = Math.min(middle(end), window.to);
+    // When the customer can have answered: after the agent and after sight was lost, before the
+    // end and before the recovery that found them talking (else the one after this gap).
+    const seen = call.unseenTalk;
+    const lo = Math.max(rowAnswer.lo, seen === null ? window.from : seen.lo);
+    const hi = Math.min(middle(end), seen === null ? window.to : seen.hi);
     answer = lo <= hi ? { lo, hi } : exactly(Math.min(lo, middle(end)));
   } else if (row.lastapp === 'Queue') answer = exactly(cdrAnswer);
   else answer = rowAnswer;
   const ms = Math.max(0, middle(end) - middle(answer));
   // A time the CDR gave is shown as the PBX wrote it; one only bounded, at its likeliest.
   return { ms, answeredAt: agentFirst ? Math.round(middle(answer)) : answer === rowAnswer ? cdrAnswer : Math.round(middle(answer)) };
+}
+
+/**
+ * When talk found going on at a recovery began, as the CDR's answer tells: the row's answer second
+ * (its first channel's answer: for our click-to-call the agent's, before which the customer cannot
+ * have answered). Null when the row cannot be this talk's start (a later conversation's).
+ */
+function unseenStart(call: CallState, row: PbxCdr, unseen: UnseenTalk): UnseenTalk | null {
+  if (row.answer === null || row.lastapp === 'Queue') return unseen;
+  if (call.originate && call.origin !== null && row.channel === call.origin.channel) {
+    const agent = Number.isFinite(call.origin.answeredAt) ? call.origin.answeredAt : row.answer;
+    return agent > unseen.lo && agent <= unseen.hi ? { lo: agent, hi: unseen.hi, until: unseen.until } : unseen;
+  }
+  const second = inSecond(row.answer);
+  if (second.hi < unseen.lo || second.lo > unseen.hi) return null;
+  return { lo: Math.max(unseen.lo, second.lo), hi: Math.min(unseen.hi, second.hi), until: unseen.until };
 }
 
 /**

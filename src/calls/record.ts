@@ -235,10 +235,29 @@ function talkSeconds(call: CallState): number | null {
   if (!call.talkUnknown) {
     let ms = call.talkMs;
     if (call.talking) ms += (call.ended ? call.endedAt : call.lastEventAt) - call.talkSince;
+    // Talk that began unseen before a recovery: from the middle of when it can have begun.
+    const unseen = call.unseenTalk;
+    if (unseen !== null) ms += unseen.until - unseenStart(call, unseen);
     if (Number.isFinite(ms)) return seconds(ms);
   }
   if (call.queueTalkSeconds !== null) return call.queueTalkSeconds;
   return cdrTalkSeconds(call) ?? restoredTalkSeconds(call);
+}
+
+/**
+ * When talk found going on at a recovery began: the middle of what is known. A Cdr of the one
+ * conversation (no transfer) says it to the second: it ended at the watched end, billsec later.
+ */
+function unseenStart(call: CallState, unseen: { lo: number; hi: number }): number {
+  let { lo, hi } = unseen;
+  const cdrs = answeredCdrs(call);
+  if (call.ended && Number.isFinite(call.endedAt) && call.transfers.length === 0 && cdrs.length === 1) {
+    const b = cdrs[0]!.billsec * 1000;
+    const from = Math.max(lo, call.endedAt - b - 999);
+    const to = Math.min(hi, call.endedAt - b);
+    if (from <= to) [lo, hi] = [from, to];
+  }
+  return (lo + hi) / 2;
 }
 
 /**

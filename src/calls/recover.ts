@@ -74,12 +74,22 @@ export function recover(
   for (const snap of seen) describeLeg(ctx, snap);
   const snaps = new Map(seen.map((snap) => [snap.leg.uniqueid, snap]));
   for (const snap of seen) connectLeg(ctx, snap, fresh, snaps);
-  // Talk that began while the engine was not watching began at an unknown time: the Cdr will tell.
+  // Talk that began while the engine was not watching began at an unknown time, after sight was
+  // lost (or the call began) and before now: the clock runs from now, and the part before is
+  // counted from the likeliest moment until the PBX's CDRs tell better. A call restored after a
+  // restart lost its old legs' story: its talk is left to the CDRs (or its record) altogether.
   const saved = ctx.t;
-  ctx.t = Number.NaN;
   for (const snap of seen) {
     const call = callOf(state, snap.leg);
-    if (call !== undefined) updateTalk(ctx, call);
+    if (call === undefined) continue;
+    const wasTalking = call.talking;
+    ctx.t = call.restored === null ? saved : Number.NaN;
+    updateTalk(ctx, call);
+    if (!wasTalking && call.talking && call.restored === null) {
+      const lostAt = options.lostAt ?? Number.NaN;
+      const lo = Math.max(Number.isFinite(lostAt) ? lostAt : -Infinity, call.startedAt, Number.isFinite(call.answeredAt) ? call.answeredAt : -Infinity);
+      call.unseenTalk = { lo: Number.isFinite(lo) && lo <= saved ? lo : saved, hi: saved, until: saved };
+    }
   }
   ctx.t = saved;
   if (options.endMissing !== false) endMissing(ctx, items, options.lostAt ?? Number.NaN);
