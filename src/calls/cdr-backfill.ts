@@ -477,6 +477,10 @@ function rebuild(ctx: Ctx, group: CdrGroup): boolean {
   const { config } = state;
   const key = own(group.key);
   const first = group.rows.find((r) => r.uniqueid === group.key) ?? group.rows[0]!;
+  // A channel that was itself dialled (AppDial: an agent's phone) starts no call of its own: rows
+  // led by one are an attended transfer's consultation, whose call's own rows come when that call
+  // ends (a later read joins them). Our Originate's first channel is AppDial2.
+  if (first.lastapp === 'AppDial') return false;
   const epoch = uniqueidEpochMs(key);
   const call = new CallState(key, config.callIdPrefix + key, Number.isNaN(epoch) ? group.start : Math.min(epoch, group.start), ctx.now);
   state.calls.set(key, call);

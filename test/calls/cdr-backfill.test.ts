@@ -70,6 +70,24 @@ describe('CDR backfill', () => {
     assert.equal(backfillFromCdrs(before, { rows, window: later }, later.to).effects.length, 0);
   });
 
+  it('an attended transfer\'s consultation, read before its call ended (09): not a call of its own; with the call\'s rows, one call', () => {
+    const events = liveEvents(timedMessages('09-attended-transfer-101-to-102.ami'));
+    const [record] = [...uncut(events).records.values()];
+    const rows = cdrRows(events);
+    // cdr_csv writes the consultation's rows when it ends, the caller's when the whole call does.
+    const consultation = rows.filter((r) => r.channel !== 'PJSIP/carrier-00000012');
+    assert.ok(consultation.length > 0 && consultation.length < rows.length);
+    const window = { from: Date.parse(record!.startedAt!) - 1_000, to: Date.parse(record!.endedAt!) + 1_000 };
+    const state = createEngineState(CONFIG);
+    const early = backfillFromCdrs(state, { rows: consultation, window }, window.to);
+    assert.equal(early.rebuilt, 0);
+    assert.equal(early.effects.length, 0);
+    const later = backfillFromCdrs(state, { rows, window }, window.to);
+    assert.equal(later.rebuilt, 1);
+    const ids = new Set(later.effects.flatMap((e) => ('record' in e ? [e.record.id] : [])));
+    assert.deepEqual([...ids], [record!.id]);
+  });
+
   it('rows of two calls with the same channel names (the PBX restarted between them) stay two calls', () => {
     const row = (uniqueid: string, start: number): PbxCdr => ({
       uniqueid, linkedid: null, src: '+15551230001', dst: '5550100', dcontext: 'from-pstn', callerName: 'A', callerNumber: '+15551230001',
