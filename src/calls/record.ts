@@ -81,6 +81,11 @@ export interface CallRecord {
    * story went unwatched, so the PBX's CDRs are read for it even after it left the engine's memory.
    */
   spannedGap?: true;
+  /**
+   * Present when talk found going on at a recovery began unseen: between these two instants (ISO),
+   * so that a restart keeps the bounds the CDRs are read against.
+   */
+  talkBeganWithin?: [string, string];
 }
 
 /** What `calls from-capture` prints: the record as it is (it is plain JSON). */
@@ -129,6 +134,7 @@ export function buildRecord(call: CallState, config: ResolvedEngineConfig): Call
     endReason: call.endReason,
     fromCdr: call.fromCdr,
     ...(call.spannedGap ? { spannedGap: true as const } : {}),
+    ...(call.unseenTalk !== null && Number.isFinite(call.unseenTalk.lo) && Number.isFinite(call.unseenTalk.hi) ? { talkBeganWithin: [new Date(call.unseenTalk.lo).toISOString(), new Date(call.unseenTalk.hi).toISOString()] satisfies [string, string] } : {}),
   };
 }
 

@@ -92,6 +92,9 @@ function apply(state: EngineState, call: CallState, r: CallRecord): void {
   call.recovered = r.recovered === true;
   call.fromCdr = r.fromCdr === 'corrected' || r.fromCdr === 'rebuilt' ? r.fromCdr : null;
   if (r.spannedGap === true) call.spannedGap = true;
+  // Its talk is left to the CDRs (talkUnknown), but when it began stays bounded for them.
+  const within = Array.isArray(r.talkBeganWithin) ? r.talkBeganWithin.map(time) : [];
+  if (within.length === 2 && within.every(Number.isFinite)) call.unseenTalk = { lo: within[0]!, hi: within[1]!, until: within[1]! };
   call.restored = {
     direction: r.direction === 'outbound' || r.direction === 'internal' ? r.direction : 'inbound',
     callerExtension: word(r.callerExtension),
