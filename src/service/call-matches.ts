@@ -22,6 +22,15 @@ export class CallMatches {
     return found;
   }
 
+  /**
+   * The call's matches when they are known, else a lookup that is not kept: for a consumer that may
+   * come after the call was forgotten (the CRM, amending an ended call), which must not leave an
+   * entry nobody will remove.
+   */
+  once(callId: string, number: string | null): Promise<Candidate[]> {
+    return this.#byCall.get(callId) ?? (number ? findByPhone(this.#directory, number).then((r) => r.candidates, () => []) : Promise.resolve([]));
+  }
+
   forget(callId: string): void {
     this.#byCall.delete(callId);
   }

@@ -184,7 +184,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     // The CRM sink comes before the pops' sink, which forgets a call's matches when it ends.
     sinks: [
       callLogSink(callLog, matches, origins),
-      callLoggerSink(crm.callLogger, { matchesFor: (id, n) => matches.for(id, n), originFor: (id) => origins.peek(id)?.entity, log }),
+      callLoggerSink(crm.callLogger, { matchesFor: (id, n) => matches.once(id, n), originFor: (id) => origins.peek(id)?.entity, log }),
       popsSink,
       recordings.sink,
     ],
