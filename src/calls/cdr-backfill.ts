@@ -33,6 +33,8 @@ export interface CdrBackfillInput {
    * ask for `cdrCallKeys(rows)`. Without them such a call would be rebuilt as if never seen.
    */
   stored?: readonly StoredCall[];
+  /** Calls seen end by this run although forgotten since (by Linkedid): never rebuilt. */
+  seen?: (key: string) => boolean;
 }
 
 export interface CdrBackfillResult extends ReduceResult {
@@ -48,6 +50,21 @@ const BEFORE_GAP_SLACK_MS = 2_000;
  * had not read yet went with the connection. Read the CDRs this far back (`CDR_LOOKBACK_MS`).
  */
 export const UNSEEN_LOOKBACK_MS = 60_000;
+
+/**
+ * The rows of the calls a gap's read concerns: those that touched the window (or ended up to
+ * `UNSEEN_LOOKBACK_MS` before it), with all their rows, even ones that began after it (a transfer's
+ * next leg). A source read up to now holds every later call too: they are not this gap's business,
+ * and looking each up in the store would cost the gap's read minutes on a busy PBX.
+ */
+export function rowsForWindow(rows: readonly PbxCdr[], window: { from: number; to: number }): PbxCdr[] {
+  const out: PbxCdr[] = [];
+  for (const group of groupCdrs(rows)) {
+    if (group.end < window.from - UNSEEN_LOOKBACK_MS || group.start > window.to) continue;
+    for (const row of group.rows) out.push(row);
+  }
+  return out;
+}
 
 /** The Linkedids the rows speak of, to look up in the store before `backfillFromCdrs`. */
 export function cdrCallKeys(rows: readonly PbxCdr[]): string[] {
@@ -84,6 +101,7 @@ export function backfillFromCdrs(state: EngineState, input: CdrBackfillInput, no
       continue;
     }
     // Known to neither: it began and ended inside the gap, or its events never reached us.
+    if (input.seen?.(group.key) === true) continue;
     if (rebuild(ctx, group)) rebuilt++;
   }
   return { state, effects: flush(ctx), corrected, rebuilt };

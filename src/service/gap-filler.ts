@@ -7,7 +7,7 @@
  *
  * The decisions are the engine's (`backfillFromCdrs`); this holds the timers, the store and the source.
  */
-import { UNSEEN_LOOKBACK_MS, type CdrBackfillInput } from '../calls/cdr-backfill.ts';
+import { rowsForWindow, UNSEEN_LOOKBACK_MS, type CdrBackfillInput } from '../calls/cdr-backfill.ts';
 import type { StoredCall } from '../calls/index.ts';
 import type { CdrSource } from '../cdr/pbx-cdr.ts';
 import type { Logger } from '../logger.ts';
@@ -146,7 +146,9 @@ export class GapFiller {
         const slack = this.#o.slackMs ?? UNSEEN_LOOKBACK_MS;
         // Rows that began after the recovery belong to calls that went on across it (a transfer's
         // next leg): without them a call's talk would be split short. Up to an hour on.
-        const { rows, skipped } = await source.read({ from: gap.from - slack, to: Math.max(gap.to, Math.min(now, gap.to + 3_600_000)) });
+        const read = await source.read({ from: gap.from - slack, to: Math.max(gap.to, Math.min(now, gap.to + 3_600_000)) });
+        const { skipped } = read;
+        const rows = rowsForWindow(read.rows, { from: gap.from, to: gap.to });
         const unknown = this.#o.unknownKeys(rows);
         const stored = unknown.length === 0 ? [] : await this.#o.storedCalls(unknown.map((k) => this.#o.callIdPrefix + k));
         const result = this.#o.backfill({ rows, window: { from: gap.from, to: gap.to }, stored });
