@@ -57,8 +57,13 @@ export async function suitecrmSync(args: string[], io: CliIo, deps: SuiteCrmSync
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, `The SuiteCRM settings are not valid:\n${lines.join('\n')}`);
   }
-  // A missing setting throws CRM_ERR_CONFIG, which the command line reports as a usage error.
-  const settings = suiteCrmSettings({ ...parsed.data, DEFAULT_REGION: store.region });
+  let settings;
+  try {
+    settings = suiteCrmSettings({ ...parsed.data, DEFAULT_REGION: store.region });
+  } catch (err) {
+    if (isCrmError(err, CrmErrorCodes.CRM_ERR_CONFIG)) throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, err.message, {}, { cause: err });
+    throw err;
+  }
 
   const db = await deps.openStore(store.url);
   const stop = io.signal ? null : stopOnProcessSignals();
