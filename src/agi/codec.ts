@@ -14,7 +14,7 @@
  * survives, and a peer that never ends a line or a block is cut off at a byte limit. Any error ends
  * the stream for good: FastAGI has no way to resynchronize, so the connection is dropped.
  */
-import { AgiError, AgiErrorCodes } from './agi-errors.ts';
+import { type AgiError, AgiErrorCodes, CrmTelephonyError } from './agi-errors.ts';
 import { isRequestKey, notRequestKey, printable, requestFromFields, type AgiRequest } from './request.ts';
 
 export type { AgiRequest } from './request.ts';
@@ -134,7 +134,7 @@ export class AgiDecoder {
       return [
         {
           kind: 'error',
-          error: new AgiError(AgiErrorCodes.AGI_ERR_CLOSED, `The FastAGI connection closed ${what} (${pending} bytes pending).`, { bytes: pending, phase }),
+          error: new CrmTelephonyError(AgiErrorCodes.AGI_ERR_CLOSED, `The FastAGI connection closed ${what} (${pending} bytes pending).`, { bytes: pending, phase }),
         },
       ];
     }
@@ -165,7 +165,7 @@ export class AgiDecoder {
       this.#fields.push([line.slice(0, -1), '']);
     } else {
       return this.#fail(
-        new AgiError(AgiErrorCodes.AGI_ERR_MALFORMED, `A FastAGI request line is not "agi_key: value": "${printable(line)}". Is this port reached by something other than Asterisk's AGI()?`, {
+        new CrmTelephonyError(AgiErrorCodes.AGI_ERR_MALFORMED, `A FastAGI request line is not "agi_key: value": "${printable(line)}". Is this port reached by something other than Asterisk's AGI()?`, {
           line: printable(line),
         }),
       );
@@ -195,13 +195,13 @@ export class AgiDecoder {
     const m = /^([1-9][0-9]{2})(?:([ -])(.*))?$/s.exec(line);
     if (!m) {
       return this.#fail(
-        new AgiError(AgiErrorCodes.AGI_ERR_MALFORMED, `Asterisk sent a line that is not an AGI reply: "${printable(line)}".`, { line: printable(line) }),
+        new CrmTelephonyError(AgiErrorCodes.AGI_ERR_MALFORMED, `Asterisk sent a line that is not an AGI reply: "${printable(line)}".`, { line: printable(line) }),
       );
     }
     const code = Number(m[1]);
     const text = m[3] ?? '';
     if (m[2] === '-') {
-      if (code !== 520) return this.#fail(new AgiError(AgiErrorCodes.AGI_ERR_MALFORMED, `Asterisk sent a multi-line reply with code ${code}; only 520 is multi-line.`, { code }));
+      if (code !== 520) return this.#fail(new CrmTelephonyError(AgiErrorCodes.AGI_ERR_MALFORMED, `Asterisk sent a multi-line reply with code ${code}; only 520 is multi-line.`, { code }));
       // The usage reply: the frame (and its byte limit) runs from this line to `520 End of proper usage.`
       this.#usage = [];
       this.#usageHead = text;
@@ -263,7 +263,7 @@ export class AgiDecoder {
 }
 
 function tooLarge(what: string, bytes: number, limit: number): AgiError {
-  return new AgiError(AgiErrorCodes.AGI_ERR_FRAME_TOO_LARGE, `A FastAGI ${what} grew past ${limit} bytes without ending; the connection was dropped.`, { bytes, limit });
+  return new CrmTelephonyError(AgiErrorCodes.AGI_ERR_FRAME_TOO_LARGE, `A FastAGI ${what} grew past ${limit} bytes without ending; the connection was dropped.`, { bytes, limit });
 }
 
 /** `key=value` words, as Asterisk appends them after a result (`endpos=1234`, `results=2`). */
@@ -325,7 +325,7 @@ export function quoteArg(value: string): string {
  */
 export function encodeCommand(command: string, args: readonly (string | number)[] = []): string {
   if (!COMMAND_WORDS.test(command)) {
-    throw new AgiError(AgiErrorCodes.AGI_ERR_INJECTION, `Refused the AGI command ${JSON.stringify(printable(command))}: command words are letters separated by single spaces.`, {
+    throw new CrmTelephonyError(AgiErrorCodes.AGI_ERR_INJECTION, `Refused the AGI command ${JSON.stringify(printable(command))}: command words are letters separated by single spaces.`, {
       command: printable(command),
     });
   }
@@ -348,7 +348,7 @@ export function encodeSetVariable(name: string, value: string): string {
 /** `VERBOSE "message" level`: level 1 to 4, as Asterisk accepts. */
 export function encodeVerbose(message: string, level = 1): string {
   if (!Number.isInteger(level) || level < 1 || level > 4) {
-    throw new AgiError(AgiErrorCodes.AGI_ERR_INJECTION, `VERBOSE level ${level} is not 1 to 4.`, { level });
+    throw new CrmTelephonyError(AgiErrorCodes.AGI_ERR_INJECTION, `VERBOSE level ${level} is not 1 to 4.`, { level });
   }
   checkNoBreak(message, 'VERBOSE');
   return finish(`VERBOSE ${quoteArg(message)} ${level}`, 'VERBOSE');
@@ -366,13 +366,13 @@ export function encodeGetVariable(name: string): string {
  */
 export function encodeRawCommand(raw: string): string {
   checkNoBreak(raw, 'a raw command');
-  if (raw.trim() === '') throw new AgiError(AgiErrorCodes.AGI_ERR_INJECTION, 'Refused an empty AGI command.');
+  if (raw.trim() === '') throw new CrmTelephonyError(AgiErrorCodes.AGI_ERR_INJECTION, 'Refused an empty AGI command.');
   return finish(raw, printable(raw.split(' ', 1)[0] ?? ''));
 }
 
 function checkVariableName(name: string): void {
   if (!VARIABLE_NAME.test(name)) {
-    throw new AgiError(
+    throw new CrmTelephonyError(
       AgiErrorCodes.AGI_ERR_INJECTION,
       `Refused the channel variable name ${JSON.stringify(printable(name))}: use letters, digits and _ (a function such as CALLERID(name) may follow with its arguments).`,
       { name: printable(name) },
@@ -382,7 +382,7 @@ function checkVariableName(name: string): void {
 
 function checkNoBreak(text: string, command: string): void {
   if (LINE_BREAK_OR_NUL.test(text)) {
-    throw new AgiError(AgiErrorCodes.AGI_ERR_INJECTION, `Refused to send ${command}: a value holds a line break or NUL, which would end the command early and inject another. Remove CR/LF from the value.`, {
+    throw new CrmTelephonyError(AgiErrorCodes.AGI_ERR_INJECTION, `Refused to send ${command}: a value holds a line break or NUL, which would end the command early and inject another. Remove CR/LF from the value.`, {
       command,
     });
   }
@@ -391,7 +391,7 @@ function checkNoBreak(text: string, command: string): void {
 function finish(line: string, command: string): string {
   const bytes = Buffer.byteLength(line, 'utf8');
   if (bytes > MAX_COMMAND_BYTES) {
-    throw new AgiError(AgiErrorCodes.AGI_ERR_INJECTION, `Refused to send ${command}: ${bytes} bytes is over the ${MAX_COMMAND_BYTES} Asterisk reads as one command; shorten the value.`, {
+    throw new CrmTelephonyError(AgiErrorCodes.AGI_ERR_INJECTION, `Refused to send ${command}: ${bytes} bytes is over the ${MAX_COMMAND_BYTES} Asterisk reads as one command; shorten the value.`, {
       command,
       bytes,
     });

@@ -7,7 +7,7 @@
  * `agi_arg_1` .. `agi_arg_N` for the AGI() arguments after the URL, then an empty line. Missing caller
  * ID and DNID are sent as the word `unknown`; an empty account code as an empty value.
  */
-import { AgiError, AgiErrorCodes } from './agi-errors.ts';
+import { type AgiError, AgiErrorCodes, CrmTelephonyError } from './agi-errors.ts';
 
 /** Asterisk passes at most MAX_ARGS (128) words to AGI(), the URL included. */
 export const MAX_AGI_ARGS = 127;
@@ -53,7 +53,7 @@ export interface AgiRequest {
  */
 export function requestFromFields(fields: readonly (readonly [string, string])[]): AgiRequest {
   if (fields.length === 0) {
-    throw new AgiError(AgiErrorCodes.AGI_ERR_MALFORMED, 'The FastAGI request block was empty: the peer is not Asterisk, or it closed the request at once.');
+    throw new CrmTelephonyError(AgiErrorCodes.AGI_ERR_MALFORMED, 'The FastAGI request block was empty: the peer is not Asterisk, or it closed the request at once.');
   }
   // A null prototype: a key such as `agi___proto__` or `__proto__` stays a plain key.
   const env = Object.create(null) as Record<string, string>;
@@ -66,7 +66,7 @@ export function requestFromFields(fields: readonly (readonly [string, string])[]
     if (arg) {
       const n = Number(arg[1]);
       if (n < 1 || n > MAX_AGI_ARGS) {
-        throw new AgiError(AgiErrorCodes.AGI_ERR_MALFORMED, `The FastAGI request has "${key}", but Asterisk numbers arguments 1 to ${MAX_AGI_ARGS}.`, { key });
+        throw new CrmTelephonyError(AgiErrorCodes.AGI_ERR_MALFORMED, `The FastAGI request has "${key}", but Asterisk numbers arguments 1 to ${MAX_AGI_ARGS}.`, { key });
       }
       numbered.push([n, value]);
     }
@@ -111,7 +111,7 @@ export function isRequestKey(key: string): boolean {
 }
 
 export function notRequestKey(key: string): AgiError {
-  return new AgiError(
+  return new CrmTelephonyError(
     AgiErrorCodes.AGI_ERR_MALFORMED,
     `A FastAGI request line has the key "${printable(key)}"; every key Asterisk sends starts with "agi_". Is this port reached by something other than Asterisk's AGI()?`,
     { key: printable(key) },

@@ -12,7 +12,7 @@
  * once. (Closing without it would read as a script that completed: AGISTATUS=SUCCESS.)
  */
 import net from 'node:net';
-import { AgiError, AgiErrorCodes } from './agi-errors.ts';
+import { type AgiError, AgiErrorCodes, CrmTelephonyError, isAgiError } from './agi-errors.ts';
 import { AgiDecoder, DEFAULT_MAX_REPLY_BYTES, DEFAULT_MAX_REQUEST_BYTES } from './codec.ts';
 import type { AgiRequest } from './request.ts';
 import { Session, type AgiSession } from './session.ts';
@@ -92,8 +92,8 @@ interface Conn {
 const FAILURE_LINE = 'FAILURE\n';
 // The ordinary ends of a session, made once: an Error captures a stack trace, and these would
 // otherwise be built three times per call on the hot path. They are signal reasons and causes only.
-const SESSION_ENDED = new AgiError(AgiErrorCodes.AGI_ERR_CLOSED, 'The FastAGI session has ended.');
-const PEER_CLOSED = new AgiError(AgiErrorCodes.AGI_ERR_CLOSED, 'Asterisk closed the FastAGI connection.');
+const SESSION_ENDED = new CrmTelephonyError(AgiErrorCodes.AGI_ERR_CLOSED, 'The FastAGI session has ended.');
+const PEER_CLOSED = new CrmTelephonyError(AgiErrorCodes.AGI_ERR_CLOSED, 'Asterisk closed the FastAGI connection.');
 const SILENT: AgiLog = { debug() {}, info() {}, warn() {}, error() {} };
 /** After we close our side, how long the peer gets to close its own before the socket is destroyed. */
 const LINGER_MS = 1000;
@@ -139,7 +139,7 @@ export class FastAgiServer {
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
         reject(
-          new AgiError(
+          new CrmTelephonyError(
             AgiErrorCodes.AGI_ERR_LISTEN,
             `Cannot listen for FastAGI on ${this.#opts.host}:${this.#opts.port} (${err.code ?? err.message}). Pick a free port or another address.`,
             { host: this.#opts.host, port: this.#opts.port, syscallCode: err.code },
@@ -178,7 +178,7 @@ export class FastAgiServer {
 
   async #shutdown(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    const stop = new AgiError(AgiErrorCodes.AGI_ERR_CLOSED, 'The FastAGI server is shutting down.');
+    const stop = new CrmTelephonyError(AgiErrorCodes.AGI_ERR_CLOSED, 'The FastAGI server is shutting down.');
     for (const socket of this.#refused) socket.destroy();
     for (const conn of this.#conns) {
       if (conn.session) conn.session.abort(stop);
@@ -229,11 +229,11 @@ export class FastAgiServer {
     this.#conns.add(conn);
     socket.setKeepAlive(true, 10_000);
     socket.setTimeout(this.#opts.idleTimeoutMs);
-    socket.on('timeout', () => this.#drop(conn, new AgiError(AgiErrorCodes.AGI_ERR_TIMEOUT, `Nothing moved on the FastAGI connection for ${this.#opts.idleTimeoutMs} ms.`)));
+    socket.on('timeout', () => this.#drop(conn, new CrmTelephonyError(AgiErrorCodes.AGI_ERR_TIMEOUT, `Nothing moved on the FastAGI connection for ${this.#opts.idleTimeoutMs} ms.`)));
     conn.timer = setTimeout(() => {
       this.#stats.requestTimeouts++;
       this.#log.warn({ peer: conn.peer, timeoutMs: this.#opts.requestTimeoutMs }, 'FastAGI connection sent no request in time; closed');
-      this.#fail(conn, new AgiError(AgiErrorCodes.AGI_ERR_TIMEOUT, `No FastAGI request within ${this.#opts.requestTimeoutMs} ms.`));
+      this.#fail(conn, new CrmTelephonyError(AgiErrorCodes.AGI_ERR_TIMEOUT, `No FastAGI request within ${this.#opts.requestTimeoutMs} ms.`));
     }, this.#opts.requestTimeoutMs);
     socket.on('data', (chunk: Buffer) => this.#onData(conn, chunk));
     socket.on('end', () => {
@@ -282,7 +282,7 @@ export class FastAgiServer {
         { ...logContext(request), scripts: [...this.#handlers.keys()] },
         `FastAGI request for unknown script "${request.script}"; answered FAILURE (check the AGI() URL in the dialplan)`,
       );
-      this.#fail(conn, new AgiError(AgiErrorCodes.AGI_ERR_UNKNOWN_SCRIPT, `No FastAGI handler for script "${request.script}".`));
+      this.#fail(conn, new CrmTelephonyError(AgiErrorCodes.AGI_ERR_UNKNOWN_SCRIPT, `No FastAGI handler for script "${request.script}".`));
       return;
     }
     const session = new Session(request, {
@@ -306,7 +306,7 @@ export class FastAgiServer {
     let deadline: NodeJS.Timeout | undefined;
     if (this.#opts.handlerTimeoutMs > 0) {
       deadline = setTimeout(() => {
-        const err = new AgiError(AgiErrorCodes.AGI_ERR_TIMEOUT, `The "${session.request.script}" handler ran longer than ${this.#opts.handlerTimeoutMs} ms; its connection was closed.`);
+        const err = new CrmTelephonyError(AgiErrorCodes.AGI_ERR_TIMEOUT, `The "${session.request.script}" handler ran longer than ${this.#opts.handlerTimeoutMs} ms; its connection was closed.`);
         this.#log.warn({ ...logContext(session.request), timeoutMs: this.#opts.handlerTimeoutMs }, 'FastAGI handler over its deadline');
         session.abort(err);
         this.#drop(conn, err);
@@ -324,7 +324,7 @@ export class FastAgiServer {
         this.#finish(conn);
       } else {
         this.#log.error({ ...logContext(session.request), err }, `FastAGI "${session.request.script}" handler failed; answered FAILURE`);
-        this.#fail(conn, err instanceof AgiError ? err : new AgiError(AgiErrorCodes.AGI_ERR_CLOSED, 'The handler failed.', {}, { cause: err }));
+        this.#fail(conn, isAgiError(err) ? err : new CrmTelephonyError(AgiErrorCodes.AGI_ERR_CLOSED, 'The handler failed.', {}, { cause: err }));
       }
     } finally {
       clearTimeout(deadline);

@@ -12,7 +12,7 @@
  * After `HANGUP` Asterisk keeps reading commands on the dead channel: SET VARIABLE and VERBOSE still
  * answer 200, others 511. So commands still go out and resolve; the signal tells the handler to stop.
  */
-import { AgiError, AgiErrorCodes } from './agi-errors.ts';
+import { type AgiError, AgiErrorCodes, CrmTelephonyError } from './agi-errors.ts';
 import { encodeGetVariable, encodeRawCommand, encodeSetVariable, encodeVerbose, type AgiReply } from './codec.ts';
 import type { AgiRequest } from './request.ts';
 
@@ -135,7 +135,7 @@ export class Session implements AgiSession {
     const pending = this.#inFlight;
     if (!pending) {
       // A reply nobody asked for: the stream is out of step, and every later reply would be misread.
-      this.#options.fail(new AgiError(AgiErrorCodes.AGI_ERR_MALFORMED, `Asterisk sent a reply (${reply.code}) to no command; the session was dropped.`, { code: reply.code }));
+      this.#options.fail(new CrmTelephonyError(AgiErrorCodes.AGI_ERR_MALFORMED, `Asterisk sent a reply (${reply.code}) to no command; the session was dropped.`, { code: reply.code }));
       return;
     }
     clearTimeout(this.#timer);
@@ -190,7 +190,7 @@ export class Session implements AgiSession {
     if (this.#closed) return Promise.reject(closedError(this.#closed, line));
     if (this.#queue.length >= this.#options.maxQueuedCommands) {
       return Promise.reject(
-        new AgiError(AgiErrorCodes.AGI_ERR_QUEUE_FULL, `${this.#queue.length} AGI commands are already waiting on this session; await each command before sending more.`, {
+        new CrmTelephonyError(AgiErrorCodes.AGI_ERR_QUEUE_FULL, `${this.#queue.length} AGI commands are already waiting on this session; await each command before sending more.`, {
           queued: this.#queue.length,
         }),
       );
@@ -209,7 +209,7 @@ export class Session implements AgiSession {
     this.#timer = setTimeout(() => {
       const verb = commandVerb(next.line);
       this.#options.fail(
-        new AgiError(AgiErrorCodes.AGI_ERR_TIMEOUT, `Asterisk did not answer ${verb} within ${next.timeoutMs} ms; the session was closed (a late reply would be misread).`, {
+        new CrmTelephonyError(AgiErrorCodes.AGI_ERR_TIMEOUT, `Asterisk did not answer ${verb} within ${next.timeoutMs} ms; the session was closed (a late reply would be misread).`, {
           command: verb,
           timeoutMs: next.timeoutMs,
         }),
@@ -222,13 +222,13 @@ export class Session implements AgiSession {
 function expectSuccess(reply: AgiReply, what: string): AgiReply {
   if (reply.code === 200) return reply;
   if (reply.code === 511) {
-    throw new AgiError(AgiErrorCodes.AGI_ERR_DEAD_CHANNEL, `Asterisk refused ${what}: the channel has hung up (511).`, { code: reply.code });
+    throw new CrmTelephonyError(AgiErrorCodes.AGI_ERR_DEAD_CHANNEL, `Asterisk refused ${what}: the channel has hung up (511).`, { code: reply.code });
   }
-  throw new AgiError(AgiErrorCodes.AGI_ERR_COMMAND_FAILED, `Asterisk refused ${what} with ${reply.code} ${reply.text}`.trim(), { code: reply.code, usage: reply.usage });
+  throw new CrmTelephonyError(AgiErrorCodes.AGI_ERR_COMMAND_FAILED, `Asterisk refused ${what} with ${reply.code} ${reply.text}`.trim(), { code: reply.code, usage: reply.usage });
 }
 
 function closedError(cause: AgiError, line: string): AgiError {
-  return new AgiError(AgiErrorCodes.AGI_ERR_CLOSED, `${commandVerb(line)} got no answer: ${cause.message}`, { cause: cause.code }, { cause });
+  return new CrmTelephonyError(AgiErrorCodes.AGI_ERR_CLOSED, `${commandVerb(line)} got no answer: ${cause.message}`, { cause: cause.code }, { cause });
 }
 
 /** The command words without arguments, for logs and messages (values may be personal data). */

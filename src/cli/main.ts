@@ -150,9 +150,11 @@ function report(err: unknown, io: CliIo, helpCommand: string): number {
   return 1;
 }
 
-/** A wrong command line or setting: node:util's parseArgs errors, or our own CONFIG_ERR_INVALID. */
+/** A wrong command line or setting: node:util's parseArgs errors, or a setting our catalogue calls wrong. */
+const SETTING_CODES: ReadonlySet<string> = new Set([ErrorCodes.CONFIG_ERR_INVALID, ErrorCodes.CRM_ERR_CONFIG, ErrorCodes.RECORDING_ERR_CONFIG, ErrorCodes.CDR_ERR_INVALID]);
+
 function isUsageError(err: unknown): err is Error {
-  if (err instanceof CrmTelephonyError) return err.code === ErrorCodes.CONFIG_ERR_INVALID;
+  if (err instanceof CrmTelephonyError) return SETTING_CODES.has(err.code);
   const code = (err as { code?: unknown } | null)?.code;
   return err instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }

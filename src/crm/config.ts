@@ -22,7 +22,7 @@
  */
 import { z } from 'zod';
 import type { CountryCode } from '../phone/types.ts';
-import { CrmError, CrmErrorCodes } from './crm-errors.ts';
+import { CrmErrorCodes, CrmTelephonyError } from './crm-errors.ts';
 
 export const SUITECRM_MODULES = ['Users', 'Accounts', 'Contacts', 'Leads'] as const;
 export type SuiteCrmModule = (typeof SUITECRM_MODULES)[number];
@@ -139,7 +139,7 @@ export function usesSuiteCrm(config: Pick<SuiteCrmConfig, 'SUITECRM_URL'>): bool
 /** The adapter's settings; throws CRM_ERR_CONFIG in words when a required value is missing. */
 export function suiteCrmSettings(config: SuiteCrmConfig & { DEFAULT_REGION: CountryCode }): SuiteCrmSettings {
   const missing = (name: string, what: string): never => {
-    throw new CrmError(CrmErrorCodes.CRM_ERR_CONFIG, `${name} is not set. ${what}`);
+    throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_CONFIG, `${name} is not set. ${what}`);
   };
   const url = config.SUITECRM_URL ?? missing('SUITECRM_URL', 'Set it to the SuiteCRM site root, e.g. https://crm.example.com.');
   const clientId =
@@ -147,7 +147,7 @@ export function suiteCrmSettings(config: SuiteCrmConfig & { DEFAULT_REGION: Coun
     missing('SUITECRM_CLIENT_ID', 'In SuiteCRM, Admin -> OAuth2 Clients and Tokens -> New Client Credentials Client; set SUITECRM_CLIENT_ID and SUITECRM_CLIENT_SECRET to its id and secret.');
   const clientSecret = config.SUITECRM_CLIENT_SECRET ?? missing('SUITECRM_CLIENT_SECRET', 'Set it to the secret you gave the OAuth2 client SUITECRM_CLIENT_ID.');
   if ((config.SUITECRM_USERNAME === undefined) !== (config.SUITECRM_PASSWORD === undefined)) {
-    throw new CrmError(CrmErrorCodes.CRM_ERR_CONFIG, 'Set both SUITECRM_USERNAME and SUITECRM_PASSWORD (a SuiteCRM user for the legacy API, to see deletions), or neither.');
+    throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_CONFIG, 'Set both SUITECRM_USERNAME and SUITECRM_PASSWORD (a SuiteCRM user for the legacy API, to see deletions), or neither.');
   }
   return {
     url,

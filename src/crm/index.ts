@@ -23,7 +23,8 @@ export { SuiteCrm } from './suitecrm/suitecrm-crm.ts';
 export { SuiteCrmSync } from './suitecrm/suitecrm-sync.ts';
 export type { SyncStatus } from './suitecrm/suitecrm-sync.ts';
 export { EmbeddedCrm } from './embedded/embedded-crm.ts';
-export { CrmError, CrmErrorCodes, isCrmError } from './crm-errors.ts';
+export { CrmErrorCodes, isCrmError } from './crm-errors.ts';
+export type { CrmError } from './crm-errors.ts';
 
 export interface CrmRuntime {
   crm: CrmPort;

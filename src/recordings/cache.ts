@@ -10,7 +10,7 @@ import type { Logger } from '../logger.ts';
 import { isRecordingId } from './ids.ts';
 import { LocalSource } from './sources/local-source.ts';
 import type { OpenedRecording } from './sources/source.ts';
-import { RecordingError, RecordingErrorCodes } from './recording-errors.ts';
+import { RecordingErrorCodes, CrmTelephonyError } from './recording-errors.ts';
 
 export interface RecordingCacheOptions {
   dir: string;
@@ -92,7 +92,7 @@ export class RecordingCache {
       if (opened.size === 0) await opened.close();
       if (written !== opened.size) {
         await rm(join(this.#o.dir, id), { force: true });
-        throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_SIZE_MISMATCH, `Caching a recording gave ${written} bytes, not ${opened.size}.`, { id });
+        throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_SIZE_MISMATCH, `Caching a recording gave ${written} bytes, not ${opened.size}.`, { id });
       }
       this.#index.set(id, written);
       this.#total += written;

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { normalizeRoot } from './location.ts';
-import { RecordingError, RecordingErrorCodes } from './recording-errors.ts';
+import { RecordingErrorCodes, CrmTelephonyError } from './recording-errors.ts';
 
 const bool = z
   .string()
@@ -119,7 +119,7 @@ export function recordingsEnv(env: NodeJS.ProcessEnv = process.env): RecordingsE
   const parsed = recordingsConfigSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_CONFIG, `The recordings configuration is not valid:\n${lines.join('\n')}\nFix these environment variables (see src/recordings/README.md).`);
+    throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_CONFIG, `The recordings configuration is not valid:\n${lines.join('\n')}\nFix these environment variables (see src/recordings/README.md).`);
   }
   return parsed.data;
 }
@@ -132,13 +132,13 @@ export function recordingSettings(env: RecordingsEnv, readKey: (path: string) =>
     source = { kind: 'local', pbxDir, localDir: normalizeRoot(env.RECORDINGS_LOCAL_DIR ?? pbxDir) };
   } else {
     if (!env.RECORDINGS_SFTP_HOST || !env.RECORDINGS_SFTP_KEY_FILE) {
-      throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_CONFIG, 'RECORDINGS_SOURCE=sftp needs RECORDINGS_SFTP_HOST and RECORDINGS_SFTP_KEY_FILE (and RECORDINGS_SFTP_HOST_KEY, the PBX\'s host key fingerprint).');
+      throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_CONFIG, 'RECORDINGS_SOURCE=sftp needs RECORDINGS_SFTP_HOST and RECORDINGS_SFTP_KEY_FILE (and RECORDINGS_SFTP_HOST_KEY, the PBX\'s host key fingerprint).');
     }
     let privateKey: Buffer;
     try {
       privateKey = readKey(env.RECORDINGS_SFTP_KEY_FILE);
     } catch (err) {
-      throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_CONFIG, `RECORDINGS_SFTP_KEY_FILE cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the path and that this service's user may read it.`, {}, { cause: err });
+      throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_CONFIG, `RECORDINGS_SFTP_KEY_FILE cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the path and that this service's user may read it.`, {}, { cause: err });
     }
     source = {
       kind: 'sftp',

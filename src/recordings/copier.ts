@@ -10,7 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { RecordingRow, RecordingPatch } from './recording-rows.ts';
 import type { RecordingSource } from './sources/source.ts';
 import type { LocalSource } from './sources/local-source.ts';
-import { RecordingError, RecordingErrorCodes } from './recording-errors.ts';
+import { type RecordingError, RecordingErrorCodes, CrmTelephonyError } from './recording-errors.ts';
 import { probe } from './probe.ts';
 import { EXTENSIONS, type AudioFormat } from './media-type.ts';
 import { transcode, type TranscodeTarget } from './transcode.ts';
@@ -31,14 +31,14 @@ export interface CopyOptions {
 export async function copyRecording(o: CopyOptions): Promise<RecordingPatch> {
   const { row } = o;
   if (row.location === null) {
-    throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_BAD_PATH, 'The PBX put this recording outside its recordings folder; it cannot be copied.', { recordingId: row.id });
+    throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_BAD_PATH, 'The PBX put this recording outside its recordings folder; it cannot be copied.', { recordingId: row.id });
   }
   o.signal.throwIfAborted();
   const opened = await o.source.open(row.location);
   let streamed = false;
   try {
     if (row.reportedSize !== null && opened.size !== row.reportedSize) {
-      throw new RecordingError(
+      throw new CrmTelephonyError(
         RecordingErrorCodes.RECORDING_ERR_SIZE_MISMATCH,
         `The recording on the PBX is ${opened.size} bytes, not the ${row.reportedSize} the PBX reported (still being written?).`,
         { recordingId: row.id },
@@ -51,7 +51,7 @@ export async function copyRecording(o: CopyOptions): Promise<RecordingPatch> {
     o.signal.throwIfAborted();
     streamed = true;
     const body = opened.size === 0 ? Readable.from([]) : opened.stream(0, opened.size - 1);
-    const onAbort = (): void => void body.destroy(new RecordingError(RecordingErrorCodes.RECORDING_ERR_CLOSED, 'The copy was stopped.'));
+    const onAbort = (): void => void body.destroy(new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_CLOSED, 'The copy was stopped.'));
     o.signal.addEventListener('abort', onAbort, { once: true });
     let written: number;
     try {
@@ -63,7 +63,7 @@ export async function copyRecording(o: CopyOptions): Promise<RecordingPatch> {
     const after = await o.source.stat(row.location);
     if (written !== opened.size || after.size !== opened.size) {
       await o.storage.remove(stored);
-      throw new RecordingError(
+      throw new CrmTelephonyError(
         RecordingErrorCodes.RECORDING_ERR_SIZE_MISMATCH,
         `The copy is ${written} bytes; the original was ${opened.size} and is now ${after.size} (it changed while copied).`,
         { recordingId: row.id },
@@ -107,7 +107,7 @@ async function transcodeCopy(o: CopyOptions, wav: string, base: string, t: { ffm
     const output = `${input.slice(0, input.lastIndexOf('/'))}/${target.slice(target.lastIndexOf('/') + 1)}`;
     await transcode(t.ffmpeg, input, output, t.to, o.signal);
     const st = await o.storage.stat(target);
-    if (st.size === 0) throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_TRANSCODE, 'ffmpeg wrote an empty file.');
+    if (st.size === 0) throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_TRANSCODE, 'ffmpeg wrote an empty file.');
     await o.storage.remove(wav);
     return { storedLocation: target, storedFormat: format, storedSize: st.size, playable: true };
   } catch (err) {

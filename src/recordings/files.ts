@@ -3,6 +3,7 @@
  * PBX (a mounted folder or SFTP, one source per PBX); the first look at a file learns its format,
  * length and whether it has audio, and keeps that on the row. Failures become the player's words.
  */
+import type { ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { RecordingsSettings, SourceSettings } from './config.ts';
 import type { RecordingRow, RecordingRows } from './recording-rows.ts';
@@ -17,7 +18,7 @@ import { formatFromName, type AudioFormat } from './media-type.ts';
 export interface Failure {
   ok: false;
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 

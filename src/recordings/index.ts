@@ -7,7 +7,8 @@ export type { RecordingsEnv, RecordingsSettings, SourceSettings } from './config
 export { recordingSubroutine } from './dialplan.ts';
 export type { RecordingSubroutineOptions } from './dialplan.ts';
 export type { ReportInput, ReportOutcome } from './locator.ts';
-export { RecordingError, RecordingErrorCodes, isRecordingError } from './recording-errors.ts';
+export { RecordingErrorCodes, isRecordingError } from './recording-errors.ts';
+export type { RecordingError } from './recording-errors.ts';
 export type { RecordingErrorCode } from './recording-errors.ts';
 export { parseWavHeader } from './wav.ts';
 export { decideRange } from './http-range.ts';

@@ -9,7 +9,7 @@
  * the location under their root again and check it after following symbolic links; this text check
  * is the first of two fences, not the only one.
  */
-import { RecordingError, RecordingErrorCodes } from './recording-errors.ts';
+import { type RecordingError, RecordingErrorCodes, CrmTelephonyError } from './recording-errors.ts';
 
 /**
  * What a path segment may hold: letters, digits and `_ + @ = , - .`, not starting with a dot.
@@ -23,10 +23,10 @@ const MAX_LENGTH = 1024;
 
 /** A normalized absolute POSIX folder: `/var/spool/asterisk/monitor` (no trailing slash, no dots). */
 export function normalizeRoot(root: string): string {
-  if (!root.startsWith('/')) throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_CONFIG, `The recordings folder "${root}" must be an absolute path (starting with /).`);
+  if (!root.startsWith('/')) throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_CONFIG, `The recordings folder "${root}" must be an absolute path (starting with /).`);
   const parts = root.split('/').filter((p) => p !== '');
   if (parts.some((p) => p === '.' || p === '..')) {
-    throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_CONFIG, `The recordings folder "${root}" must not contain "." or ".." segments.`);
+    throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_CONFIG, `The recordings folder "${root}" must not contain "." or ".." segments.`);
   }
   return `/${parts.join('/')}`;
 }
@@ -42,7 +42,7 @@ export function locationUnder(pbxRoot: string, pathOrName: string): string {
   if (pathOrName.startsWith('/')) {
     const prefix = root === '/' ? '/' : `${root}/`;
     if (!pathOrName.startsWith(prefix)) {
-      throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT, `The recording's path is outside the PBX's recordings folder (${root}). Set RECORDINGS_PBX_DIR to the folder MixMonitor writes to.`, {
+      throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT, `The recording's path is outside the PBX's recordings folder (${root}). Set RECORDINGS_PBX_DIR to the folder MixMonitor writes to.`, {
         root,
       });
     }
@@ -54,7 +54,7 @@ export function locationUnder(pbxRoot: string, pathOrName: string): string {
   if (segments.length > MAX_DEPTH) throw bad(`is more than ${MAX_DEPTH} folders deep`);
   for (const segment of segments) {
     if (segment === '.' || segment === '..') {
-      throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT, 'The recording\'s path holds "." or ".." segments; it is refused.', {});
+      throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT, 'The recording\'s path holds "." or ".." segments; it is refused.', {});
     }
     if (!SEGMENT.test(segment)) throw bad('holds characters other than letters, digits and _ + @ = , - . (or an empty or dot-first segment)');
   }
@@ -73,5 +73,5 @@ export function isSafeFileName(name: string): boolean {
 }
 
 function bad(why: string): RecordingError {
-  return new RecordingError(RecordingErrorCodes.RECORDING_ERR_BAD_PATH, `The recording's path ${why}; it is refused.`);
+  return new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_BAD_PATH, `The recording's path ${why}; it is refused.`);
 }

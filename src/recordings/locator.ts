@@ -8,6 +8,7 @@
  * Anything else is refused: a leaked dialplan token must not be able to attach one call's
  * recording to another call, whose agents could then hear it.
  */
+import type { ErrorCode } from '../errors.ts';
 import type { CallRecord } from '../calls/record.ts';
 import type { Logger } from '../logger.ts';
 import type { SourceSettings } from './config.ts';
@@ -26,7 +27,7 @@ export interface ReportInput {
   size?: number;
 }
 
-export type ReportOutcome = { ok: true; callId: string; recording: RecordingRow } | { ok: false; status: number; code: string; message: string };
+export type ReportOutcome = { ok: true; callId: string; recording: RecordingRow } | { ok: false; status: number; code: ErrorCode; message: string };
 
 export interface LocatorOptions {
   rows: RecordingRows;
@@ -129,6 +130,6 @@ export function pbxOf(callId: string): string {
   return colon > 0 ? callId.slice(0, colon) : callId;
 }
 
-function fail(status: number, code: string, message: string): ReportOutcome {
+function fail(status: number, code: ErrorCode, message: string): ReportOutcome {
   return { ok: false, status, code, message };
 }

@@ -3,6 +3,7 @@
  * why, as a stable code and a sentence for the person. Pure. Every state has an answer, so the player
  * never shows a broken control: no audio, still recording, missing, unreachable, removed.
  */
+import type { ErrorCode } from '../errors.ts';
 import type { RecordingsSettings } from './config.ts';
 import type { ListenDecision } from './access-policy.ts';
 import type { RecordingRow } from './recording-rows.ts';
@@ -17,7 +18,7 @@ export interface RecordingInfo {
   /** True when there is audio to play now: then `url` plays it. */
   audio: boolean;
   /** Why not, when `audio` is false: RECORDING_NO_AUDIO, RECORDING_IN_PROGRESS, RECORDING_MISSING, RECORDING_UNAVAILABLE, RECORDING_UNLOCATABLE, RECORDING_REMOVED. */
-  code: string | null;
+  code: ErrorCode | null;
   /** The same for a person, in a sentence. */
   reason: string | null;
   durationSeconds: number | null;
@@ -40,7 +41,7 @@ export function describeRecording(
   row: RecordingRow,
   decision: ListenDecision,
   settings: Pick<RecordingsSettings, 'retention'>,
-  failure: { code: string; message: string } | null,
+  failure: { code: ErrorCode; message: string } | null,
 ): RecordingInfo {
   const format = row.storedFormat ?? row.format ?? formatFromName(row.file);
   const base = {
@@ -54,7 +55,7 @@ export function describeRecording(
     storedHere: row.storedLocation !== null,
     removedAt: row.removedAt,
   };
-  const without = (status: RecordingStatus, code: string, reason: string): RecordingInfo => ({ ...base, status, audio: false, code, reason, url: null, downloadUrl: null });
+  const without = (status: RecordingStatus, code: ErrorCode, reason: string): RecordingInfo => ({ ...base, status, audio: false, code, reason, url: null, downloadUrl: null });
   if (row.state === 'removed_by_retention') {
     const when = row.removedAt ? ` on ${row.removedAt.slice(0, 10)}` : '';
     const days = settings.retention.days > 0 ? ` (recordings are kept ${settings.retention.days} days)` : '';

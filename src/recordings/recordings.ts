@@ -8,6 +8,7 @@
  *   sinks: [..., recordings.sink]; routes: [..., (a) => recordingsRoutes(a, { recordings, access })]
  *   on stop: await recordings.stop();
  */
+import { errorSpec, type ErrorCode } from '../errors.ts';
 import { mkdir } from 'node:fs/promises';
 import type { Effect } from '../calls/effects.ts';
 import type { CallRecord } from '../calls/record.ts';
@@ -51,7 +52,7 @@ export interface Requester {
   userAgent: string;
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; status: number; code: string; message: string };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; status: number; code: ErrorCode; message: string };
 
 /** What the stream route needs: the open file and how to present it. */
 export interface Playback {
@@ -340,11 +341,11 @@ export class Recordings {
   }
 }
 
-function notFound(): { ok: false; status: number; code: string; message: string } {
+function notFound(): { ok: false; status: number; code: ErrorCode; message: string } {
   return { ok: false, status: 404, code: 'RECORDING_NOT_FOUND', message: 'No such recording.' };
 }
 
-function forbidden(): { ok: false; status: number; code: string; message: string } {
+function forbidden(): { ok: false; status: number; code: ErrorCode; message: string } {
   return {
     ok: false,
     status: 403,
@@ -353,18 +354,6 @@ function forbidden(): { ok: false; status: number; code: string; message: string
   };
 }
 
-function statusFor(code: string): number {
-  switch (code) {
-    case 'RECORDING_NO_AUDIO':
-      return 204;
-    case 'RECORDING_IN_PROGRESS':
-      return 409;
-    case 'RECORDING_REMOVED':
-      return 410;
-    case 'RECORDING_UNLOCATABLE':
-    case 'RECORDING_MISSING':
-      return 404;
-    default:
-      return 503;
-  }
+function statusFor(code: ErrorCode): number {
+  return errorSpec(code).status;
 }

@@ -5,7 +5,7 @@
  * log says so. ffmpeg is run without a shell, on paths inside our storage folder only.
  */
 import { execFile } from 'node:child_process';
-import { RecordingError, RecordingErrorCodes } from './recording-errors.ts';
+import { RecordingErrorCodes, CrmTelephonyError } from './recording-errors.ts';
 
 export type TranscodeTarget = 'mp3' | 'opus';
 
@@ -25,7 +25,7 @@ export function transcode(ffmpeg: string, input: string, output: string, to: Tra
   return new Promise((resolve, reject) => {
     execFile(ffmpeg, transcodeArgs(input, output, to), { timeout: 10 * 60_000, ...(signal ? { signal } : {}) }, (err, _stdout, stderr) => {
       if (err) {
-        reject(new RecordingError(RecordingErrorCodes.RECORDING_ERR_TRANSCODE, `ffmpeg could not transcode a recording to ${to}: ${String(stderr).trim().slice(0, 300) || err.message}`, {}, { cause: err }));
+        reject(new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_TRANSCODE, `ffmpeg could not transcode a recording to ${to}: ${String(stderr).trim().slice(0, 300) || err.message}`, {}, { cause: err }));
       } else resolve();
     });
   });

@@ -3,6 +3,7 @@
  * the dialplan calls the customer. The call is tagged (a channel variable and the AccountCode) so
  * the engine ties it to the person and the CRM record it was started from.
  */
+import type { ErrorCode } from '../errors.ts';
 import { randomUUID } from 'node:crypto';
 import type { AmiClient } from '../ami/client.ts';
 import { AmiMessage } from '../ami/message.ts';
@@ -32,7 +33,7 @@ export interface ClickToCallRequest {
 
 export type ClickToCallOutcome =
   | { ok: true; clickToCallId: string; extension: string; dialled: string }
-  | { ok: false; status: 400 | 409 | 503 | 502; code: string; message: string };
+  | { ok: false; status: 400 | 409 | 503 | 502; code: ErrorCode; message: string };
 
 export interface ClickToCallDeps {
   client: AmiClient;

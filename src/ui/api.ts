@@ -2,14 +2,16 @@
  * The console's only door to the service: JSON over fetch with the session cookie, the CSRF token
  * on every state-changing request, and errors carried as the service worded them.
  */
+import type { ErrorCode } from '../errors.ts';
 import type { ApiUser, LoggedCall, PbxState, RecordCard, RecordType } from './types.ts';
 
 /** A failed request, with the service's stable code and its message for people. */
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: string;
+  /** A code of the service's one catalogue (src/errors.ts): match on it, typed, never on words. */
+  readonly code: ErrorCode;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: ErrorCode, message: string) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
@@ -52,7 +54,8 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
   if (!res.ok) {
     if (res.status === 401 && path !== '/api/login' && path !== '/api/me') onSignedOut?.();
     const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-    const code = typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`;
+    // A reply not from the service (a proxy's error page) carries no code of ours.
+      const code = (typeof err?.code === 'string' ? err.code : res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST') as ErrorCode;
     const message = typeof err?.message === 'string' ? err.message : `The server answered ${res.status} ${res.statusText || ''}`.trim() + '. Try again in a moment.';
     throw new ApiError(res.status, code, message);
   }

@@ -2,6 +2,8 @@
  * The HTTP service: Fastify with cookies, CORS for configured origins only, authentication, and
  * the route plugins. Built from its dependencies so that tests use `inject()` on the same app.
  */
+import { errorSpec, isCrmTelephonyError } from '../errors.ts';
+import { sendError } from './errors.ts';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
@@ -37,14 +39,21 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
   await app.register(rateLimit, { global: false });
   await app.register(authentication, { access: options.access });
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    // One of ours: its catalogue entry decides the status; a server-side failure shows its summary
+    // (what to do), never the message, which may name a path or a host.
+    if (isCrmTelephonyError(err)) {
+      if (err.status >= 500) request.log.error({ err }, 'request failed');
+      void sendError(reply, err.code, err.status >= 500 ? errorSpec(err.code).summary : err.message);
+      return;
+    }
+    // Fastify's own (a body that does not parse, a payload too large): the request's fault.
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) request.log.error({ err }, 'request failed');
-    void reply.code(status).send({
-      error: {
-        code: err.code ?? (status === 500 ? 'INTERNAL' : 'BAD_REQUEST'),
-        message: status === 500 ? 'Something went wrong on the server; it was logged. Try again, and tell an administrator if it persists.' : err.message,
-      },
-    });
+    if (status === 500) {
+      request.log.error({ err }, 'request failed');
+      void sendError(reply, 'INTERNAL');
+      return;
+    }
+    void reply.code(status).send({ error: { code: 'BAD_REQUEST', message: err.message } });
   });
   await app.register(healthRoutes, options.health);
   await app.register(sessionRoutes, { access: options.access, secureCookies: options.secureCookies ?? true });

@@ -4,12 +4,14 @@
  * errors carried as it worded them. A service that is down or slow is an error like any other,
  * never an exception left to SuiteCRM's page.
  */
+import type { ErrorCode } from '../errors.ts';
 
 export class ServiceError extends Error {
   readonly status: number;
-  readonly code: string;
+  /** A code of the service's one catalogue (src/errors.ts): match on it, typed, never on words. */
+  readonly code: ErrorCode;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: ErrorCode, message: string) {
     super(message);
     this.name = 'ServiceError';
     this.status = status;
@@ -68,7 +70,8 @@ export class Api {
     }
     if (!res.ok) {
       const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-      const code = typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`;
+      // A reply not from the service (a proxy's error page) carries no code of ours.
+      const code = (typeof err?.code === 'string' ? err.code : res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST') as ErrorCode;
       const message = typeof err?.message === 'string' ? err.message : `The phone service answered ${res.status}.`;
       if (res.status === 401 && code === 'AUTH_REQUIRED') this.onSignedOut?.();
       throw new ServiceError(res.status, code, message);

@@ -15,7 +15,7 @@ import { createCallLogger, type CallLogger } from '../../src/crm/outbox/call-log
 import { callLoggerSink } from '../../src/crm/outbox/call-logger-sink.ts';
 import { recordingLinkTemplate, type CallMatch, type LoggableCallRecord } from '../../src/crm/outbox/call-entry.ts';
 import { markerLine } from '../../src/crm/suitecrm/call-attributes.ts';
-import { CrmError, CrmErrorCodes } from '../../src/crm/crm-errors.ts';
+import { CrmErrorCodes, CrmTelephonyError } from '../../src/crm/crm-errors.ts';
 import { crmDb } from '../../src/crm/crm-tables.ts';
 import type { CrmPort } from '../../src/crm/crm-port.ts';
 import type { CallRecord } from '../../src/calls/record.ts';
@@ -237,7 +237,7 @@ for (const engine of ENGINES) {
             const done = await crm.logCall(entry, options);
             if (!options.mayExist) {
               await l.amend(corrected(first), lookups);
-              throw new CrmError(CrmErrorCodes.CRM_ERR_TIMEOUT, 'SuiteCRM did not answer in time.');
+              throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_TIMEOUT, 'SuiteCRM did not answer in time.');
             }
             return done;
           },
@@ -303,7 +303,7 @@ for (const engine of ENGINES) {
         crm: around(crm, {
           updateCall: () => {
             updates++;
-            return Promise.reject(new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, 'SuiteCRM refused PATCH /Api/V8/module (HTTP 400: Property x in Call module is invalid).'));
+            return Promise.reject(new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, 'SuiteCRM refused PATCH /Api/V8/module (HTTP 400: Property x in Call module is invalid).'));
           },
         }),
       });

@@ -13,7 +13,7 @@ import { EmbeddedCrm } from '../../src/crm/embedded/embedded-crm.ts';
 import { createCallLogger, type CallLogger } from '../../src/crm/outbox/call-logger.ts';
 import { recordingLinkTemplate, type CallMatch, type LoggableCallRecord } from '../../src/crm/outbox/call-entry.ts';
 import { markerLine } from '../../src/crm/suitecrm/call-attributes.ts';
-import { CrmError, CrmErrorCodes } from '../../src/crm/crm-errors.ts';
+import { CrmErrorCodes, CrmTelephonyError } from '../../src/crm/crm-errors.ts';
 import type { CrmPort } from '../../src/crm/crm-port.ts';
 import type { FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
 import { IDS, settingsFor, startFake } from './support.ts';
@@ -229,7 +229,7 @@ for (const engine of ENGINES) {
         syncIncremental: () => crm.syncIncremental(),
         recordUrl: () => null,
         createRecord: () => Promise.reject(new Error('no')),
-        logCall: () => Promise.reject(new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, 'SuiteCRM refused POST /Api/V8/module (HTTP 400: Property x in Call module is invalid).')),
+        logCall: () => Promise.reject(new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, 'SuiteCRM refused POST /Api/V8/module (HTTP 400: Property x in Call module is invalid).')),
         updateCall: () => Promise.resolve(),
         linkCall: () => Promise.resolve(),
       };

@@ -4,7 +4,7 @@
  * suitecrm.log for details.`, recording 30; `Provide both a User Name and an Email Address.` after
  * a 201): the JSON is still the answer, the rest is for the log.
  */
-import { CrmError, CrmErrorCodes } from '../crm-errors.ts';
+import { CrmErrorCodes, CrmTelephonyError } from '../crm-errors.ts';
 
 export interface JsonBody {
   value: unknown;
@@ -29,7 +29,7 @@ export function parseFirstJson(text: string): JsonBody {
       // not JSON after all
     }
   }
-  throw new CrmError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, 'SuiteCRM answered with something that is not JSON.', { length: text.length, starts: describeStart(text) });
+  throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, 'SuiteCRM answered with something that is not JSON.', { length: text.length, starts: describeStart(text) });
 }
 
 function skipWhitespace(text: string, i: number): number {

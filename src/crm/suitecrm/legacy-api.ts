@@ -8,7 +8,7 @@
  * 11 Invalid Session ID, 40 Access Denied). The session is kept and renewed once when refused.
  */
 import { createHash } from 'node:crypto';
-import { CrmError, CrmErrorCodes } from '../crm-errors.ts';
+import { type CrmError, CrmErrorCodes, CrmTelephonyError } from '../crm-errors.ts';
 import { parseFirstJson } from './json-body.ts';
 import type { Transport } from './transport.ts';
 
@@ -95,9 +95,9 @@ export class LegacyApi {
         continue;
       }
       if (error.number === 40) {
-        throw new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API refused ${method} (Access Denied): give SUITECRM_USERNAME access to the module, or use an administrator.`, { number: 40 });
+        throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API refused ${method} (Access Denied): give SUITECRM_USERNAME access to the module, or use an administrator.`, { number: 40 });
       }
-      throw new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API refused ${method} (${error.name}, ${error.number}).`, { number: error.number });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API refused ${method} (${error.name}, ${error.number}).`, { number: error.number });
     }
   }
 
@@ -114,7 +114,7 @@ export class LegacyApi {
     );
     const error = legacyError(result);
     if (error !== null) {
-      throw new CrmError(
+      throw new CrmTelephonyError(
         CrmErrorCodes.CRM_ERR_AUTH,
         `SuiteCRM's legacy API refused SUITECRM_USERNAME and SUITECRM_PASSWORD (${error.name}). Check them (the user must be active and allowed to log in with a password), or unset both: deletions are then found by the periodic full sync.`,
         { number: error.number },
@@ -138,10 +138,10 @@ export class LegacyApi {
       ...(signal ? { signal } : {}),
     });
     if (answer.status >= 500 || answer.status === 429) {
-      throw new CrmError(CrmErrorCodes.CRM_ERR_UNAVAILABLE, `SuiteCRM's legacy API failed (HTTP ${answer.status}). Will try again.`, { status: answer.status });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_UNAVAILABLE, `SuiteCRM's legacy API failed (HTTP ${answer.status}). Will try again.`, { status: answer.status });
     }
     if (answer.status !== 200) {
-      throw new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API answered HTTP ${answer.status} to ${method}: is service/v4_1/rest.php reachable under SUITECRM_URL?`, { status: answer.status });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API answered HTTP ${answer.status} to ${method}: is service/v4_1/rest.php reachable under SUITECRM_URL?`, { status: answer.status });
     }
     return parseFirstJson(answer.text).value;
   }
@@ -154,5 +154,5 @@ function legacyError(result: unknown): { name: string; number: number } | null {
 }
 
 function bad(method: string): CrmError {
-  return new CrmError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM's legacy API answered ${method} in a shape it does not have (is service/v4_1/rest.php a SuiteCRM?).`);
+  return new CrmTelephonyError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM's legacy API answered ${method} in a shape it does not have (is service/v4_1/rest.php a SuiteCRM?).`);
 }

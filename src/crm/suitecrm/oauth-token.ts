@@ -6,7 +6,7 @@
  * SuiteCRM's token errors are league/oauth2 bodies. Only their `error` code is used: the message of a
  * failed password grant holds the password (recording 06), so no part of it is ever repeated.
  */
-import { CrmError, CrmErrorCodes } from '../crm-errors.ts';
+import { CrmErrorCodes, CrmTelephonyError } from '../crm-errors.ts';
 import { parseFirstJson } from './json-body.ts';
 import type { Transport } from './transport.ts';
 
@@ -79,22 +79,22 @@ export class TokenSource {
       return this.#held.token;
     }
     if (answer.status === 401 || answer.status === 400 || errorCode === 'invalid_client' || errorCode === 'unsupported_grant_type') {
-      throw new CrmError(
+      throw new CrmTelephonyError(
         CrmErrorCodes.CRM_ERR_AUTH,
         `SuiteCRM refused the OAuth2 client${errorCode ? ` (${errorCode})` : ''} (HTTP ${answer.status}). Check SUITECRM_CLIENT_ID and SUITECRM_CLIENT_SECRET: they must be the id and secret of a "Client Credentials" client in SuiteCRM (Admin -> OAuth2 Clients and Tokens).`,
         { status: answer.status, error: errorCode },
       );
     }
     if (answer.status === 404) {
-      throw new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, `There is no SuiteCRM token endpoint at ${url} (HTTP 404). Set SUITECRM_URL to the SuiteCRM site root, the folder that holds Api/.`, { status: 404 });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `There is no SuiteCRM token endpoint at ${url} (HTTP 404). Set SUITECRM_URL to the SuiteCRM site root, the folder that holds Api/.`, { status: 404 });
     }
     if (answer.status >= 500 || answer.status === 429) {
-      throw new CrmError(
+      throw new CrmTelephonyError(
         CrmErrorCodes.CRM_ERR_UNAVAILABLE,
         `SuiteCRM failed to issue an access token (HTTP ${answer.status}${errorCode ? `, ${errorCode}` : ''}). If this persists, check that SuiteCRM's OAuth2 keys (Api/V8/OAuth2/private.key and public.key) exist and the web server can read them.`,
         { status: answer.status, error: errorCode },
       );
     }
-    throw new CrmError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM's token endpoint answered HTTP ${answer.status} without a token. Is SUITECRM_URL the SuiteCRM site root?`, { status: answer.status });
+    throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM's token endpoint answered HTTP ${answer.status} without a token. Is SUITECRM_URL the SuiteCRM site root?`, { status: answer.status });
   }
 }

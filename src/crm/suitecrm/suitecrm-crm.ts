@@ -6,7 +6,7 @@
 import type { Directory } from '../../directory/directory.ts';
 import type { SuiteCrmSettings } from '../config.ts';
 import type { CallLinkTarget, CallLogEntry, CreatedRecord, CrmPort, CrmRecordRef, LogCallOptions, LoggedCall, NewRecordInput, SyncReport, SyncRunOptions } from '../crm-port.ts';
-import { CrmError, CrmErrorCodes } from '../crm-errors.ts';
+import { CrmErrorCodes, CrmTelephonyError } from '../crm-errors.ts';
 import { SyncStateStore } from '../sync-state.ts';
 import { callAttributes, callUpdateAttributes, MARKER_PREFIX, markerLine } from './call-attributes.ts';
 import { silentLog, type CrmLog } from './crm-log.ts';
@@ -142,7 +142,7 @@ export class SuiteCrm implements CrmPort {
 
   async linkCall(crmCallId: string, target: CallLinkTarget, options: { signal?: AbortSignal } = {}): Promise<void> {
     const how = LINK_OF_KIND[target.kind];
-    if (how === undefined) throw new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, `A call cannot be linked to a ${String(target.kind)}.`);
+    if (how === undefined) throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `A call cannot be linked to a ${String(target.kind)}.`);
     await this.api.link('Calls', crmCallId, how.link, how.module, target.externalId, options.signal);
   }
 

@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import type { Directory } from '../../directory/directory.ts';
 import type { RecordModule, SuiteCrmModule, SuiteCrmSettings } from '../config.ts';
 import { emptyCounts, type ModuleSyncCounts, type SyncReport, type SyncRunOptions } from '../crm-port.ts';
-import { CrmError, CrmErrorCodes, isCrmError } from '../crm-errors.ts';
+import { CrmErrorCodes, isCrmError, CrmTelephonyError } from '../crm-errors.ts';
 import type { SyncStateStore } from '../sync-state.ts';
 import type { CrmLog } from './crm-log.ts';
 import { parseSuiteDateTime, toSuiteDateTime } from './datetime.ts';
@@ -126,7 +126,7 @@ export class SyncEngine {
     let done = 0;
     const pages = this.#o.api.listAll(module, { fields: fieldsFor(module, this.#o.settings), filters, pageSize, ...(options.signal ? { signal: options.signal } : {}) });
     for await (const page of this.#explained(module, pages)) {
-      if (options.signal?.aborted) throw new CrmError(CrmErrorCodes.CRM_ERR_STOPPED, 'The sync was stopped.');
+      if (options.signal?.aborted) throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_STOPPED, 'The sync was stopped.');
       began ??= page.serverTime;
       for (const r of page.records) {
         const at = parseSuiteDateTime(r.attributes['date_modified']);
@@ -148,7 +148,7 @@ export class SyncEngine {
     } catch (err) {
       const field = this.#o.settings.extensionField;
       if (module === 'Users' && isCrmError(err, CrmErrorCodes.CRM_ERR_REJECTED) && err.message.includes(field)) {
-        throw new CrmError(
+        throw new CrmTelephonyError(
           CrmErrorCodes.CRM_ERR_REJECTED,
           `SuiteCRM's Users module has no field "${field}". Add it (Admin -> Studio -> Users -> Fields -> Add Field: TextField, name asterisk_ext; SuiteCRM stores it as asterisk_ext_c), or set SUITECRM_EXTENSION_FIELD to the field your users' extensions are in.`,
           { field },

@@ -3,7 +3,7 @@
  * failure turned into a CrmError that says what happened in words. Node's own fetch (undici) keeps
  * connections alive between requests.
  */
-import { CrmError, CrmErrorCodes } from '../crm-errors.ts';
+import { CrmErrorCodes, CrmTelephonyError } from '../crm-errors.ts';
 
 export interface HttpExchange {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -37,11 +37,11 @@ export const fetchTransport: Transport = async (x) => {
     const date = Date.parse(res.headers.get('date') ?? '');
     return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, date: Number.isFinite(date) ? date : null };
   } catch (err) {
-    if (x.signal?.aborted) throw new CrmError(CrmErrorCodes.CRM_ERR_STOPPED, `The request to SuiteCRM (${where}) was stopped.`, { url: where }, { cause: err });
+    if (x.signal?.aborted) throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_STOPPED, `The request to SuiteCRM (${where}) was stopped.`, { url: where }, { cause: err });
     if (deadline.aborted) {
-      throw new CrmError(CrmErrorCodes.CRM_ERR_TIMEOUT, `SuiteCRM did not answer ${x.method} ${where} within ${formatMs(x.timeoutMs)}; it is slow or stuck. Will try again.`, { url: where, timeoutMs: x.timeoutMs }, { cause: err });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_TIMEOUT, `SuiteCRM did not answer ${x.method} ${where} within ${formatMs(x.timeoutMs)}; it is slow or stuck. Will try again.`, { url: where, timeoutMs: x.timeoutMs }, { cause: err });
     }
-    throw new CrmError(CrmErrorCodes.CRM_ERR_UNREACHABLE, `Could not reach SuiteCRM at ${where}: ${networkReason(err)}.`, { url: where, cause: causeCode(err) }, { cause: err });
+    throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_UNREACHABLE, `Could not reach SuiteCRM at ${where}: ${networkReason(err)}.`, { url: where, cause: causeCode(err) }, { cause: err });
   }
 };
 

@@ -4,7 +4,7 @@
  * words with a code that says whether to retry. Lists always send `page[size]` and `page[number]`:
  * without them SuiteCRM answers at most 20 rows and no paging (recordings 34, 35).
  */
-import { CrmError, CrmErrorCodes } from '../crm-errors.ts';
+import { type CrmError, CrmErrorCodes, CrmTelephonyError } from '../crm-errors.ts';
 import type { CrmLog } from './crm-log.ts';
 import { parseFirstJson } from './json-body.ts';
 import { decodeHtml } from './html-entities.ts';
@@ -101,7 +101,7 @@ export class V8Api {
         next = null;
         if (page.records.length === options.pageSize) {
           const last = page.records[page.records.length - 1]!.id;
-          if (last === after) throw new CrmError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM returned the same page of ${module} twice: it ignored filter[id][gt]. Paging stopped.`, { module });
+          if (last === after) throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM returned the same page of ${module} twice: it ignored filter[id][gt]. Paging stopped.`, { module });
           after = last;
           // The next page's key is known now: fetch it while the caller writes this one.
           next = fetchAfter(after);
@@ -171,7 +171,7 @@ export class V8Api {
       answer = await send(token);
       if (answer.status === 401) {
         const hint = safeText(readJson(answer)?.['hint']);
-        throw new CrmError(
+        throw new CrmTelephonyError(
           CrmErrorCodes.CRM_ERR_AUTH,
           `SuiteCRM rejected an access token it had just issued (401${hint ? `: ${hint}` : ''}). Check SuiteCRM's OAuth2 setup (the keys in Api/V8/OAuth2/, the clock of the SuiteCRM server) and that the client's user is active.`,
           { status: 401, path: describeUrl(path) },
@@ -201,22 +201,22 @@ export class V8Api {
     const detail = safeText((value as { errors?: { detail?: unknown } } | undefined)?.errors?.detail);
     const where = `${method} ${describeUrl(path)}`;
     if (answer.status >= 500 || answer.status === 429) {
-      throw new CrmError(CrmErrorCodes.CRM_ERR_UNAVAILABLE, `SuiteCRM failed on ${where} (HTTP ${answer.status}${detail ? `: ${detail}` : ''}). Will try again.`, { status: answer.status });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_UNAVAILABLE, `SuiteCRM failed on ${where} (HTTP ${answer.status}${detail ? `: ${detail}` : ''}). Will try again.`, { status: answer.status });
     }
     if (answer.status === 400 && detail !== null && / is not found$/.test(detail)) {
-      throw new CrmError(CrmErrorCodes.CRM_ERR_NOT_FOUND, `SuiteCRM has no such record (${detail}): it was deleted, or never existed.`, { status: 400 });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_NOT_FOUND, `SuiteCRM has no such record (${detail}): it was deleted, or never existed.`, { status: 400 });
     }
     if (answer.status === 404) {
-      throw new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM has no API at ${where} (HTTP 404). Set SUITECRM_URL to the SuiteCRM site root, the folder that holds Api/.`, { status: 404 });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM has no API at ${where} (HTTP 404). Set SUITECRM_URL to the SuiteCRM site root, the folder that holds Api/.`, { status: 404 });
     }
     if (answer.status >= 300 && answer.status < 400) {
-      throw new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM answered ${where} with a redirect (HTTP ${answer.status}): set SUITECRM_URL to the address it redirects to (https:// rather than http://?).`, { status: answer.status });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM answered ${where} with a redirect (HTTP ${answer.status}): set SUITECRM_URL to the address it redirects to (https:// rather than http://?).`, { status: answer.status });
     }
     if (answer.status === 403) {
-      throw new CrmError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM does not allow ${where} (HTTP 403): give the OAuth2 client's user access to that module.`, { status: 403 });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM does not allow ${where} (HTTP 403): give the OAuth2 client's user access to that module.`, { status: 403 });
     }
     const dbFailure = detail !== null && detail.startsWith('Database failure');
-    throw new CrmError(
+    throw new CrmTelephonyError(
       CrmErrorCodes.CRM_ERR_REJECTED,
       dbFailure
         ? `SuiteCRM could not run ${where} ("Database failure"): a filter names a field that is not stored in the database, or a custom field is missing. Check the field names in the SUITECRM_* settings.`
@@ -250,5 +250,5 @@ function asRecord(value: unknown, module: string): V8Record {
 }
 
 function badShape(what: string): CrmError {
-  return new CrmError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM's answer for ${what} is not in the shape of its v8 API. Is SUITECRM_URL a SuiteCRM 7.10+ site root?`);
+  return new CrmTelephonyError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM's answer for ${what} is not in the shape of its v8 API. Is SUITECRM_URL a SuiteCRM 7.10+ site root?`);
 }

@@ -14,7 +14,7 @@ import { mkdir, open, realpath, rename, rm, stat, unlink, type FileHandle } from
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isRecordingError, RecordingError, RecordingErrorCodes } from '../recording-errors.ts';
+import { isRecordingError, type RecordingError, RecordingErrorCodes, CrmTelephonyError } from '../recording-errors.ts';
 import { checkLocation, type OpenedRecording, type RecordingSource, type SourceStat } from './source.ts';
 
 export interface LocalSourceOptions {
@@ -81,10 +81,10 @@ export class LocalSource implements RecordingSource {
     try {
       // Resolved again after opening: a folder on the way swapped for a link in between shows here.
       const [st, again] = await Promise.all([handle.stat(), realpath(real)]);
-      if (!st.isFile()) throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_MISSING, 'The recording is not a regular file.', { location });
+      if (!st.isFile()) throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_MISSING, 'The recording is not a regular file.', { location });
       const now = await stat(again);
       if (again !== real || st.ino !== now.ino || st.dev !== now.dev) {
-        throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT, 'The recording changed while it was opened (a link was swapped); it is refused.', { location });
+        throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT, 'The recording changed while it was opened (a link was swapped); it is refused.', { location });
       }
       if (this.#pinned.size >= PIN_MAX) this.#pinned.clear();
       this.#pinned.set(location, { real, dev: st.dev, ino: st.ino, at: performance.now() });
@@ -125,7 +125,7 @@ export class LocalSource implements RecordingSource {
     } catch (err) {
       throw this.#fsError(err, location);
     }
-    if (!st.isFile()) throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_MISSING, 'The recording is not a regular file.', { location });
+    if (!st.isFile()) throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_MISSING, 'The recording is not a regular file.', { location });
     return { size: st.size, mtimeMs: st.mtimeMs };
   }
 
@@ -191,7 +191,7 @@ export class LocalSource implements RecordingSource {
       throw this.#fsError(err, location);
     }
     if (!real.startsWith(root.endsWith(sep) ? root : root + sep)) {
-      throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT, `A recording resolves (through a symbolic link) outside ${this.#root}; it is refused.`, { location });
+      throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT, `A recording resolves (through a symbolic link) outside ${this.#root}; it is refused.`, { location });
     }
     return real;
   }
@@ -207,7 +207,7 @@ export class LocalSource implements RecordingSource {
       }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new RecordingError(
+      throw new CrmTelephonyError(
         RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE,
         code === 'ENOENT' || code === 'ENOTDIR'
           ? `${this.#label} ${this.#root} does not exist on this server. ${this.#hint}`
@@ -222,12 +222,12 @@ export class LocalSource implements RecordingSource {
   #fsError(err: unknown, location: string): RecordingError {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return new RecordingError(RecordingErrorCodes.RECORDING_ERR_MISSING, 'The recording file is not there any more (it may have been deleted on the PBX).', { location }, { cause: err });
+      return new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_MISSING, 'The recording file is not there any more (it may have been deleted on the PBX).', { location }, { cause: err });
     }
     if (code === 'ELOOP') {
-      return new RecordingError(RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT, 'The recording is a symbolic link; it is refused.', { location }, { cause: err });
+      return new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT, 'The recording is a symbolic link; it is refused.', { location }, { cause: err });
     }
-    return new RecordingError(
+    return new CrmTelephonyError(
       RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE,
       `The recording cannot be read (${code ?? 'error'}): check that this service's user may read ${this.#root}.`,
       { location, errno: code },
@@ -257,7 +257,7 @@ class LocalOpened implements OpenedRecording {
   }
 
   stream(start: number, end: number): Readable {
-    if (this.#taken || this.#closed) throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_CLOSED, 'This opened recording was already streamed or closed.');
+    if (this.#taken || this.#closed) throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_CLOSED, 'This opened recording was already streamed or closed.');
     this.#taken = true;
     // 256 KiB reads: a player's typical Range is one read (the thread pool is shared by every listener).
     return this.#handle.createReadStream({ start, end, autoClose: true, highWaterMark: 256 * 1024 });

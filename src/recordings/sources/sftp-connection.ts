@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { Client, type SFTPWrapper } from 'ssh2';
 import { exponentialBackoff, type ReconnectStrategy } from '../../ami/reconnect-strategy.ts';
-import { isFatalRecordingError, isRecordingError, RecordingError, RecordingErrorCodes } from '../recording-errors.ts';
+import { isFatalRecordingError, isRecordingError, type RecordingError, RecordingErrorCodes, CrmTelephonyError } from '../recording-errors.ts';
 
 export interface SftpConnectionOptions {
   host: string;
@@ -145,7 +145,7 @@ export class SftpConnection {
   }
 
   async #connection(deadline: number): Promise<Live> {
-    if (this.#closed) throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_CLOSED, 'The SFTP connection was closed.');
+    if (this.#closed) throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_CLOSED, 'The SFTP connection was closed.');
     if (this.#live) return this.#live;
     if (this.#fatal && this.#now() < this.#fatal.until) throw this.#fatal.err;
     if (this.#connecting) return this.#connecting;
@@ -189,7 +189,7 @@ export class SftpConnection {
         reject(err);
       };
       const timer = setTimeout(
-        () => fail(new RecordingError(RecordingErrorCodes.RECORDING_ERR_TIMEOUT, `Connecting to ${this.where} took longer than ${timeoutMs} ms.`, { host, port })),
+        () => fail(new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_TIMEOUT, `Connecting to ${this.where} took longer than ${timeoutMs} ms.`, { host, port })),
         timeoutMs,
       );
       client.on('ready', () => {
@@ -205,7 +205,7 @@ export class SftpConnection {
           // A server allowing fewer sessions (MaxSessions) still gets used with those it allowed.
           if (opened.length === 0) {
             return fail(
-              new RecordingError(RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE, `${this.where} accepted the login but not SFTP (${firstError?.message}): enable the sftp subsystem in its sshd_config.`, { host, port }, { cause: firstError }),
+              new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE, `${this.where} accepted the login but not SFTP (${firstError?.message}): enable the sftp subsystem in its sshd_config.`, { host, port }, { cause: firstError }),
             );
           }
           settled = true;
@@ -231,7 +231,7 @@ export class SftpConnection {
         if (refusedHost) return fail(this.#hostKeyError(seen));
         if (err.level === 'client-authentication') {
           return fail(
-            new RecordingError(
+            new CrmTelephonyError(
               RecordingErrorCodes.RECORDING_ERR_SFTP_AUTH,
               `${this.where} refused the key in RECORDINGS_SFTP_KEY_FILE for user "${username}": add its public key to that user's ~/.ssh/authorized_keys on the PBX, or fix RECORDINGS_SFTP_USER.`,
               { host, port, username },
@@ -239,9 +239,9 @@ export class SftpConnection {
             ),
           );
         }
-        if (err.level === 'client-timeout') return fail(new RecordingError(RecordingErrorCodes.RECORDING_ERR_TIMEOUT, `${this.where} did not complete the SSH handshake in time.`, { host, port }, { cause: err }));
+        if (err.level === 'client-timeout') return fail(new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_TIMEOUT, `${this.where} did not complete the SSH handshake in time.`, { host, port }, { cause: err }));
         fail(
-          new RecordingError(
+          new CrmTelephonyError(
             RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE,
             `Cannot reach ${this.where} (${err.code ?? err.message}): check RECORDINGS_SFTP_HOST and RECORDINGS_SFTP_PORT, and that sshd runs there.`,
             { host, port, errno: err.code },
@@ -251,7 +251,7 @@ export class SftpConnection {
       });
       client.on('close', () => {
         if (refusedHost) fail(this.#hostKeyError(seen));
-        else fail(new RecordingError(RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE, `${this.where} closed the connection during login.`, { host, port }));
+        else fail(new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE, `${this.where} closed the connection during login.`, { host, port }));
       });
       try {
         client.connect({
@@ -273,7 +273,7 @@ export class SftpConnection {
       } catch (err) {
         // ssh2 throws at once for a key it cannot read (wrong format, wrong passphrase).
         fail(
-          new RecordingError(
+          new CrmTelephonyError(
             RecordingErrorCodes.RECORDING_ERR_SFTP_AUTH,
             `The key in RECORDINGS_SFTP_KEY_FILE cannot be used (${(err as Error).message}): use an OpenSSH or PEM private key, and RECORDINGS_SFTP_KEY_PASSPHRASE if it has one.`,
             { host, port },
@@ -290,7 +290,7 @@ export class SftpConnection {
       this.#o.hostKey === null
         ? `${this.where} showed the host key ${seen}. Check it on the PBX (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and set RECORDINGS_SFTP_HOST_KEY=${seen}; until then nothing is fetched.`
         : `${this.where} showed the host key ${seen}, not the configured RECORDINGS_SFTP_HOST_KEY. If the PBX's host key was changed on purpose, set the new one; otherwise something may be between us and the PBX.`;
-    return new RecordingError(RecordingErrorCodes.RECORDING_ERR_SFTP_HOST_KEY, message, { host, port, seen });
+    return new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_SFTP_HOST_KEY, message, { host, port, seen });
   }
 
   #withDeadline<T>(work: Promise<T>, deadline: number, live: Live): Promise<T> {
@@ -299,7 +299,7 @@ export class SftpConnection {
       const timer = setTimeout(() => {
         // A request that never answers means a sick session: drop it so the next one starts clean.
         this.#drop(live);
-        reject(new RecordingError(RecordingErrorCodes.RECORDING_ERR_TIMEOUT, `${this.where} did not answer within ${this.#o.timeoutMs} ms.`, { host: this.#o.host }));
+        reject(new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_TIMEOUT, `${this.where} did not answer within ${this.#o.timeoutMs} ms.`, { host: this.#o.host }));
       }, Math.max(0, remaining));
       work.then(
         (v) => {

@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import type { SFTPWrapper } from 'ssh2';
-import { RecordingError, RecordingErrorCodes } from '../recording-errors.ts';
+import { RecordingErrorCodes, CrmTelephonyError } from '../recording-errors.ts';
 
 export interface SftpReadStreamOptions {
   sftp: SFTPWrapper;
@@ -57,7 +57,7 @@ export class SftpReadStream extends Readable {
       (buf) => {
         if (this.destroyed) return;
         if (buf.length === 0) {
-          this.destroy(new RecordingError(RecordingErrorCodes.RECORDING_ERR_SIZE_MISMATCH, 'The recording ended sooner than its size said (it shrank while being read).'));
+          this.destroy(new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_SIZE_MISMATCH, 'The recording ended sooner than its size said (it shrank while being read).'));
           return;
         }
         if (buf.length < head.length) {
@@ -94,7 +94,7 @@ export class SftpReadStream extends Readable {
     return new Promise<Buffer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#o.onStall?.();
-        reject(new RecordingError(RecordingErrorCodes.RECORDING_ERR_TIMEOUT, `The PBX did not send the recording's bytes within ${timeoutMs} ms.`));
+        reject(new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_TIMEOUT, `The PBX did not send the recording's bytes within ${timeoutMs} ms.`));
       }, timeoutMs);
       const buffer = Buffer.allocUnsafe(length);
       sftp.read(handle, buffer, 0, length, offset, (err, bytesRead) => {

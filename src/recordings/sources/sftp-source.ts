@@ -4,7 +4,7 @@
  * refused unless the result is still inside it; the resolved path is what gets opened.
  */
 import type { SFTPWrapper, Stats } from 'ssh2';
-import { RecordingError, RecordingErrorCodes, isRecordingError } from '../recording-errors.ts';
+import { type RecordingError, RecordingErrorCodes, isRecordingError, CrmTelephonyError } from '../recording-errors.ts';
 import { SftpConnection, type SftpConnectionOptions } from './sftp-connection.ts';
 import { SftpReadStream } from './sftp-read-stream.ts';
 import { checkLocation, type OpenedRecording, type RecordingSource, type SourceStat } from './source.ts';
@@ -59,7 +59,7 @@ export class SftpSource implements RecordingSource {
       const handle = opened.value;
       try {
         const attrs = stat.status === 'fulfilled' ? stat.value : await call<Stats>((cb) => sftp.fstat(handle, cb));
-        if ((attrs.mode & S_IFMT) !== S_IFREG) throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_MISSING, 'The recording is not a regular file.', { location });
+        if ((attrs.mode & S_IFMT) !== S_IFREG) throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_MISSING, 'The recording is not a regular file.', { location });
         return new SftpOpened(this.connection, sftp, handle, attrs, this.#readAhead);
       } catch (err) {
         sftp.close(handle, () => undefined);
@@ -75,7 +75,7 @@ export class SftpSource implements RecordingSource {
       const attrs = await call<Stats>((cb) => sftp.stat(path, cb)).catch((err: unknown) => {
         throw this.#fileError(err, location);
       });
-      if ((attrs.mode & S_IFMT) !== S_IFREG) throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_MISSING, 'The recording is not a regular file.', { location });
+      if ((attrs.mode & S_IFMT) !== S_IFREG) throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_MISSING, 'The recording is not a regular file.', { location });
       return { size: attrs.size, mtimeMs: attrs.mtime * 1000 };
     });
   }
@@ -115,7 +115,7 @@ export class SftpSource implements RecordingSource {
       throw this.#fileError(err, location);
     });
     if (!real.startsWith(root === '/' ? '/' : `${root}/`)) {
-      throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT, `A recording resolves (through a symbolic link) outside ${this.#root} on the PBX; it is refused.`, { location });
+      throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT, `A recording resolves (through a symbolic link) outside ${this.#root} on the PBX; it is refused.`, { location });
     }
     if (this.#resolved.size >= RESOLVED_MAX) this.#resolved.clear();
     this.#resolved.set(location, { path: real, at: performance.now(), generation });
@@ -128,7 +128,7 @@ export class SftpSource implements RecordingSource {
     let root = this.#rootReal?.generation === generation ? this.#rootReal.path : null;
     if (root === null) {
       const unavailable = (err: unknown): never => {
-        throw new RecordingError(
+        throw new CrmTelephonyError(
           RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE,
           (err as { code?: number }).code === SFTP_NO_SUCH_FILE
             ? `The PBX's recordings folder ${this.#root} does not exist on ${this.connection.where}: set RECORDINGS_PBX_DIR to the folder MixMonitor writes to.`
@@ -151,16 +151,16 @@ export class SftpSource implements RecordingSource {
     if (isRecordingError(err)) return err;
     const code = (err as { code?: unknown }).code;
     if (code === SFTP_NO_SUCH_FILE) {
-      return new RecordingError(RecordingErrorCodes.RECORDING_ERR_MISSING, 'The recording file is not on the PBX any more (it may have been deleted there).', { location }, { cause: err });
+      return new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_MISSING, 'The recording file is not on the PBX any more (it may have been deleted there).', { location }, { cause: err });
     }
     if (code === SFTP_PERMISSION_DENIED) {
-      return new RecordingError(RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE, 'The PBX refused to let RECORDINGS_SFTP_USER read the recording: give that user read access to the recordings.', { location }, { cause: err });
+      return new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE, 'The PBX refused to let RECORDINGS_SFTP_USER read the recording: give that user read access to the recordings.', { location }, { cause: err });
     }
     if (typeof code === 'number') {
-      return new RecordingError(RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE, `The PBX could not read the recording (${(err as Error).message}).`, { location }, { cause: err });
+      return new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE, `The PBX could not read the recording (${(err as Error).message}).`, { location }, { cause: err });
     }
     // Not an SFTP status: the session itself failed. The connection retries such errors once.
-    return new RecordingError(RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE, `The connection to the PBX failed (${(err as Error).message}).`, { location, connection: true }, { cause: err });
+    return new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_SOURCE_UNAVAILABLE, `The connection to the PBX failed (${(err as Error).message}).`, { location, connection: true }, { cause: err });
   }
 }
 
@@ -194,7 +194,7 @@ class SftpOpened implements OpenedRecording {
   }
 
   stream(start: number, end: number): SftpReadStream {
-    if (this.#done) throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_CLOSED, 'This opened recording was already streamed or closed.');
+    if (this.#done) throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_CLOSED, 'This opened recording was already streamed or closed.');
     this.#done = true;
     const stream = new SftpReadStream({
       sftp: this.#sftp,

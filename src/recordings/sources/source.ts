@@ -5,7 +5,7 @@
  * and refuses whatever resolves outside the root after following symbolic links.
  */
 import type { Readable } from 'node:stream';
-import { RecordingError, RecordingErrorCodes } from '../recording-errors.ts';
+import { RecordingErrorCodes, CrmTelephonyError } from '../recording-errors.ts';
 import { isSafeFileName } from '../location.ts';
 
 export interface SourceStat {
@@ -45,7 +45,7 @@ export interface RecordingSource {
 export function checkLocation(location: string): string[] {
   const segments = location.split('/');
   if (location.length === 0 || location.length > 1024 || segments.length > 8 || !segments.every(isSafeFileName)) {
-    throw new RecordingError(RecordingErrorCodes.RECORDING_ERR_BAD_PATH, 'A recording location is not a plain relative path; it is refused.');
+    throw new CrmTelephonyError(RecordingErrorCodes.RECORDING_ERR_BAD_PATH, 'A recording location is not a plain relative path; it is refused.');
   }
   return segments;
 }

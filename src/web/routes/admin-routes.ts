@@ -25,7 +25,7 @@ export async function adminRoutes(app: FastifyInstance, options: { directory: Di
   app.post('/api/admin/users', { preHandler: requireAdmin }, async (request, reply) => {
     const body = userBody.safeParse(request.body);
     if (!body.success) {
-      return sendError(reply, 400, 'BAD_REQUEST', 'A user needs a login (letters, digits, . _ @ -), a name, and optionally role, password (8+ characters) and extensions.');
+      return sendError(reply, 'BAD_REQUEST', 'A user needs a login (letters, digits, . _ @ -), a name, and optionally role, password (8+ characters) and extensions.');
     }
     try {
       const res = await options.directory.upsertUser(body.data);
@@ -33,7 +33,7 @@ export async function adminRoutes(app: FastifyInstance, options: { directory: Di
       const user = await options.directory.userById(res.id);
       return { user: { ...publicUser(user!), active: user!.active } };
     } catch (err) {
-      if (isCrmTelephonyError(err)) return sendError(reply, err.code === 'DIRECTORY_ERR_CONFLICT' ? 409 : 400, err.code, err.message);
+      if (isCrmTelephonyError(err)) return sendError(reply, err.code, err.message);
       throw err;
     }
   });

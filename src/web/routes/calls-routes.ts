@@ -45,7 +45,7 @@ export async function callsRoutes(app: FastifyInstance, options: CallsRoutesOpti
 
   app.get('/api/calls', { preHandler: requireUser }, async (request, reply) => {
     const q = listQuery.safeParse(request.query);
-    if (!q.success) return sendError(reply, 400, 'BAD_REQUEST', 'Use ?number=<phone> or ?entity=<contact|account|lead>:<id>, with optional limit (1-500) and before (ISO time).');
+    if (!q.success) return sendError(reply, 'BAD_REQUEST', 'Use ?number=<phone> or ?entity=<contact|account|lead>:<id>, with optional limit (1-500) and before (ISO time).');
     const paging = { limit: q.data.limit, ...(q.data.before ? { before: q.data.before } : {}) };
     if (q.data.entity) return { calls: await callLog.forRecord(q.data.entity.type, q.data.entity.id, paging) };
     if (q.data.number) {
@@ -70,7 +70,7 @@ export async function callsRoutes(app: FastifyInstance, options: CallsRoutesOpti
 
   app.post<{ Params: { id: string } }>('/api/calls/:id/handled', { preHandler: requireUser }, async (request, reply) => {
     const ok = await callLog.markHandled(request.params.id, request.principal!.user!.id);
-    if (!ok) return sendError(reply, 404, 'NOT_FOUND', 'No such call.');
+    if (!ok) return sendError(reply, 'NOT_FOUND', 'No such call.');
     return { ok: true };
   });
 
@@ -78,18 +78,18 @@ export async function callsRoutes(app: FastifyInstance, options: CallsRoutesOpti
 
   app.post<{ Params: { id: string } }>('/api/calls/:id/notes', { preHandler: requireUser }, async (request, reply) => {
     const body = noteBody.safeParse(request.body);
-    if (!body.success) return sendError(reply, 400, 'BAD_REQUEST', 'Send JSON with a non-empty "text" (up to 5000 characters).');
-    if (!(await callLog.get(request.params.id))) return sendError(reply, 404, 'NOT_FOUND', 'No such call (it may not have reached the log yet: try again in a moment).');
+    if (!body.success) return sendError(reply, 'BAD_REQUEST', 'Send JSON with a non-empty "text" (up to 5000 characters).');
+    if (!(await callLog.get(request.params.id))) return sendError(reply, 'NOT_FOUND', 'No such call (it may not have reached the log yet: try again in a moment).');
     return callLog.addNote(request.params.id, request.principal!.user!.id, body.data.text);
   });
 
   app.post('/api/calls', { preHandler: requireUser }, async (request, reply) => {
     const body = placeBody.safeParse(request.body);
-    if (!body.success) return sendError(reply, 400, 'BAD_REQUEST', 'Send JSON with "number" (and optionally "entity": {type, id, name}).');
-    if (!options.placeCall) return sendError(reply, 503, 'C2C_PBX_DOWN', 'No phone system is configured, so calls cannot be placed.');
+    if (!body.success) return sendError(reply, 'BAD_REQUEST', 'Send JSON with "number" (and optionally "entity": {type, id, name}).');
+    if (!options.placeCall) return sendError(reply, 'C2C_PBX_DOWN', 'No phone system is configured, so calls cannot be placed.');
     const user = request.principal!.user!;
     const outcome = await options.placeCall({ user, number: body.data.number, ...(body.data.entity ? { entity: body.data.entity } : {}) });
-    if (!outcome.ok) return sendError(reply, outcome.status, outcome.code, outcome.message);
+    if (!outcome.ok) return sendError(reply, outcome.code, outcome.message);
     reply.code(202);
     return { clickToCallId: outcome.clickToCallId, extension: outcome.extension, dialled: outcome.dialled, message: `Ringing your phone (${outcome.extension}); pick up to call ${outcome.dialled}.` };
   });

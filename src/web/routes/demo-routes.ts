@@ -21,9 +21,9 @@ const body = z.object({
 export async function demoRoutes(app: FastifyInstance, options: DemoRoutesOptions): Promise<void> {
   app.post('/api/demo/call', { preHandler: requireUser }, async (request, reply) => {
     const parsed = body.safeParse(request.body ?? {});
-    if (!parsed.success) return sendError(reply, 400, 'BAD_REQUEST', 'Send {"extension": "101"} (optional "from" number and "answer": here|elsewhere|none).');
+    if (!parsed.success) return sendError(reply, 'BAD_REQUEST', 'Send {"extension": "101"} (optional "from" number and "answer": here|elsewhere|none).');
     const extension = parsed.data.extension ?? request.principal!.user!.primaryExtension;
-    if (!extension) return sendError(reply, 409, 'C2C_NO_EXTENSION', 'You have no extension to ring; pick one.');
+    if (!extension) return sendError(reply, 'C2C_NO_EXTENSION', 'You have no extension to ring; pick one.');
     const res = await options.simulateInbound({ extension, answer: parsed.data.answer, ...(parsed.data.from ? { from: parsed.data.from } : {}) });
     reply.code(202);
     return { callId: res.callId, extension };

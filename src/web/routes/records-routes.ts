@@ -23,17 +23,17 @@ export async function recordsRoutes(app: FastifyInstance, options: { directory: 
 
   app.get<{ Params: { type: string; id: string } }>('/api/records/:type/:id', { preHandler: requireUser }, async (request, reply) => {
     const type = request.params.type;
-    if (type !== 'contact' && type !== 'account' && type !== 'lead') return sendError(reply, 404, 'NOT_FOUND', 'Record types are contact, account and lead.');
+    if (type !== 'contact' && type !== 'account' && type !== 'lead') return sendError(reply, 'NOT_FOUND', 'Record types are contact, account and lead.');
     const card = await recordCard(directory, type, request.params.id);
-    if (!card) return sendError(reply, 404, 'NOT_FOUND', 'No such record: it may have been deleted.');
+    if (!card) return sendError(reply, 'NOT_FOUND', 'No such record: it may have been deleted.');
     return { record: card };
   });
 
   app.post<{ Params: { type: string } }>('/api/records/:type', { preHandler: requireUser }, async (request, reply) => {
     const type = request.params.type;
-    if (type !== 'contact' && type !== 'lead') return sendError(reply, 400, 'BAD_REQUEST', 'From a call you can create a contact or a lead.');
+    if (type !== 'contact' && type !== 'lead') return sendError(reply, 'BAD_REQUEST', 'From a call you can create a contact or a lead.');
     const body = createBody.safeParse(request.body);
-    if (!body.success) return sendError(reply, 400, 'BAD_REQUEST', 'Give at least a last name and the phone number.');
+    if (!body.success) return sendError(reply, 'BAD_REQUEST', 'Give at least a last name and the phone number.');
     const owner = request.principal!.user!.id;
     const phones = [{ kind: 'work' as const, number: body.data.phone }];
     const res =

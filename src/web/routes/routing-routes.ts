@@ -19,7 +19,7 @@ export async function routingRoutes(app: FastifyInstance, options: RoutingRoutes
     const query = request.query as { token?: unknown };
     if (!request.principal && typeof query.token === 'string') request.principal = await options.access.byToken(query.token);
     if (request.principal?.tokenKind !== 'routing') {
-      return sendError(reply, 401, 'AUTH_REQUIRED', 'This endpoint needs a routing token (?token=... or Authorization: Bearer ...). Create one with "crm-telephony tokens create --kind routing".');
+      return sendError(reply, 'AUTH_REQUIRED', 'This endpoint needs a routing token (?token=... or Authorization: Bearer ...). Create one with "crm-telephony tokens create --kind routing".');
     }
   };
   const wantsJson = (request: FastifyRequest): boolean =>

@@ -16,9 +16,9 @@ export interface SessionRoutesOptions {
 export async function sessionRoutes(app: FastifyInstance, options: SessionRoutesOptions): Promise<void> {
   app.post('/api/login', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
     const body = loginBody.safeParse(request.body);
-    if (!body.success) return sendError(reply, 400, 'BAD_REQUEST', 'Send JSON with "login" and "password".');
+    if (!body.success) return sendError(reply, 'BAD_REQUEST', 'Send JSON with "login" and "password".');
     const session = await options.access.login(body.data.login, body.data.password);
-    if (!session) return sendError(reply, 401, 'AUTH_FAILED', 'Wrong login or password (or the user is disabled). Check them, or ask an administrator.');
+    if (!session) return sendError(reply, 'AUTH_FAILED', 'Wrong login or password (or the user is disabled). Check them, or ask an administrator.');
     reply.setCookie(SESSION_COOKIE, session.sessionId, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies });
     return { user: publicUser(session.user), csrfToken: session.csrfToken };
   });

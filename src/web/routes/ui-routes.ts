@@ -70,7 +70,7 @@ export async function uiRoutes(app: FastifyInstance, options: UiRoutesOptions = 
   app.get<{ Params: { '*': string } }>('/*', (request, reply) => {
     const path = request.params['*'];
     if (path === 'api' || path.startsWith('api/')) {
-      return sendError(reply, 404, 'NOT_FOUND', `There is no API route ${request.method} /${path}.`);
+      return sendError(reply, 'NOT_FOUND', `There is no API route ${request.method} /${path}.`);
     }
     const last = path.slice(path.lastIndexOf('/') + 1);
     // A file name (favicon.svg, robots.txt): the file or a 404, never the page in its place.
