@@ -49,7 +49,7 @@ const BEFORE_GAP_SLACK_MS = 2_000;
  * service may have been behind the PBX when the link dropped (busy, just restarted), and what it
  * had not read yet went with the connection. Read the CDRs this far back (`CDR_LOOKBACK_MS`).
  */
-export const UNSEEN_LOOKBACK_MS = 60_000;
+export const UNSEEN_LOOKBACK_MS = 15_000;
 
 /**
  * The rows of the calls a gap's read concerns: those that touched the window (or ended up to

@@ -35,7 +35,7 @@ export interface GapFillerOptions {
   maxAgeMs?: number;
   /**
    * Read this much before the gap too: calls whose events never reached us (the service was behind
-   * when the link dropped) and whole-second CDR times. Default `UNSEEN_LOOKBACK_MS` (60 s).
+   * when the link dropped) and whole-second CDR times. Default `UNSEEN_LOOKBACK_MS` (15 s).
    */
   slackMs?: number;
   clock?: () => number;
