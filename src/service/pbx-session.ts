@@ -90,10 +90,9 @@ export class PbxSession {
   #reconnects = 0;
   #recoveries = 0;
   #recovering = false;
-  /** Events that arrived while the recovery lists were being fetched; applied after them, in order. */
   /** Ids of calls this run saw end, newest last (see #rememberEnded). */
   readonly #endedIds = new Set<string>();
-  /** Events that arrived while the lists were read, with when each arrived (ms). */
+  /** Events that arrived while the recovery lists were read, with when each arrived (ms); applied after them, in order. */
   #held: { event: AmiMessage; at: number }[] = [];
   /** The store's open calls, restored into the engine (every recovery waits for it). */
   readonly #restored: Promise<void>;
@@ -201,7 +200,6 @@ export class PbxSession {
     void p.finally(() => this.#background.delete(p));
   }
 
-  /** Notes that the PBX is heard, connected: a restart's gap begins at the last such note. */
   /**
    * Notes a moment up to which every effect is handled by the sinks (the call log written): a
    * restart's gap starts there, so calls that ended before a crash but were still queued for the
