@@ -30,7 +30,7 @@ export interface CdrBackfillInput {
   window: { from: number; to: number };
   /**
    * Records the store holds for calls the engine no longer remembers (by call id or Linkedid);
-   * ask for `cdrCallKeys(rows)`. Without them such a call would be rebuilt as if never seen.
+   * ask for the keys `rowsForWindow` gives. Without them such a call would be rebuilt as if never seen.
    */
   stored?: readonly StoredCall[];
   /** Calls seen end by this run although forgotten since (by Linkedid): never rebuilt. */
@@ -54,21 +54,19 @@ export const UNSEEN_LOOKBACK_MS = 15_000;
 /**
  * The rows of the calls a gap's read concerns: those that touched the window (or ended up to
  * `UNSEEN_LOOKBACK_MS` before it), with all their rows, even ones that began after it (a transfer's
- * next leg). A source read up to now holds every later call too: they are not this gap's business,
- * and looking each up in the store would cost the gap's read minutes on a busy PBX.
+ * next leg), and those calls' Linkedids (to look up in the store before `backfillFromCdrs`). A
+ * source read up to now holds every later call too: they are not this gap's business, and looking
+ * each up in the store would cost the gap's read minutes on a busy PBX.
  */
-export function rowsForWindow(rows: readonly PbxCdr[], window: { from: number; to: number }): PbxCdr[] {
+export function rowsForWindow(rows: readonly PbxCdr[], window: { from: number; to: number }): { rows: PbxCdr[]; keys: string[] } {
   const out: PbxCdr[] = [];
+  const keys: string[] = [];
   for (const group of groupCdrs(rows)) {
     if (group.end < window.from - UNSEEN_LOOKBACK_MS || group.start > window.to) continue;
     for (const row of group.rows) out.push(row);
+    if (group.key !== '') keys.push(group.key);
   }
-  return out;
-}
-
-/** The Linkedids the rows speak of, to look up in the store before `backfillFromCdrs`. */
-export function cdrCallKeys(rows: readonly PbxCdr[]): string[] {
-  return groupCdrs(rows).map((g) => g.key).filter((k) => k !== '');
+  return { rows: out, keys };
 }
 
 export function backfillFromCdrs(state: EngineState, input: CdrBackfillInput, now: number): CdrBackfillResult {

@@ -22,8 +22,8 @@ export interface GapFillerOptions {
   sourceMissing?: string | null;
   /** The engine's side: fills in from the rows; says whether a call the gap touched is still going on. */
   backfill: (input: CdrBackfillInput) => { corrected: number; rebuilt: number; stillOpen: boolean };
-  /** The engine's Linkedids the rows speak of that it no longer holds, looked up in the store. */
-  unknownKeys: (rows: CdrBackfillInput['rows']) => string[];
+  /** Of the Linkedids a read concerns, those the engine no longer holds (looked up in the store). */
+  unknownKeys: (keys: readonly string[]) => string[];
   storedCalls: (callIds: readonly string[]) => Promise<readonly StoredCall[]>;
   callIdPrefix: string;
   logger: Logger;
@@ -148,8 +148,8 @@ export class GapFiller {
         // next leg): without them a call's talk would be split short. Up to an hour on.
         const read = await source.read({ from: gap.from - slack, to: Math.max(gap.to, Math.min(now, gap.to + 3_600_000)) });
         const { skipped } = read;
-        const rows = rowsForWindow(read.rows, { from: gap.from, to: gap.to });
-        const unknown = this.#o.unknownKeys(rows);
+        const { rows, keys } = rowsForWindow(read.rows, { from: gap.from, to: gap.to });
+        const unknown = this.#o.unknownKeys(keys);
         const stored = unknown.length === 0 ? [] : await this.#o.storedCalls(unknown.map((k) => this.#o.callIdPrefix + k));
         const result = this.#o.backfill({ rows, window: { from: gap.from, to: gap.to }, stored });
         this.#totals.corrected += result.corrected;

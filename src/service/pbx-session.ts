@@ -17,7 +17,7 @@
 import type { AmiClient } from '../ami/client.ts';
 import type { AmiMessage } from '../ami/message.ts';
 import { createEngineState, endAll, recover, reduce, restore, tick, type EngineConfig, type EngineState, type StoredCall } from '../calls/index.ts';
-import { backfillFromCdrs, cdrCallKeys, type CdrBackfillInput } from '../calls/cdr-backfill.ts';
+import { backfillFromCdrs, type CdrBackfillInput } from '../calls/cdr-backfill.ts';
 import type { Effect } from '../calls/effects.ts';
 import type { CdrSource } from '../cdr/pbx-cdr.ts';
 import type { Logger } from '../logger.ts';
@@ -169,7 +169,7 @@ export class PbxSession {
       source: gaps.source,
       sourceMissing: gaps.sourceMissing ?? null,
       backfill: (input) => this.#backfill(input),
-      unknownKeys: (rows) => cdrCallKeys(rows).filter((k) => !this.#state.calls.has(k) && !this.#state.ended.has(k)),
+      unknownKeys: (keys) => keys.filter((k) => !this.#state.calls.has(k) && !this.#state.ended.has(k)),
       storedCalls: offer ?? (async () => []),
       callIdPrefix: `${pbxId}:`,
       logger: options.log,
