@@ -7,6 +7,7 @@
  * Readiness is what an operator's probe sees: `GET /api/health` answering with the PBX `ready`.
  * The child's stdout and stderr go to one log file per configuration (pino's JSON lines).
  */
+import type { PbxHealth } from '../../src/web/routes/health-routes.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,21 +15,10 @@ import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** What the benchmark reads from `GET /api/health` (see src/web/routes/health-routes.ts). */
+/** What the benchmark reads from `GET /api/health`. */
 export interface ServiceHealth {
   ok: boolean;
-  pbxs: {
-    id: string;
-    state: string;
-    reconnects: number;
-    cdr?: {
-      source: string | null;
-      warning: string | null;
-      pendingGaps: number;
-      lastGap: { from: string; to: string; cause: string; state: string; corrected: number; rebuilt: number; lastError: string | null } | null;
-      filled: { gaps: number; corrected: number; rebuilt: number };
-    } | null;
-  }[];
+  pbxs: Pick<PbxHealth, 'id' | 'state' | 'reconnects' | 'cdr'>[];
 }
 
 export interface ServiceProcessOptions {

@@ -243,7 +243,7 @@ function talkSeconds(call: CallState): number | null {
     if (call.talking) ms += (call.ended ? call.endedAt : call.lastEventAt) - call.talkSince;
     // Talk that began unseen before a recovery: from the middle of when it can have begun.
     const unseen = call.unseenTalk;
-    if (unseen !== null) ms += unseen.until - unseenStart(call, unseen);
+    if (unseen !== null) ms += unseen.until - unseenTalkBegan(call, unseen);
     if (Number.isFinite(ms)) return seconds(ms);
   }
   if (call.queueTalkSeconds !== null) return call.queueTalkSeconds;
@@ -254,7 +254,7 @@ function talkSeconds(call: CallState): number | null {
  * When talk found going on at a recovery began: the middle of what is known. A Cdr of the one
  * conversation (no transfer) says it to the second: it ended at the watched end, billsec later.
  */
-function unseenStart(call: CallState, unseen: { lo: number; hi: number }): number {
+function unseenTalkBegan(call: CallState, unseen: { lo: number; hi: number }): number {
   let { lo, hi } = unseen;
   const cdrs = answeredCdrs(call);
   if (call.ended && Number.isFinite(call.endedAt) && call.transfers.length === 0 && cdrs.length === 1) {
