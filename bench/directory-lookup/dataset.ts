@@ -4,7 +4,7 @@
  * the ground truth is collected for a sample of numbers on the way past.
  */
 import type { CountryCode } from '../../src/phone/types.ts';
-import type { RecordType } from '../../src/store/schema.ts';
+import type { RecordType } from '../../src/directory/record-types.ts';
 import {
   demoCounts,
   demoUsers,

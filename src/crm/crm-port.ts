@@ -5,7 +5,7 @@
  * CRM and linked to whom it concerns. Adapters: `embedded/` (the records live in our directory) and
  * `suitecrm/`.
  */
-import type { RecordType } from '../store/schema.ts';
+import type { RecordType } from '../directory/record-types.ts';
 
 /** A directory record as the CRM knows it: our id, and the CRM's own id when it came from there. */
 export interface CrmRecordRef {

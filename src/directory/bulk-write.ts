@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { DatabaseSchema, RecordType } from '../store/schema.ts';
+import type { DatabaseSchema } from '../store/schema.ts';
+import type { RecordType } from './record-types.ts';
 import type { AccountInput, ContactInput, Directory, LeadInput } from './directory.ts';
 import { phoneKeys } from './phone-keys.ts';
 

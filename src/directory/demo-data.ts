@@ -13,7 +13,7 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode } from '../phone/types.ts';
-import type { PhoneKind } from '../store/schema.ts';
+import type { PhoneKind } from './record-types.ts';
 import type { AccountInput, ContactInput, LeadInput, UserInput } from './directory.ts';
 
 export interface DemoOptions {

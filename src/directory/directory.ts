@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { DatabaseSchema, PhoneKind, RecordType } from '../store/schema.ts';
+import type { DatabaseSchema } from '../store/schema.ts';
+import type { PhoneKind, RecordType } from './record-types.ts';
 import type { Store } from '../store/store.ts';
 import type { CountryCode } from '../phone/types.ts';
 import { hashPassword } from './passwords.ts';

@@ -6,7 +6,7 @@
 import type { Directory } from './directory.ts';
 import { normalizePhone } from '../phone/normalize.ts';
 import type { NormalizedPhone } from '../phone/types.ts';
-import type { PhoneKind, RecordType } from '../store/schema.ts';
+import type { PhoneKind, RecordType } from './record-types.ts';
 import { indexKeys } from './phone-keys.ts';
 import { readerFor, type PhoneRow as Row } from './phone-rows.ts';
 import { rankCandidates, type MatchQuality } from './rank.ts';

@@ -5,7 +5,7 @@
  */
 import { sql, type CompiledQuery } from 'kysely';
 import type { Store } from '../store/store.ts';
-import type { PhoneKind, RecordType } from '../store/schema.ts';
+import type { PhoneKind, RecordType } from './record-types.ts';
 import type { PhoneIndexKeys } from './phone-keys.ts';
 
 export interface PhoneRow {

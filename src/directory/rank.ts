@@ -1,5 +1,5 @@
 /** Orders lookup candidates: match quality first, then the configured type order, then recent activity. Pure. */
-import type { RecordType } from '../store/schema.ts';
+import type { RecordType } from './record-types.ts';
 
 export type MatchQuality = 'exact' | 'national' | 'suffix';
 const QUALITY_ORDER: Record<MatchQuality, number> = { exact: 0, national: 1, suffix: 2 };

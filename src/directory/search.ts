@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Directory } from './directory.ts';
 import { findByPhone } from './lookup.ts';
-import type { RecordType } from '../store/schema.ts';
+import type { RecordType } from './record-types.ts';
 
 export interface SearchHit {
   type: RecordType;

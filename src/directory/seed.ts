@@ -9,7 +9,7 @@ import { ErrorCodes, isCrmTelephonyError } from '../errors.ts';
 import { bulkUpsert, type RecordInput } from './bulk-write.ts';
 import { demoCounts, demoUsers, generateDemoAccounts, iterateDemoContacts, iterateDemoLeads, type DemoContact, type DemoOptions } from './demo-data.ts';
 import type { Directory, User } from './directory.ts';
-import type { RecordType } from '../store/schema.ts';
+import type { RecordType } from './record-types.ts';
 
 export interface SeedOptions extends Omit<DemoOptions, 'region'> {
   /** Given to all four demo users; without it they get no password (and cannot sign in). */

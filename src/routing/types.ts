@@ -3,7 +3,7 @@
  * (RouteFacts), the configured rule chain (RoutingRules) and the answer (RouteDecision). Plain data:
  * the decision is a pure function of these, so every answer can be replayed and tested.
  */
-import type { RecordType } from '../store/schema.ts';
+import type { RecordType } from '../directory/record-types.ts';
 
 /** The rules a chain may hold, in their default order. */
 export const RULE_NAMES = ['owner', 'last-agent', 'did-default', 'fallback'] as const;

@@ -4,7 +4,7 @@ import type { CallRecord, StoredCall } from '../calls/index.ts';
 import type { EffectSink } from './pbx-session.ts';
 import type { CallLog, CallLink } from '../store/call-log.ts';
 import type { CallMatches } from './call-matches.ts';
-import type { RecordType } from '../store/schema.ts';
+import type { RecordType } from '../directory/record-types.ts';
 
 export interface ClickToCallOrigins {
   take(clickToCallId: string): { userId: string; entity?: { type: RecordType; id: string } } | undefined;

@@ -9,7 +9,7 @@ import type { AmiClient } from '../ami/client.ts';
 import { AmiMessage } from '../ami/message.ts';
 import { normalizePhone } from '../phone/normalize.ts';
 import type { CountryCode } from '../phone/types.ts';
-import type { RecordType } from '../store/schema.ts';
+import type { RecordType } from '../directory/record-types.ts';
 
 export interface ClickToCallConfig {
   /** The channel that rings the agent's phone; `{ext}` is replaced. Default `PJSIP/{ext}`. */

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Store } from './store.ts';
-import type { CallsTable, RecordType } from './schema.ts';
+import type { CallsTable } from './schema.ts';
+import type { RecordType } from '../directory/record-types.ts';
 
 /** The fields of the engine's call record that the log indexes; the rest is kept as JSON. */
 export interface LoggableCall {

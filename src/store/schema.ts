@@ -4,12 +4,13 @@
  * correctly as text on both engines), flags are 0/1 integers.
  */
 import type { ColumnType } from 'kysely';
+import type { PhoneKind, RecordType } from '../directory/record-types.ts';
 
-export type RecordType = 'contact' | 'account' | 'lead';
-export const RECORD_TYPES: readonly RecordType[] = ['contact', 'account', 'lead'];
-
-export const PHONE_KINDS = ['work', 'mobile', 'home', 'other', 'fax', 'office', 'alternate'] as const;
-export type PhoneKind = (typeof PHONE_KINDS)[number];
+/**
+ * @deprecated Import it from `directory/record-types.ts`. Kept only while `crm/outbox/call-entry.ts`
+ * and `call-logger-sink.ts` (being changed on another branch) still import it from here.
+ */
+export type { RecordType } from '../directory/record-types.ts';
 
 export interface UsersTable {
   id: string;

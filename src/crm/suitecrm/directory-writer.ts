@@ -10,7 +10,7 @@
  */
 import type { Directory } from '../../directory/directory.ts';
 import { bulkUpsert, type RecordInput } from '../../directory/bulk-write.ts';
-import type { RecordType } from '../../store/schema.ts';
+import type { RecordType } from '../../directory/record-types.ts';
 import { ourId, SOURCE, type SyncedRecord, type SyncedUser } from './records.ts';
 
 const TABLE = { contact: 'contacts', account: 'accounts', lead: 'leads' } as const;

@@ -4,7 +4,7 @@
  * same rows. Pure.
  */
 import type { PhoneInput } from '../../directory/directory.ts';
-import type { PhoneKind, RecordType } from '../../store/schema.ts';
+import type { PhoneKind, RecordType } from '../../directory/record-types.ts';
 import type { RecordModule, SuiteCrmModule, SuiteCrmSettings } from '../config.ts';
 import { textOf } from './html-entities.ts';
 import { parseSuiteDateTime } from './datetime.ts';

@@ -3,7 +3,7 @@
  * `--map`) becomes positions of those columns. Pure; every refusal says what to change.
  */
 import { CrmTelephonyError, ErrorCodes } from '../../errors.ts';
-import type { PhoneKind } from '../../store/schema.ts';
+import type { PhoneKind } from '../record-types.ts';
 
 export const IMPORT_TYPES = ['contacts', 'accounts', 'leads', 'users'] as const;
 export type ImportType = (typeof IMPORT_TYPES)[number];

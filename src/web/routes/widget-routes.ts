@@ -26,7 +26,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Store } from '../../store/store.ts';
 import type { Directory } from '../../directory/directory.ts';
-import type { RecordType } from '../../store/schema.ts';
+import type { RecordType } from '../../directory/record-types.ts';
 import { CrmSso } from '../auth/crm-sso.ts';
 import { requireUser, SESSION_COOKIE } from '../auth/auth-plugin.ts';
 import { publicUser } from './session-routes.ts';
