@@ -1,12 +1,11 @@
 /**
  * The CRM's own tables (migrations 0005-crm and 0007-crm-outbox-update), typed for Kysely. The store's schema type does not list
- * them; `crmDb(store)` adds them with `withTables`, so only CRM code sees them.
+ * them; `crmDb(store)` adds them with `withTables`, so only CRM code sees them. The migrations
+ * create them, as every table: the CRM code never does.
  */
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
-import { up } from '../store/migrations/0005-crm.ts';
-import { addColumnIfMissing } from '../store/migrations/0007-crm-outbox-update.ts';
 
 export interface CrmSyncStateTable {
   crm: string;
@@ -51,20 +50,11 @@ export function crmDb(store: Store): CrmDb {
   return store.db.withTables<CrmTables>();
 }
 
-const ensured = new WeakMap<Store, Promise<void>>();
-
 /**
- * Creates the CRM tables if they are missing, once per store. Migration 0005-crm was registered
- * before it had a body: a store migrated then has it marked done and no tables (0007 creates them
- * now; this still covers tables dropped by hand, with the column 0007 adds).
+ * @deprecated Does nothing: the migrations create the CRM tables (a store that has 0005-crm marked
+ * done without them gets them from 0007). Kept only while `outbox/outbox-store.ts`, changed on
+ * another branch, still calls it; removed with that call.
  */
-export function ensureCrmTables(store: Store): Promise<void> {
-  let done = ensured.get(store);
-  if (!done) {
-    const db = store.db as unknown as Kysely<unknown>;
-    done = up(db).then(() => addColumnIfMissing(db));
-    ensured.set(store, done);
-    done.catch(() => ensured.delete(store));
-  }
-  return done;
+export function ensureCrmTables(_store: Store): Promise<void> {
+  return Promise.resolve();
 }

@@ -1,6 +1,6 @@
 /** Where each module's sync got to (table crm_sync_state), so that a restart goes on from there. */
 import type { Store } from '../store/store.ts';
-import { crmDb, ensureCrmTables, type CrmDb, type CrmSyncStateTable } from './crm-tables.ts';
+import { crmDb, type CrmDb, type CrmSyncStateTable } from './crm-tables.ts';
 
 export type ModuleSyncState = Omit<CrmSyncStateTable, 'crm' | 'module' | 'updated_at'>;
 
@@ -9,37 +9,26 @@ const EMPTY: ModuleSyncState = { cursor: null, deleted_cursor: null, last_full_a
 export class SyncStateStore {
   readonly #db: CrmDb;
   readonly #crm: string;
-  readonly #store: Store;
 
   constructor(store: Store, crm: string) {
     this.#db = crmDb(store);
     this.#crm = crm;
-    this.#store = store;
-  }
-
-  /** The tables, created if a store skipped them (see ensureCrmTables). */
-  async #ready(): Promise<CrmDb> {
-    await ensureCrmTables(this.#store);
-    return this.#db;
   }
 
   async get(module: string): Promise<ModuleSyncState> {
-    const db = await this.#ready();
-    const row = await db.selectFrom('crm_sync_state').select(['cursor', 'deleted_cursor', 'last_full_at', 'last_sync_at']).where('crm', '=', this.#crm).where('module', '=', module).executeTakeFirst();
+    const row = await this.#db.selectFrom('crm_sync_state').select(['cursor', 'deleted_cursor', 'last_full_at', 'last_sync_at']).where('crm', '=', this.#crm).where('module', '=', module).executeTakeFirst();
     return row ?? { ...EMPTY };
   }
 
   async all(): Promise<Map<string, ModuleSyncState>> {
-    const db = await this.#ready();
-    const rows = await db.selectFrom('crm_sync_state').selectAll().where('crm', '=', this.#crm).execute();
+    const rows = await this.#db.selectFrom('crm_sync_state').selectAll().where('crm', '=', this.#crm).execute();
     return new Map(rows.map((r) => [r.module, { cursor: r.cursor, deleted_cursor: r.deleted_cursor, last_full_at: r.last_full_at, last_sync_at: r.last_sync_at }]));
   }
 
   async save(module: string, patch: Partial<ModuleSyncState>): Promise<void> {
-    const db = await this.#ready();
     const now = new Date().toISOString();
     const next = { ...(await this.get(module)), ...patch };
-    await db
+    await this.#db
       .insertInto('crm_sync_state')
       .values({ crm: this.#crm, module, ...next, updated_at: now })
       .onConflict((oc) => oc.columns(['crm', 'module']).doUpdateSet({ ...next, updated_at: now }))
@@ -48,7 +37,6 @@ export class SyncStateStore {
 
   /** Forgets every cursor: the next sync is a full one (`suitecrm sync --full` does not need it). */
   async reset(): Promise<void> {
-    const db = await this.#ready();
-    await db.deleteFrom('crm_sync_state').where('crm', '=', this.#crm).execute();
+    await this.#db.deleteFrom('crm_sync_state').where('crm', '=', this.#crm).execute();
   }
 }

@@ -5,8 +5,8 @@
  * SQLite and PostgreSQL. Typed for Kysely in `src/crm/crm-tables.ts`.
  *
  * `if not exists` throughout: this migration's name was registered while its body was still empty,
- * so a store migrated then has it marked done without these tables; the CRM code runs `up` once
- * itself (`ensureCrmTables`) to cover that.
+ * so a store migrated then has it marked done without these tables; 0007-crm-outbox-update runs
+ * this `up` first to cover that (whichever of the two ran first, the other finds the tables).
  */
 import type { Kysely } from 'kysely';
 

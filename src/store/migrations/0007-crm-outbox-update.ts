@@ -6,7 +6,7 @@
  * `up` first creates the CRM tables if they are missing (0005-crm was once an empty placeholder:
  * see its note), so this migration works whatever order the two ran in.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { up as crmTables } from './0005-crm.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -16,19 +16,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('crm_outbox').dropColumn('update_pending').execute();
-}
-
-/**
- * For the CRM code's lazy creation of its tables (`ensureCrmTables`), outside any migration: adds
- * the column when the tables were made by 0005 alone. The probe may fail, so never call this inside
- * a PostgreSQL transaction (a failed statement ends it).
- */
-export async function addColumnIfMissing(db: Kysely<unknown>): Promise<void> {
-  try {
-    await sql`select update_pending from crm_outbox where 1 = 0`.execute(db);
-  } catch {
-    await addColumn(db);
-  }
 }
 
 function addColumn(db: Kysely<unknown>): Promise<void> {
