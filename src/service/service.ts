@@ -213,7 +213,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       demo: options.demo !== undefined,
       pbxs,
       database: async () => {
-        await store.db.selectFrom('users').select('id').limit(1).execute();
+        await store.ping();
         return true;
       },
     },

@@ -2,7 +2,7 @@
  * Opens the store: SQLite (embedded default) or PostgreSQL when DATABASE_URL says so, and brings its
  * schema up to date. Everything engine-specific stays in `dialects/`.
  */
-import { Kysely, type Dialect } from 'kysely';
+import { Kysely, sql, type Dialect } from 'kysely';
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { DatabaseSchema } from './schema.ts';
@@ -26,6 +26,8 @@ export interface Store {
   readonly engine: Engine;
   readonly db: Kysely<DatabaseSchema>;
   readonly native: NativeHandle;
+  /** Resolves once the database answers a trivial statement; rejects with the driver's error (health checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,16 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     await db.destroy();
     throw err;
   }
-  return { engine, db, native, close: () => db.destroy() };
+  return {
+    engine,
+    db,
+    native,
+    // No table: the question is whether the database answers, not what it holds.
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
 }
 
 async function ensureSchema(url: string, schema: string): Promise<void> {
