@@ -40,6 +40,34 @@ for (const engine of ENGINES) {
       assert.equal(await dir.passwordHashOf('bob'), null);
     });
 
+    test('a CRM\'s ids map to ours and back: users by (source, external id), records by type', async () => {
+      const carol = (await dir.upsertUser({ login: 'carol.crm', name: 'Carol CRM', source: 'suitecrm', externalId: 'u-carol', extensions: ['301'] })).id;
+      assert.deepEqual(await dir.userByExternalId('suitecrm', 'u-carol'), await dir.userById(carol));
+      assert.equal(await dir.userByExternalId('suitecrm', 'u-nobody'), undefined);
+      assert.equal(await dir.userByExternalId('other-crm', 'u-carol'), undefined, 'an id means something only in its own CRM');
+      assert.equal(await dir.externalUserId(carol, 'suitecrm'), 'u-carol');
+      assert.equal(await dir.externalUserId(carol, 'other-crm'), null);
+      assert.equal(await dir.externalUserId(alice, 'suitecrm'), null, 'an embedded user has no CRM id');
+      assert.equal(await dir.externalUserId('no-such-user', 'suitecrm'), null);
+
+      const synced = (await dir.upsertLead({ lastName: 'Synced', source: 'suitecrm', externalId: 'l-1' })).id;
+      const local = (await dir.upsertLead({ lastName: 'Local' })).id;
+      assert.equal(await dir.recordIdByExternalId('lead', 'suitecrm', 'l-1'), synced);
+      assert.equal(await dir.recordIdByExternalId('contact', 'suitecrm', 'l-1'), undefined, 'the type is part of the key');
+      assert.equal(await dir.recordIdByExternalId('lead', 'suitecrm', "l-1' or '1'='1"), undefined);
+      const origins = await dir.recordOrigins('lead', [synced, local, 'no-such-lead']);
+      assert.deepEqual(
+        new Map(origins.map((o) => [o.id, o])),
+        new Map([
+          [synced, { id: synced, source: 'suitecrm', externalId: 'l-1' }],
+          [local, { id: local, source: 'embedded', externalId: null }],
+        ]),
+      );
+      assert.deepEqual(await dir.recordOrigins('account', []), []);
+      await dir.deleteRecord('lead', synced);
+      await dir.deleteRecord('lead', local);
+    });
+
     test('lookup finds every matching contact, account and lead, ranked, with owner and account', async () => {
       const acme = (await dir.upsertAccount({ name: 'ACME Corp', assignedUserId: bob, phones: [{ kind: 'office', number: '+1 (415) 555-2671' }] })).id;
       const john = (

@@ -75,6 +75,13 @@ export interface DirectoryOptions {
 
 export type WriteResult = { id: string; created: boolean };
 
+/** Where a record came from: `embedded`, or a CRM's name with that CRM's own id for it. */
+export interface RecordOrigin {
+  id: string;
+  source: string;
+  externalId: string | null;
+}
+
 const TABLE = { contact: 'contacts', account: 'accounts', lead: 'leads' } as const;
 
 export class Directory {
@@ -188,6 +195,18 @@ export class Directory {
     return rows.map((row) => toUser(row, exts.filter((e) => e.user_id === row.id)));
   }
 
+  /** The user a CRM's user id stands for (synced from the CRM named `source`), or undefined. */
+  async userByExternalId(source: string, externalId: string): Promise<User | undefined> {
+    const row = await this.#db.selectFrom('users').selectAll().where('source', '=', source).where('external_id', '=', externalId).executeTakeFirst();
+    return row ? this.#withExtensions(row) : undefined;
+  }
+
+  /** The CRM's own id of one of our users, when the user came from that CRM (`source`); else null. */
+  async externalUserId(userId: string, source: string): Promise<string | null> {
+    const row = await this.#db.selectFrom('users').select(['source', 'external_id']).where('id', '=', userId).executeTakeFirst();
+    return row && row.source === source ? row.external_id : null;
+  }
+
   async passwordHashOf(login: string): Promise<string | null> {
     const row = await this.#db.selectFrom('users').select('password_hash').where('login', '=', login).where('active', '=', 1).executeTakeFirst();
     return row?.password_hash ?? null;
@@ -223,6 +242,19 @@ export class Directory {
       const res = await trx.deleteFrom(TABLE[type]).where('id', '=', id).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
     });
+  }
+
+  /** Our id of the record a CRM (`source`) knows by `externalId`, or undefined. */
+  async recordIdByExternalId(type: RecordType, source: string, externalId: string): Promise<string | undefined> {
+    const row = await this.#db.selectFrom(TABLE[type]).select('id').where('source', '=', source).where('external_id', '=', externalId).executeTakeFirst();
+    return row?.id;
+  }
+
+  /** Where each of these records came from; ids not in the directory are left out. */
+  async recordOrigins(type: RecordType, ids: readonly string[]): Promise<RecordOrigin[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db.selectFrom(TABLE[type]).select(['id', 'source', 'external_id']).where('id', 'in', ids).execute();
+    return rows.map((r) => ({ id: r.id, source: r.source, externalId: r.external_id }));
   }
 
   /** Marks a record as just active (a call), which ranks it first among equal matches. */

@@ -83,8 +83,7 @@ export class SuiteCrm implements CrmPort {
 
   /** Creates the lead or contact in SuiteCRM, then at once in our directory (the next sync confirms it). */
   async createRecord(input: NewRecordInput): Promise<CreatedRecord> {
-    const owner = input.assignedUserId ? await this.#directory.store.db.selectFrom('users').select(['source', 'external_id']).where('id', '=', input.assignedUserId).executeTakeFirst() : undefined;
-    const assigned = owner?.source === SOURCE ? owner.external_id : null;
+    const assigned = input.assignedUserId ? await this.#directory.externalUserId(input.assignedUserId, SOURCE) : null;
     const attributes: Record<string, string> = { first_name: input.firstName, last_name: input.lastName, phone_work: input.phone };
     if (assigned) attributes['assigned_user_id'] = assigned;
     if (input.type === 'lead') {

@@ -51,7 +51,6 @@ export interface WidgetRoutesOptions {
 }
 
 const MODULE_TYPES: Readonly<Record<string, RecordType>> = { Contacts: 'contact', Accounts: 'account', Leads: 'lead' };
-const TABLES = { contact: 'contacts', account: 'accounts', lead: 'leads' } as const;
 const FILES: Readonly<Record<string, string>> = { 'widget.js': 'application/javascript; charset=utf-8', 'widget.js.map': 'application/json; charset=utf-8' };
 
 const ssoBody = z.object({ token: z.string().max(300) });
@@ -64,7 +63,7 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
   const source = options.source ?? 'suitecrm';
   const sso = options.sso ?? (options.secrets.length > 0 ? new CrmSso({ secrets: options.secrets, store: options.store, directory: options.directory, source }) : null);
   const allowed = new Set(options.allowedOrigins);
-  const db = options.store.db;
+  const directory = options.directory;
 
   // ---- the script ------------------------------------------------------------------------------
 
@@ -122,7 +121,7 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
     return {
       user: publicUser(principal.user!),
       csrfToken: principal.csrfToken ?? null,
-      crmUserId: await crmUserIdOf(options.store, principal.user!.id, source),
+      crmUserId: await directory.externalUserId(principal.user!.id, source),
     };
   });
 
@@ -132,14 +131,9 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
     const q = recordQuery.safeParse(request.query);
     const type = q.success && Object.hasOwn(MODULE_TYPES, q.data.module) ? MODULE_TYPES[q.data.module] : undefined;
     if (!q.success || type === undefined) return sendError(reply, 'BAD_REQUEST', 'Use ?module=Contacts|Accounts|Leads&id=<SuiteCRM record id>.');
-    const row = await db
-      .selectFrom(TABLES[type] as 'contacts')
-      .select('id')
-      .where('source', '=', source)
-      .where('external_id', '=', q.data.id)
-      .executeTakeFirst();
-    if (!row) return sendError(reply, 'NOT_FOUND', 'This SuiteCRM record is not in the phone directory (yet: it syncs every few seconds).');
-    return { record: { type, id: row.id } };
+    const id = await directory.recordIdByExternalId(type, source, q.data.id);
+    if (id === undefined) return sendError(reply, 'NOT_FOUND', 'This SuiteCRM record is not in the phone directory (yet: it syncs every few seconds).');
+    return { record: { type, id } };
   });
 
   app.get('/api/crm/refs', { preHandler: requireUser }, async (request, reply) => {
@@ -153,18 +147,8 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
     const refs: { type: RecordType; id: string; source: string; externalId: string | null }[] = [];
     for (const type of ['contact', 'account', 'lead'] as const) {
       if (wanted[type].length === 0) continue;
-      const rows = await db
-        .selectFrom(TABLES[type] as 'contacts')
-        .select(['id', 'source', 'external_id'])
-        .where('id', 'in', wanted[type])
-        .execute();
-      for (const row of rows) refs.push({ type, id: row.id, source: row.source, externalId: row.external_id });
+      for (const origin of await directory.recordOrigins(type, wanted[type])) refs.push({ type, ...origin });
     }
     return { refs };
   });
-}
-
-async function crmUserIdOf(store: Store, userId: string, source: string): Promise<string | null> {
-  const row = await store.db.selectFrom('users').select(['source', 'external_id']).where('id', '=', userId).executeTakeFirst();
-  return row && row.source === source ? row.external_id : null;
 }
