@@ -65,8 +65,7 @@ export async function tokens(args: string[], io: CliIo, open: OpenStore = openSt
         return 0;
       }
       case 'list': {
-        const rows = await store.db.selectFrom('api_tokens').leftJoin('users', 'users.id', 'api_tokens.user_id').select(['api_tokens.id', 'api_tokens.kind', 'api_tokens.name', 'users.login', 'api_tokens.created_at', 'api_tokens.last_used_at', 'api_tokens.revoked']).orderBy('api_tokens.created_at').execute();
-        io.stdout.write(`${JSON.stringify(rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, user: r.login, createdAt: r.created_at, lastUsedAt: r.last_used_at, revoked: r.revoked === 1 })), null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify(await access.listTokens(), null, 2)}\n`);
         return 0;
       }
       case 'revoke': {

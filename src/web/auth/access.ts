@@ -1,6 +1,8 @@
 /**
  * Sessions and API tokens. Secrets are random 256-bit values handed out once; the store keeps only
- * their sha256 (a plain hash suffices for high-entropy secrets; scrypt is for passwords).
+ * their sha256 (a plain hash suffices for high-entropy secrets; scrypt is for passwords). This file
+ * owns the `sessions` and `api_tokens` tables (migration 0002-access): the only SQL over them;
+ * users are read through the directory.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../../store/store.ts';
@@ -16,6 +18,18 @@ export interface Principal {
   tokenKind?: TokenKind;
   /** For session principals: the token a state-changing request must echo in `x-csrf-token`. */
   csrfToken?: string;
+}
+
+/** One API or routing token as `crm-telephony tokens list` shows it: never its secret. */
+export interface TokenInfo {
+  id: string;
+  kind: TokenKind;
+  name: string;
+  /** The login of the user it acts as; null for a routing token. */
+  user: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revoked: boolean;
 }
 
 export interface AccessOptions {
@@ -45,14 +59,7 @@ export class Access {
     if (!ok || hash === null) return null;
     const user = await this.#directory.userByLogin(login);
     if (!user || !user.active) return null;
-    const sessionId = secret();
-    const csrfToken = secret();
-    const now = Date.now();
-    await this.#store.db
-      .insertInto('sessions')
-      .values({ id_hash: sha256(sessionId), user_id: user.id, csrf_token: csrfToken, created_at: new Date(now).toISOString(), expires_at: new Date(now + this.#ttl).toISOString() })
-      .execute();
-    return { sessionId, csrfToken, user };
+    return { ...(await openSession(this.#store, user.id, this.#ttl)), user };
   }
 
   async logout(sessionId: string): Promise<void> {
@@ -91,6 +98,22 @@ export class Access {
     return Number(res.numUpdatedRows) > 0;
   }
 
+  /** Every token, oldest first, with the login of the user it acts as. */
+  async listTokens(): Promise<TokenInfo[]> {
+    const rows = await this.#store.db.selectFrom('api_tokens').select(['id', 'kind', 'name', 'user_id', 'created_at', 'last_used_at', 'revoked']).orderBy('created_at').execute();
+    const logins = new Map<string, string | null>();
+    for (const id of new Set(rows.map((r) => r.user_id))) if (id !== null) logins.set(id, (await this.#directory.userById(id))?.login ?? null);
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      name: r.name,
+      user: r.user_id === null ? null : (logins.get(r.user_id) ?? null),
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+      revoked: r.revoked === 1,
+    }));
+  }
+
   async byToken(token: string): Promise<Principal | null> {
     if (!/^crmt_(api|routing)_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
     const row = await this.#store.db
@@ -110,6 +133,26 @@ export class Access {
     if (!user || !user.active) return null;
     return { user, via: 'token', tokenKind: 'api' };
   }
+}
+
+/**
+ * Opens a browser session for a user: the cookie value and its CSRF token are random, only the
+ * cookie value's sha256 is stored. `Access.login` (after the password check) and the SuiteCRM
+ * sign-in (`crm-sso.ts`) both open sessions here, so `Access.bySession` accepts either.
+ */
+export async function openSession(store: Store, userId: string, ttlMs: number, now = Date.now()): Promise<{ sessionId: string; csrfToken: string }> {
+  const sessionId = secret();
+  const csrfToken = secret();
+  await store.db
+    .insertInto('sessions')
+    .values({ id_hash: sha256(sessionId), user_id: userId, csrf_token: csrfToken, created_at: new Date(now).toISOString(), expires_at: new Date(now + ttlMs).toISOString() })
+    .execute();
+  return { sessionId, csrfToken };
+}
+
+/** Deletes the sessions that expired before `now` (an expired one is refused anyway; this keeps the table small). */
+export async function sweepExpiredSessions(store: Store, now: number): Promise<void> {
+  await store.db.deleteFrom('sessions').where('expires_at', '<', new Date(now).toISOString()).execute();
 }
 
 // scrypt hash of a random password nobody knows: the cost of a real check, for unknown logins.

@@ -17,10 +17,11 @@
  * A token is good once: a replay of an exchanged token (lifted from a saved page, a proxy log) is
  * refused while it would still be valid.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Store } from '../../store/store.ts';
 import type { Directory, User } from '../../directory/directory.ts';
+import { openSession, sweepExpiredSessions } from './access.ts';
 
 export const WIDGET_TOKEN_VERSION = 'v1';
 /** How far ahead a token's expiry may lie. The hook signs for 5 minutes. */
@@ -134,9 +135,9 @@ export interface SessionIssuer {
 }
 
 /**
- * Sessions written straight into the store, exactly as `Access.login` writes them (the cookie
- * value random, only its sha256 stored, a CSRF token beside it), so `Access.bySession` accepts them.
- * Expired rows are swept now and then: a widget session is made per browser, not per login.
+ * Sessions opened in the store as `Access.login` opens them (`openSession`: the cookie value random,
+ * only its sha256 stored, a CSRF token beside it), so `Access.bySession` accepts them. Expired rows
+ * are swept now and then: a widget session is made per browser, not per login.
  */
 export function storeSessions(store: Store, options: { ttlMs?: number; now?: () => number } = {}): SessionIssuer {
   const ttl = options.ttlMs ?? 12 * 3600_000;
@@ -144,24 +145,12 @@ export function storeSessions(store: Store, options: { ttlMs?: number; now?: () 
   let sweptAt = 0;
   return {
     async create(user) {
-      const sessionId = randomBytes(32).toString('base64url');
-      const csrfToken = randomBytes(32).toString('base64url');
       const t = now();
       if (t - sweptAt > 600_000) {
         sweptAt = t;
-        await store.db.deleteFrom('sessions').where('expires_at', '<', new Date(t).toISOString()).execute();
+        await sweepExpiredSessions(store, t);
       }
-      await store.db
-        .insertInto('sessions')
-        .values({
-          id_hash: createHash('sha256').update(sessionId).digest('hex'),
-          user_id: user.id,
-          csrf_token: csrfToken,
-          created_at: new Date(t).toISOString(),
-          expires_at: new Date(t + ttl).toISOString(),
-        })
-        .execute();
-      return { sessionId, csrfToken };
+      return openSession(store, user.id, ttl, t);
     },
   };
 }
@@ -202,14 +191,8 @@ export class CrmSso {
   }
 
   /** The directory user a CRM user id stands for (synced from the CRM), or undefined. */
-  async userFor(crmUserId: string): Promise<User | undefined> {
-    const row = await this.#options.store.db
-      .selectFrom('users')
-      .select('id')
-      .where('source', '=', this.#options.source ?? 'suitecrm')
-      .where('external_id', '=', crmUserId)
-      .executeTakeFirst();
-    return row ? this.#options.directory.userById(row.id) : undefined;
+  userFor(crmUserId: string): Promise<User | undefined> {
+    return this.#options.directory.userByExternalId(this.#options.source ?? 'suitecrm', crmUserId);
   }
 
   /** Verifies a token and, when it is good, opens a session for its user. */
