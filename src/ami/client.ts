@@ -120,6 +120,8 @@ interface Connection {
   greeted: (version: string) => void;
   booted: (() => void) | undefined;
   closed: boolean;
+  /** Reading stopped by `pauseReading` (the service's effect queues are full). */
+  paused: boolean;
 }
 
 let clientSerial = 0;
@@ -184,6 +186,25 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
   }
 
   /** The AMI protocol version from the PBX's greeting (e.g. `9.0.0` for Asterisk 20). */
+  /**
+   * Stops reading from the PBX (TCP pushes back; Asterisk holds the events for this session) until
+   * `resumeReading`. For a consumer that cannot keep up. A new connection always starts reading:
+   * its login and the recovery need the PBX's answers.
+   */
+  pauseReading(): void {
+    const conn = this.#conn;
+    if (conn === undefined || conn.closed || conn.paused) return;
+    conn.paused = true;
+    conn.socket.pause();
+  }
+
+  resumeReading(): void {
+    const conn = this.#conn;
+    if (conn === undefined || conn.closed || !conn.paused) return;
+    conn.paused = false;
+    conn.socket.resume();
+  }
+
   get protocolVersion(): string | undefined {
     return this.#version;
   }
@@ -344,7 +365,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     const decoder = new AmiDecoder({ maxMessageBytes: this.#options.maxMessageBytes });
     let greeted!: (version: string) => void;
     const greeting = new Promise<string>((resolve) => (greeted = resolve));
-    const conn: Connection = { socket, decoder, version: undefined, greeted, booted: undefined, closed: false };
+    const conn: Connection = { socket, decoder, version: undefined, greeted, booted: undefined, closed: false, paused: false };
     this.#conn = conn;
 
     const connectTimer = setTimeout(() => {
@@ -454,7 +475,8 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     const every = this.#options.keepaliveIntervalMs;
     if (every <= 0) return;
     this.#keepaliveTimer = setInterval(() => {
-      if (this.#pingInFlight || conn.closed) return;
+      // Paused, the answer waits unread in the socket: that is our doing, not a dead peer.
+      if (this.#pingInFlight || conn.closed || conn.paused) return;
       this.#pingInFlight = true;
       this.#request('Ping', {}, { timeoutMs: this.#options.keepaliveTimeoutMs, allowError: true }, true).then(
         () => {

@@ -1,21 +1,14 @@
 /** Writes every call record the engine produces to the call log, with the CRM records it concerns. */
-import type { Effect } from '../calls/effects.ts';
 import type { CallRecord, StoredCall } from '../calls/index.ts';
 import type { EffectSink } from './pbx-session.ts';
 import type { CallLog, CallLink } from '../store/call-log.ts';
-import type { CallMatches } from './call-matches.ts';
-import type { RecordType } from '../directory/record-types.ts';
-
-export interface ClickToCallOrigins {
-  take(clickToCallId: string): { userId: string; entity?: { type: RecordType; id: string } } | undefined;
-  peek(clickToCallId: string): { userId: string; entity?: { type: RecordType; id: string } } | undefined;
-}
+import type { CallOrigin } from './call-context.ts';
 
 /**
  * The call log's sink. It also offers the calls the log holds as open (`openCalls`), so that a
  * session started on this store reconciles them with the PBX (see pbx-session.ts).
  */
-export function callLogSink(callLog: CallLog, matches: CallMatches, origins: ClickToCallOrigins): EffectSink {
+export function callLogSink(callLog: CallLog): EffectSink {
   // Changes wait here, the latest record per call, and are written in batches: the engine's
   // effects (and the pops behind them) never wait for a commit, and a burst costs few commits.
   const pending = new Map<string, { record: CallRecord; links: CallLink[] }>();
@@ -33,15 +26,14 @@ export function callLogSink(callLog: CallLog, matches: CallMatches, origins: Cli
       if (pending.size > 0) schedule();
     });
   };
-  const sink: EffectSink = async (effect: Effect): Promise<void> => {
+  const sink: EffectSink = async (effect, context): Promise<void> => {
     if (effect.type !== 'call-started' && effect.type !== 'call-updated' && effect.type !== 'call-ended') return;
     const record = effect.record;
     const links: CallLink[] = [];
-    if (effect.type !== 'call-updated') {
-      const found = await matches.for(record.id, record.normalizedNumber ?? record.externalNumber);
-      for (const c of found) links.push({ type: c.type, id: c.id, link: 'matched' });
+    if (effect.type !== 'call-updated' && context !== undefined) {
+      for (const c of await context.matches()) links.push({ type: c.type, id: c.id, link: 'matched' });
     }
-    const origin = record.clickToCallId ? origins.peek(record.clickToCallId) : undefined;
+    const origin = context?.origin;
     if (origin?.entity) links.push({ type: origin.entity.type, id: origin.entity.id, link: 'origin' });
     const prev = pending.get(record.id);
     pending.set(record.id, { record, links: prev ? [...prev.links, ...links] : links });
@@ -59,22 +51,26 @@ export function callLogSink(callLog: CallLog, matches: CallMatches, origins: Cli
     const stored = rest.length === 0 ? [] : await callLog.recordsWritten<CallRecord>(rest);
     return [...waiting, ...stored.map(({ record, updatedAt }) => ({ record, writtenAt: Date.parse(updatedAt) }))];
   };
+  sink.label = 'call log';
   sink.idle = async (): Promise<void> => {
     while (writing) await writing;
   };
   return sink;
 }
 
-/** Remembers where each click-to-call came from until its call ends (bounded, oldest dropped first). */
-export class OriginMemory implements ClickToCallOrigins {
-  readonly #map = new Map<string, { userId: string; entity?: { type: RecordType; id: string } }>();
+/**
+ * Remembers where each click-to-call came from until its call's context closes (see
+ * call-context.ts); bounded, oldest dropped first, for calls that never began.
+ */
+export class OriginMemory {
+  readonly #map = new Map<string, CallOrigin>();
   readonly #max: number;
 
   constructor(max = 10_000) {
     this.#max = max;
   }
 
-  remember(id: string, origin: { userId: string; entity?: { type: RecordType; id: string } }): void {
+  remember(id: string, origin: CallOrigin): void {
     this.#map.set(id, origin);
     if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value!);
   }
@@ -87,5 +83,9 @@ export class OriginMemory implements ClickToCallOrigins {
     const v = this.#map.get(id);
     this.#map.delete(id);
     return v;
+  }
+
+  get size(): number {
+    return this.#map.size;
   }
 }

@@ -23,9 +23,16 @@ import type { CdrSource } from '../cdr/pbx-cdr.ts';
 import type { Logger } from '../logger.ts';
 import type { GapCause, GapLog } from '../store/gap-log.ts';
 import { GapFiller, type GapStatus } from './gap-filler.ts';
+import { CallContexts, type CallContext, type CallContextSources } from './call-context.ts';
+import { EffectQueue, type EffectQueueStats, type OverflowPolicy } from './effect-queue.ts';
 
 export interface EffectSink {
-  (effect: Effect): Promise<void> | void;
+  /** `context`: the call's matches and click-to-call origin, resolved once per call (see call-context.ts). */
+  (effect: Effect, context?: CallContext): Promise<void> | void;
+  /** A name for the queue's stats and logs. */
+  label?: string;
+  /** What the sink's queue does at its bound (see effect-queue.ts). Default `backpressure`. */
+  overflow?: OverflowPolicy;
   /**
    * A sink that stores call records may offer the calls it holds as open for a PBX, so that a
    * session reconciles them on start (the call log's sink does). Used when the session is given no
@@ -56,6 +63,10 @@ export interface PbxSessionOptions {
   engine: EngineConfig;
   sinks: EffectSink[];
   log: Logger;
+  /** Where each call's context comes from (matches, origins). Absent: sinks get a context with no matches. */
+  context?: CallContextSources;
+  /** Effects each sink's queue holds before its overflow policy applies. Default 10,000. */
+  sinkCapacity?: number;
   /** Also told every raw event (device states for routing, admin "last event"). */
   onEvent?: (event: AmiMessage) => void;
   /**
@@ -82,7 +93,11 @@ export class PbxSession {
   readonly id: string;
   readonly #options: PbxSessionOptions;
   readonly #state: EngineState;
-  #sinkQueues: Promise<void>[] = [];
+  readonly #contexts: CallContexts;
+  readonly #queues: EffectQueue[];
+  /** Reading from the PBX is paused because a backpressure queue is full. */
+  #paused = false;
+  #pauses = 0;
   /** Store writes of the session's own (gaps, heartbeats), awaited by `idle()`. */
   readonly #background = new Set<Promise<void>>();
   #tickTimer: NodeJS.Timeout | undefined;
@@ -116,6 +131,22 @@ export class PbxSession {
     this.#options = options;
     this.id = options.client.id;
     this.#state = createEngineState(options.engine);
+    this.#contexts = new CallContexts(options.context ?? { lookup: async () => [] });
+    this.#queues = options.sinks.map(
+      (sink, i) =>
+        new EffectQueue({
+          name: sink.label ?? `sink ${i + 1}`,
+          capacity: options.sinkCapacity ?? 10_000,
+          overflow: sink.overflow ?? 'backpressure',
+          handle: (effect, context) => sink(effect, context),
+          done: (_effect, context) => {
+            if (context !== undefined) this.#contexts.release(context);
+          },
+          failed: (err, effect) =>
+            options.log.error({ pbx: this.id, sink: sink.label, effect: effect.type, callId: 'callId' in effect ? effect.callId : undefined, err }, 'an effect handler failed; the call goes on'),
+          relieved: () => this.#resumeIfRelieved(),
+        }),
+    );
     this.#unreachableSince = this.#now();
     this.#filler = options.gaps === undefined ? null : this.#createFiller(options.gaps);
     this.#restored = this.#restore();
@@ -128,6 +159,8 @@ export class PbxSession {
       void this.#recover();
     });
     client.on('disconnect', () => {
+      // A new connection starts reading; the next full queue pauses it again.
+      this.#paused = false;
       const now = this.#now();
       this.#unreachableSince ??= now;
       if (this.#live) {
@@ -210,7 +243,7 @@ export class PbxSession {
     if (gaps === undefined || !this.#live || this.#heartbeating) return;
     this.#heartbeating = true;
     try {
-      await Promise.all([...this.#sinkQueues]);
+      await Promise.all(this.#queues.map((q) => q.flushed()));
       for (const sink of this.#options.sinks) await sink.idle?.();
       await gaps.log.heartbeat(this.id, at);
     } catch (err) {
@@ -248,11 +281,7 @@ export class PbxSession {
   async idle(): Promise<void> {
     await this.#restored;
     // Sinks' queues may grow while we wait (an effect handled produces none, but events keep coming).
-    let seen: Promise<void>[] = [];
-    while (seen.length !== this.#sinkQueues.length || seen.some((q, i) => q !== this.#sinkQueues[i])) {
-      seen = [...this.#sinkQueues];
-      await Promise.all(seen);
-    }
+    while (this.#queues.some((q) => q.size > 0)) await Promise.all(this.#queues.map((q) => q.flushed()));
     await Promise.all([...this.#background]);
     for (const sink of this.#options.sinks) await sink.idle?.();
   }
@@ -389,23 +418,35 @@ export class PbxSession {
     if (this.#endedIds.size > ENDED_IDS_KEPT) this.#endedIds.delete(this.#endedIds.values().next().value!);
   }
 
-  /** Effects are handled strictly in order, one after another, even when a sink is slow. */
+  /** Each sink's queue: what it holds, dropped and how often it was full (a metric later). */
+  get dispatchStats(): { sinks: EffectQueueStats[]; openContexts: number; droppedContexts: number; readingPaused: boolean; pauses: number } {
+    return { sinks: this.#queues.map((q) => q.stats), openContexts: this.#contexts.size, droppedContexts: this.#contexts.dropped, readingPaused: this.#paused, pauses: this.#pauses };
+  }
+
+  /**
+   * Effects go to every sink strictly in order, each with its call's context, one queue per sink so
+   * that none waits for another (a pop must not wait behind the call log's writes).
+   */
   #apply(effects: readonly Effect[]): void {
     if (effects.length === 0) return;
-    for (const effect of effects) if (effect.type === 'call-ended') this.#rememberEnded(effect.callId);
-    const { sinks, log } = this.#options;
-    // One queue per sink: each sees every effect in order, and none waits for another (a pop
-    // must not wait behind the call log's writes).
-    sinks.forEach((sink, i) => {
-      this.#sinkQueues[i] = (this.#sinkQueues[i] ?? Promise.resolve()).then(async () => {
-        for (const effect of effects) {
-          try {
-            await sink(effect);
-          } catch (err) {
-            log.error({ pbx: this.id, effect: effect.type, callId: 'callId' in effect ? effect.callId : undefined, err }, 'an effect handler failed; the call goes on');
-          }
-        }
-      });
-    });
+    const queues = this.#queues;
+    for (const effect of effects) {
+      if (effect.type === 'call-ended') this.#rememberEnded(effect.callId);
+      const context = this.#contexts.hold(effect, queues.length);
+      for (const queue of queues) queue.push(effect, context);
+    }
+    if (!this.#paused && queues.some((q) => q.full)) {
+      this.#paused = true;
+      this.#pauses++;
+      this.#options.client.pauseReading();
+      this.#options.log.warn({ pbx: this.id, queues: queues.filter((q) => q.full).map((q) => q.stats) }, 'the service is behind the PBX: reading its events is paused until the queues drain');
+    }
+  }
+
+  #resumeIfRelieved(): void {
+    if (!this.#paused || this.#queues.some((q) => q.full)) return;
+    this.#paused = false;
+    this.#options.client.resumeReading();
+    this.#options.log.info({ pbx: this.id }, 'caught up with the PBX: reading its events again');
   }
 }

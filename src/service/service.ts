@@ -21,9 +21,10 @@ import type { PbxHealth } from '../web/routes/health-routes.ts';
 import { AmiClient } from '../ami/client.ts';
 import type { ReconnectStrategy } from '../ami/reconnect-strategy.ts';
 import { logPbxConnection } from './pbx-connection-log.ts';
-import { PbxSession } from './pbx-session.ts';
+import { PbxSession, type EffectSink } from './pbx-session.ts';
 import { PopBuilder } from './pop-builder.ts';
-import { CallMatches } from './call-matches.ts';
+import type { CallContext } from './call-context.ts';
+import { findByPhone } from '../directory/lookup.ts';
 import { callLogSink, OriginMemory } from './call-log-sink.ts';
 import { placeCall } from './click-to-call.ts';
 import { normalizePhone } from '../phone/normalize.ts';
@@ -102,7 +103,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const callLog = new CallLog(store);
   const access = new Access(store, directory);
   const hub = new CallHub();
-  const matches = new CallMatches(directory);
   const origins = new OriginMemory();
   await ensureAdmin(directory, config, log);
 
@@ -117,10 +117,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     return userId;
   };
 
+  // The call's context, handed by the session with the effect being applied (see popsSink).
+  let popContext: CallContext | undefined;
   const pops = new PopBuilder(hub, {
     userIdForExtension,
-    candidatesFor: async (callId, number) =>
-      (await matches.for(callId, number)).map((c) => ({
+    candidatesFor: async () =>
+      ((await popContext?.matches()) ?? []).map((c) => ({
         type: c.type,
         id: c.id,
         name: c.name,
@@ -130,11 +132,16 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       })),
     formatNumber: (n) => formatPhoneForPeople(normalizePhone(n, { defaultRegion: config.DEFAULT_REGION }), config.DEFAULT_REGION),
   });
-  // The pop and the log share one lookup per call.
-  const popsSink = async (effect: Effect): Promise<void> => {
-    await pops.apply(effect);
-    if (effect.type === 'call-ended') matches.forget(effect.callId);
+  // The pop, the log and the CRM share one lookup per call: the call's context.
+  const popsSink: EffectSink = async (effect: Effect, context?: CallContext): Promise<void> => {
+    // PopBuilder asks for the candidates synchronously, before its first await.
+    popContext = context;
+    const applied = pops.apply(effect);
+    popContext = undefined;
+    await applied;
   };
+  popsSink.label = 'pops';
+  popsSink.overflow = 'shed-progress';
 
   // Smart routing: live device states from AMI, the directory, and the call log's last agent.
   const deviceStates = new DeviceStateTracker();
@@ -171,6 +178,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const cdr = options.cdr ?? (await cdrSourceFromConfig(config, log));
   const gapLog = new GapLog(store);
 
+  const crmSink: EffectSink = callLoggerSink(crm.callLogger, { log });
+  crmSink.label = 'CRM';
+  const recordingsSink: EffectSink = (effect) => recordings.sink(effect);
+  recordingsSink.label = 'recordings';
+
   const client = new AmiClient({ id: options.pbx.id, host: options.pbx.host, port: options.pbx.port, username: options.pbx.username, secret: options.pbx.secret, authType: options.pbx.authType, ...(options.pbx.reconnect ? { reconnect: options.pbx.reconnect } : {}) });
   const session = new PbxSession({
     client,
@@ -181,13 +193,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       ...(config.INBOUND_CONTEXTS ? { inboundContexts: config.INBOUND_CONTEXTS } : {}),
       trunkEndpoints: config.TRUNK_ENDPOINTS,
     },
-    // The CRM sink comes before the pops' sink, which forgets a call's matches when it ends.
-    sinks: [
-      callLogSink(callLog, matches, origins),
-      callLoggerSink(crm.callLogger, { matchesFor: (id, n) => matches.once(id, n), originFor: (id) => origins.peek(id)?.entity, log }),
-      popsSink,
-      recordings.sink,
-    ],
+    // Each call's matches and click-to-call origin, resolved once and handed with its effects.
+    context: { lookup: async (number) => (await findByPhone(directory, number)).candidates, origins },
+    sinks: [callLogSink(callLog), crmSink, popsSink, recordingsSink],
     onEvent: (event) => deviceStates.apply(event),
     gaps: { log: gapLog, source: cdr.source, sourceMissing: cdr.missing ?? null, ...options.gapTimings },
   });

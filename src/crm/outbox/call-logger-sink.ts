@@ -1,6 +1,7 @@
 /**
  * The engine's effects into the outbox: `call-ended` queues the call with its directory matches (the
- * same lookup the pop used) and, for a click-to-call, the record it was placed from; a later
+ * same lookup the pop used: the call's context the PBX session hands with each effect) and, for a
+ * click-to-call, the record it was placed from; a later
  * `call-updated` of an ended call (the PBX's CDRs corrected it after a gap) amends what was queued,
  * so that the CRM ends up showing the corrected call. A failure is logged, never thrown at the engine.
  */
@@ -11,27 +12,34 @@ import { silentLog, type CrmLog } from '../suitecrm/crm-log.ts';
 import type { CallMatch, LoggableCallRecord } from './call-entry.ts';
 import type { CallLogger } from './call-logger.ts';
 
+/** What the PBX session hands with each effect (see service/call-context.ts). */
+export interface CallLoggerContext {
+  matches(): Promise<readonly CallMatch[]>;
+  readonly origin: { entity?: { type: RecordType; id: string } } | undefined;
+}
+
 export interface CallLoggerSinkDeps {
-  /** The call's matches, e.g. `(callId, number) => callMatches.for(callId, number)`. */
-  matchesFor(callId: string, number: string | null): Promise<readonly CallMatch[]>;
-  /** The record a click-to-call was placed from, e.g. `(id) => origins.peek(id)?.entity`. */
+  /** Without a context with the effect (a caller that is not a PBX session): the call's matches. */
+  matchesFor?(callId: string, number: string | null): Promise<readonly CallMatch[]>;
+  /** Without a context: the record a click-to-call was placed from. */
   originFor?(clickToCallId: string): { type: RecordType; id: string } | undefined;
   log?: CrmLog;
 }
 
-export function callLoggerSink(logger: CallLogger, deps: CallLoggerSinkDeps): (effect: Effect) => Promise<void> {
+export function callLoggerSink(logger: CallLogger, deps: CallLoggerSinkDeps = {}): (effect: Effect, context?: CallLoggerContext) => Promise<void> {
   const log = deps.log ?? silentLog;
-  const matchesOf = async (record: LoggableCallRecord): Promise<CallMatch[]> => {
-    const matches: CallMatch[] = (await deps.matchesFor(record.id, record.normalizedNumber ?? record.externalNumber)).map((m) => ({ type: m.type, id: m.id, link: 'matched' }));
-    const origin = record.clickToCallId ? deps.originFor?.(record.clickToCallId) : undefined;
+  const matchesOf = async (record: LoggableCallRecord, context: CallLoggerContext | undefined): Promise<CallMatch[]> => {
+    const found = context !== undefined ? await context.matches() : ((await deps.matchesFor?.(record.id, record.normalizedNumber ?? record.externalNumber)) ?? []);
+    const matches: CallMatch[] = found.map((m) => ({ type: m.type, id: m.id, link: 'matched' }));
+    const origin = context !== undefined ? context.origin?.entity : record.clickToCallId ? deps.originFor?.(record.clickToCallId) : undefined;
     if (origin) matches.unshift({ type: origin.type, id: origin.id, link: 'origin' });
     return matches;
   };
-  return async (effect) => {
+  return async (effect, context) => {
     if (effect.type === 'call-ended') {
       const record = effect.record;
       try {
-        await logger.enqueue(record, await matchesOf(record));
+        await logger.enqueue(record, await matchesOf(record, context));
       } catch (err) {
         log.error({ callId: record.id, err: errorInWords(err) }, 'could not queue the call for the CRM');
       }
@@ -42,7 +50,7 @@ export function callLoggerSink(logger: CallLogger, deps: CallLoggerSinkDeps): (e
     const record = effect.record;
     try {
       // Matches only when needed (not queued yet, another number): most corrections keep the queued ones.
-      await logger.amend(record, () => matchesOf(record));
+      await logger.amend(record, () => matchesOf(record, context));
     } catch (err) {
       log.error({ callId: record.id, err: errorInWords(err) }, 'could not queue the correction of the call for the CRM');
     }
