@@ -6,11 +6,6 @@
 import type { ColumnType } from 'kysely';
 import type { PhoneKind, RecordType } from '../directory/record-types.ts';
 
-/**
- * @deprecated Import it from `directory/record-types.ts`. Kept only while `crm/outbox/call-entry.ts`
- * and `call-logger-sink.ts` (being changed on another branch) still import it from here.
- */
-export type { RecordType } from '../directory/record-types.ts';
 
 export interface UsersTable {
   id: string;

@@ -5,7 +5,7 @@
  * call is logged, not while it rings.
  */
 import type { CallRecord } from '../../calls/record.ts';
-import type { RecordType } from '../../store/schema.ts';
+import type { RecordType } from '../../directory/record-types.ts';
 import type { Store } from '../../store/store.ts';
 import type { CallLogEntry, CrmRecordRef, CrmUserRef } from '../crm-port.ts';
 

@@ -6,7 +6,7 @@
  * so that the CRM ends up showing the corrected call. A failure is logged, never thrown at the engine.
  */
 import type { Effect } from '../../calls/effects.ts';
-import type { RecordType } from '../../store/schema.ts';
+import type { RecordType } from '../../directory/record-types.ts';
 import { errorInWords } from '../crm-errors.ts';
 import { silentLog, type CrmLog } from '../suitecrm/crm-log.ts';
 import type { CallMatch, LoggableCallRecord } from './call-entry.ts';
