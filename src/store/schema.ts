@@ -6,7 +6,6 @@
 import type { ColumnType } from 'kysely';
 import type { PhoneKind, RecordType } from '../directory/record-types.ts';
 
-
 export interface UsersTable {
   id: string;
   login: string;
