@@ -6,7 +6,8 @@
 import type { Effect } from '../calls/effects.ts';
 import type { CallRecord } from '../calls/record.ts';
 import type { StopReason } from '../calls/hangup-causes.ts';
-import type { CallHub, CallMessage, CallCandidateView, CardState } from '../web/push/call-hub.ts';
+import type { CallHub } from '../web/push/call-hub.ts';
+import type { CallMessage, CallCandidateView, CardState } from '../pops/wire.ts';
 
 export interface PopDirectory {
   /** The user owning an extension, or null (a phone nobody owns: no pop). */

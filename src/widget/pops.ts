@@ -4,7 +4,7 @@
  * tells which SuiteCRM record our record is); a record that exists only in our directory opens in
  * the console. The stack floats in a corner (position: fixed): SuiteCRM's layout never moves.
  */
-import type { CallCandidateView, CallMessage } from '../web/push/call-hub.ts';
+import type { CallCandidateView, CallMessage } from '../pops/wire.ts';
 import { cardStateText, formatDaysAgo, RECORD_TYPE_LABEL } from '../ui/format.ts';
 import { el } from './dom.ts';
 import { MODULE_OF_TYPE, OWN, recordPageUrl, type RecordType } from './suitecrm-page.ts';

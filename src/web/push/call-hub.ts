@@ -2,35 +2,10 @@
  * Fans call updates out to the people they concern, and only to them. Each message gets a
  * monotonically increasing id; the hub remembers each user's active cards and their recent
  * messages, so a browser that reconnects (Last-Event-ID) is brought up to date: cards still active
- * are replayed, and cards that ended while it was away are withdrawn.
+ * are replayed, and cards that ended while it was away are withdrawn. What it carries is the pop
+ * wire contract (`src/pops/wire.ts`).
  */
-export type CardState = 'ringing' | 'answered' | 'answered-elsewhere' | 'missed' | 'ended';
-
-export interface CallCandidateView {
-  type: 'contact' | 'account' | 'lead';
-  id: string;
-  name: string;
-  account: string | null;
-  owner: string | null;
-  lastCallAt: string | null;
-}
-
-/** The `event: call` payload: what a screen pop needs, for this user's extension. */
-export interface CallMessage {
-  callId: string;
-  state: CardState;
-  extension: string;
-  direction: 'inbound' | 'outbound' | 'internal';
-  externalNumber: string | null;
-  externalNumberFormatted: string | null;
-  externalName: string | null;
-  did: string | null;
-  queue: string | null;
-  candidates: CallCandidateView[];
-  at: string;
-  /** For click-to-call: progress and failures in words. */
-  detail?: string;
-}
+import type { CallMessage, CardState } from '../../pops/wire.ts';
 
 export interface Delivered {
   id: number;
