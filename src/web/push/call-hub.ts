@@ -5,7 +5,8 @@
  * are replayed, and cards that ended while it was away are withdrawn. What it carries is the pop
  * wire contract (`src/pops/wire.ts`).
  */
-import type { CallMessage, CardState } from '../../pops/wire.ts';
+import type { CallMessage } from '../../pops/wire.ts';
+import { isTerminal } from '../../pops/card-state.ts';
 
 export interface Delivered {
   id: number;
@@ -14,7 +15,6 @@ export interface Delivered {
 
 type Listener = (delivery: Delivered) => void;
 
-const TERMINAL: ReadonlySet<CardState> = new Set(['answered-elsewhere', 'missed', 'ended']);
 const RECENT_PER_USER = 200;
 
 interface UserBox {
@@ -41,7 +41,7 @@ export class CallHub {
   publish(userId: string, message: CallMessage): Delivered {
     const delivered = { id: this.#nextId++, message };
     const box = this.#box(userId);
-    if (TERMINAL.has(message.state)) box.active.delete(message.callId);
+    if (isTerminal(message.state)) box.active.delete(message.callId);
     else box.active.set(message.callId, delivered);
     box.recent.push(delivered);
     if (box.recent.length > RECENT_PER_USER) box.recent.splice(0, box.recent.length - RECENT_PER_USER);
