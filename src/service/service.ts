@@ -22,12 +22,10 @@ import { AmiClient } from '../ami/client.ts';
 import type { ReconnectStrategy } from '../ami/reconnect-strategy.ts';
 import { logPbxConnection } from './pbx-connection-log.ts';
 import { PbxSession } from './pbx-session.ts';
-import { PopBuilder } from './pop-builder.ts';
 import { CallMatches } from './call-matches.ts';
 import { callLogSink, OriginMemory } from './call-log-sink.ts';
 import { placeCall } from './click-to-call.ts';
-import { normalizePhone } from '../phone/normalize.ts';
-import { formatPhoneForPeople } from '../phone/format.ts';
+import { PopSink } from '../pops/pop-sink.ts';
 import type { Effect } from '../calls/effects.ts';
 import { createRouter, DeviceStateTracker, gatherFacts, rulesFromConfig, type Router } from '../routing/index.ts';
 import { FastAgiServer } from '../agi/server.ts';
@@ -106,30 +104,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const origins = new OriginMemory();
   await ensureAdmin(directory, config, log);
 
-  // Extensions are looked up on every ring; cache them briefly so a burst of rings costs one query.
-  const extensionOwners = new Map<string, { userId: string | null; at: number }>();
-  const userIdForExtension = async (extension: string): Promise<string | null> => {
-    const cached = extensionOwners.get(extension);
-    if (cached && Date.now() - cached.at < 30_000) return cached.userId;
-    const user = await directory.userByExtension(extension);
-    const userId = user && user.active ? user.id : null;
-    extensionOwners.set(extension, { userId, at: Date.now() });
-    return userId;
-  };
-
-  const pops = new PopBuilder(hub, {
-    userIdForExtension,
-    candidatesFor: async (callId, number) =>
-      (await matches.for(callId, number)).map((c) => ({
-        type: c.type,
-        id: c.id,
-        name: c.name,
-        account: c.account?.name ?? null,
-        owner: c.owner?.name ?? null,
-        lastCallAt: c.lastActivityAt,
-      })),
-    formatNumber: (n) => formatPhoneForPeople(normalizePhone(n, { defaultRegion: config.DEFAULT_REGION }), config.DEFAULT_REGION),
-  });
+  const pops = new PopSink({ hub, users: directory, matchesFor: (callId, number) => matches.for(callId, number), defaultRegion: config.DEFAULT_REGION });
   // The pop and the log share one lookup per call.
   const popsSink = async (effect: Effect): Promise<void> => {
     await pops.apply(effect);

@@ -3,7 +3,7 @@
  * monotonically increasing id; the hub remembers each user's active cards and their recent
  * messages, so a browser that reconnects (Last-Event-ID) is brought up to date: cards still active
  * are replayed, and cards that ended while it was away are withdrawn. What it carries is the pop
- * wire contract (`src/pops/wire.ts`).
+ * wire contract (`src/pops/wire.ts`); what goes to whom is decided in `src/pops/`.
  */
 import type { CallMessage } from '../../pops/wire.ts';
 import { isTerminal } from '../../pops/card-state.ts';
