@@ -13,7 +13,7 @@ import { ScenarioIds } from '../src/simulator/scenarios/ids.ts';
 import { ScenarioPlayer } from '../src/simulator/scenarios/playback.ts';
 import type { TimedEvent } from '../src/simulator/scenarios/types.ts';
 import { AmiSimulator } from '../src/simulator/ami-simulator.ts';
-import type { CallMessage } from '../src/web/push/call-hub.ts';
+import type { CallMessage } from '../src/pops/wire.ts';
 import { epochMs } from './service-bench/latency.ts';
 import { ProcessMeter, type ProcessUsage } from './service-bench/process-meter.ts';
 import { serve } from './service-bench/rpc.ts';

@@ -17,7 +17,7 @@ import type { CountryCode } from '../../src/phone/types.ts';
 import { startService, type Service } from '../../src/service/service.ts';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
 import { SESSION_COOKIE } from '../../src/web/auth/auth-plugin.ts';
-import type { CallMessage } from '../../src/web/push/call-hub.ts';
+import type { CallMessage } from '../../src/pops/wire.ts';
 import type { RouterStats } from '../../src/routing/budget.ts';
 import { drawCallers, type CallerPools } from './callers.ts';
 import { epochMs } from './latency.ts';

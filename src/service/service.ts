@@ -22,14 +22,10 @@ import { AmiClient } from '../ami/client.ts';
 import type { ReconnectStrategy } from '../ami/reconnect-strategy.ts';
 import { logPbxConnection } from './pbx-connection-log.ts';
 import { PbxSession, type EffectSink } from './pbx-session.ts';
-import { PopBuilder } from './pop-builder.ts';
-import type { CallContext } from './call-context.ts';
 import { findByPhone } from '../directory/lookup.ts';
 import { callLogSink, OriginMemory } from './call-log-sink.ts';
 import { placeCall } from './click-to-call.ts';
-import { normalizePhone } from '../phone/normalize.ts';
-import { formatPhoneForPeople } from '../phone/format.ts';
-import type { Effect } from '../calls/effects.ts';
+import { PopSink } from '../pops/pop-sink.ts';
 import { createRouter, DeviceStateTracker, gatherFacts, rulesFromConfig, type Router } from '../routing/index.ts';
 import { FastAgiServer } from '../agi/server.ts';
 import { createRouteHandler } from '../agi/route-script.ts';
@@ -106,40 +102,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const origins = new OriginMemory();
   await ensureAdmin(directory, config, log);
 
-  // Extensions are looked up on every ring; cache them briefly so a burst of rings costs one query.
-  const extensionOwners = new Map<string, { userId: string | null; at: number }>();
-  const userIdForExtension = async (extension: string): Promise<string | null> => {
-    const cached = extensionOwners.get(extension);
-    if (cached && Date.now() - cached.at < 30_000) return cached.userId;
-    const user = await directory.userByExtension(extension);
-    const userId = user && user.active ? user.id : null;
-    extensionOwners.set(extension, { userId, at: Date.now() });
-    return userId;
-  };
-
-  // The call's context, handed by the session with the effect being applied (see popsSink).
-  let popContext: CallContext | undefined;
-  const pops = new PopBuilder(hub, {
-    userIdForExtension,
-    candidatesFor: async () =>
-      ((await popContext?.matches()) ?? []).map((c) => ({
-        type: c.type,
-        id: c.id,
-        name: c.name,
-        account: c.account?.name ?? null,
-        owner: c.owner?.name ?? null,
-        lastCallAt: c.lastActivityAt,
-      })),
-    formatNumber: (n) => formatPhoneForPeople(normalizePhone(n, { defaultRegion: config.DEFAULT_REGION }), config.DEFAULT_REGION),
-  });
+  const pops = new PopSink({ hub, users: directory, defaultRegion: config.DEFAULT_REGION });
   // The pop, the log and the CRM share one lookup per call: the call's context.
-  const popsSink: EffectSink = async (effect: Effect, context?: CallContext): Promise<void> => {
-    // PopBuilder asks for the candidates synchronously, before its first await.
-    popContext = context;
-    const applied = pops.apply(effect);
-    popContext = undefined;
-    await applied;
-  };
+  const popsSink: EffectSink = (effect, context) => pops.apply(effect, context);
   popsSink.label = 'pops';
   popsSink.overflow = 'shed-progress';
 

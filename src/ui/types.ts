@@ -1,8 +1,9 @@
 /**
  * What the console receives from the service. The call shapes come from the service's own
- * definitions (type-only imports: nothing of the server is bundled), so the two cannot drift.
+ * definitions (type-only imports: nothing of the server is bundled), so the two cannot drift: the
+ * pop stream's from its wire contract (`src/pops/wire.ts`), call records from the engine.
  */
-import type { CallCandidateView, CallMessage, CardState } from '../web/push/call-hub.ts';
+import type { CallCandidateView, CallMessage, CardState } from '../pops/wire.ts';
 import type { CallRecord } from '../calls/record.ts';
 
 export type { CallMessage, CardState, CallRecord };

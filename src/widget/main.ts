@@ -10,7 +10,7 @@
  * or sits in SuiteCRM's own cells, so nothing of SuiteCRM's moves; and when the service goes away
  * it retries quietly, with at most a small notice in a corner.
  */
-import type { CallCandidateView, CallMessage } from '../web/push/call-hub.ts';
+import type { CallCandidateView, CallMessage } from '../pops/wire.ts';
 import { readConfig, type WidgetConfig } from './config.ts';
 import { el, safely } from './dom.ts';
 import { Api, ServiceError } from './http.ts';

@@ -1,10 +1,12 @@
 /**
  * Screen pops inside SuiteCRM: one card per call, following it from ringing to its end, with the
- * same words as the console. Each candidate opens SuiteCRM's own page of the record (the service
+ * same states and words as the console (the card's state, and whether it is withdrawn, come from
+ * `src/pops/card-state.ts`, as the console's do). Each candidate opens SuiteCRM's own page of the record (the service
  * tells which SuiteCRM record our record is); a record that exists only in our directory opens in
  * the console. The stack floats in a corner (position: fixed): SuiteCRM's layout never moves.
  */
-import type { CallCandidateView, CallMessage } from '../web/push/call-hub.ts';
+import type { CallCandidateView, CallMessage } from '../pops/wire.ts';
+import { isTerminal, nextCardStatus, type CardStatus } from '../pops/card-state.ts';
 import { cardStateText, formatDaysAgo, RECORD_TYPE_LABEL } from '../ui/format.ts';
 import { el } from './dom.ts';
 import { MODULE_OF_TYPE, OWN, recordPageUrl, type RecordType } from './suitecrm-page.ts';
@@ -24,12 +26,17 @@ export interface PopStackOptions {
   consoleUrl(type: RecordType, id: string): string;
 }
 
-const TERMINAL = new Set(['answered-elsewhere', 'missed', 'ended']);
 const MAX_CARDS = 4;
+/** A withdrawn card (answered elsewhere, missed) says why for this long, then goes. */
+const WITHDRAWN_MS = 8000;
+/** The person's own card stays this long after its call is over (the widget has no recent strip). */
+const OWN_OVER_MS = 60_000;
 
 interface Card {
   element: HTMLElement;
+  /** The latest message for the call (candidates, number, detail...). */
   message: CallMessage;
+  status: CardStatus;
   refs: Map<string, RecordRef>;
   timer: ReturnType<typeof setTimeout> | null;
 }
@@ -48,19 +55,20 @@ export class PopStack {
 
   update(message: CallMessage): void {
     let card = this.#cards.get(message.callId);
-    const terminal = TERMINAL.has(message.state);
+    const status = nextCardStatus(card?.status, message);
     // The end of a call we never showed (history replayed after a reconnect): nothing to show.
-    if (!card && terminal) return;
+    if (!card && isTerminal(status.state)) return;
     if (!card) {
-      card = { element: el('article', { class: 'crmt-pop' }), message, refs: new Map(), timer: null };
+      card = { element: el('article', { class: 'crmt-pop' }), message, status, refs: new Map(), timer: null };
       this.#cards.set(message.callId, card);
       this.element.prepend(card.element);
       this.#trim();
     }
     card.message = message;
+    card.status = status;
     this.#render(card);
     if (card.timer) clearTimeout(card.timer);
-    card.timer = terminal ? setTimeout(() => this.#remove(message.callId), message.state === 'ended' ? 60_000 : 8000) : null;
+    card.timer = isTerminal(status.state) ? setTimeout(() => this.#remove(message.callId), status.leaving ? WITHDRAWN_MS : OWN_OVER_MS) : null;
     const unresolved = message.candidates.filter((c) => !card.refs.has(key(c)));
     if (unresolved.length > 0) {
       this.#o.resolve(unresolved).then(
@@ -92,12 +100,13 @@ export class PopStack {
     if (this.#cards.size <= MAX_CARDS) return;
     // The oldest card that is over goes first; failing that, the oldest.
     const ids = [...this.#cards.keys()];
-    const victim = ids.find((id) => TERMINAL.has(this.#cards.get(id)!.message.state)) ?? ids[0]!;
+    const victim = ids.find((id) => isTerminal(this.#cards.get(id)!.status.state)) ?? ids[0]!;
     this.#remove(victim);
   }
 
   #render(card: Card): void {
     const m = card.message;
+    const state = card.status.state;
     const first = m.candidates[0];
     const title = first?.name ?? m.externalName ?? (m.externalNumber ? 'Unknown caller' : 'Anonymous caller');
     const line = [
@@ -108,15 +117,15 @@ export class PopStack {
     ]
       .filter(Boolean)
       .join(' · ');
-    const over = TERMINAL.has(m.state);
+    const over = isTerminal(state);
     const e = card.element;
     e.setAttribute('data-call-id', m.callId);
-    e.setAttribute('data-state', m.state);
-    e.className = `crmt-pop crmt-pop--${m.state}`;
+    e.setAttribute('data-state', state);
+    e.className = `crmt-pop crmt-pop--${state}`;
     const close = el('button', { type: 'button', class: 'crmt-pop-close', 'aria-label': 'Close', title: 'Close' }, '×');
     close.addEventListener('click', () => this.#remove(m.callId));
     const parts: (Node | null)[] = [
-      el('header', { class: 'crmt-pop-head' }, el('span', { class: 'crmt-badge' }, cardStateText(m.state, m.direction)), over || m.state === 'answered' ? close : null),
+      el('header', { class: 'crmt-pop-head' }, el('span', { class: 'crmt-badge' }, cardStateText(state, m.direction)), over || state === 'answered' ? close : null),
       el('p', { class: 'crmt-pop-line' }, line),
       el('p', { class: 'crmt-pop-title' }, title),
       m.externalName && m.externalName !== title ? el('p', { class: 'crmt-muted' }, `Caller ID name: ${m.externalName}`) : null,

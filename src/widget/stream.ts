@@ -8,7 +8,7 @@
  * per background SuiteCRM tab would use them up. A tab that comes back asks again, and the service
  * replays the cards still ringing.
  */
-import type { CallMessage } from '../web/push/call-hub.ts';
+import type { CallMessage } from '../pops/wire.ts';
 
 export type StreamState = 'connecting' | 'live' | 'down';
 

@@ -9,7 +9,7 @@ import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
 import { startService, type Service } from '../../src/service/service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import type { CallMessage } from '../../src/web/push/call-hub.ts';
+import type { CallMessage } from '../../src/pops/wire.ts';
 import type { CallRecord } from '../../src/calls/record.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/ami-transcripts/', import.meta.url));

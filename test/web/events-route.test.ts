@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildTestApp, signIn, type TestApp } from '../support/web-app.ts';
-import { CallHub, type CallMessage } from '../../src/web/push/call-hub.ts';
+import { CallHub } from '../../src/web/push/call-hub.ts';
+import type { CallMessage } from '../../src/pops/wire.ts';
 import { eventsRoute } from '../../src/web/routes/events-route.ts';
 
 let t: TestApp;

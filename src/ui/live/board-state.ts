@@ -1,25 +1,18 @@
 /**
  * The live board as a pure reducer: `event: call` messages in, cards and a "recent" strip out.
  *
- * A card is one call. The service sends one message per ringing extension, so a person with two
- * phones gets two messages per call; the card shows the most telling state of its extensions
- * (answered beats ringing beats ended...). A card answered elsewhere or missed is withdrawn: it is
- * marked `leaving` (the view animates it out) and `settle` then moves it to the recent strip. A
- * card the person answered, or a click-to-call (whose failure they must read), stays after it ends,
- * so a note can still be written; they close it themselves.
+ * A card is one call. Its state, and whether it is the person's own or withdrawn, come from
+ * `src/pops/card-state.ts`, which the widget shares. A withdrawn card is marked `leaving` (the view
+ * animates it out) and `settle` then moves it to the recent strip. A card that is the person's own
+ * stays after it ends, so a note can still be written; they close it themselves.
  */
-import type { CallMessage, CardState } from '../types.ts';
+import type { CallMessage, CardState } from '../../pops/wire.ts';
+import { isTerminal, nextCardStatus, type CardStatus } from '../../pops/card-state.ts';
 
-export interface Card {
+export interface Card extends CardStatus {
   callId: string;
   /** The latest message for the call (candidates, number, detail...). */
   message: CallMessage;
-  /** State per extension of this person that the call concerns. */
-  extensions: Record<string, CardState>;
-  state: CardState;
-  /** The person took this call (or placed it): it stays on the board after it ends. */
-  mine: boolean;
-  leaving: boolean;
   /** When the card appeared (ISO, from the first message). */
   since: string;
 }
@@ -48,25 +41,6 @@ export const emptyBoard: BoardState = { cards: [], recent: [] };
 /** Ended cards kept on the board before the oldest go to the recent strip. */
 export const MAX_ENDED_CARDS = 6;
 export const MAX_RECENT = 12;
-
-const PRECEDENCE: Record<CardState, number> = { answered: 5, ringing: 4, ended: 3, missed: 2, 'answered-elsewhere': 1 };
-const TERMINAL: ReadonlySet<CardState> = new Set(['answered-elsewhere', 'missed', 'ended']);
-
-export function isTerminal(state: CardState): boolean {
-  return TERMINAL.has(state);
-}
-
-function combined(extensions: Record<string, CardState>): CardState {
-  let best: CardState = 'ended';
-  let rank = -1;
-  for (const state of Object.values(extensions)) {
-    if (PRECEDENCE[state] > rank) {
-      best = state;
-      rank = PRECEDENCE[state];
-    }
-  }
-  return best;
-}
 
 export function boardReducer(board: BoardState, action: BoardAction): BoardState {
   switch (action.type) {
@@ -97,10 +71,7 @@ function applyMessage(board: BoardState, message: CallMessage): BoardState {
 }
 
 function nextCard(previous: Card | undefined, message: CallMessage): Card {
-  const extensions = { ...(previous?.extensions ?? {}), [message.extension]: message.state };
-  const state = combined(extensions);
-  const mine = (previous?.mine ?? false) || state === 'answered' || message.direction === 'outbound';
-  const leaving = isTerminal(state) && !mine;
+  const { extensions, state, mine, leaving } = nextCardStatus(previous, message);
   return {
     callId: message.callId,
     // Keep the candidates a previous message had if a later one came without (never the reverse).

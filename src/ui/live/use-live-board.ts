@@ -6,7 +6,8 @@
  */
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import type { CallMessage } from '../types.ts';
-import { boardReducer, emptyBoard, isTerminal, type BoardAction, type BoardState } from './board-state.ts';
+import { isTerminal } from '../../pops/card-state.ts';
+import { boardReducer, emptyBoard, type BoardAction, type BoardState } from './board-state.ts';
 import { closeNotification, notifyIncoming } from './notify.ts';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting';

@@ -2,35 +2,11 @@
  * Fans call updates out to the people they concern, and only to them. Each message gets a
  * monotonically increasing id; the hub remembers each user's active cards and their recent
  * messages, so a browser that reconnects (Last-Event-ID) is brought up to date: cards still active
- * are replayed, and cards that ended while it was away are withdrawn.
+ * are replayed, and cards that ended while it was away are withdrawn. What it carries is the pop
+ * wire contract (`src/pops/wire.ts`); what goes to whom is decided in `src/pops/`.
  */
-export type CardState = 'ringing' | 'answered' | 'answered-elsewhere' | 'missed' | 'ended';
-
-export interface CallCandidateView {
-  type: 'contact' | 'account' | 'lead';
-  id: string;
-  name: string;
-  account: string | null;
-  owner: string | null;
-  lastCallAt: string | null;
-}
-
-/** The `event: call` payload: what a screen pop needs, for this user's extension. */
-export interface CallMessage {
-  callId: string;
-  state: CardState;
-  extension: string;
-  direction: 'inbound' | 'outbound' | 'internal';
-  externalNumber: string | null;
-  externalNumberFormatted: string | null;
-  externalName: string | null;
-  did: string | null;
-  queue: string | null;
-  candidates: CallCandidateView[];
-  at: string;
-  /** For click-to-call: progress and failures in words. */
-  detail?: string;
-}
+import type { CallMessage } from '../../pops/wire.ts';
+import { isTerminal } from '../../pops/card-state.ts';
 
 export interface Delivered {
   id: number;
@@ -39,7 +15,6 @@ export interface Delivered {
 
 type Listener = (delivery: Delivered) => void;
 
-const TERMINAL: ReadonlySet<CardState> = new Set(['answered-elsewhere', 'missed', 'ended']);
 const RECENT_PER_USER = 200;
 
 interface UserBox {
@@ -66,7 +41,7 @@ export class CallHub {
   publish(userId: string, message: CallMessage): Delivered {
     const delivered = { id: this.#nextId++, message };
     const box = this.#box(userId);
-    if (TERMINAL.has(message.state)) box.active.delete(message.callId);
+    if (isTerminal(message.state)) box.active.delete(message.callId);
     else box.active.set(message.callId, delivered);
     box.recent.push(delivered);
     if (box.recent.length > RECENT_PER_USER) box.recent.splice(0, box.recent.length - RECENT_PER_USER);

@@ -1,0 +1,127 @@
+/**
+ * The pops' effect sink: looks up the directory facts an effect needs (the ringing extension's
+ * owner, the call's candidates, its number as people read it), runs `reducePop`, and publishes its
+ * messages to the push hub in order. The policy is all in the reducer; this file only waits.
+ *
+ * The session hands a sink one effect at a time and waits for it (`service/pbx-session.ts`), so
+ * the state read here is still the call's state once the lookups are done.
+ */
+import type { Effect } from '../calls/effects.ts';
+import type { Candidate } from '../directory/lookup.ts';
+import { formatPhoneForPeople } from '../phone/format.ts';
+import { normalizePhone } from '../phone/normalize.ts';
+import type { CountryCode } from '../phone/types.ts';
+import { ExtensionOwners, type UsersByExtension } from './extension-owners.ts';
+import { reducePop, type PopCall } from './pop-reducer.ts';
+import type { CallCandidateView, CallMessage } from './wire.ts';
+
+/** Where messages go: `web/push/call-hub.ts`'s `CallHub`. */
+export interface PopHub {
+  publish(userId: string, message: CallMessage): unknown;
+}
+
+export interface PopSinkOptions {
+  hub: PopHub;
+  /** Users by extension: the directory. */
+  users: UsersByExtension;
+  /**
+   * Without a context handed with the effect: the directory's matches for a call's outside number,
+   * ranked. Asked once per call, at its first ring.
+   */
+  matchesFor?(callId: string, number: string): Promise<readonly Candidate[]>;
+  /** Region whose numbers are shown in national format. */
+  defaultRegion: CountryCode;
+  /** The clock for messages' `at`. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Facts about a call that do not change: looked up at its first ring. */
+interface CallFacts {
+  candidates: Promise<CallCandidateView[]>;
+  externalNumberFormatted: string | null;
+}
+
+type Ring = Extract<Effect, { type: 'agent-ringing' }>;
+
+/**
+ * What the PBX session hands with each effect (`service/call-context.ts`): the call's matches,
+ * looked up once per call and shared with the call log and the CRM.
+ */
+export interface PopContext {
+  matches(): Promise<readonly Candidate[]>;
+}
+
+export class PopSink {
+  readonly #o: PopSinkOptions;
+  readonly #owners: ExtensionOwners;
+  readonly #now: () => number;
+  /** The reducer's state of each call from its first ring until it ends. */
+  readonly #calls = new Map<string, PopCall>();
+  readonly #facts = new Map<string, CallFacts>();
+
+  constructor(options: PopSinkOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+    this.#owners = new ExtensionOwners(options.users, { now: this.#now });
+  }
+
+  /** Calls the pops hold (for tests). */
+  get size(): number {
+    return this.#calls.size;
+  }
+
+  async apply(effect: Effect, context?: PopContext): Promise<void> {
+    const callId = 'callId' in effect ? effect.callId : null;
+    if (callId === null) return;
+    // Started before the owner is asked, so the two lookups overlap on a call's first ring.
+    if (effect.type === 'agent-ringing' && !this.#facts.has(callId)) this.#facts.set(callId, this.#lookUp(callId, effect, context));
+    const owner = effect.type === 'agent-ringing' ? await this.#owners.userIdFor(effect.extension) : null;
+    const call = this.#calls.get(callId);
+    // A dry run first (the reducer is pure): the candidates are awaited only when a message goes
+    // out, so a call on a phone nobody owns never holds up the pops queued behind it.
+    let step = reducePop(call, effect, { owner, candidates: [], externalNumberFormatted: null }, '');
+    if (step.deliveries.length > 0) {
+      const facts = this.#facts.get(callId);
+      const candidates = facts ? await facts.candidates : [];
+      step = reducePop(call, effect, { owner, candidates, externalNumberFormatted: facts?.externalNumberFormatted ?? null }, new Date(this.#now()).toISOString());
+    }
+    if (step.call) {
+      this.#calls.set(callId, step.call);
+    } else {
+      this.#calls.delete(callId);
+      this.#facts.delete(callId);
+    }
+    for (const { userId, message } of step.deliveries) this.#o.hub.publish(userId, message);
+  }
+
+  #lookUp(callId: string, ring: Ring, context: PopContext | undefined): CallFacts {
+    const number = ring.normalizedNumber ?? ring.externalNumber;
+    const region = this.#o.defaultRegion;
+    return {
+      candidates: number ? this.#candidates(callId, number, context) : Promise.resolve([]),
+      externalNumberFormatted: ring.externalNumber ? formatPhoneForPeople(normalizePhone(ring.externalNumber, { defaultRegion: region }), region) : null,
+    };
+  }
+
+  async #candidates(callId: string, number: string, context: PopContext | undefined): Promise<CallCandidateView[]> {
+    try {
+      const matches = context !== undefined ? await context.matches() : ((await this.#o.matchesFor?.(callId, number)) ?? []);
+      return matches.map(candidateView);
+    } catch {
+      // A pop without candidates beats no pop: the card still shows the number.
+      return [];
+    }
+  }
+}
+
+/** A directory match as a card lists it. */
+export function candidateView(c: Candidate): CallCandidateView {
+  return {
+    type: c.type,
+    id: c.id,
+    name: c.name,
+    account: c.account?.name ?? null,
+    owner: c.owner?.name ?? null,
+    lastCallAt: c.lastActivityAt,
+  };
+}
