@@ -1,15 +1,18 @@
 /**
- * The durable copy queue (copy mode): one row per recording still to copy, in the store, so that a
- * restart loses nothing. A worker claims due jobs with a lease (`locked_by`, `locked_until`): a
- * claim is one conditional UPDATE, so two service instances never copy the same file, and the jobs
- * of an instance that died come back when its lease runs out. A graceful stop gives its leases back
- * at once. A failed attempt is retried after a capped exponential backoff with jitter; past the
- * last attempt the job is kept as `failed` for admins to see.
+ * The durable copy queue (copy mode): one row per recording still to copy (`recording_copy_jobs`),
+ * in the store, so that a restart loses nothing. The claims, leases, backoff and dead letters are the
+ * product's one job queue (`../jobs/`): a claim is one conditional UPDATE, so two service instances
+ * never copy the same file, and the jobs of an instance that died come back when its lease
+ * (`locked_by`, `locked_until`) runs out. A graceful stop gives its leases back at once. A failed
+ * attempt is retried after a capped exponential backoff with jitter; past the last attempt the job
+ * is kept as `failed` for admins to see. Here: the worker that runs the copies, and when.
  */
-import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.ts';
+import type { RecordingCopyJobsTable } from '../store/schema.ts';
 import type { Logger } from '../logger.ts';
-import { exponentialBackoff, type ReconnectStrategy } from '../ami/reconnect-strategy.ts';
+import { exponentialBackoff, type RetryStrategy } from '../retry.ts';
+import { JobQueue } from '../jobs/job-queue.ts';
+import type { JobTable } from '../jobs/job-table.ts';
 import { isRecordingError, RecordingErrorCodes } from './recording-errors.ts';
 
 export type CopyJobState = 'pending' | 'failed';
@@ -37,7 +40,7 @@ export interface CopyQueueOptions {
   /** Longest pause between attempts, in ms. */
   maxBackoffMs: number;
   /** Retry strategy `(attempt, cause) => false | delayMs`. Default: 5 s doubling up to maxBackoffMs, with jitter; bad paths are not retried. */
-  retryStrategy?: ReconnectStrategy;
+  retryStrategy?: RetryStrategy;
   /** How long a claim holds before another instance may take the job, in ms. Default 5 minutes (renewed while copying). */
   leaseMs?: number;
   /** Copies at once. Default 2. */
@@ -56,10 +59,27 @@ function permanent(err: Error): boolean {
   return isRecordingError(err) && (err.code === RecordingErrorCodes.RECORDING_ERR_BAD_PATH || err.code === RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT);
 }
 
+/** The copy jobs' table (migration 0004-recordings) as the job queue sees it; a copied recording's job is deleted. */
+const COPY_JOBS: JobTable<RecordingCopyJobsTable> = {
+  name: 'recording_copy_jobs',
+  id: 'recording_id',
+  columns: {
+    state: 'state',
+    attempts: 'attempts',
+    dueAt: 'due_at',
+    leaseUntil: 'locked_until',
+    leasedBy: 'locked_by',
+    lastError: 'last_error',
+    lastErrorCode: 'last_error_code',
+    createdAt: 'created_at',
+    updatedAt: 'updated_at',
+  },
+  done: 'delete',
+};
+
 export class CopyQueue {
   readonly #o: CopyQueueOptions;
-  readonly #retry: ReconnectStrategy;
-  readonly #instance: string;
+  readonly #jobs: JobQueue<RecordingCopyJobsTable>;
   readonly #running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   #timer: NodeJS.Timeout | undefined;
   #started = false;
@@ -69,14 +89,18 @@ export class CopyQueue {
 
   constructor(options: CopyQueueOptions) {
     this.#o = options;
-    this.#instance = options.instanceId ?? randomUUID();
-    const backoff = exponentialBackoff({ initialDelayMs: 5000, maxDelayMs: options.maxBackoffMs, jitter: 0.2 });
-    this.#retry =
-      options.retryStrategy ??
-      ((attempt, cause) => {
-        if (permanent(cause) || attempt >= options.maxAttempts) return false;
-        return backoff(attempt, cause);
-      });
+    // A strategy given decides alone (tests); the default gives up on bad paths and after the last attempt.
+    const retry = options.retryStrategy
+      ? { retry: options.retryStrategy }
+      : { retry: exponentialBackoff({ initialDelayMs: 5000, maxDelayMs: options.maxBackoffMs, jitter: 0.2 }), maxAttempts: options.maxAttempts, permanent };
+    this.#jobs = new JobQueue({
+      store: options.store,
+      table: COPY_JOBS,
+      leaseMs: options.leaseMs ?? 300_000,
+      ...retry,
+      ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
 
   /**
@@ -84,25 +108,13 @@ export class CopyQueue {
    * a report that the file is complete makes it due now; a second call-end does not postpone it).
    */
   async enqueue(recordingId: string, dueAtMs: number): Promise<void> {
-    const now = this.#iso();
-    const due = new Date(dueAtMs).toISOString();
-    await this.#o.store.db
-      .insertInto('recording_copy_jobs')
-      .values({ recording_id: recordingId, state: 'pending', attempts: 0, due_at: due, locked_by: null, locked_until: null, last_error_code: null, last_error: null, created_at: now, updated_at: now })
-      .onConflict((oc) => oc.column('recording_id').doNothing())
-      .execute();
-    await this.#o.store.db
-      .updateTable('recording_copy_jobs')
-      .set({ due_at: due, updated_at: now })
-      .where('recording_id', '=', recordingId)
-      .where('state', '=', 'pending')
-      .where('due_at', '>', due)
-      .execute();
+    await this.#jobs.enqueue(recordingId, {}, dueAtMs);
+    await this.#jobs.bringForward(recordingId, dueAtMs);
     this.#wake();
   }
 
   async remove(recordingId: string): Promise<void> {
-    await this.#o.store.db.deleteFrom('recording_copy_jobs').where('recording_id', '=', recordingId).execute();
+    await this.#jobs.remove(recordingId);
   }
 
   /** Starts the worker: due jobs now, then on a timer. Jobs a dead instance held come back as their leases run out. */
@@ -136,7 +148,7 @@ export class CopyQueue {
   }
 
   async jobs(): Promise<CopyJob[]> {
-    const rows = await this.#o.store.db.selectFrom('recording_copy_jobs').selectAll().orderBy('due_at').limit(1000).execute();
+    const rows = await this.#jobs.jobs(1000);
     return rows.map((r) => ({
       recordingId: r.recording_id,
       state: r.state as CopyJobState,
@@ -156,71 +168,33 @@ export class CopyQueue {
     const seen = new Set<string>();
     for (;;) {
       if (this.#stopping) return ran;
-      const due = (await this.#dueIds(concurrency * 4 + seen.size)).filter((id) => !seen.has(id));
-      if (due.length === 0) return ran;
-      let claimed = 0;
-      const batch: Promise<void>[] = [];
-      for (const id of due) {
-        if (this.#stopping || batch.length >= concurrency) break;
-        seen.add(id);
-        if (!(await this.#claim(id))) continue;
-        claimed++;
-        batch.push(this.#run(id));
+      const claimed = await this.#jobs.claim(concurrency, [...seen]);
+      if (claimed.length === 0) return ran;
+      for (const job of claimed) seen.add(job.recording_id);
+      // Claimed while stop() ran: given back at once, not copied.
+      if (this.#stopping) {
+        await Promise.all(claimed.map((job) => this.#jobs.release(job.recording_id)));
+        return ran;
       }
-      await Promise.all(batch);
-      ran += claimed;
-      if (claimed === 0) return ran;
+      await Promise.all(claimed.map((job) => this.#run(job)));
+      ran += claimed.length;
     }
   }
 
-  async #dueIds(limit: number): Promise<string[]> {
-    const now = this.#iso();
-    const rows = await this.#o.store.db
-      .selectFrom('recording_copy_jobs')
-      .select('recording_id')
-      .where('state', '=', 'pending')
-      .where('due_at', '<=', now)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-      .orderBy('due_at')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.recording_id);
-  }
-
-  async #claim(id: string): Promise<boolean> {
-    const now = this.#iso();
-    const res = await this.#o.store.db
-      .updateTable('recording_copy_jobs')
-      .set({ locked_by: this.#instance, locked_until: this.#leaseEnd(), updated_at: now })
-      .where('recording_id', '=', id)
-      .where('state', '=', 'pending')
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
-  }
-
-  async #run(id: string): Promise<void> {
+  async #run(job: RecordingCopyJobsTable): Promise<void> {
+    const id = job.recording_id;
     const abort = new AbortController();
-    const leaseMs = this.#o.leaseMs ?? 300_000;
-    const renew = setInterval(() => {
-      void this.#o.store.db
-        .updateTable('recording_copy_jobs')
-        .set({ locked_until: this.#leaseEnd() })
-        .where('recording_id', '=', id)
-        .where('locked_by', '=', this.#instance)
-        .execute()
-        .catch(() => undefined);
-    }, Math.max(1000, leaseMs / 3));
-    renew.unref();
+    const letGo = this.#jobs.hold(id);
     const done = (async () => {
       try {
         await this.#o.work(id, abort.signal);
-        await this.remove(id);
+        await this.#jobs.complete(id);
       } catch (err) {
-        if (abort.signal.aborted) await this.#release(id);
-        else await this.#failed(id, err as Error);
+        // Stopped, not failed: the attempt does not count.
+        if (abort.signal.aborted) await this.#jobs.release(id);
+        else await this.#failed(job, err as Error);
       } finally {
-        clearInterval(renew);
+        letGo();
       }
     })();
     this.#running.set(id, { abort, done });
@@ -231,40 +205,16 @@ export class CopyQueue {
     }
   }
 
-  /** Gives the job back without counting the attempt (we stopped it, it did not fail). */
-  async #release(id: string): Promise<void> {
-    await this.#o.store.db
-      .updateTable('recording_copy_jobs')
-      .set({ locked_by: null, locked_until: null, updated_at: this.#iso() })
-      .where('recording_id', '=', id)
-      .where('locked_by', '=', this.#instance)
-      .execute();
-  }
-
-  async #failed(id: string, err: Error): Promise<void> {
-    const row = await this.#o.store.db.selectFrom('recording_copy_jobs').select('attempts').where('recording_id', '=', id).executeTakeFirst();
-    if (!row) return;
-    const attempts = row.attempts + 1;
-    const delay = this.#retry(attempts, err);
+  async #failed(job: RecordingCopyJobsTable, err: Error): Promise<void> {
     const code = isRecordingError(err) ? err.code : 'RECORDING_ERR_COPY';
-    this.#o.log[delay === false ? 'error' : 'warn'](
-      { recordingId: id, attempts, code, retryInMs: delay === false ? null : delay },
-      delay === false ? `copying a recording failed for good: ${err.message}` : `copying a recording failed; will retry: ${err.message}`,
+    const outcome = await this.#jobs.fail(job, { cause: err, message: err.message.slice(0, 500), code });
+    // Removed meanwhile (retention): nothing to retry, nothing to say.
+    if (!outcome) return;
+    const id = job.recording_id;
+    this.#o.log[outcome.dead ? 'error' : 'warn'](
+      { recordingId: id, attempts: outcome.attempts, code, retryInMs: outcome.dead ? null : outcome.retryInMs },
+      outcome.dead ? `copying a recording failed for good: ${err.message}` : `copying a recording failed; will retry: ${err.message}`,
     );
-    await this.#o.store.db
-      .updateTable('recording_copy_jobs')
-      .set({
-        state: delay === false ? 'failed' : 'pending',
-        attempts,
-        due_at: new Date(this.#now() + (delay === false ? 0 : delay)).toISOString(),
-        locked_by: null,
-        locked_until: null,
-        last_error_code: code,
-        last_error: err.message.slice(0, 500),
-        updated_at: this.#iso(),
-      })
-      .where('recording_id', '=', id)
-      .execute();
   }
 
   /** Runs due jobs soon, then sleeps until the next is due (or the poll interval). */
@@ -284,17 +234,5 @@ export class CopyQueue {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.#wake(), this.#o.pollMs ?? 5000);
     this.#timer.unref();
-  }
-
-  #leaseEnd(): string {
-    return new Date(this.#now() + (this.#o.leaseMs ?? 300_000)).toISOString();
-  }
-
-  #now(): number {
-    return (this.#o.now ?? Date.now)();
-  }
-
-  #iso(): string {
-    return new Date(this.#now()).toISOString();
   }
 }

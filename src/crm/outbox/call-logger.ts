@@ -20,14 +20,12 @@
  * discipline: one call in the CRM, never a second one.
  */
 import type { Store } from '../../store/store.ts';
+import { exponentialBackoff, type RetryStrategy } from '../../retry.ts';
 import { callLinkTargets, type CrmPort } from '../crm-port.ts';
 import { CrmErrorCodes, errorInWords, isCrmError } from '../crm-errors.ts';
 import { silentLog, type CrmLog } from '../suitecrm/crm-log.ts';
 import { buildCallLogEntry, toPayload, type CallMatch, type EntryOptions, type LoggableCallRecord, type OutboxPayload } from './call-entry.ts';
 import { OutboxStore, type OutboxCounts, type OutboxRow } from './outbox-store.ts';
-
-/** How long to wait before attempt `attempt` (1 = the first retry) after `cause`; capped, with jitter. */
-export type BackoffStrategy = (attempt: number, cause: unknown) => number;
 
 export interface CallLoggerOptions {
   store: Store;
@@ -41,7 +39,8 @@ export interface CallLoggerOptions {
   pollMs?: number;
   /** A worker holds a call this long; after it, another may take it. Default 2 min. */
   leaseMs?: number;
-  backoff?: BackoffStrategy;
+  /** When to try a call again: `(attempt, cause) => delayMs | false` (false keeps it as failed). Default `defaultBackoff`. */
+  backoff?: RetryStrategy;
   now?: () => number;
 }
 
@@ -82,13 +81,23 @@ export interface CallLogger {
   idle(timeoutMs?: number): Promise<void>;
 }
 
-/** 1 s, 2 s, 4 s ... up to 5 min, each between 50% and 100% of that; a timeout waits at least 30 s. */
-export const defaultBackoff: BackoffStrategy = (attempt, cause) => {
-  const base = Math.min(300_000, 1000 * 2 ** Math.min(attempt - 1, 20));
-  const delay = Math.round(base * (0.5 + Math.random() * 0.5));
+/**
+ * 1 s, 2 s, 4 s ... up to 5 min, each between 50% and 100% of that: the product's backoff centred on
+ * three quarters of it (0.75 s doubling to 225 s) with a third of that either side.
+ */
+const doubling = exponentialBackoff({ initialDelayMs: 750, maxDelayMs: 225_000, jitter: 1 / 3 });
+
+/** The doubling above; a timeout waits at least 30 s. Never gives up: an outage is waited out. */
+export const defaultBackoff: RetryStrategy = (attempt, cause) => {
+  const delay = doubling(attempt, cause);
   // The timed-out create may still be running in SuiteCRM: give it time to finish before searching for it.
-  return isCrmError(cause, CrmErrorCodes.CRM_ERR_TIMEOUT) ? Math.max(delay, 30_000) : delay;
+  return delay !== false && isCrmError(cause, CrmErrorCodes.CRM_ERR_TIMEOUT) ? Math.max(delay, 30_000) : delay;
 };
+
+/** A call the CRM refused as given will be refused again; outages and a refused login are waited out. */
+function refusedForGood(err: Error): boolean {
+  return isCrmError(err) ? !err.retryable && err.code !== CrmErrorCodes.CRM_ERR_AUTH : err instanceof SyntaxError;
+}
 
 export function createCallLogger(options: CallLoggerOptions): CallLogger {
   return new OutboxWorker(options);
@@ -111,7 +120,12 @@ class OutboxWorker implements CallLogger {
 
   constructor(options: CallLoggerOptions) {
     this.#o = options;
-    this.#outbox = new OutboxStore(options.store, options.crm.name);
+    this.#outbox = new OutboxStore(options.store, options.crm.name, {
+      leaseMs: options.leaseMs ?? 120_000,
+      retry: options.backoff ?? defaultBackoff,
+      permanent: refusedForGood,
+      now: () => this.#now(),
+    });
     this.#log = options.log ?? silentLog;
   }
 
@@ -121,7 +135,7 @@ class OutboxWorker implements CallLogger {
 
   async enqueue(record: LoggableCallRecord, matches: readonly CallMatch[] = []): Promise<boolean> {
     if (!this.#o.crm.logsCalls || record.direction === 'internal') return false;
-    const added = await this.#outbox.enqueue(record.id, JSON.stringify(toPayload(record, matches)), new Date(this.#now()).toISOString());
+    const added = await this.#outbox.enqueue(record.id, JSON.stringify(toPayload(record, matches)));
     if (added) this.#kick();
     return added;
   }
@@ -133,7 +147,7 @@ class OutboxWorker implements CallLogger {
       const now = new Date(this.#now()).toISOString();
       const row = await this.#outbox.get(record.id);
       if (row === undefined) {
-        if (await this.#outbox.enqueue(record.id, JSON.stringify(toPayload(record, await matches())), now)) {
+        if (await this.#outbox.enqueue(record.id, JSON.stringify(toPayload(record, await matches())))) {
           this.#kick();
           return 'queued';
         }
@@ -224,12 +238,9 @@ class OutboxWorker implements CallLogger {
     const concurrency = this.#o.concurrency ?? 4;
     try {
       while (this.#running && this.#inFlight.size < concurrency) {
-        const nowMs = this.#now();
-        const now = new Date(nowMs).toISOString();
-        const rows = await this.#outbox.due(now, concurrency - this.#inFlight.size, [...this.#inFlight.keys()]);
+        const rows = await this.#outbox.claim(concurrency - this.#inFlight.size, [...this.#inFlight.keys()]);
         if (rows.length === 0) break;
         for (const row of rows) {
-          if (!(await this.#outbox.claim(row.call_id, now, this.#leaseUntil()))) continue;
           const work = this.#process(row).finally(() => {
             this.#inFlight.delete(row.call_id);
             this.#kick();
@@ -264,11 +275,6 @@ class OutboxWorker implements CallLogger {
     this.#timer.unref?.();
   }
 
-  /** Each step renews the hold on the row, so a slow SuiteCRM does not let another worker in. */
-  #leaseUntil(): string {
-    return new Date(this.#now() + (this.#o.leaseMs ?? 120_000)).toISOString();
-  }
-
   async #process(row: OutboxRow): Promise<void> {
     const crm = this.#o.crm;
     const signal = this.#abort.signal;
@@ -284,10 +290,10 @@ class OutboxWorker implements CallLogger {
       if (crmCallId === null) {
         const mayExist = row.post_started === 1;
         // Written before the create is sent: if its answer is lost, the next attempt looks first.
-        await this.#outbox.update(callId, { post_started: 1, lease_until: this.#leaseUntil() });
+        await this.#outbox.progress(callId, { post_started: 1 });
         const logged = await crm.logCall(entry, { mayExist, signal });
         crmCallId = logged.crmCallId;
-        await this.#outbox.update(callId, { crm_call_id: crmCallId, lease_until: this.#leaseUntil() });
+        await this.#outbox.progress(callId, { crm_call_id: crmCallId });
         if (logged.found) this.#log.info({ callId, crmCallId }, 'found the call an earlier attempt had written; not writing it again');
         // A call found was written by an earlier attempt, perhaps from the payload before a correction.
         if (logged.found && amendments > 0) update = true;
@@ -313,10 +319,10 @@ class OutboxWorker implements CallLogger {
           if (!isCrmError(err, CrmErrorCodes.CRM_ERR_NOT_FOUND)) throw err;
           done.add(`skipped:${key}`);
         }
-        await this.#outbox.update(callId, { links_done: JSON.stringify([...done]), lease_until: this.#leaseUntil() });
+        await this.#outbox.progress(callId, { links_done: JSON.stringify([...done]) });
       }
       // Amended while we wrote it: the row stays pending (and due), and the next pass updates the call.
-      if (!(await this.#outbox.finish(callId, new Date(this.#now()).toISOString()))) return;
+      if (!(await this.#outbox.finish(callId))) return;
       this.#logged++;
       this.#lastLoggedAt = new Date(this.#now()).toISOString();
       this.#lastError = null;
@@ -331,20 +337,20 @@ class OutboxWorker implements CallLogger {
     const words = correcting ? `The call is in the CRM as first logged; writing its correction failed: ${errorInWords(err)}` : errorInWords(err);
     if (isCrmError(err, CrmErrorCodes.CRM_ERR_STOPPED) || (this.#abort.signal.aborted && !this.#running)) {
       // Stopped mid-way: let the next start (or another instance) take it at once.
-      await this.#outbox.update(callId, { lease_until: null });
+      await this.#outbox.release(callId);
       return;
     }
     this.#lastError = `Call ${callId}: ${words}`;
-    // A refused call will be refused again: keep it for a person. Outages and a refused login are waited out.
-    const permanent = isCrmError(err) ? !err.retryable && err.code !== CrmErrorCodes.CRM_ERR_AUTH : err instanceof SyntaxError;
-    if (permanent) {
-      this.#log.error({ callId, code: isCrmError(err) ? err.code : undefined }, `the CRM refused a call${correcting ? "'s correction" : ''}; it will not be retried: ${words}`);
-      await this.#outbox.update(callId, { state: 'failed', last_error: words, lease_until: null, attempts: row.attempts + 1 });
-      return;
+    const cause = err instanceof Error ? err : new Error(String(err));
+    const outcome = await this.#outbox.fail(row, { cause, message: words });
+    if (outcome === null) return;
+    const code = isCrmError(err) ? err.code : undefined;
+    if (!outcome.dead) {
+      this.#log.warn({ callId, attempts: outcome.attempts, delayMs: outcome.retryInMs, code }, `logging a call in the CRM failed; will try again: ${words}`);
+    } else if (refusedForGood(cause)) {
+      this.#log.error({ callId, code }, `the CRM refused a call${correcting ? "'s correction" : ''}; it will not be retried: ${words}`);
+    } else {
+      this.#log.error({ callId, attempts: outcome.attempts, code }, `logging a call in the CRM failed for good (the backoff gave up); it will not be retried: ${words}`);
     }
-    const attempts = row.attempts + 1;
-    const delay = (this.#o.backoff ?? defaultBackoff)(attempts, err);
-    this.#log.warn({ callId, attempts, delayMs: delay, code: isCrmError(err) ? err.code : undefined }, `logging a call in the CRM failed; will try again: ${words}`);
-    await this.#outbox.update(callId, { attempts, next_attempt_at: new Date(this.#now() + delay).toISOString(), last_error: words, lease_until: null });
   }
 }

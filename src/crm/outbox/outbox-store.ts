@@ -7,11 +7,21 @@
  * `update_pending`; a worker that wrote the CRM's call from the payload it read clears exactly that
  * count (`clearUpdate`), and a row is done only at 0 (`finish`). An amendment that lands while a
  * worker holds the row is therefore never lost: the row stays pending, and the next pass updates.
+ *
+ * Claims, leases, retries and failed calls are the product's one job queue (`../../jobs/`) over
+ * this table, one queue per CRM (`crm` is its scope); the corrections are this file's own SQL. The
+ * table comes from the migrations (0005-crm, 0007-crm-outbox-update).
  */
 import type { Store } from '../../store/store.ts';
-import { crmDb, ensureCrmTables, type CrmDb, type CrmOutboxTable, type OutboxState } from '../crm-tables.ts';
+import type { RetryStrategy } from '../../retry.ts';
+import { JobQueue, type FailOutcome, type JobFailure } from '../../jobs/job-queue.ts';
+import type { JobTable } from '../../jobs/job-table.ts';
+import { crmDb, type CrmDb, type CrmOutboxTable, type OutboxState } from '../crm-tables.ts';
 
 export type OutboxRow = CrmOutboxTable;
+
+/** The step a worker got to, written down with the renewal of its lease. */
+export type OutboxProgress = Partial<Pick<OutboxRow, 'post_started' | 'crm_call_id' | 'links_done'>>;
 
 export interface OutboxCounts {
   pending: number;
@@ -21,32 +31,49 @@ export interface OutboxCounts {
   oldestPendingAt: string | null;
 }
 
+export interface OutboxStoreOptions {
+  /** A worker holds a call this long; after it, another may take it. */
+  leaseMs: number;
+  /** When to try a call again after a failure (false: keep it as failed). */
+  retry: RetryStrategy;
+  /** Failures no retry can fix: the call is kept as failed at once. */
+  permanent: (cause: Error) => boolean;
+  now: () => number;
+}
+
+/** The outbox of one CRM as the job queue sees it; a logged call stays, `done`. */
+function outboxTable(crm: string): JobTable<OutboxRow> {
+  return {
+    name: 'crm_outbox',
+    id: 'call_id',
+    scope: { crm },
+    columns: {
+      state: 'state',
+      attempts: 'attempts',
+      dueAt: 'next_attempt_at',
+      leaseUntil: 'lease_until',
+      lastError: 'last_error',
+      createdAt: 'created_at',
+      updatedAt: 'updated_at',
+    },
+    done: { state: 'done', at: 'done_at' },
+  };
+}
+
 export class OutboxStore {
   readonly #db: CrmDb;
   readonly #crm: string;
-  readonly #store: Store;
+  readonly #jobs: JobQueue<OutboxRow>;
 
-  constructor(store: Store, crm: string) {
+  constructor(store: Store, crm: string, options: OutboxStoreOptions) {
     this.#db = crmDb(store);
     this.#crm = crm;
-    this.#store = store;
+    this.#jobs = new JobQueue({ store, table: outboxTable(crm), ...options });
   }
 
-  /** The tables, created if a store skipped them (see ensureCrmTables). */
-  async #ready(): Promise<CrmDb> {
-    await ensureCrmTables(this.#store);
-    return this.#db;
-  }
-
-  /** Adds the call; false when it was there already (idempotent by call id). */
-  async enqueue(callId: string, payload: string, now: string): Promise<boolean> {
-    const db = await this.#ready();
-    const res = await db
-      .insertInto('crm_outbox')
-      .values({ crm: this.#crm, call_id: callId, state: 'pending', payload, attempts: 0, next_attempt_at: now, post_started: 0, crm_call_id: null, links_done: '[]', last_error: null, lease_until: null, created_at: now, updated_at: now, done_at: null, update_pending: 0 })
-      .onConflict((oc) => oc.columns(['crm', 'call_id']).doNothing())
-      .executeTakeFirst();
-    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  /** Adds the call, due now; false when it was there already (idempotent by call id). */
+  enqueue(callId: string, payload: string): Promise<boolean> {
+    return this.#jobs.enqueue(callId, { payload, post_started: 0, crm_call_id: null, links_done: '[]', done_at: null, update_pending: 0 });
   }
 
   /**
@@ -55,9 +82,9 @@ export class OutboxStore {
    * pending one keeps its schedule (an outage's backoff goes on).
    */
   async amend(row: OutboxRow, payload: string, now: string): Promise<boolean> {
-    const db = await this.#ready();
     const reopen = row.state !== 'pending';
-    const res = await db
+    // One statement with the payload check: the job queue has no reopening of its own.
+    const res = await this.#db
       .updateTable('crm_outbox')
       .set((eb) => ({
         payload,
@@ -76,8 +103,7 @@ export class OutboxStore {
   /** The CRM's call shows the payload read when `update_pending` was `count`: nothing left to update, unless amended since. */
   async clearUpdate(callId: string, count: number): Promise<void> {
     if (count === 0) return;
-    const db = await this.#ready();
-    await db
+    await this.#db
       .updateTable('crm_outbox')
       .set({ update_pending: 0, updated_at: new Date().toISOString() })
       .where('crm', '=', this.#crm)
@@ -87,78 +113,43 @@ export class OutboxStore {
   }
 
   /** Marks the call done; false (and the row released, still pending) when it was amended meanwhile. */
-  async finish(callId: string, now: string): Promise<boolean> {
-    const db = await this.#ready();
-    const res = await db
-      .updateTable('crm_outbox')
-      .set({ state: 'done', done_at: now, lease_until: null, last_error: null, updated_at: now })
-      .where('crm', '=', this.#crm)
-      .where('call_id', '=', callId)
-      .where('update_pending', '=', 0)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) > 0) return true;
-    await this.update(callId, { lease_until: null });
+  async finish(callId: string): Promise<boolean> {
+    if (await this.#jobs.complete(callId, { update_pending: 0 })) return true;
+    await this.#jobs.release(callId);
     return false;
   }
 
-  /** Calls due now and not held by a worker, oldest first. */
-  async due(now: string, limit: number, skip: readonly string[]): Promise<OutboxRow[]> {
-    const db = await this.#ready();
-    let q = db
-      .selectFrom('crm_outbox')
-      .selectAll()
-      .where('crm', '=', this.#crm)
-      .where('state', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
-    if (skip.length > 0) q = q.where('call_id', 'not in', skip);
-    return q.orderBy('next_attempt_at').orderBy('created_at').limit(limit).execute();
+  /** Takes up to `limit` calls due now and not held by a worker (none of `skip`), oldest first, for this worker. */
+  claim(limit: number, skip: readonly string[]): Promise<OutboxRow[]> {
+    return this.#jobs.claim(limit, skip);
   }
 
-  /** Takes the row for this worker until `until`; false when another worker has it. */
-  async claim(callId: string, now: string, until: string): Promise<boolean> {
-    const db = await this.#ready();
-    const res = await db
-      .updateTable('crm_outbox')
-      .set({ lease_until: until })
-      .where('crm', '=', this.#crm)
-      .where('call_id', '=', callId)
-      .where('state', '=', 'pending')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) > 0;
+  /** Writes a step down and renews the hold on the row, so a slow SuiteCRM does not let another worker in. */
+  async progress(callId: string, step: OutboxProgress): Promise<void> {
+    await this.#jobs.renew(callId, step);
   }
 
-  async update(callId: string, patch: Partial<Omit<OutboxRow, 'crm' | 'call_id'>>): Promise<void> {
-    const db = await this.#ready();
-    await db
-      .updateTable('crm_outbox')
-      .set({ ...patch, updated_at: new Date().toISOString() })
-      .where('crm', '=', this.#crm)
-      .where('call_id', '=', callId)
-      .execute();
+  /** Gives the call back unfinished (stopping): due at once for the next start or another instance. */
+  release(callId: string): Promise<void> {
+    return this.#jobs.release(callId);
   }
 
-  async get(callId: string): Promise<OutboxRow | undefined> {
-    const db = await this.#ready();
-    return db.selectFrom('crm_outbox').selectAll().where('crm', '=', this.#crm).where('call_id', '=', callId).executeTakeFirst();
+  /** An attempt failed: retried after the backoff, or kept as failed (null: the row is gone). */
+  fail(row: OutboxRow, failure: JobFailure): Promise<FailOutcome | null> {
+    return this.#jobs.fail(row, failure);
+  }
+
+  get(callId: string): Promise<OutboxRow | undefined> {
+    return this.#jobs.get(callId);
   }
 
   /** When the next pending call becomes due (ISO), or null when none waits. */
-  async nextDueAt(): Promise<string | null> {
-    const db = await this.#ready();
-    const row = await db
-      .selectFrom('crm_outbox')
-      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-      .where('crm', '=', this.#crm)
-      .where('state', '=', 'pending')
-      .executeTakeFirst();
-    return (row?.at as string | null | undefined) ?? null;
+  nextDueAt(): Promise<string | null> {
+    return this.#jobs.nextDueAt();
   }
 
   async counts(): Promise<OutboxCounts> {
-    const db = await this.#ready();
-    const rows = await db
+    const rows = await this.#db
       .selectFrom('crm_outbox')
       .select(['state', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('created_at').as('oldest')])
       .where('crm', '=', this.#crm)
@@ -174,15 +165,7 @@ export class OutboxStore {
 
   /** The latest failures a person should see (refused calls), newest first. */
   async failures(limit = 10): Promise<{ callId: string; error: string | null; at: string }[]> {
-    const db = await this.#ready();
-    const rows = await db
-      .selectFrom('crm_outbox')
-      .select(['call_id', 'last_error', 'updated_at'])
-      .where('crm', '=', this.#crm)
-      .where('state', '=', 'failed')
-      .orderBy('updated_at', 'desc')
-      .limit(limit)
-      .execute();
+    const rows = await this.#jobs.deadLetters(limit);
     return rows.map((r) => ({ callId: r.call_id, error: r.last_error, at: r.updated_at }));
   }
 }

@@ -18,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Client, type SFTPWrapper } from 'ssh2';
-import { exponentialBackoff, type ReconnectStrategy } from '../../ami/reconnect-strategy.ts';
+import { exponentialBackoff, type RetryStrategy as ReconnectStrategy } from '../../retry.ts';
 import { isFatalRecordingError, isRecordingError, type RecordingError, RecordingErrorCodes, CrmTelephonyError } from '../recording-errors.ts';
 
 export interface SftpConnectionOptions {
