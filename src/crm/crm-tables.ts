@@ -49,12 +49,3 @@ export type CrmDb = Kysely<DatabaseSchema & CrmTables>;
 export function crmDb(store: Store): CrmDb {
   return store.db.withTables<CrmTables>();
 }
-
-/**
- * @deprecated Does nothing: the migrations create the CRM tables (a store that has 0005-crm marked
- * done without them gets them from 0007). Kept only while `outbox/outbox-store.ts`, changed on
- * another branch, still calls it; removed with that call.
- */
-export function ensureCrmTables(_store: Store): Promise<void> {
-  return Promise.resolve();
-}
