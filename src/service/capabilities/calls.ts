@@ -1,0 +1,47 @@
+/**
+ * Call history and click-to-call: every call record into the call log (with the CRM records it
+ * concerns), the calls API, and `Originate` ringing the agent's phone first.
+ */
+import type { Config } from '../../config.ts';
+import type { AmiClient } from '../../ami/client.ts';
+import type { AmiMessage } from '../../ami/message.ts';
+import type { CallLog } from '../../store/call-log.ts';
+import { callsRoutes } from '../../web/routes/calls-routes.ts';
+import type { Capability } from '../capability.ts';
+import { callLogSink, type OriginMemory } from '../call-log-sink.ts';
+import { placeCall } from '../click-to-call.ts';
+
+type CallsConfig = Pick<Config, 'DEFAULT_REGION' | 'C2C_CHANNEL' | 'C2C_CONTEXT' | 'C2C_RING_SECONDS' | 'C2C_NUMBER_FORMAT' | 'C2C_DIAL_PREFIX'>;
+
+export interface CallsDeps {
+  callLog: CallLog;
+  /** Where each click-to-call came from, until its call's context closes. */
+  origins: OriginMemory;
+  /** The PBX that places the calls, and the engine told of our Originate (see PbxSession.noteAction). */
+  pbx: { client: AmiClient; noteAction(action: AmiMessage): void };
+}
+
+export function createCalls(config: CallsConfig, deps: CallsDeps): Capability {
+  const { callLog, origins, pbx } = deps;
+  const settings = {
+    channelTemplate: config.C2C_CHANNEL,
+    context: config.C2C_CONTEXT,
+    ringSeconds: config.C2C_RING_SECONDS,
+    numberFormat: config.C2C_NUMBER_FORMAT,
+    dialPrefix: config.C2C_DIAL_PREFIX,
+    defaultRegion: config.DEFAULT_REGION,
+  };
+  return {
+    name: 'calls',
+    sinks: [callLogSink(callLog)],
+    routes: [
+      (app) =>
+        callsRoutes(app, {
+          callLog,
+          defaultRegion: config.DEFAULT_REGION,
+          placeCall: (request) =>
+            placeCall(settings, { client: pbx.client, noteAction: (action) => pbx.noteAction(action), rememberOrigin: (id, origin) => origins.remember(id, origin) }, request),
+        }),
+    ],
+  };
+}

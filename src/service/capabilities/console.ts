@@ -1,0 +1,28 @@
+/**
+ * What the console reads besides calls: records search, the admin pages (users, extensions, each
+ * PBX's health), the demo's "simulate a call" control, and the console's own files (last: its
+ * catch-all serves the page for every path the API does not own).
+ */
+import type { Directory } from '../../directory/directory.ts';
+import { adminRoutes } from '../../web/routes/admin-routes.ts';
+import { demoRoutes, type DemoRoutesOptions } from '../../web/routes/demo-routes.ts';
+import type { PbxHealth } from '../../web/routes/health-routes.ts';
+import { recordsRoutes } from '../../web/routes/records-routes.ts';
+import { DEFAULT_UI_ROOT, uiRoutes } from '../../web/routes/ui-routes.ts';
+import type { Capability } from '../capability.ts';
+
+export function createDirectoryPages(deps: { directory: Directory; pbxs: () => PbxHealth[] }): Capability {
+  return {
+    name: 'directory',
+    routes: [(app) => recordsRoutes(app, { directory: deps.directory }), (app) => adminRoutes(app, { directory: deps.directory, pbxs: deps.pbxs })],
+  };
+}
+
+export function createDemoControls(options: DemoRoutesOptions): Capability {
+  return { name: 'demo', routes: [(app) => demoRoutes(app, options)] };
+}
+
+/** `ui: false`: API only (tests). */
+export function createConsole(ui: { root: string } | false | undefined): Capability {
+  return { name: 'console', routes: ui === false ? [] : [(app) => uiRoutes(app, { root: ui?.root ?? DEFAULT_UI_ROOT })] };
+}

@@ -1,0 +1,33 @@
+/**
+ * The CRM: embedded (the directory is the CRM) or SuiteCRM (directory sync, the call-logging outbox),
+ * and, for SuiteCRM's pages, the widget: its script, the sign-in from SuiteCRM, SuiteCRM's ids.
+ */
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../logger.ts';
+import type { Directory } from '../../directory/directory.ts';
+import type { Store } from '../../store/store.ts';
+import { callLoggerSink, createCrmRuntime, type CrmRuntime } from '../../crm/index.ts';
+import { widgetRoutes } from '../../web/routes/widget-routes.ts';
+import type { Capability } from '../capability.ts';
+import type { EffectSink } from '../pbx-session.ts';
+
+type CrmConfig = Parameters<typeof createCrmRuntime>[0] & Pick<Config, 'CRM_WIDGET_SECRET' | 'CORS_ORIGINS'>;
+
+export interface CrmCapability extends Capability {
+  crm: CrmRuntime;
+}
+
+export function createCrm(config: CrmConfig, deps: { store: Store; directory: Directory; log: Logger }): CrmCapability {
+  const crm = createCrmRuntime(config, { directory: deps.directory, log: deps.log });
+  // Ended calls into the outbox, with the matches and origin of the call's context.
+  const sink: EffectSink = callLoggerSink(crm.callLogger, { log: deps.log });
+  sink.label = 'CRM';
+  return {
+    name: 'crm',
+    crm,
+    sinks: [sink],
+    routes: [(app) => widgetRoutes(app, { store: deps.store, directory: deps.directory, secrets: config.CRM_WIDGET_SECRET, allowedOrigins: config.CORS_ORIGINS })],
+    start: () => crm.start(),
+    stop: () => crm.stop(),
+  };
+}

@@ -1,0 +1,23 @@
+/** Screen pops: the pop sink (decided in `pops/`), the per-user push hub and its SSE stream. */
+import type { Config } from '../../config.ts';
+import type { Directory } from '../../directory/directory.ts';
+import { PopSink } from '../../pops/pop-sink.ts';
+import { CallHub } from '../../web/push/call-hub.ts';
+import { eventsRoute } from '../../web/routes/events-route.ts';
+import type { Capability } from '../capability.ts';
+import type { EffectSink } from '../pbx-session.ts';
+
+export interface PopsCapability extends Capability {
+  hub: CallHub;
+}
+
+export function createPops(config: Pick<Config, 'DEFAULT_REGION'>, deps: { directory: Directory }): PopsCapability {
+  const hub = new CallHub();
+  const pops = new PopSink({ hub, users: deps.directory, defaultRegion: config.DEFAULT_REGION });
+  // The candidates come from the call's context: the same lookup as the call log's and the CRM's.
+  const sink: EffectSink = (effect, context) => pops.apply(effect, context);
+  sink.label = 'pops';
+  // A ring shown late is of no use; an end must still withdraw its card (see effect-queue.ts).
+  sink.overflow = 'shed-progress';
+  return { name: 'pops', hub, sinks: [sink], routes: [(app) => eventsRoute(app, { hub })] };
+}
