@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AmiSimulator } from '../simulator/ami-simulator.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import type { Directory } from '../directory/directory.ts';
 import { seedDemoDirectory } from '../directory/seed.ts';
 import type { DemoRoutesOptions } from '../web/routes/demo-routes.ts';
@@ -19,7 +19,7 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
-export async function startDemo(log: Logger): Promise<Demo> {
+export async function startDemo(log: Log): Promise<Demo> {
   // Random secrets: the demo listens on loopback only, and nothing else should log in to it.
   const secret = randomBytes(12).toString('base64url');
   const password = process.env['DEMO_PASSWORD'] ?? randomBytes(6).toString('base64url');

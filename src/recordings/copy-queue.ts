@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import { exponentialBackoff, type ReconnectStrategy } from '../ami/reconnect-strategy.ts';
 import { isRecordingError, RecordingErrorCodes } from './recording-errors.ts';
 
@@ -31,7 +31,7 @@ export type CopyWork = (recordingId: string, signal: AbortSignal) => Promise<voi
 export interface CopyQueueOptions {
   store: Store;
   work: CopyWork;
-  log: Logger;
+  log: Log;
   /** Attempts before a job is given up. */
   maxAttempts: number;
   /** Longest pause between attempts, in ms. */

@@ -20,7 +20,7 @@ import { createEngineState, endAll, recover, reduce, restore, tick, type EngineC
 import { backfillFromCdrs, type CdrBackfillInput } from '../calls/cdr-backfill.ts';
 import type { Effect } from '../calls/effects.ts';
 import type { CdrSource } from '../cdr/pbx-cdr.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import type { GapCause, GapLog } from '../store/gap-log.ts';
 import { GapFiller, type GapStatus } from './gap-filler.ts';
 
@@ -55,7 +55,7 @@ export interface PbxSessionOptions {
   client: AmiClient;
   engine: EngineConfig;
   sinks: EffectSink[];
-  log: Logger;
+  log: Log;
   /** Also told every raw event (device states for routing, admin "last event"). */
   onEvent?: (event: AmiMessage) => void;
   /**
