@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ErrorCodes, isCrmTelephonyError } from '../errors.ts';
 import type { CliIo } from './io.ts';
-import { buildSuiteCrmPackage, generateWidgetSecret, needsHttps, normalizeServiceUrl, PackageOptionError } from '../crm/suitecrm-package/build-package.ts';
+import { buildSuiteCrmPackage, generateWidgetSecret, needsHttps, normalizeServiceUrl } from '../crm/suitecrm-package/build-package.ts';
 
 export const PACKAGE_USAGE = `Usage: crm-telephony suitecrm package --service-url <url> [options]
 
@@ -79,7 +80,7 @@ export async function suitecrmPackage(args: string[], io: CliIo): Promise<number
       extensionField: values['extension-field'] ?? io.env['SUITECRM_EXTENSION_FIELD'] ?? 'asterisk_ext_c',
     });
   } catch (err) {
-    if (err instanceof PackageOptionError) {
+    if (isCrmTelephonyError(err, ErrorCodes.PACKAGE_ERR_OPTION)) {
       io.stderr.write(`error: ${err.message}\n`);
       return 2;
     }
