@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
 
   let demo: Demo | undefined;
-  if (config.AMI_HOST === undefined) demo = await startDemo(log);
+  if (config.AMI_HOST === undefined) demo = await startDemo(log, { password: config.DEMO_PASSWORD });
   const pbx = demo?.pbx ?? {
     id: 'default',
     host: config.AMI_HOST!,

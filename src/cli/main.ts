@@ -18,6 +18,7 @@ import { suitecrmSync, SUITECRM_SYNC_USAGE } from './suitecrm-sync.ts';
 import { suitecrmPackage, PACKAGE_USAGE } from './suitecrm-package.ts';
 import { CrmTelephonyError, ErrorCodes, type ErrorCode } from '../errors.ts';
 import { processIo, type CliIo } from './io.ts';
+import { setting } from './settings.ts';
 
 export type { CliIo, CliOutput } from './io.ts';
 
@@ -133,7 +134,7 @@ async function runCalls(name: string | undefined, rest: string[], io: CliIo): Pr
 
 /** Prints a failure in words (a stack only with DEBUG set) and chooses the exit status. */
 function report(err: unknown, io: CliIo, helpCommand: string): number {
-  const debug = io.env['DEBUG'] !== undefined && io.env['DEBUG'] !== '';
+  const debug = setting(io.env, 'DEBUG') ?? false;
   const stack = debug && err instanceof Error && err.stack ? `${err.stack}\n` : '';
   if (isUsageError(err)) {
     io.stderr.write(`error: ${err.message}\nRun "${helpCommand}" for usage.\n${stack}`);
