@@ -1,6 +1,9 @@
 /**
- * The one configuration schema. Every option has a default that runs out of the box; every option
- * is documented in the README. Values come from environment variables.
+ * The one configuration schema: every environment variable the service, the demo or the command
+ * line reads is declared here once, with its type, its default and what it is for. Every option has
+ * a default that runs out of the box and is documented in the README (or the README of its folder).
+ * The service reads them all (`loadConfig`); a command reads only its own (`readSetting`), so a
+ * variable it does not use never stops it.
  */
 import { z } from 'zod';
 import { CrmTelephonyError, ErrorCodes } from './errors.ts';
@@ -74,11 +77,30 @@ const baseSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** For the demo PBX: milliseconds between replayed events. */
   DEMO_EVENT_INTERVAL_MS: z.coerce.number().int().min(0).default(20),
+  /** For the demo: the password of the demo agents (alice, bob, carol, dave). Unset: one is generated and printed. */
+  DEMO_PASSWORD: z.string().optional(),
+  // Read by the command line only. They accept any text here, so that a value the service never
+  // uses cannot stop it; the command that uses one checks it.
+  /** `crm-telephony dialplan`: the FastAGI server's address as Asterisk reaches it (`--agi-host`). */
+  AGI_PUBLIC_HOST: z.string().default('127.0.0.1'),
+  /** `crm-telephony dialplan`: where callers go when there is no route (`--fallback`), e.g. PJSIP/101 or Local/600@from-internal. */
+  ROUTING_FALLBACK_DIAL: z.string().default('Local/s@crm-route-fallback'),
+  /** `crm-telephony`: any value but empty prints a stack trace with an unexpected failure. */
+  DEBUG: z
+    .string()
+    .optional()
+    .transform((s) => s !== undefined && s !== ''),
 });
 
 export const configSchema = baseSchema.extend(routingConfigSchema.shape).extend(suitecrmConfigSchema.shape).extend(crmSsoConfigSchema.shape).extend(recordingsConfigSchema.shape).extend(cdrConfigSchema.shape);
 
 export type Config = Omit<z.infer<typeof configSchema>, 'DEFAULT_REGION'> & { DEFAULT_REGION: CountryCode };
+
+/** The name of an environment variable of the schema. */
+export type ConfigKey = keyof typeof configSchema.shape;
+
+/** Every variable of the schema. */
+export const CONFIG_KEYS: readonly ConfigKey[] = Object.freeze(Object.keys(configSchema.shape) as ConfigKey[]);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
@@ -97,4 +119,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   return config;
+}
+
+/** What one variable's text comes to: its value, or what is wrong with it in words. */
+export type SettingReading<K extends ConfigKey> = { ok: true; value: Config[K] } | { ok: false; problem: string };
+
+/**
+ * One variable, read by its own entry of the schema: `text` is the variable's value, or a command
+ * line flag's standing in for it; `undefined` gives the default (`undefined` when it has none).
+ * For commands, which need a few variables and say themselves where a bad one came from.
+ */
+export function readSetting<K extends ConfigKey>(key: K, text: string | undefined): SettingReading<K> {
+  const parsed = (configSchema.shape[key] as z.ZodType).safeParse(text);
+  if (parsed.success) return { ok: true, value: parsed.data as Config[K] };
+  return { ok: false, problem: parsed.error.issues.map((i) => i.message).join('; ') };
+}
+
+/** A variable's default (`undefined` when it has none). */
+export function configDefault<K extends ConfigKey>(key: K): Config[K] {
+  const reading = readSetting(key, undefined);
+  if (!reading.ok) throw new Error(`${key} has no usable default: ${reading.problem}`);
+  return reading.value;
 }

@@ -85,6 +85,8 @@ const CATALOGUE = {
   AGI_ERR_UNKNOWN_SCRIPT: { status: 404, retryable: false, summary: 'The dialplan asked for a FastAGI script this service does not serve.' },
   /** The FastAGI port could not be opened (in use, no permission, bad address). */
   AGI_ERR_LISTEN: { status: 500, retryable: false, summary: 'The FastAGI port could not be opened: set AGI_PORT to a free port (or 0 to turn FastAGI off).' },
+  /** An option of the SuiteCRM package (`crm-telephony suitecrm package`) is not acceptable: a service URL, secret or field name. Nothing was written. */
+  PACKAGE_ERR_OPTION: { status: 400, retryable: false, summary: 'An option of the SuiteCRM package is not acceptable: the message says which and what to give.' },
   /** A CRM setting is missing or wrong (no URL, no client id...). Nothing was sent. */
   CRM_ERR_CONFIG: { status: 500, retryable: false, summary: 'A CRM setting is missing or wrong.' },
   /** The CRM refused our credentials, or rejected a token it had just issued. Fatal until fixed. */

@@ -1,7 +1,27 @@
-/** Structured logs (pino). Secrets never reach a log line: the fields that may hold them are redacted. */
+/**
+ * Structured logs: pino is the implementation (`createLogger`), `Log` what a module that only writes
+ * log lines takes. Secrets never reach a log line: the fields that may hold them are redacted.
+ */
 import { pino, type Logger } from 'pino';
 
+/** pino's own logger: for the composition root and Fastify, which need more than `Log`. */
 export type { Logger } from 'pino';
+
+/**
+ * What modules that only log take: a line is fields then words (`log.warn({ pbx }, 'gone')`), or
+ * words alone. pino's Logger fits, so the service passes its own; tests pass `silentLog` or a
+ * recorder of their own. The first parameter is one union rather than two overloads so that such a
+ * recorder, written as `(fields, message) => ...`, fits too.
+ */
+export interface Log {
+  debug(fieldsOrMessage: object | string, message?: string): void;
+  info(fieldsOrMessage: object | string, message?: string): void;
+  warn(fieldsOrMessage: object | string, message?: string): void;
+  error(fieldsOrMessage: object | string, message?: string): void;
+}
+
+/** A `Log` that drops every line: the default of modules whose log is optional, and for tests. */
+export const silentLog: Log = Object.freeze({ debug() {}, info() {}, warn() {}, error() {} });
 
 export function createLogger(level: string): Logger {
   return pino({

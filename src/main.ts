@@ -6,7 +6,7 @@ import { loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { startService } from './service/service.ts';
 import { startDemo, type Demo } from './demo/demo.ts';
-import { isCrmTelephonyError } from './errors.ts';
+import { isCrmTelephonyError, isErrorCode } from './errors.ts';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
 
   let demo: Demo | undefined;
-  if (config.AMI_HOST === undefined) demo = await startDemo(log);
+  if (config.AMI_HOST === undefined) demo = await startDemo(log, { password: config.DEMO_PASSWORD });
   const pbx = demo?.pbx ?? {
     id: 'default',
     host: config.AMI_HOST!,
@@ -51,8 +51,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // Catalogue errors (ours, and the AGI, CRM and recordings modules') carry a message written for people.
-  const coded = err instanceof Error && typeof (err as { code?: unknown }).code === 'string';
-  console.error(isCrmTelephonyError(err) || coded ? (err as Error).message : err);
+  // An error with a code of the catalogue carries a message written for people; anything else
+  // (a bug, a system error such as EADDRINUSE) is printed whole, stack included.
+  const catalogued = err instanceof Error && isErrorCode((err as { code?: unknown }).code);
+  console.error(catalogued ? (err as Error).message : err);
   process.exitCode = 1;
 });

@@ -16,7 +16,8 @@
  */
 import type { RouteDecision, RouteInput } from '../routing/types.ts';
 import { isUnknownValue, type AgiRequest } from './request.ts';
-import type { AgiHandler, AgiLog } from './server.ts';
+import type { AgiHandler } from './server.ts';
+import type { Log } from '../logger.ts';
 
 export interface RouteHandlerOptions {
   /** Set CALLERID(name) to the matched client's CRM name. Default true. */
@@ -24,7 +25,7 @@ export interface RouteHandlerOptions {
   /** Longest caller-ID name sent, in characters (phones show 15 to 40). Default 64. */
   maxCallerNameLength?: number;
   /** One debug line per decision. */
-  log?: AgiLog;
+  log?: Log;
 }
 
 export function createRouteHandler(router: (input: RouteInput) => Promise<RouteDecision>, options: RouteHandlerOptions = {}): AgiHandler {

@@ -16,18 +16,11 @@ import { type AgiError, AgiErrorCodes, CrmTelephonyError, isAgiError } from './a
 import { AgiDecoder, DEFAULT_MAX_REPLY_BYTES, DEFAULT_MAX_REQUEST_BYTES } from './codec.ts';
 import type { AgiRequest } from './request.ts';
 import { Session, type AgiSession } from './session.ts';
+import { silentLog, type Log } from '../logger.ts';
 
 export type { AgiSession } from './session.ts';
 
 export type AgiHandler = (session: AgiSession) => Promise<void>;
-
-/** The logger methods used; a pino Logger fits. */
-export interface AgiLog {
-  debug(obj: Record<string, unknown>, msg: string): void;
-  info(obj: Record<string, unknown>, msg: string): void;
-  warn(obj: Record<string, unknown>, msg: string): void;
-  error(obj: Record<string, unknown>, msg: string): void;
-}
 
 export interface FastAgiServerOptions {
   /** Address to listen on. Default `127.0.0.1`; use `0.0.0.0` when Asterisk runs on another host (and set `allowFrom`). */
@@ -57,7 +50,7 @@ export interface FastAgiServerOptions {
   /** On close(), how long running handlers get to finish before their connections are cut, in ms. Default 2000. */
   closeGraceMs?: number;
   /** Structured logger (pino). Default: silent. */
-  log?: AgiLog;
+  log?: Log;
 }
 
 export interface FastAgiStats {
@@ -94,7 +87,6 @@ const FAILURE_LINE = 'FAILURE\n';
 // otherwise be built three times per call on the hot path. They are signal reasons and causes only.
 const SESSION_ENDED = new CrmTelephonyError(AgiErrorCodes.AGI_ERR_CLOSED, 'The FastAGI session has ended.');
 const PEER_CLOSED = new CrmTelephonyError(AgiErrorCodes.AGI_ERR_CLOSED, 'Asterisk closed the FastAGI connection.');
-const SILENT: AgiLog = { debug() {}, info() {}, warn() {}, error() {} };
 /** After we close our side, how long the peer gets to close its own before the socket is destroyed. */
 const LINGER_MS = 1000;
 
@@ -102,7 +94,7 @@ export class FastAgiServer {
   readonly #opts: Required<Omit<FastAgiServerOptions, 'allowFrom' | 'log' | 'handlers'>>;
   readonly #handlers: ReadonlyMap<string, AgiHandler>;
   readonly #allowFrom: ReadonlySet<string> | undefined;
-  readonly #log: AgiLog;
+  readonly #log: Log;
   readonly #server: net.Server;
   readonly #conns = new Set<Conn>();
   /** Sockets refused over the limit, draining until they close. */
@@ -127,7 +119,7 @@ export class FastAgiServer {
     };
     this.#handlers = new Map(Object.entries(options.handlers));
     this.#allowFrom = options.allowFrom ? new Set(options.allowFrom.map(normalizeAddress)) : undefined;
-    this.#log = options.log ?? SILENT;
+    this.#log = options.log ?? silentLog;
     this.#server = net.createServer({ noDelay: true }, (socket) => this.#accept(socket));
     // Refused sockets are counted too: a flood cannot exhaust file descriptors.
     this.#server.maxConnections = this.#opts.maxConnections * 2 + 16;

@@ -18,7 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import type { SftpConnectionOptions } from '../recordings/sources/sftp-connection.ts';
 import { hostTimeZone, isValidTimeZone } from './local-time.ts';
 import type { CdrSource } from './pbx-cdr.ts';
@@ -145,7 +145,7 @@ export function cdrSettings(env: CdrEnv, sftpEnv?: CdrSftpEnv, readKey: (path: s
 export interface CdrSourceDeps {
   /** Whether a local file exists (for `auto`). Default: `fs.existsSync`. */
   exists?: (path: string) => boolean;
-  logger?: Pick<Logger, 'warn'>;
+  logger?: Pick<Log, 'warn'>;
 }
 
 /** The source, or none with a sentence for admins saying what that costs and how to turn one on. */

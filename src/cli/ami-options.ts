@@ -5,10 +5,14 @@
  * other, and a lowercase alias (`--host`) for typing.
  */
 import type { ParseArgsConfig } from 'node:util';
+import { configDefault, type ConfigKey } from '../config.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
+import type { CliIo } from './io.ts';
+import { setting, type SettingFlag } from './settings.ts';
 
+/** Unlike the service (which runs its demo PBX when AMI_HOST is unset), the commands try this machine. */
 export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 5038;
+export const DEFAULT_PORT = configDefault('AMI_PORT');
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export const connectionOptions = {
@@ -54,20 +58,21 @@ export interface ConnectionSettings {
  * Resolves the settings, or throws CONFIG_ERR_INVALID naming the environment variable or flag to
  * set. Error messages may quote a bad port or timeout, never the secret.
  */
-export function resolveConnection(values: ConnectionValues, env: Readonly<Record<string, string | undefined>>): ConnectionSettings {
-  const pick = (flag: string | undefined, alias: string | undefined, name: string): { value: string; from: string } | undefined => {
-    if (flag !== undefined) return { value: flag, from: `--${name}` };
-    if (alias !== undefined) return { value: alias, from: `--${name.slice(4).toLowerCase()}` };
-    const fromEnv = env[name];
-    // An empty variable (`AMI_HOST= crm-telephony ...`) means "not set", as in most shells' tools.
-    return fromEnv === undefined || fromEnv === '' ? undefined : { value: fromEnv, from: name };
+export function resolveConnection(values: ConnectionValues, env: CliIo['env']): ConnectionSettings {
+  /** The flag given for a setting, under the name it was given by: `--AMI_PORT`, or its alias `--port`. */
+  const flag = (full: string | undefined, alias: string | undefined, name: ConfigKey): SettingFlag | undefined => {
+    if (full !== undefined) return { name: `--${name}`, value: full };
+    if (alias !== undefined) return { name: `--${name.slice(4).toLowerCase()}`, value: alias };
+    return undefined;
   };
 
-  const username = pick(values.AMI_USERNAME, values.username, 'AMI_USERNAME');
-  const secret = pick(values.AMI_SECRET, values.secret, 'AMI_SECRET');
+  // An empty --username counts as missing (its schema entry refuses it), as an empty secret does.
+  const userFlag = flag(values.AMI_USERNAME, values.username, 'AMI_USERNAME');
+  const username = userFlag?.value === '' ? undefined : setting(env, 'AMI_USERNAME', { flag: userFlag });
+  const secret = setting(env, 'AMI_SECRET', { flag: flag(values.AMI_SECRET, values.secret, 'AMI_SECRET') });
   const missing: string[] = [];
-  if (!username?.value) missing.push('No AMI user: set AMI_USERNAME in the environment, or pass --AMI_USERNAME <user> (or --username <user>).');
-  if (!secret?.value) missing.push('No AMI secret: set AMI_SECRET in the environment, or pass --AMI_SECRET <secret> (or --secret <secret>).');
+  if (!username) missing.push('No AMI user: set AMI_USERNAME in the environment, or pass --AMI_USERNAME <user> (or --username <user>).');
+  if (!secret) missing.push('No AMI secret: set AMI_SECRET in the environment, or pass --AMI_SECRET <secret> (or --secret <secret>).');
   if (missing.length > 0) {
     throw new CrmTelephonyError(
       ErrorCodes.CONFIG_ERR_INVALID,
@@ -76,28 +81,29 @@ export function resolveConnection(values: ConnectionValues, env: Readonly<Record
     );
   }
 
-  const port = pick(values.AMI_PORT, values.port, 'AMI_PORT');
+  const port = setting(env, 'AMI_PORT', {
+    flag: flag(values.AMI_PORT, values.port, 'AMI_PORT'),
+    invalid: (text, from) => `${from} must be an AMI port, a whole number from 1 to 65535; got ${JSON.stringify(text)}.`,
+  });
   const timeout = values.timeout === undefined ? undefined : { value: values.timeout, from: '--timeout' };
-  const authEnv = env['AMI_AUTH'];
-  if (!values.md5 && authEnv !== undefined && authEnv !== '' && authEnv !== 'plain' && authEnv !== 'md5') {
-    throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, `AMI_AUTH must be "plain" or "md5", not ${JSON.stringify(authEnv)}.`);
-  }
+  // --md5 wins over AMI_AUTH, whatever it holds.
+  const authType = values.md5 ? 'md5' : setting(env, 'AMI_AUTH', { invalid: (text) => `AMI_AUTH must be "plain" or "md5", not ${JSON.stringify(text)}.` });
   return {
-    host: pick(values.AMI_HOST, values.host, 'AMI_HOST')?.value ?? DEFAULT_HOST,
-    port: port ? wholeNumber(port, 1, 65_535, 'an AMI port') : DEFAULT_PORT,
-    username: username!.value,
-    secret: secret!.value,
-    authType: values.md5 || authEnv === 'md5' ? 'md5' : 'plain',
+    host: setting(env, 'AMI_HOST', { flag: flag(values.AMI_HOST, values.host, 'AMI_HOST') }) ?? DEFAULT_HOST,
+    port: port ?? DEFAULT_PORT,
+    username: username!,
+    secret: secret!,
+    authType: authType ?? 'plain',
     timeoutMs: timeout ? wholeNumber(timeout, 1, 24 * 3600 * 1000, 'a number of milliseconds') : DEFAULT_TIMEOUT_MS,
   };
 }
 
-function wholeNumber(setting: { value: string; from: string }, min: number, max: number, what: string): number {
-  const n = /^\d+$/.test(setting.value.trim()) ? Number(setting.value.trim()) : NaN;
+function wholeNumber(given: { value: string; from: string }, min: number, max: number, what: string): number {
+  const n = /^\d+$/.test(given.value.trim()) ? Number(given.value.trim()) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new CrmTelephonyError(
       ErrorCodes.CONFIG_ERR_INVALID,
-      `${setting.from} must be ${what}, a whole number from ${min} to ${max}; got ${JSON.stringify(setting.value)}.`,
+      `${given.from} must be ${what}, a whole number from ${min} to ${max}; got ${JSON.stringify(given.value)}.`,
     );
   }
   return n;

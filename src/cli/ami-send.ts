@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { AmiClient, type ActionResult } from '../ami/client.ts';
 import { encodeAction } from '../ami/codec.ts';
 import { noReconnect } from '../ami/reconnect-strategy.ts';
-import { CrmTelephonyError, ErrorCodes, isCrmTelephonyError } from '../errors.ts';
+import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
 import { CONNECTION_USAGE, connectionOptions, resolveConnection } from './ami-options.ts';
 import type { CliIo } from './io.ts';
 
@@ -42,7 +42,9 @@ export async function amiSend(args: string[], io: CliIo): Promise<number> {
     throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, 'Name the action to send, for example: crm-telephony ami send Ping');
   }
   const fields = pairs.map(parsePair);
-  checkEncodable(action, fields);
+  // Refuses a line break or a bad key before connecting, so the PBX is never touched by a bad
+  // command line: its AMI_ERR_INJECTION is a usage error for `main` (exit status 2).
+  encodeAction(action, fields);
   const settings = resolveConnection(values, io.env);
 
   const client = new AmiClient({
@@ -78,18 +80,6 @@ export function parsePair(arg: string): [string, string] {
     );
   }
   return [arg.slice(0, eq), arg.slice(eq + 1)];
-}
-
-/** Refuses a line break or a bad key before connecting: the PBX is never touched by a bad command line. */
-function checkEncodable(action: string, fields: [string, string][]): void {
-  try {
-    encodeAction(action, fields);
-  } catch (err) {
-    if (isCrmTelephonyError(err, ErrorCodes.AMI_ERR_INJECTION)) {
-      throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, err.message, err.details, { cause: err });
-    }
-    throw err;
-  }
 }
 
 function toJson(result: ActionResult): { response: object; events: object[]; complete?: object } {

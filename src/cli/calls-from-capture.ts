@@ -8,9 +8,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeMessages, readCapture, type EngineConfig } from '../calls/index.ts';
+import { configDefault } from '../config.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
-import { isSupportedRegion } from '../phone/region.ts';
 import type { CliIo } from './io.ts';
+import { setting } from './settings.ts';
 
 /** The service's PBX id (src/main.ts), so that printed ids are the ids in the call log. */
 export const DEFAULT_CAPTURE_PBX_ID = 'default';
@@ -82,25 +83,24 @@ export async function callsFromCapture(args: string[], io: CliIo): Promise<numbe
 
 function engineConfig(
   values: { region?: string | undefined; 'pbx-id'?: string | undefined; trunk?: string[] | undefined; 'inbound-context'?: string[] | undefined },
-  env: Readonly<Record<string, string | undefined>>,
+  env: CliIo['env'],
 ): EngineConfig {
-  const fromEnv = (name: string): string | undefined => (env[name] === undefined || env[name]!.trim() === '' ? undefined : env[name]);
-  const regionSource = values.region !== undefined ? '--region' : 'DEFAULT_REGION';
-  const region = (values.region ?? fromEnv('DEFAULT_REGION') ?? 'US').trim().toUpperCase();
-  if (!isSupportedRegion(region)) {
-    usage(`${regionSource} "${region}" is not a region code.${region === 'UK' ? ' Use GB, not UK.' : ''} Use an ISO 3166-1 alpha-2 code such as US, RU, DE, GB.`);
-  }
+  const region = setting(env, 'DEFAULT_REGION', {
+    flag: { name: '--region', value: values.region },
+    invalid: (text, from) => {
+      const code = text.trim().toUpperCase();
+      return `${from} "${code}" is not a region code.${code === 'UK' ? ' Use GB, not UK.' : ''} Use an ISO 3166-1 alpha-2 code such as US, RU, DE, GB.`;
+    },
+  });
   const pbxId = (values['pbx-id'] ?? DEFAULT_CAPTURE_PBX_ID).trim();
   if (pbxId === '') usage('--pbx-id is empty: give the PBX id the service uses (default "default").');
-  const list = (flag: string[] | undefined, name: string): string[] | undefined => {
-    const raw = flag ?? fromEnv(name)?.split(',');
-    return raw?.map((x) => x.trim()).filter((x) => x !== '');
-  };
-  const trunks = list(values.trunk, 'TRUNK_ENDPOINTS');
-  const contexts = list(values['inbound-context'], 'INBOUND_CONTEXTS');
+  // A repeated flag replaces the variable's comma-separated list.
+  const list = (flag: string[] | undefined): string[] | undefined => flag?.map((x) => x.trim()).filter((x) => x !== '');
+  const trunks = list(values.trunk) ?? setting(env, 'TRUNK_ENDPOINTS');
+  const contexts = list(values['inbound-context']) ?? setting(env, 'INBOUND_CONTEXTS');
   return {
     pbxId,
-    defaultRegion: region,
+    defaultRegion: region ?? configDefault('DEFAULT_REGION'),
     ...(trunks === undefined ? {} : { trunkEndpoints: trunks }),
     ...(contexts === undefined || contexts.length === 0 ? {} : { inboundContexts: contexts }),
   };

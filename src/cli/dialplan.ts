@@ -4,8 +4,11 @@
  * variant with short timeouts, and the lines that connect the caller to the returned extension.
  */
 import { parseArgs } from 'node:util';
+import { configDefault } from '../config.ts';
+import { ErrorCodes, isCrmTelephonyError } from '../errors.ts';
 import type { CliIo } from './io.ts';
 import { recordingSubroutine } from '../recordings/dialplan.ts';
+import { setting } from './settings.ts';
 
 export const DIALPLAN_USAGE = `Usage: crm-telephony dialplan [--style plain|freepbx] [options]
 
@@ -57,21 +60,26 @@ export async function dialplan(args: string[], io: CliIo): Promise<number> {
     io.stderr.write(`error: --style must be plain or freepbx, not "${values.style}".\n`);
     return 2;
   }
-  const host = values['agi-host'] ?? io.env['AGI_PUBLIC_HOST'] ?? '127.0.0.1';
-  const port = values['agi-port'] ?? io.env['AGI_PORT'] ?? '4573';
+  let host: string;
+  let port: string;
+  let fallback: string;
+  try {
+    host = setting(io.env, 'AGI_PUBLIC_HOST', { flag: { name: '--agi-host', value: values['agi-host'] } }) ?? configDefault('AGI_PUBLIC_HOST');
+    port = String(setting(io.env, 'AGI_PORT', { flag: { name: '--agi-port', value: values['agi-port'] }, invalid: (_, from) => `${from} must be a port number.` }) ?? configDefault('AGI_PORT'));
+    fallback = setting(io.env, 'ROUTING_FALLBACK_DIAL', { flag: { name: '--fallback', value: values.fallback } }) ?? configDefault('ROUTING_FALLBACK_DIAL');
+  } catch (err) {
+    if (!isCrmTelephonyError(err, ErrorCodes.CONFIG_ERR_INVALID)) throw err;
+    io.stderr.write(`error: ${err.message}\n`);
+    return 2;
+  }
   const httpUrl = (values['http-url'] ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   const token = values.token ?? '<ROUTING-TOKEN>';
-  const fallback = values.fallback ?? io.env['ROUTING_FALLBACK_DIAL'] ?? 'Local/s@crm-route-fallback';
   for (const [name, value] of [['agi-host', host], ['agi-port', port], ['http-url', httpUrl], ['token', token], ['fallback', fallback], ['tech', values.tech]] as const) {
     // These end up inside dialplan lines: a newline or a semicolon would break (or extend) them.
     if (/[\r\n;]/.test(value ?? '')) {
       io.stderr.write(`error: --${name} must not contain a line break or ";".\n`);
       return 2;
     }
-  }
-  if (!/^\d{1,5}$/.test(port)) {
-    io.stderr.write('error: --agi-port must be a port number.\n');
-    return 2;
   }
   io.stdout.write(values.style === 'plain' ? plain(host, port, httpUrl, token, fallback, values.tech!) : freepbx(host, port, httpUrl, token, fallback, values.tech!));
   // The recording subroutine: MixMonitor reports each finished file to the service.
@@ -80,7 +88,7 @@ export async function dialplan(args: string[], io: CliIo): Promise<number> {
       `\n; ---- recordings: start MixMonitor, and report each finished file to crm-telephony ----------\n${recordingSubroutine({
         reportUrl: `${httpUrl}/api/recordings/report`,
         ...(token.startsWith('crmt_routing_') ? { token } : {}),
-        ...(io.env['RECORDINGS_PBX_DIR'] ? { monitorDir: io.env['RECORDINGS_PBX_DIR'] } : {}),
+        monitorDir: setting(io.env, 'RECORDINGS_PBX_DIR') ?? configDefault('RECORDINGS_PBX_DIR'),
       })}`,
     );
   } catch (err) {

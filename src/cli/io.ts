@@ -13,7 +13,7 @@ export interface CliIo {
   stdout: CliOutput;
   /** Notices, warnings and errors, in words. */
   stderr: CliOutput;
-  /** Read for AMI_HOST, AMI_PORT, AMI_USERNAME, AMI_SECRET and DEBUG. */
+  /** The environment; commands read a variable only through `setting()` (settings.ts), by the one schema. */
   env: Readonly<Record<string, string | undefined>>;
   /**
    * Stops a long-running command (`ami tail`) cleanly. When absent, the command stops on SIGINT

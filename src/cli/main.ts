@@ -16,8 +16,9 @@ import { dialplan, DIALPLAN_USAGE } from './dialplan.ts';
 import { tokens, TOKENS_USAGE } from './tokens.ts';
 import { suitecrmSync, SUITECRM_SYNC_USAGE } from './suitecrm-sync.ts';
 import { suitecrmPackage, PACKAGE_USAGE } from './suitecrm-package.ts';
-import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
+import { CrmTelephonyError, ErrorCodes, type ErrorCode } from '../errors.ts';
 import { processIo, type CliIo } from './io.ts';
+import { setting } from './settings.ts';
 
 export type { CliIo, CliOutput } from './io.ts';
 
@@ -133,7 +134,7 @@ async function runCalls(name: string | undefined, rest: string[], io: CliIo): Pr
 
 /** Prints a failure in words (a stack only with DEBUG set) and chooses the exit status. */
 function report(err: unknown, io: CliIo, helpCommand: string): number {
-  const debug = io.env['DEBUG'] !== undefined && io.env['DEBUG'] !== '';
+  const debug = setting(io.env, 'DEBUG') ?? false;
   const stack = debug && err instanceof Error && err.stack ? `${err.stack}\n` : '';
   if (isUsageError(err)) {
     io.stderr.write(`error: ${err.message}\nRun "${helpCommand}" for usage.\n${stack}`);
@@ -150,8 +151,18 @@ function report(err: unknown, io: CliIo, helpCommand: string): number {
   return 1;
 }
 
-/** A wrong command line or setting: node:util's parseArgs errors, or a setting our catalogue calls wrong. */
-const SETTING_CODES: ReadonlySet<string> = new Set([ErrorCodes.CONFIG_ERR_INVALID, ErrorCodes.CRM_ERR_CONFIG, ErrorCodes.RECORDING_ERR_CONFIG, ErrorCodes.CDR_ERR_INVALID]);
+/**
+ * A wrong command line or setting: node:util's parseArgs errors, a setting our catalogue calls
+ * wrong, or a value AMI cannot carry (a command refuses it before anything is sent, so it can only
+ * have come from the command line).
+ */
+const SETTING_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCodes.CONFIG_ERR_INVALID,
+  ErrorCodes.CRM_ERR_CONFIG,
+  ErrorCodes.RECORDING_ERR_CONFIG,
+  ErrorCodes.CDR_ERR_INVALID,
+  ErrorCodes.AMI_ERR_INJECTION,
+]);
 
 function isUsageError(err: unknown): err is Error {
   if (err instanceof CrmTelephonyError) return SETTING_CODES.has(err.code);

@@ -5,12 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
+import { configDefault } from '../config.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
-import { isSupportedRegion } from '../phone/region.ts';
 import type { CountryCode } from '../phone/types.ts';
 import { DEFAULT_SQLITE_PATH, openStore, type Store } from '../store/store.ts';
+import type { CliIo } from './io.ts';
+import { setting } from './settings.ts';
 
-export const DEFAULT_REGION = 'US';
+export const DEFAULT_REGION = configDefault('DEFAULT_REGION');
 
 export const storeOptions = {
   database: { type: 'string' },
@@ -33,20 +35,19 @@ export interface StoreSettings {
 }
 
 /** Resolves the settings, or throws CONFIG_ERR_INVALID saying which flag or variable to fix. */
-export function resolveStoreSettings(values: { database?: string; region?: string }, env: Readonly<Record<string, string | undefined>>): StoreSettings {
-  const fromEnv = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
-  const url = values.database ?? fromEnv('DATABASE_URL') ?? DEFAULT_SQLITE_PATH;
-  if (url.trim() === '') throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, '--database is empty: give a postgres:// URL or a SQLite file path.');
-  const regionFrom = values.region !== undefined ? '--region' : fromEnv('DEFAULT_REGION') !== undefined ? 'DEFAULT_REGION' : undefined;
-  const region = (values.region ?? fromEnv('DEFAULT_REGION') ?? DEFAULT_REGION).trim().toUpperCase();
-  if (!isSupportedRegion(region)) {
-    const hint = region === 'UK' ? ' Use GB, not UK.' : region === 'EN' || region === 'EU' ? ' Use a country, such as GB or DE.' : '';
-    throw new CrmTelephonyError(
-      ErrorCodes.CONFIG_ERR_INVALID,
-      `${regionFrom ?? 'The region'} ${JSON.stringify(values.region ?? env['DEFAULT_REGION'])} is not a region code.${hint} Use an ISO 3166-1 alpha-2 code such as US, RU, DE, GB.`,
-    );
-  }
-  return { url, region };
+export function resolveStoreSettings(values: { database?: string; region?: string }, env: CliIo['env']): StoreSettings {
+  const empty = '--database is empty: give a postgres:// URL or a SQLite file path.';
+  const url = setting(env, 'DATABASE_URL', { flag: { name: '--database', value: values.database }, invalid: () => empty }) ?? DEFAULT_SQLITE_PATH;
+  if (url.trim() === '') throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, empty);
+  const region = setting(env, 'DEFAULT_REGION', {
+    flag: { name: '--region', value: values.region },
+    invalid: (text, from) => {
+      const code = text.trim().toUpperCase();
+      const hint = code === 'UK' ? ' Use GB, not UK.' : code === 'EN' || code === 'EU' ? ' Use a country, such as GB or DE.' : '';
+      return `${from} ${JSON.stringify(text)} is not a region code.${hint} Use an ISO 3166-1 alpha-2 code such as US, RU, DE, GB.`;
+    },
+  });
+  return { url, region: region ?? DEFAULT_REGION };
 }
 
 /** The store as people may see it: a SQLite path, or a PostgreSQL URL without its password. */

@@ -8,8 +8,11 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { configDefault } from '../config.ts';
+import { ErrorCodes, isCrmTelephonyError } from '../errors.ts';
 import type { CliIo } from './io.ts';
-import { buildSuiteCrmPackage, generateWidgetSecret, needsHttps, normalizeServiceUrl, PackageOptionError } from '../crm/suitecrm-package/build-package.ts';
+import { setting } from './settings.ts';
+import { buildSuiteCrmPackage, generateWidgetSecret, needsHttps, normalizeServiceUrl } from '../crm/suitecrm-package/build-package.ts';
 
 export const PACKAGE_USAGE = `Usage: crm-telephony suitecrm package --service-url <url> [options]
 
@@ -59,27 +62,28 @@ export async function suitecrmPackage(args: string[], io: CliIo): Promise<number
     return 2;
   }
   let secret: string;
-  if (values['secret-env']) {
-    const first = (io.env['CRM_WIDGET_SECRET'] ?? '').split(',').map((s) => s.trim()).find((s) => s.length > 0);
-    if (first === undefined) {
-      io.stderr.write('error: --secret-env: CRM_WIDGET_SECRET is not set. Set it to the service\'s secret, or leave out --secret-env to generate a new one.\n');
-      return 2;
-    }
-    secret = first;
-  } else {
-    secret = generateWidgetSecret();
-  }
   let zip: Buffer;
   let serviceUrl: string;
   try {
+    if (values['secret-env']) {
+      // The first secret: the one the service signs with; the others only still verify (rotation).
+      const first = setting(io.env, 'CRM_WIDGET_SECRET')?.[0];
+      if (first === undefined) {
+        io.stderr.write('error: --secret-env: CRM_WIDGET_SECRET is not set. Set it to the service\'s secret, or leave out --secret-env to generate a new one.\n');
+        return 2;
+      }
+      secret = first;
+    } else {
+      secret = generateWidgetSecret();
+    }
     serviceUrl = normalizeServiceUrl(values['service-url']);
     zip = await buildSuiteCrmPackage({
       serviceUrl,
       secret,
-      extensionField: values['extension-field'] ?? io.env['SUITECRM_EXTENSION_FIELD'] ?? 'asterisk_ext_c',
+      extensionField: setting(io.env, 'SUITECRM_EXTENSION_FIELD', { flag: { name: '--extension-field', value: values['extension-field'] } }) ?? configDefault('SUITECRM_EXTENSION_FIELD'),
     });
   } catch (err) {
-    if (err instanceof PackageOptionError) {
+    if (isCrmTelephonyError(err, ErrorCodes.PACKAGE_ERR_OPTION) || isCrmTelephonyError(err, ErrorCodes.CONFIG_ERR_INVALID)) {
       io.stderr.write(`error: ${err.message}\n`);
       return 2;
     }

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Directory } from '../directory/directory.ts';
-import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
+import { CrmTelephonyError, ErrorCodes, isCrmTelephonyError } from '../errors.ts';
 import { suitecrmConfigSchema, suiteCrmSettings } from '../crm/config.ts';
 import { CrmErrorCodes, isCrmError } from '../crm/crm-errors.ts';
 import type { SyncProgress, SyncReport } from '../crm/crm-port.ts';
@@ -61,7 +61,8 @@ export async function suitecrmSync(args: string[], io: CliIo, deps: SuiteCrmSync
   try {
     settings = suiteCrmSettings({ ...parsed.data, DEFAULT_REGION: store.region });
   } catch (err) {
-    if (isCrmError(err, CrmErrorCodes.CRM_ERR_CONFIG)) throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, err.message, {}, { cause: err });
+    // The command's settings are all CONFIG_ERR_INVALID, the SuiteCRM adapter's own check included.
+    if (isCrmTelephonyError(err, ErrorCodes.CRM_ERR_CONFIG)) throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, err.message, {}, { cause: err });
     throw err;
   }
 

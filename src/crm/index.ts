@@ -10,7 +10,7 @@ import type { CrmPort } from './crm-port.ts';
 import { EmbeddedCrm } from './embedded/embedded-crm.ts';
 import { createCallLogger, type CallLogger } from './outbox/call-logger.ts';
 import { recordingLinkTemplate } from './outbox/call-entry.ts';
-import type { CrmLog } from './suitecrm/crm-log.ts';
+import type { Log } from '../logger.ts';
 import { SuiteCrm } from './suitecrm/suitecrm-crm.ts';
 import { SuiteCrmSync } from './suitecrm/suitecrm-sync.ts';
 
@@ -37,7 +37,7 @@ export interface CrmRuntime {
 }
 
 /** Builds the CRM adapter, sync and call logger from the configuration (throws CRM_ERR_CONFIG in words). */
-export function createCrmRuntime(config: SuiteCrmConfig & { DEFAULT_REGION: CountryCode }, deps: { directory: Directory; log?: CrmLog }): CrmRuntime {
+export function createCrmRuntime(config: SuiteCrmConfig & { DEFAULT_REGION: CountryCode }, deps: { directory: Directory; log?: Log }): CrmRuntime {
   const { directory } = deps;
   if (!usesSuiteCrm(config)) {
     const crm = new EmbeddedCrm(directory);

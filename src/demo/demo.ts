@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AmiSimulator } from '../simulator/ami-simulator.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import type { Directory } from '../directory/directory.ts';
 import { seedDemoDirectory } from '../directory/seed.ts';
 import type { DemoRoutesOptions } from '../web/routes/demo-routes.ts';
@@ -19,10 +19,15 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
-export async function startDemo(log: Logger): Promise<Demo> {
+export interface DemoOptions {
+  /** The demo agents' password (DEMO_PASSWORD). Default: a new one, printed by `printWelcome`. */
+  password?: string | undefined;
+}
+
+export async function startDemo(log: Log, options: DemoOptions = {}): Promise<Demo> {
   // Random secrets: the demo listens on loopback only, and nothing else should log in to it.
   const secret = randomBytes(12).toString('base64url');
-  const password = process.env['DEMO_PASSWORD'] ?? randomBytes(6).toString('base64url');
+  const password = options.password ?? randomBytes(6).toString('base64url');
   const sim = new AmiSimulator({ host: '127.0.0.1', port: 0, username: 'crm', secret });
   const { host, port } = await sim.listen();
   log.info({ host, port }, 'AMI_HOST is not set: running the built-in demo PBX (set AMI_HOST and AMI_SECRET to use your Asterisk)');

@@ -6,7 +6,7 @@
  */
 import { mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import { isRecordingId } from './ids.ts';
 import { LocalSource } from './sources/local-source.ts';
 import type { OpenedRecording } from './sources/source.ts';
@@ -16,7 +16,7 @@ export interface RecordingCacheOptions {
   dir: string;
   /** Cap in bytes; 0 turns the cache off. A file larger than the cap is not cached. */
   maxBytes: number;
-  log: Logger;
+  log: Log;
 }
 
 export class RecordingCache {

@@ -6,7 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import type { RecordingRow, RecordingPatch } from './recording-rows.ts';
 import type { RecordingSource } from './sources/source.ts';
 import type { LocalSource } from './sources/local-source.ts';
@@ -23,7 +23,7 @@ export interface CopyOptions {
   transcode: { ffmpeg: string; to: TranscodeTarget } | null;
   deleteFromPbx: boolean;
   signal: AbortSignal;
-  log: Logger;
+  log: Log;
   now: () => number;
 }
 

@@ -9,7 +9,7 @@
  */
 import type { Store } from '../store/store.ts';
 import type { RecordingCopyJobsTable } from '../store/schema.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import { exponentialBackoff, type RetryStrategy } from '../retry.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import type { JobTable } from '../jobs/job-table.ts';
@@ -34,7 +34,7 @@ export type CopyWork = (recordingId: string, signal: AbortSignal) => Promise<voi
 export interface CopyQueueOptions {
   store: Store;
   work: CopyWork;
-  log: Logger;
+  log: Log;
   /** Attempts before a job is given up. */
   maxAttempts: number;
   /** Longest pause between attempts, in ms. */

@@ -4,7 +4,7 @@
  * length and whether it has audio, and keeps that on the row. Failures become the player's words.
  */
 import type { ErrorCode } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import type { RecordingsSettings, SourceSettings } from './config.ts';
 import type { RecordingRow, RecordingRows } from './recording-rows.ts';
 import type { RecordingCache } from './cache.ts';
@@ -26,7 +26,7 @@ export interface RecordingFilesOptions {
   settings: RecordingsSettings;
   rows: RecordingRows;
   cache: RecordingCache;
-  log: Logger;
+  log: Log;
   /** Sources by PBX id (`*` for any) that replace those the settings describe. */
   sources?: Record<string, RecordingSource>;
   /** Runs background work (cache fills) that `Recordings.idle()` waits for. */

@@ -10,7 +10,7 @@
  */
 import type { ErrorCode } from '../errors.ts';
 import type { CallRecord } from '../calls/record.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import type { SourceSettings } from './config.ts';
 import { fileNameOf, isSafeFileName, locationUnder } from './location.ts';
 import { isRecordingError } from './recording-errors.ts';
@@ -31,7 +31,7 @@ export type ReportOutcome = { ok: true; callId: string; recording: RecordingRow 
 
 export interface LocatorOptions {
   rows: RecordingRows;
-  log: Logger;
+  log: Log;
   defaultPbx: string;
   settingsFor: (pbx: string) => SourceSettings;
   knownPbx: (pbx: string) => boolean;

@@ -12,7 +12,7 @@ import { errorSpec, type ErrorCode } from '../errors.ts';
 import { mkdir } from 'node:fs/promises';
 import type { Effect } from '../calls/effects.ts';
 import type { CallRecord } from '../calls/record.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import type { RecordingsSettings } from './config.ts';
 import { RecordingRows, type RecordingRow } from './recording-rows.ts';
@@ -32,7 +32,7 @@ import { runRetention } from './retention.ts';
 export interface RecordingsOptions {
   store: Store;
   settings: RecordingsSettings;
-  log: Logger;
+  log: Log;
   /** The PBX a report means when it names none. Default `default`. */
   defaultPbx?: string;
   /** Sources by PBX id (`*` for any), instead of those the settings describe: tests and benchmarks. */

@@ -5,7 +5,7 @@
  * still say what happened. A file that cannot be deleted now (the PBX unreachable) leaves its row
  * as it was, and the next run (hourly) tries again.
  */
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import type { RecordingsSettings } from './config.ts';
 import type { RecordingRows } from './recording-rows.ts';
 import type { RecordingCache } from './cache.ts';
@@ -15,7 +15,7 @@ import type { RecordingSource } from './sources/source.ts';
 export interface RetentionDeps {
   rows: RecordingRows;
   settings: Pick<RecordingsSettings, 'retention'>;
-  log: Logger;
+  log: Log;
   now: () => number;
   storage: LocalSource;
   cache: RecordingCache;

@@ -5,9 +5,9 @@
  */
 import type { Config } from '../config.ts';
 import { cdrSettings, createCdrSource, type CdrSourceChoice } from '../cdr/config.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 
-export async function cdrSourceFromConfig(config: Config, log: Logger): Promise<CdrSourceChoice> {
+export async function cdrSourceFromConfig(config: Config, log: Log): Promise<CdrSourceChoice> {
   const choice = createCdrSource(cdrSettings(config, config), { logger: log });
   if (choice.source !== null) log.info({ cdr: choice.source.description }, 'the PBX\'s CDRs will fill any gap in the view of the PBX');
   return choice;

@@ -10,7 +10,7 @@
 import { rowsForWindow, UNSEEN_LOOKBACK_MS, type CdrBackfillInput } from '../calls/cdr-backfill.ts';
 import type { StoredCall } from '../calls/index.ts';
 import type { CdrSource } from '../cdr/pbx-cdr.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import type { Gap, GapCause, GapLog } from '../store/gap-log.ts';
 
 export interface GapFillerOptions {
@@ -26,7 +26,7 @@ export interface GapFillerOptions {
   unknownKeys: (keys: readonly string[]) => string[];
   storedCalls: (callIds: readonly string[]) => Promise<readonly StoredCall[]>;
   callIdPrefix: string;
-  logger: Logger;
+  logger: Log;
   /** Wait this long after a recovery before the first read (the PBX writes CDRs as calls end). Default 5 s. */
   firstReadDelayMs?: number;
   /** Read again this often while the gap's calls go on or the source fails. Default 60 s. */

@@ -6,9 +6,9 @@
  * and one quiet line a minute, not a warning a minute.
  */
 import type { AmiClient } from '../ami/client.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 
-export function logPbxConnection(client: AmiClient, log: Logger): void {
+export function logPbxConnection(client: AmiClient, log: Log): void {
   let warned: string | null = null;
   client.on('ready', () => {
     warned = null;

@@ -20,7 +20,7 @@ import { createEngineState, endAll, recover, reduce, restore, tick, type EngineC
 import { backfillFromCdrs, type CdrBackfillInput } from '../calls/cdr-backfill.ts';
 import type { Effect } from '../calls/effects.ts';
 import type { CdrSource } from '../cdr/pbx-cdr.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import type { GapCause, GapLog } from '../store/gap-log.ts';
 import { GapFiller, type GapStatus } from './gap-filler.ts';
 import { CallContexts, type CallContext, type CallContextSources } from './call-context.ts';
@@ -62,7 +62,7 @@ export interface PbxSessionOptions {
   client: AmiClient;
   engine: EngineConfig;
   sinks: EffectSink[];
-  log: Logger;
+  log: Log;
   /** Where each call's context comes from (matches, origins). Absent: sinks get a context with no matches. */
   context?: CallContextSources;
   /** Effects each sink's queue holds before its overflow policy applies. Default 10,000. */

@@ -7,7 +7,8 @@ import { test, describe, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
-import { FastAgiServer, type AgiHandler, type AgiLog, type FastAgiServerOptions } from '../../src/agi/server.ts';
+import { FastAgiServer, type AgiHandler, type FastAgiServerOptions } from '../../src/agi/server.ts';
+import type { Log } from '../../src/logger.ts';
 import type { AgiSession } from '../../src/agi/session.ts';
 import { AgiErrorCodes, isAgiError } from '../../src/agi/agi-errors.ts';
 import { FakeAsterisk, REQUEST_BYTES } from './asterisk-agi.ts';
@@ -23,7 +24,7 @@ interface LogLine {
   msg: string;
 }
 
-function captureLog(): { log: AgiLog; lines: LogLine[] } {
+function captureLog(): { log: Log; lines: LogLine[] } {
   const lines: LogLine[] = [];
   const at = (level: string) => (obj: Record<string, unknown>, msg: string) => void lines.push({ level, obj, msg });
   return { log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };

@@ -9,7 +9,7 @@ import { V8Api } from '../../src/crm/suitecrm/v8-api.ts';
 import { LegacyApi } from '../../src/crm/suitecrm/legacy-api.ts';
 import { fetchTransport } from '../../src/crm/suitecrm/transport.ts';
 import { CrmErrorCodes, isCrmError } from '../../src/crm/crm-errors.ts';
-import { silentLog } from '../../src/crm/suitecrm/crm-log.ts';
+import { silentLog } from '../../src/logger.ts';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FAKE_USER_PASSWORD, type FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
 import { IDS, memoryLog, startFake } from './support.ts';
 

@@ -1,7 +1,7 @@
 /** Shared by the CRM tests: a started fake SuiteCRM and adapter settings that point at it. */
 import type { SuiteCrmSettings } from '../../src/crm/config.ts';
 import { DEFAULT_PHONE_FIELDS, SUITECRM_MODULES } from '../../src/crm/config.ts';
-import type { CrmLog } from '../../src/crm/suitecrm/crm-log.ts';
+import type { Log } from '../../src/logger.ts';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FAKE_USER_PASSWORD, FakeSuiteCrm, type FakeSuiteCrmOptions } from '../fakes/fake-suitecrm.ts';
 
 export const IDS = {
@@ -50,7 +50,7 @@ export function settingsFor(fake: FakeSuiteCrm, overrides: Partial<SuiteCrmSetti
 }
 
 /** A log that keeps what was written, to check that no secret or body reaches it. */
-export function memoryLog(): CrmLog & { lines: { level: string; obj: object; msg?: string }[] } {
+export function memoryLog(): Log & { lines: { level: string; obj: object; msg?: string }[] } {
   const lines: { level: string; obj: object; msg?: string }[] = [];
   const at = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, ...(msg !== undefined ? { msg } : {}) });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };

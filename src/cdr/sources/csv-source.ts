@@ -22,7 +22,7 @@
 import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { CrmTelephonyError, ErrorCodes } from '../../errors.ts';
-import type { Logger } from '../../logger.ts';
+import type { Log } from '../../logger.ts';
 import { isRecordingError, RecordingErrorCodes } from '../../recordings/recording-errors.ts';
 import { SftpSource } from '../../recordings/sources/sftp-source.ts';
 import type { SftpConnectionOptions } from '../../recordings/sources/sftp-connection.ts';
@@ -61,7 +61,7 @@ export interface CsvSourceOptions {
   chunkBytes?: number;
   /** Also read `<name>.1` when the window starts before Master.csv does. Default true. */
   readRotated?: boolean;
-  logger?: Pick<Logger, 'warn'>;
+  logger?: Pick<Log, 'warn'>;
 }
 
 const DEFAULT_SLACK_MS = 2 * 3_600_000;

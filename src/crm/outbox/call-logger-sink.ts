@@ -8,7 +8,7 @@
 import type { Effect } from '../../calls/effects.ts';
 import type { RecordType } from '../../directory/record-types.ts';
 import { errorInWords } from '../crm-errors.ts';
-import { silentLog, type CrmLog } from '../suitecrm/crm-log.ts';
+import { silentLog, type Log } from '../../logger.ts';
 import type { CallMatch, LoggableCallRecord } from './call-entry.ts';
 import type { CallLogger } from './call-logger.ts';
 
@@ -23,7 +23,7 @@ export interface CallLoggerSinkDeps {
   matchesFor?(callId: string, number: string | null): Promise<readonly CallMatch[]>;
   /** Without a context: the record a click-to-call was placed from. */
   originFor?(clickToCallId: string): { type: RecordType; id: string } | undefined;
-  log?: CrmLog;
+  log?: Log;
 }
 
 export function callLoggerSink(logger: CallLogger, deps: CallLoggerSinkDeps = {}): (effect: Effect, context?: CallLoggerContext) => Promise<void> {

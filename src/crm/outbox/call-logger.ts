@@ -23,7 +23,7 @@ import type { Store } from '../../store/store.ts';
 import { exponentialBackoff, type RetryStrategy } from '../../retry.ts';
 import { callLinkTargets, type CrmPort } from '../crm-port.ts';
 import { CrmErrorCodes, errorInWords, isCrmError } from '../crm-errors.ts';
-import { silentLog, type CrmLog } from '../suitecrm/crm-log.ts';
+import { silentLog, type Log } from '../../logger.ts';
 import { buildCallLogEntry, toPayload, type CallMatch, type EntryOptions, type LoggableCallRecord, type OutboxPayload } from './call-entry.ts';
 import { OutboxStore, type OutboxCounts, type OutboxRow } from './outbox-store.ts';
 
@@ -32,7 +32,7 @@ export interface CallLoggerOptions {
   crm: CrmPort;
   /** The recording link written into the CRM's call, or null. Default: none. */
   recordingUrl?: (record: LoggableCallRecord) => string | null;
-  log?: CrmLog;
+  log?: Log;
   /** Calls written at the same time. Default 4. */
   concurrency?: number;
   /** Look for due calls at least this often, in ms (another instance's rows, missed wake-ups). Default 5 s. */
@@ -106,7 +106,7 @@ export function createCallLogger(options: CallLoggerOptions): CallLogger {
 class OutboxWorker implements CallLogger {
   readonly #o: CallLoggerOptions;
   readonly #outbox: OutboxStore;
-  readonly #log: CrmLog;
+  readonly #log: Log;
   readonly #inFlight = new Map<string, Promise<void>>();
   #abort = new AbortController();
   #running = false;

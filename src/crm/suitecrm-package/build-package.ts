@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ZipFile } from 'yazl';
+import { CrmTelephonyError, ErrorCodes } from '../../errors.ts';
 import {
   HOOK_FILE,
   INSTALL_SCRIPT,
@@ -36,8 +37,11 @@ export interface PackageFile {
   content: string;
 }
 
-export class PackageOptionError extends Error {
-  override name = 'PackageOptionError';
+/** A package option in words: a catalogue error (PACKAGE_ERR_OPTION; match on the code), with a class of its own for `instanceof`. */
+export class PackageOptionError extends CrmTelephonyError<'PACKAGE_ERR_OPTION'> {
+  constructor(message: string) {
+    super(ErrorCodes.PACKAGE_ERR_OPTION, message);
+  }
 }
 
 /** A fresh 256-bit secret, URL-safe (it goes into PHP and an environment variable as is). */

@@ -9,7 +9,7 @@ import type { CallLinkTarget, CallLogEntry, CreatedRecord, CrmPort, CrmRecordRef
 import { CrmErrorCodes, CrmTelephonyError } from '../crm-errors.ts';
 import { SyncStateStore } from '../sync-state.ts';
 import { callAttributes, callUpdateAttributes, MARKER_PREFIX, markerLine } from './call-attributes.ts';
-import { silentLog, type CrmLog } from './crm-log.ts';
+import { silentLog, type Log } from '../../logger.ts';
 import { toSuiteDateTime } from './datetime.ts';
 import { decodeHtml } from './html-entities.ts';
 import { LegacyApi } from './legacy-api.ts';
@@ -21,7 +21,7 @@ import { V8Api } from './v8-api.ts';
 
 export interface SuiteCrmDeps {
   directory: Directory;
-  log?: CrmLog;
+  log?: Log;
   /** Default: Node's fetch. */
   transport?: Transport;
   /** Clock for the token's expiry. */

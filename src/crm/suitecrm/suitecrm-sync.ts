@@ -6,7 +6,7 @@
  */
 import type { SyncProgress, SyncReport, SyncRunOptions } from '../crm-port.ts';
 import { errorInWords, isCrmError } from '../crm-errors.ts';
-import { silentLog, type CrmLog } from './crm-log.ts';
+import { silentLog, type Log } from '../../logger.ts';
 
 export interface SyncTarget {
   syncFull(options?: SyncRunOptions): Promise<SyncReport>;
@@ -29,7 +29,7 @@ export interface SuiteCrmSyncOptions {
   intervalMs: number;
   /** A full sync (which removes what SuiteCRM no longer has) at least this often; 0: only the first. */
   reconcileIntervalMs: number;
-  log?: CrmLog;
+  log?: Log;
   /** After an error only a person can fix (credentials, settings). Default 60 s. */
   fatalRetryMs?: number;
   now?: () => number;
@@ -58,7 +58,7 @@ const MAX_ERRORS = 5;
 
 export class SuiteCrmSync {
   readonly #o: SuiteCrmSyncOptions;
-  readonly #log: CrmLog;
+  readonly #log: Log;
   #stopped = true;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #abort: AbortController | null = null;

@@ -14,7 +14,7 @@ import type { RecordModule, SuiteCrmModule, SuiteCrmSettings } from '../config.t
 import { emptyCounts, type ModuleSyncCounts, type SyncReport, type SyncRunOptions } from '../crm-port.ts';
 import { CrmErrorCodes, isCrmError, CrmTelephonyError } from '../crm-errors.ts';
 import type { SyncStateStore } from '../sync-state.ts';
-import type { CrmLog } from './crm-log.ts';
+import type { Log } from '../../logger.ts';
 import { parseSuiteDateTime, toSuiteDateTime } from './datetime.ts';
 import { DirectoryWriter } from './directory-writer.ts';
 import type { LegacyApi } from './legacy-api.ts';
@@ -27,7 +27,7 @@ export interface SyncEngineOptions {
   directory: Directory;
   state: SyncStateStore;
   settings: Pick<SuiteCrmSettings, 'modules' | 'phoneFields' | 'extensionField' | 'pageSize' | 'overlapMs'>;
-  log: CrmLog;
+  log: Log;
 }
 
 const ANALYZE_AFTER_ROWS = 1000;

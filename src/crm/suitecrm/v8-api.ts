@@ -5,7 +5,7 @@
  * without them SuiteCRM answers at most 20 rows and no paging (recordings 34, 35).
  */
 import { type CrmError, CrmErrorCodes, CrmTelephonyError } from '../crm-errors.ts';
-import type { CrmLog } from './crm-log.ts';
+import type { Log } from '../../logger.ts';
 import { parseFirstJson } from './json-body.ts';
 import { decodeHtml } from './html-entities.ts';
 import type { TokenSource } from './oauth-token.ts';
@@ -52,7 +52,7 @@ export interface V8ApiOptions {
   tokens: TokenSource;
   transport: Transport;
   timeoutMs: number;
-  log: CrmLog;
+  log: Log;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';

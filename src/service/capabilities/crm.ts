@@ -3,7 +3,7 @@
  * and, for SuiteCRM's pages, the widget: its script, the sign-in from SuiteCRM, SuiteCRM's ids.
  */
 import type { Config } from '../../config.ts';
-import type { Logger } from '../../logger.ts';
+import type { Log } from '../../logger.ts';
 import type { Directory } from '../../directory/directory.ts';
 import type { Store } from '../../store/store.ts';
 import { callLoggerSink, createCrmRuntime, type CrmRuntime } from '../../crm/index.ts';
@@ -17,7 +17,7 @@ export interface CrmCapability extends Capability {
   crm: CrmRuntime;
 }
 
-export function createCrm(config: CrmConfig, deps: { store: Store; directory: Directory; log: Logger }): CrmCapability {
+export function createCrm(config: CrmConfig, deps: { store: Store; directory: Directory; log: Log }): CrmCapability {
   const crm = createCrmRuntime(config, { directory: deps.directory, log: deps.log });
   // Ended calls into the outbox, with the matches and origin of the call's context.
   const sink: EffectSink = callLoggerSink(crm.callLogger, { log: deps.log });

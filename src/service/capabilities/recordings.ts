@@ -1,5 +1,5 @@
 /** Call recordings: located from the engine's effects and the PBX's reports, streamed to those allowed. */
-import type { Logger } from '../../logger.ts';
+import type { Log } from '../../logger.ts';
 import type { Store } from '../../store/store.ts';
 import { Recordings, recordingSettings, type RecordingsEnv } from '../../recordings/index.ts';
 import type { Access } from '../../web/auth/access.ts';
@@ -11,7 +11,7 @@ export interface RecordingsCapability extends Capability {
   recordings: Recordings;
 }
 
-export function createRecordings(config: RecordingsEnv, deps: { store: Store; access: Access; log: Logger; pbxId: string }): RecordingsCapability {
+export function createRecordings(config: RecordingsEnv, deps: { store: Store; access: Access; log: Log; pbxId: string }): RecordingsCapability {
   const recordings = new Recordings({ store: deps.store, settings: recordingSettings(config), log: deps.log, defaultPbx: deps.pbxId });
   const sink: EffectSink = (effect) => recordings.sink(effect);
   sink.label = 'recordings';

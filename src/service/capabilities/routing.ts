@@ -3,7 +3,7 @@
  * call log's last agent, its HTTP route (for the dialplan's `CURL()`) and the FastAGI server.
  */
 import type { Config } from '../../config.ts';
-import type { Logger } from '../../logger.ts';
+import type { Log } from '../../logger.ts';
 import type { AmiClient } from '../../ami/client.ts';
 import type { AmiMessage } from '../../ami/message.ts';
 import type { Directory } from '../../directory/directory.ts';
@@ -23,7 +23,7 @@ export interface RoutingDeps {
   access: Access;
   /** The PBX whose device states routing follows. */
   client: AmiClient;
-  log: Logger;
+  log: Log;
   /** Overrides AGI_PORT (tests pass 0 for a free port). */
   agiPort?: number;
 }
