@@ -36,12 +36,13 @@ function newest(path) {
 }
 
 // The console (src/ui) is served from its Vite build (dist/ui), and the SuiteCRM widget
-// (src/widget, which borrows the console's wording from src/ui/format.ts) from its own
+// (src/widget, which borrows the console's wording from src/ui/format.ts) from its own; both
+// compile the pops' wire contract and card states (src/pops)
 // (dist/widget-bundle): rebuild each when a source, its Vite config or the lock file changed
 // since. Vite is a dev dependency: an install without dev dependencies must ship both built.
 const builds = [
-  { what: 'the agent console', script: 'build:ui', output: 'dist/ui/index.html', sources: ['src/ui', 'vite.config.ts'] },
-  { what: 'the SuiteCRM widget', script: 'build:widget', output: 'dist/widget-bundle/widget.js', sources: ['src/widget', 'src/ui/format.ts', 'vite.widget.config.ts'] },
+  { what: 'the agent console', script: 'build:ui', output: 'dist/ui/index.html', sources: ['src/ui', 'src/pops', 'vite.config.ts'] },
+  { what: 'the SuiteCRM widget', script: 'build:widget', output: 'dist/widget-bundle/widget.js', sources: ['src/widget', 'src/ui/format.ts', 'src/pops', 'vite.widget.config.ts'] },
 ];
 for (const b of builds) {
   if (!existsSync(b.sources[0])) continue;

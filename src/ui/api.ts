@@ -2,20 +2,18 @@
  * The console's only door to the service: JSON over fetch with the session cookie, the CSRF token
  * on every state-changing request, and errors carried as the service worded them.
  */
-import type { ErrorCode } from '../errors.ts';
+import { CrmTelephonyError, type ErrorCode } from '../errors.ts';
 import type { ApiUser, LoggedCall, PbxState, RecordCard, RecordType } from './types.ts';
 
-/** A failed request, with the service's stable code and its message for people. */
-export class ApiError extends Error {
-  readonly status: number;
-  /** A code of the service's one catalogue (src/errors.ts): match on it, typed, never on words. */
-  readonly code: ErrorCode;
+/** A failed request: the catalogue's error (its code, typed; its message for people), with the HTTP status. */
+export class ApiError extends CrmTelephonyError {
+  /** The HTTP status the service answered with; 0 when it did not answer. */
+  readonly httpStatus: number;
 
-  constructor(status: number, code: ErrorCode, message: string) {
-    super(message);
+  constructor(httpStatus: number, code: ErrorCode, message: string) {
+    super(code, message, { httpStatus });
     this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
+    this.httpStatus = httpStatus;
   }
 }
 

@@ -4,18 +4,17 @@
  * errors carried as it worded them. A service that is down or slow is an error like any other,
  * never an exception left to SuiteCRM's page.
  */
-import type { ErrorCode } from '../errors.ts';
+import { CrmTelephonyError, type ErrorCode } from '../errors.ts';
 
-export class ServiceError extends Error {
-  readonly status: number;
-  /** A code of the service's one catalogue (src/errors.ts): match on it, typed, never on words. */
-  readonly code: ErrorCode;
+/** A failed request: the catalogue's error (its code, typed; its message for people), with the HTTP status. */
+export class ServiceError extends CrmTelephonyError {
+  /** The HTTP status the service answered with; 0 when it did not answer. */
+  readonly httpStatus: number;
 
-  constructor(status: number, code: ErrorCode, message: string) {
-    super(message);
+  constructor(httpStatus: number, code: ErrorCode, message: string) {
+    super(code, message, { httpStatus });
     this.name = 'ServiceError';
-    this.status = status;
-    this.code = code;
+    this.httpStatus = httpStatus;
   }
 }
 

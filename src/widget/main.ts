@@ -21,11 +21,11 @@ import { PhoneButtons } from './phone-buttons.ts';
 import { CallsPanel } from './calls-panel.ts';
 import { Notice } from './notice.ts';
 import { WIDGET_CSS } from './styles.ts';
+import { isTerminal } from '../pops/card-state.ts';
 import { detailView, isRecordModule, OWN, recordOfCell, TYPE_OF_MODULE, type RecordType, type SuiteRecord } from './suitecrm-page.ts';
 
 const GUARD = 'crmTelephonyWidget';
 const OFFLINE = 'Phone features are offline: the phone service does not answer. They come back by themselves.';
-const TERMINAL = new Set(['answered-elsewhere', 'missed', 'ended']);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -80,7 +80,7 @@ class Widget {
           else if (code === 'OTHER_SESSION' || code === 'COOKIE_BLOCKED') this.#notice.show(`Phone features are off: ${(err as ServiceError).message}`);
           return null;
         }
-        if (err instanceof ServiceError && err.status === 0) {
+        if (err instanceof ServiceError && err.httpStatus === 0) {
           this.#attach(this.#notice.element);
           this.#notice.show(OFFLINE);
         }
@@ -122,7 +122,7 @@ class Widget {
       onMessage: (m: CallMessage) =>
         safely(() => {
           pops.update(m);
-          if (TERMINAL.has(m.state)) setTimeout(() => safely(() => this.#panel?.refresh()), 1000);
+          if (isTerminal(m.state)) setTimeout(() => safely(() => this.#panel?.refresh()), 1000);
         }),
       onState: (state) => {
         if (state === 'live') {
@@ -138,7 +138,7 @@ class Widget {
           const s = await this.#api.get<{ crmUserId: string | null }>('/api/crm/session');
           return s.crmUserId === this.#config.user;
         } catch (err) {
-          if (err instanceof ServiceError && err.status === 401) return false;
+          if (err instanceof ServiceError && err.httpStatus === 401) return false;
           throw err;
         }
       },

@@ -30,7 +30,7 @@ async function current(api: Api): Promise<SessionAnswer | null> {
   try {
     return await api.get<SessionAnswer>('/api/crm/session');
   } catch (err) {
-    if (err instanceof ServiceError && err.status === 401) return null;
+    if (err instanceof ServiceError && err.httpStatus === 401) return null;
     throw err;
   }
 }
@@ -62,5 +62,5 @@ export async function signIn(api: Api, config: WidgetConfig): Promise<Session> {
 
 /** Worth trying again later (the service is down, restarting or overloaded). */
 export function isTransient(err: unknown): boolean {
-  return err instanceof ServiceError && (err.status === 0 || err.status >= 500 || err.status === 429 || err.code === 'SSO_UNKNOWN_USER');
+  return err instanceof ServiceError && (err.httpStatus === 0 || err.httpStatus >= 500 || err.httpStatus === 429 || err.code === 'SSO_UNKNOWN_USER');
 }

@@ -21,7 +21,7 @@
  */
 import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { CrmTelephonyError, ErrorCodes } from '../../errors.ts';
+import { CrmTelephonyError, ErrorCodes, isCrmTelephonyError } from '../../errors.ts';
 import type { Log } from '../../logger.ts';
 import { isRecordingError, RecordingErrorCodes } from '../../recordings/recording-errors.ts';
 import { SftpSource } from '../../recordings/sources/sftp-source.ts';
@@ -99,7 +99,7 @@ export class CsvCdrSource implements CdrSource {
       try {
         return await this.#readOnce(window);
       } catch (err) {
-        if (!(err instanceof Shrunk)) throw err;
+        if (!isCrmTelephonyError(err, ErrorCodes.CDR_ERR_FILE_SHRANK)) throw err;
         if (attempt >= 3) {
           throw new CrmTelephonyError(
             ErrorCodes.CDR_ERR_UNREACHABLE,
@@ -209,16 +209,13 @@ export class CsvCdrSource implements CdrSource {
     while (have < length) {
       const b = await file.read(position + have, length - have);
       this.#bytesRead += b.length;
-      if (b.length === 0) throw new Shrunk();
+      if (b.length === 0) throw new CrmTelephonyError(ErrorCodes.CDR_ERR_FILE_SHRANK, `${this.#o.path} ended before byte ${position + have}, where it reached when opened.`, { path: this.#o.path });
       got.push(b);
       have += b.length;
     }
     return got.length === 1 ? got[0]! : Buffer.concat(got);
   }
 }
-
-/** The file ended before a position below its size as of opening: truncated while read. */
-class Shrunk extends Error {}
 
 interface Tail {
   rows: PbxCdr[];

@@ -33,7 +33,7 @@ export function DemoControl(): JSX.Element | null {
       setStatus({ text: `Extension ${res.extension} is ringing: watch for the card.`, error: false });
     } catch (err) {
       // The route disappeared (the service restarted outside demo mode): stop offering it.
-      if (err instanceof ApiError && err.status === 404) setAvailable(false);
+      if (err instanceof ApiError && err.httpStatus === 404) setAvailable(false);
       setStatus({ text: errorText(err), error: true });
     } finally {
       setBusy(false);
