@@ -9,6 +9,7 @@ import type { DatabaseSchema } from '../store/schema.ts';
 import type { PhoneKind, RecordType } from './record-types.ts';
 import type { Store } from '../store/store.ts';
 import type { CountryCode } from '../phone/types.ts';
+import { DirectoryOrigins } from './origins.ts';
 import { hashPassword } from './passwords.ts';
 import { phoneKeys } from './phone-keys.ts';
 import { DEFAULT_TYPE_ORDER } from './rank.ts';
@@ -88,11 +89,13 @@ export class Directory {
   readonly store: Store;
   readonly defaultRegion: CountryCode;
   readonly typeOrder: readonly RecordType[];
+  readonly #origins: DirectoryOrigins;
 
   constructor(store: Store, options: DirectoryOptions) {
     this.store = store;
     this.defaultRegion = options.defaultRegion;
     this.typeOrder = options.typeOrder ?? DEFAULT_TYPE_ORDER;
+    this.#origins = new DirectoryOrigins(store);
   }
 
   get #db(): Kysely<DatabaseSchema> {
@@ -252,9 +255,7 @@ export class Directory {
 
   /** Where each of these records came from; ids not in the directory are left out. */
   async recordOrigins(type: RecordType, ids: readonly string[]): Promise<RecordOrigin[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.#db.selectFrom(TABLE[type]).select(['id', 'source', 'external_id']).where('id', 'in', ids).execute();
-    return rows.map((r) => ({ id: r.id, source: r.source, externalId: r.external_id }));
+    return (await this.#origins.records(type, ids)).map(({ id, source, externalId }) => ({ id, source, externalId }));
   }
 
   /** Marks a record as just active (a call), which ranks it first among equal matches. */
