@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { CountryCode } from '../phone/types.ts';
 import { DirectoryOrigins } from './origins.ts';
 import { hashPassword } from './passwords.ts';
+import { SyncedRows } from './synced-rows.ts';
 import { phoneKeys } from './phone-keys.ts';
 import { DEFAULT_TYPE_ORDER } from './rank.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
@@ -261,6 +262,11 @@ export class Directory {
   /** Marks a record as just active (a call), which ranks it first among equal matches. */
   async touch(type: RecordType, id: string, at = new Date().toISOString()): Promise<void> {
     await this.#db.updateTable(TABLE[type]).set({ last_activity_at: at }).where('id', '=', id).execute();
+  }
+
+  /** What a CRM's sync reads and writes here: the rows that came from that CRM (`source`). */
+  syncedFrom(source: string): SyncedRows {
+    return new SyncedRows(this.store, source);
   }
 
   /**
