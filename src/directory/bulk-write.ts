@@ -3,7 +3,6 @@
  * one transaction with its phone-index rows, so the index never disagrees with the records.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { DatabaseSchema } from '../store/schema.ts';
 import type { RecordType } from './record-types.ts';
 import type { AccountInput, ContactInput, Directory, LeadInput } from './directory.ts';
@@ -37,9 +36,8 @@ export async function bulkUpsert<T extends RecordType>(
     result.ids.push(...ids);
     options.onProgress?.(Math.min(start + batchSize, inputs.length));
   }
-  // Fresh statistics after a big load: without them PostgreSQL guesses that a phone key matches
-  // ~100 rows and plans hash joins over whole tables (4 ms instead of 0.1 ms per lookup).
-  if ((options.analyze ?? true) && inputs.length >= ANALYZE_AFTER_ROWS) await sql`analyze`.execute(directory.store.db);
+  // Fresh statistics after a big load (see Directory.refreshStatistics).
+  if ((options.analyze ?? true) && inputs.length >= ANALYZE_AFTER_ROWS) await directory.refreshStatistics();
   return result;
 }
 

@@ -129,5 +129,10 @@ for (const engine of ENGINES) {
       const res = await findByPhone(dir, 'weird 9998887776666');
       assert.ok(res.candidates.some((c) => c.id === id && c.quality === 'suffix'), JSON.stringify(res));
     });
+
+    test('planner statistics refresh on demand (after a big load), on either engine', async () => {
+      await dir.refreshStatistics();
+      assert.ok((await findByPhone(dir, '+14155552671')).candidates.length > 0, 'lookups still answer');
+    });
   });
 }

@@ -4,12 +4,14 @@
  * its index rows in the same transaction, so the index never disagrees with the records.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DatabaseSchema } from '../store/schema.ts';
 import type { PhoneKind, RecordType } from './record-types.ts';
 import type { Store } from '../store/store.ts';
 import type { CountryCode } from '../phone/types.ts';
+import { DirectoryOrigins } from './origins.ts';
 import { hashPassword } from './passwords.ts';
+import { SyncedRows } from './synced-rows.ts';
 import { phoneKeys } from './phone-keys.ts';
 import { DEFAULT_TYPE_ORDER } from './rank.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
@@ -88,11 +90,13 @@ export class Directory {
   readonly store: Store;
   readonly defaultRegion: CountryCode;
   readonly typeOrder: readonly RecordType[];
+  readonly #origins: DirectoryOrigins;
 
   constructor(store: Store, options: DirectoryOptions) {
     this.store = store;
     this.defaultRegion = options.defaultRegion;
     this.typeOrder = options.typeOrder ?? DEFAULT_TYPE_ORDER;
+    this.#origins = new DirectoryOrigins(store);
   }
 
   get #db(): Kysely<DatabaseSchema> {
@@ -252,14 +256,26 @@ export class Directory {
 
   /** Where each of these records came from; ids not in the directory are left out. */
   async recordOrigins(type: RecordType, ids: readonly string[]): Promise<RecordOrigin[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.#db.selectFrom(TABLE[type]).select(['id', 'source', 'external_id']).where('id', 'in', ids).execute();
-    return rows.map((r) => ({ id: r.id, source: r.source, externalId: r.external_id }));
+    return (await this.#origins.records(type, ids)).map(({ id, source, externalId }) => ({ id, source, externalId }));
   }
 
   /** Marks a record as just active (a call), which ranks it first among equal matches. */
   async touch(type: RecordType, id: string, at = new Date().toISOString()): Promise<void> {
     await this.#db.updateTable(TABLE[type]).set({ last_activity_at: at }).where('id', '=', id).execute();
+  }
+
+  /** What a CRM's sync reads and writes here: the rows that came from that CRM (`source`). */
+  syncedFrom(source: string): SyncedRows {
+    return new SyncedRows(this.store, source);
+  }
+
+  /**
+   * Fresh planner statistics, after a big load (an import, a seed, a CRM's full sync): without them
+   * PostgreSQL guesses that a phone key matches ~100 rows and plans hash joins over whole tables
+   * (4 ms instead of 0.1 ms a lookup). Costly on big tables: once per load, not per batch.
+   */
+  async refreshStatistics(): Promise<void> {
+    await sql`analyze`.execute(this.#db);
   }
 
   async #upsert(type: RecordType, input: RecordInputBase, columns: Record<string, string | null>): Promise<WriteResult> {

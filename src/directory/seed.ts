@@ -4,7 +4,6 @@
  * than a thousand. Idempotent: demo records have fixed ids (`demo-c-0000001`), so seeding again
  * updates them.
  */
-import { sql } from 'kysely';
 import { ErrorCodes, isCrmTelephonyError } from '../errors.ts';
 import { bulkUpsert, type RecordInput } from './bulk-write.ts';
 import { demoCounts, demoUsers, generateDemoAccounts, iterateDemoContacts, iterateDemoLeads, type DemoContact, type DemoOptions } from './demo-data.ts';
@@ -85,8 +84,8 @@ export async function seedDemoDirectory(directory: Directory, options: SeedOptio
   await write('account', accounts);
   await write('contact', withExample(iterateDemoContacts(demo, accounts), result));
   await write('lead', iterateDemoLeads(demo, accounts));
-  // One fresh set of planner statistics after the load (see bulk-write.ts).
-  if (total > 0) await sql`analyze`.execute(directory.store.db);
+  // One fresh set of planner statistics after the load (see Directory.refreshStatistics).
+  if (total > 0) await directory.refreshStatistics();
   result.elapsedMs = Math.round(performance.now() - started);
   return result;
 }

@@ -5,6 +5,7 @@
  * call is logged, not while it rings.
  */
 import type { CallRecord } from '../../calls/record.ts';
+import { DirectoryOrigins, type OwnedRecordOrigin } from '../../directory/origins.ts';
 import type { RecordType } from '../../directory/record-types.ts';
 import type { Store } from '../../store/store.ts';
 import type { CallLogEntry, CrmRecordRef, CrmUserRef } from '../crm-port.ts';
@@ -71,8 +72,6 @@ export function toPayload(record: LoggableCallRecord, matches: readonly CallMatc
   };
 }
 
-const TABLE = { contact: 'contacts', account: 'accounts', lead: 'leads' } as const;
-
 export interface EntryOptions {
   /** The directory source of the CRM's own records: the parent is chosen among them. */
   source: string;
@@ -82,37 +81,30 @@ export interface EntryOptions {
 
 export async function buildCallLogEntry(store: Store, payload: OutboxPayload, options: EntryOptions): Promise<CallLogEntry> {
   const { record } = payload;
-  const db = store.db;
-  const userByExtension = async (extension: string | null): Promise<CrmUserRef | null> => {
-    if (extension === null || extension === '') return null;
-    const row = await db
-      .selectFrom('extensions')
-      .innerJoin('users', 'users.id', 'extensions.user_id')
-      .select(['users.id', 'users.source', 'users.external_id', 'users.name'])
-      .where('extensions.extension', '=', extension)
-      .executeTakeFirst();
-    return row ? { id: row.id, source: row.source, externalId: row.external_id, name: row.name } : null;
-  };
-  const userById = async (id: string | null): Promise<CrmUserRef | null> => {
-    if (id === null) return null;
-    const row = await db.selectFrom('users').select(['id', 'source', 'external_id', 'name']).where('id', '=', id).executeTakeFirst();
-    return row ? { id: row.id, source: row.source, externalId: row.external_id, name: row.name } : null;
-  };
+  const origins = new DirectoryOrigins(store);
+  const userByExtension = async (extension: string | null): Promise<CrmUserRef | null> => (extension === null || extension === '' ? null : ((await origins.userByExtension(extension)) ?? null));
+  const userById = async (id: string | null): Promise<CrmUserRef | null> => (id === null ? null : ((await origins.userById(id)) ?? null));
 
-  // Matches as they are now: a record deleted since the call is left out.
-  const refs: (CrmRecordRef & { owner: string | null; origin: boolean })[] = [];
+  // Matches as they are now: a record deleted since the call is left out. One read per record type.
+  const ordered: CallMatch[] = [];
   const seen = new Set<string>();
-  const ordered = [...payload.matches.filter((m) => m.link === 'origin'), ...payload.matches.filter((m) => m.link !== 'origin')];
-  for (const m of ordered) {
+  for (const m of [...payload.matches.filter((m) => m.link === 'origin'), ...payload.matches.filter((m) => m.link !== 'origin')]) {
     const key = `${m.type}:${m.id}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const row = await db
-      .selectFrom(TABLE[m.type] as 'contacts')
-      .select(['id', 'source', 'external_id', 'assigned_user_id'])
-      .where('id', '=', m.id)
-      .executeTakeFirst();
-    if (row) refs.push({ type: m.type, id: row.id, source: row.source, externalId: row.external_id, owner: row.assigned_user_id, origin: m.link === 'origin' });
+    ordered.push(m);
+  }
+  const found = new Map<string, OwnedRecordOrigin>();
+  await Promise.all(
+    (['contact', 'account', 'lead'] as const).map(async (type) => {
+      const ids = ordered.filter((m) => m.type === type).map((m) => m.id);
+      for (const origin of await origins.records(type, ids)) found.set(`${type}:${origin.id}`, origin);
+    }),
+  );
+  const refs: (CrmRecordRef & { owner: string | null; origin: boolean })[] = [];
+  for (const m of ordered) {
+    const row = found.get(`${m.type}:${m.id}`);
+    if (row) refs.push({ type: m.type, id: row.id, source: row.source, externalId: row.externalId, owner: row.assignedUserId, origin: m.link === 'origin' });
   }
   const parent = refs.find((r) => r.source === options.source && r.externalId !== null) ?? refs[0] ?? null;
 

@@ -8,7 +8,6 @@
  * v8 cannot show, come from the legacy API (`deleted: 1`) when it is configured, and from the full
  * sync's reconcile in any case.
  */
-import { sql } from 'kysely';
 import type { Directory } from '../../directory/directory.ts';
 import type { RecordModule, SuiteCrmModule, SuiteCrmSettings } from '../config.ts';
 import { emptyCounts, type ModuleSyncCounts, type SyncReport, type SyncRunOptions } from '../crm-port.ts';
@@ -110,8 +109,8 @@ export class SyncEngine {
       if (module === 'Users') knownUsers = await this.#writer.knownUserIds();
       written += counts.written;
     }
-    // Fresh planner statistics after a big load (see bulkUpsert): PostgreSQL plans lookups badly without them.
-    if (written >= ANALYZE_AFTER_ROWS) await sql`analyze`.execute(this.#o.directory.store.db);
+    // Fresh planner statistics after a big load (see Directory.refreshStatistics): PostgreSQL plans lookups badly without them.
+    if (written >= ANALYZE_AFTER_ROWS) await this.#o.directory.refreshStatistics();
     report.durationMs = Date.now() - started;
     report.finishedAt = new Date().toISOString();
     return report;

@@ -6,7 +6,6 @@
  * second import of the same file updates and never duplicates.
  */
 import type { Readable } from 'node:stream';
-import { sql } from 'kysely';
 import { CrmTelephonyError, ErrorCodes, isCrmTelephonyError } from '../../errors.ts';
 import { bulkUpsert } from '../bulk-write.ts';
 import type { Directory } from '../directory.ts';
@@ -140,8 +139,8 @@ export async function importCsv(directory: Directory, input: Readable, options: 
   if (!sawHeader) {
     throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, `The file is empty. It needs a header row naming its columns first, such as: ${headerExample(type)}`);
   }
-  // One fresh set of planner statistics after a big load (see bulk-write.ts), not one per batch.
-  if (summary.created + summary.updated >= ANALYZE_AFTER_ROWS) await sql`analyze`.execute(directory.store.db);
+  // One fresh set of planner statistics after a big load (see Directory.refreshStatistics), not one per batch.
+  if (summary.created + summary.updated >= ANALYZE_AFTER_ROWS) await directory.refreshStatistics();
   // Rows refused by the database are found after those refused on reading, batch by batch.
   summary.skippedRows.sort((a, b) => a.line - b.line);
   summary.elapsedMs = Math.round(performance.now() - started);
