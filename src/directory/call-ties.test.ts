@@ -56,9 +56,9 @@ for (const engine of ENGINES) {
       assert.deepEqual(await callTies(t.store, alice, 'no-such-call', TOOK_PART), { participant: false, recordOwner: false });
     });
 
-    // Bug found while moving this query (issue 12), not fixed there since the move keeps behaviour:
-    // EXISTS over the one-row `select 0` is true, so a user with no extension "took part" in every call.
-    test('a user without extensions takes part in no call', { todo: 'EXISTS (select 0) is true: fix in call-ties.ts' }, async () => {
+    // Found while moving this query (issue 12): EXISTS over a one-row `select 0` was true, so a user
+    // with no extension "took part" in every call and could hear every recording.
+    test('a user without extensions takes part in no call', async () => {
       assert.equal((await callTies(t.store, { id: alice.id, extensions: [] }, 'c2', TOOK_PART)).participant, false);
     });
 

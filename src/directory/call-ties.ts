@@ -20,17 +20,15 @@ export interface CallTies {
 }
 
 /**
- * `roles`: the `call_extensions` roles that count as taking part (at least one).
- *
- * Known bug, kept as it was when this moved here (issue 12 moves code without changing what it
- * does): for a user with no extension, `participant` is true for every call, since EXISTS over the
- * one-row `select 0` is true (see call-ties.test.ts, the todo test).
+ * `roles`: the `call_extensions` roles that count as taking part (at least one). A user with no
+ * extension took part in no call (an EXISTS over no row; before issue 12 it was over one row, which
+ * made such a user a participant of every call, able to hear every recording).
  */
 export async function callTies(store: Store, user: { id: string; extensions: readonly string[] }, callId: string, roles: readonly [string, ...string[]]): Promise<CallTies> {
   const db = store.db;
   const participant =
     user.extensions.length === 0
-      ? db.selectNoFrom(sql<number>`0`.as('x'))
+      ? db.selectNoFrom(sql<number>`0`.as('x')).where(sql<boolean>`1 = 0`)
       : db
           .selectFrom('call_extensions')
           .select(sql<number>`1`.as('x'))

@@ -31,6 +31,9 @@ for (const engine of ENGINES) {
       as['routing'] = { authorization: `Bearer ${(await t.access.createToken('routing', 'dialplan', null)).token}` };
       as['alice-api'] = { authorization: `Bearer ${(await t.access.createToken('api', 'alice script', t.users.alice)).token}`, 'user-agent': 'script' };
       as['nobody'] = {};
+      // A signed-in agent with no phone (a manager): no extension, so no part in any call.
+      await t.directory.upsertUser({ login: 'dora', name: 'Dora No-Phone', password: 'dora-pw', extensions: [] });
+      as['dora'] = await session(t.app, 'dora');
     });
     after(() => t.close());
 
@@ -43,6 +46,7 @@ for (const engine of ENGINES) {
         ['carol', 200, null],
         ['alice-api', 200, null],
         ['bob', 403, 'RECORDING_FORBIDDEN'],
+        ['dora', 403, 'RECORDING_FORBIDDEN'],
         ['nobody', 401, 'AUTH_REQUIRED'],
         ['routing', 401, 'AUTH_REQUIRED'],
       ];
