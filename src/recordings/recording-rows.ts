@@ -172,10 +172,6 @@ export class RecordingRows {
     return rows.map(toRow);
   }
 
-  async callExists(callId: string): Promise<boolean> {
-    return (await this.#store.db.selectFrom('calls').select('id').where('id', '=', callId).executeTakeFirst()) !== undefined;
-  }
-
   #iso(): string {
     return new Date(this.#now()).toISOString();
   }

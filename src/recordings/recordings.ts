@@ -14,6 +14,7 @@ import type { Effect } from '../calls/effects.ts';
 import type { CallRecord } from '../calls/record.ts';
 import type { Log } from '../logger.ts';
 import type { Store } from '../store/store.ts';
+import { CallLog } from '../store/call-log.ts';
 import type { RecordingsSettings } from './config.ts';
 import { RecordingRows, type RecordingRow } from './recording-rows.ts';
 import { AuditLog, type AuditEntry, type AuditQuery } from './audit-log.ts';
@@ -80,6 +81,8 @@ export class Recordings {
   readonly #o: RecordingsOptions;
   readonly #now: () => number;
   readonly #rows: RecordingRows;
+  /** Whether a call is in the log (a call with no recording yet is not "no such call"). */
+  readonly #calls: CallLog;
   readonly #audit: AuditLog;
   readonly #locator: Locator;
   readonly #cache: RecordingCache;
@@ -95,6 +98,7 @@ export class Recordings {
     const now = (this.#now = options.now ?? Date.now);
     const { settings, store, log } = options;
     this.#rows = new RecordingRows(store, now);
+    this.#calls = new CallLog(store);
     this.#audit = new AuditLog(store, settings.auditWindowMs, now);
     this.#cache = new RecordingCache({ dir: settings.cache.dir, maxBytes: settings.mode === 'pbx' ? settings.cache.maxBytes : 0, log });
     this.#files = new RecordingFiles({ settings, rows: this.#rows, cache: this.#cache, log, track: (w) => this.#track(w), ...(options.sources ? { sources: options.sources } : {}) });
@@ -218,7 +222,7 @@ export class Recordings {
     const decision = await this.#decide(who.user, callId);
     if (!decision.allowed) return forbidden();
     const rows = await this.#rows.forCall(callId);
-    if (rows.length === 0 && !(await this.#rows.callExists(callId))) return { ok: false, status: 404, code: 'NOT_FOUND', message: 'No such call (it may not have reached the log yet: try again in a moment).' };
+    if (rows.length === 0 && !(await this.#calls.has(callId))) return { ok: false, status: 404, code: 'NOT_FOUND', message: 'No such call (it may not have reached the log yet: try again in a moment).' };
     const recordings: RecordingInfo[] = [];
     for (const row of rows) recordings.push(await this.#describe(row, decision, who));
     const recording = [...recordings].reverse().find((r) => r.audio) ?? recordings.at(-1) ?? null;

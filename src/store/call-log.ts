@@ -200,6 +200,11 @@ export class CallLog {
     return rows.map((r) => toLogged<R>(r));
   }
 
+  /** The log holds this call (it may not yet, for a call still queued for the store). */
+  async has(callId: string): Promise<boolean> {
+    return (await this.#store.db.selectFrom('calls').select('id').where('id', '=', callId).executeTakeFirst()) !== undefined;
+  }
+
   async markHandled(callId: string, userId: string): Promise<boolean> {
     const res = await this.#store.db.updateTable('calls').set({ handled_by: userId, handled_at: new Date().toISOString() }).where('id', '=', callId).executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
