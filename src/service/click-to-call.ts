@@ -3,13 +3,13 @@
  * the dialplan calls the customer. The call is tagged (a channel variable and the AccountCode) so
  * the engine ties it to the person and the CRM record it was started from.
  */
-import type { ErrorCode } from '../errors.ts';
 import { randomUUID } from 'node:crypto';
 import type { AmiClient } from '../ami/client.ts';
 import { AmiMessage } from '../ami/message.ts';
 import { normalizePhone } from '../phone/normalize.ts';
 import type { CountryCode } from '../phone/types.ts';
 import type { RecordType } from '../directory/record-types.ts';
+import type { ClickToCallOutcome, ClickToCallRequest } from '../web/routes/calls-routes.ts';
 
 export interface ClickToCallConfig {
   /** The channel that rings the agent's phone; `{ext}` is replaced. Default `PJSIP/{ext}`. */
@@ -24,16 +24,6 @@ export interface ClickToCallConfig {
   dialPrefix: string;
   defaultRegion: CountryCode;
 }
-
-export interface ClickToCallRequest {
-  user: { id: string; login: string; name: string; primaryExtension: string | null };
-  number: string;
-  entity?: { type: RecordType; id: string; name?: string };
-}
-
-export type ClickToCallOutcome =
-  | { ok: true; clickToCallId: string; extension: string; dialled: string }
-  | { ok: false; status: 400 | 409 | 503 | 502; code: ErrorCode; message: string };
 
 export interface ClickToCallDeps {
   client: AmiClient;

@@ -6,7 +6,7 @@ import { callsRoutes } from '../../src/web/routes/calls-routes.ts';
 import { recordsRoutes } from '../../src/web/routes/records-routes.ts';
 import { adminRoutes } from '../../src/web/routes/admin-routes.ts';
 import { CallLog, type LoggableCall } from '../../src/store/call-log.ts';
-import type { ClickToCallRequest } from '../../src/service/click-to-call.ts';
+import type { ClickToCallRequest } from '../../src/web/routes/calls-routes.ts';
 
 let t: TestApp;
 let log: CallLog;

@@ -9,7 +9,19 @@ import { requireUser } from '../auth/auth-plugin.ts';
 import { sendError } from '../errors.ts';
 import { normalizePhone } from '../../phone/normalize.ts';
 import type { CountryCode } from '../../phone/types.ts';
-import type { ClickToCallOutcome, ClickToCallRequest } from '../../service/click-to-call.ts';
+import type { ErrorCode } from '../../errors.ts';
+import type { RecordType } from '../../directory/record-types.ts';
+
+/** A click-to-call asked for by a signed-in person (carried out by `service/click-to-call.ts`). */
+export interface ClickToCallRequest {
+  user: { id: string; login: string; name: string; primaryExtension: string | null };
+  number: string;
+  entity?: { type: RecordType; id: string; name?: string };
+}
+
+export type ClickToCallOutcome =
+  | { ok: true; clickToCallId: string; extension: string; dialled: string }
+  | { ok: false; status: 400 | 409 | 503 | 502; code: ErrorCode; message: string };
 
 export interface CallsRoutesOptions {
   callLog: CallLog;
