@@ -67,6 +67,47 @@ for (const engine of ENGINES) {
       assert.equal(await log.lastAgentFor('+19999999999', '2000-01-01T00:00:00.000Z'), null);
     });
 
+    test('extensions and links are written only when they change; a restarted log writes them whole', async () => {
+      const id = 'default:10.0';
+      const open = { id, status: 'in-progress' as const, disposition: null, endedAt: null, answeredBy: null };
+      const link = { type: 'contact' as const, id: 'contact-10', link: 'matched' as const };
+      const extensions = async () =>
+        (await t.store.db.selectFrom('call_extensions').select(['extension', 'role']).where('call_id', '=', id).orderBy('extension').orderBy('role').execute()).map((r) => `${r.extension} ${r.role}`);
+      const links = async () => (await t.store.db.selectFrom('call_entities').select(['record_id', 'link']).where('call_id', '=', id).execute()).map((r) => `${r.record_id} ${r.link}`);
+      await log.upsert(call({ ...open, rang: ['101'] }), [link]);
+      assert.deepEqual(await extensions(), ['101 rang']);
+      assert.deepEqual(await links(), ['contact-10 matched']);
+      // Rows taken away behind the log's back stay away while the record's extensions and links
+      // are those written before: the proof that they are not written again.
+      await t.store.db.deleteFrom('call_extensions').where('call_id', '=', id).execute();
+      await t.store.db.deleteFrom('call_entities').where('call_id', '=', id).execute();
+      await log.upsert(call({ ...open, rang: ['101'], recording: 'r10.wav' }), [link]);
+      assert.deepEqual(await extensions(), []);
+      assert.deepEqual(await links(), []);
+      assert.equal((await log.get<LoggableCall>(id))?.record.recording, 'r10.wav', 'the row itself is written every time');
+      await log.upsert(call({ ...open, rang: ['101', '102'], answeredBy: '102' }));
+      assert.deepEqual(await extensions(), ['102 answered', '102 rang'], 'only what changed');
+      // A new process (a restart) knows nothing it wrote: the call's extensions are written whole.
+      const restarted = new CallLog(t.store);
+      await restarted.upsert(call({ id, rang: ['101', '102'], answeredBy: '102' }), [link]);
+      assert.deepEqual(await extensions(), ['101 rang', '102 answered', '102 rang']);
+      assert.deepEqual(await links(), ['contact-10 matched']);
+      assert.equal((await log.get<LoggableCall>(id))?.record.status, 'ended');
+    });
+
+    test('a batch that fails is rolled back whole, and its calls are written whole the next time', async () => {
+      const id = 'default:11.0';
+      const extensions = async () => (await t.store.db.selectFrom('call_extensions').select('extension').where('call_id', '=', id).orderBy('extension').execute()).map((r) => r.extension);
+      await log.upsert(call({ id, status: 'in-progress', answeredBy: null, rang: ['201'] }));
+      const broken = { ...call({ id: 'default:12.0' }), pbx: null as unknown as string };
+      await assert.rejects(log.upsertMany([{ call: call({ id, answeredBy: null, rang: ['201', '202'], recording: 'r11.wav' }) }, { call: broken }]));
+      assert.equal(await log.has('default:12.0'), false);
+      assert.equal((await log.get<LoggableCall>(id))?.record.recording, null, 'the whole batch was rolled back');
+      assert.deepEqual(await extensions(), ['201']);
+      await log.upsertMany([{ call: call({ id, answeredBy: null, rang: ['201', '202'] }) }]);
+      assert.deepEqual(await extensions(), ['201', '202']);
+    });
+
     test('notes on a call', async () => {
       await log.addNote('default:1.0', null, 'Wants a quote <b>today</b>');
       assert.deepEqual((await log.notes('default:1.0')).map((n) => n.text), ['Wants a quote <b>today</b>']);

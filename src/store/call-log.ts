@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Store } from './store.ts';
-import type { CallsTable } from './schema.ts';
+import { statement, type Statement } from './statements.ts';
+import { planWrites, WrittenCalls } from './call-log-plan.ts';
+import { batchRunner, type BatchRunner } from './call-log-writer.ts';
 import type { RecordType } from '../directory/record-types.ts';
 
 /** The fields of the engine's call record that the log indexes; the rest is kept as JSON. */
@@ -50,6 +52,12 @@ const MAX_LIMIT = 500;
 
 export class CallLog {
   readonly #store: Store;
+  /** What this log last wrote for each call's extensions and links. */
+  readonly #written = new WrittenCalls();
+  #runBatch: BatchRunner | null = null;
+  /** The batch being written, if any (batches never overlap). */
+  #batches: Promise<void> = Promise.resolve();
+  #lastAgent: Statement<{ answered_by: string }> | null = null;
 
   constructor(store: Store) {
     this.#store = store;
@@ -62,54 +70,28 @@ export class CallLog {
 
   /**
    * Several calls in one transaction: under a burst of calls the log then costs one commit per
-   * batch, not one per change (a commit is most of an upsert's cost).
+   * batch, not one per change (a commit is most of an upsert's cost). Each call's row is written;
+   * its extensions and links only where they differ from what this log last wrote for the call
+   * (see call-log-plan.ts).
    */
   async upsertMany(entries: readonly { call: LoggableCall; links?: readonly CallLink[] }[]): Promise<void> {
     if (entries.length === 0) return;
-    const now = new Date().toISOString();
-    await this.#store.db.transaction().execute(async (trx) => {
-      for (const { call, links = [] } of entries) {
-        const row: Omit<CallsTable, 'handled_by' | 'handled_at'> = {
-          id: call.id,
-          pbx: call.pbx,
-          linkedid: call.linkedid,
-          status: call.status,
-          direction: call.direction,
-          external_number: call.externalNumber,
-          normalized_number: call.normalizedNumber,
-          did: call.did,
-          answered_by: call.answeredBy,
-          disposition: call.disposition,
-          started_at: call.startedAt,
-          ended_at: call.endedAt,
-          click_to_call_id: call.clickToCallId,
-          recording: call.recording,
-          record_json: JSON.stringify(call),
-          updated_at: now,
-        };
-        const extensions = new Map<string, string>();
-        for (const ext of call.rang) extensions.set(`${ext}|rang`, ext);
-        if (call.answeredBy) extensions.set(`${call.answeredBy}|answered`, call.answeredBy);
-        if (call.callerExtension) extensions.set(`${call.callerExtension}|caller`, call.callerExtension);
-        for (const t of call.transfers) if (t.to) extensions.set(`${t.to}|transfer-target`, t.to);
-        const { id: _id, ...update } = row;
-        await trx.insertInto('calls').values({ ...row, handled_by: null, handled_at: null }).onConflict((oc) => oc.column('id').doUpdateSet(update)).execute();
-        await trx.deleteFrom('call_extensions').where('call_id', '=', call.id).execute();
-        if (extensions.size > 0) {
-          await trx
-            .insertInto('call_extensions')
-            .values([...extensions.keys()].map((k) => ({ call_id: call.id, extension: k.split('|')[0]!, role: k.split('|')[1]! })))
-            .execute();
-        }
-        for (const link of links) {
-          await trx
-            .insertInto('call_entities')
-            .values({ call_id: call.id, record_type: link.type, record_id: link.id, link: link.link })
-            .onConflict((oc) => oc.columns(['call_id', 'record_type', 'record_id']).doNothing())
-            .execute();
-        }
-      }
-    });
+    // One batch at a time: each is planned against what the previous one committed.
+    const written = this.#batches.then(() => this.#writeBatch(entries));
+    this.#batches = written.catch(() => undefined);
+    await written;
+  }
+
+  async #writeBatch(entries: readonly { call: LoggableCall; links?: readonly CallLink[] }[]): Promise<void> {
+    const plan = planWrites(entries, this.#written, new Date().toISOString());
+    this.#runBatch ??= batchRunner(this.#store);
+    try {
+      await this.#runBatch(plan.ops);
+    } catch (err) {
+      plan.failed();
+      throw err;
+    }
+    plan.committed();
   }
 
   async get<R = unknown>(id: string): Promise<LoggedCall<R> | undefined> {
@@ -212,16 +194,13 @@ export class CallLog {
 
   /** The extension that last answered a call from this number since `sinceIso` (smart routing's "last agent"). */
   async lastAgentFor(normalizedNumber: string, sinceIso: string): Promise<string | null> {
-    const row = await this.#store.db
-      .selectFrom('calls')
-      .select('answered_by')
-      .where('normalized_number', '=', normalizedNumber)
-      .where('answered_by', 'is not', null)
-      .where('started_at', '>=', sinceIso)
-      .orderBy('started_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row?.answered_by ?? null;
+    // Asked on every routed call: prepared once, on first use (calls_number covers it).
+    this.#lastAgent ??= statement<{ answered_by: string }>(
+      this.#store,
+      'call_log_last_agent',
+      'select answered_by from calls where normalized_number = ? and answered_by is not null and started_at >= ? order by started_at desc limit 1',
+    );
+    return (await this.#lastAgent.get([normalizedNumber, sinceIso]))?.answered_by ?? null;
   }
 
   async addNote(callId: string, userId: string | null, text: string): Promise<{ id: string; createdAt: string }> {
