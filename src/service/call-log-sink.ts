@@ -4,28 +4,76 @@ import type { EffectSink } from './pbx-session.ts';
 import type { CallLog, CallLink } from '../store/call-log.ts';
 import type { CallOrigin } from './call-context.ts';
 
+export interface CallLogSinkOptions {
+  /**
+   * How long a change waits in memory for others to share its batch, in ms. A call's end does not
+   * wait: it goes with the next batch. Default 5.
+   */
+  batchMs?: number;
+}
+
+interface Entry {
+  record: CallRecord;
+  links: CallLink[];
+}
+
+const NOTHING_IN_FLIGHT: ReadonlyMap<string, Entry> = new Map();
+
 /**
  * The call log's sink. It also offers the calls the log holds as open (`openCalls`), so that a
  * session started on this store reconciles them with the PBX (see pbx-session.ts).
  */
-export function callLogSink(callLog: CallLog): EffectSink {
+export function callLogSink(callLog: CallLog, options: CallLogSinkOptions = {}): EffectSink {
+  const batchMs = options.batchMs ?? 5;
   // Changes wait here, the latest record per call, and are written in batches: the engine's
-  // effects (and the pops behind them) never wait for a commit, and a burst costs few commits.
-  const pending = new Map<string, { record: CallRecord; links: CallLink[] }>();
+  // effects (and the pops behind them) never wait for a commit, a burst costs few commits, and a
+  // call that changes five times in a few milliseconds is written once.
+  let pending = new Map<string, Entry>();
+  // The batch being written: until it is committed, its records are newer than the store's.
+  let inFlight = NOTHING_IN_FLIGHT;
   let writing: Promise<void> | null = null;
-  const writeAll = async (): Promise<void> => {
-    while (pending.size > 0) {
-      const batch = [...pending.values()].map(({ record, links }) => ({ call: record, links }));
-      pending.clear();
-      await callLog.upsertMany(batch);
+  let timer: NodeJS.Timeout | null = null;
+  let immediate: NodeJS.Immediate | null = null;
+  // A call's end is waiting: the next batch starts as soon as it can, not after the window.
+  let urgent = false;
+
+  const write = async (): Promise<void> => {
+    const batch = pending;
+    pending = new Map();
+    urgent = false;
+    inFlight = batch;
+    try {
+      await callLog.upsertMany([...batch.values()].map(({ record, links }) => ({ call: record, links })));
+    } finally {
+      inFlight = NOTHING_IN_FLIGHT;
     }
   };
-  const schedule = (): void => {
-    writing ??= writeAll().finally(() => {
+  const start = (): void => {
+    if (timer !== null) clearTimeout(timer);
+    if (immediate !== null) clearImmediate(immediate);
+    timer = null;
+    immediate = null;
+    if (writing !== null || pending.size === 0) return;
+    writing = write().finally(() => {
       writing = null;
-      if (pending.size > 0) schedule();
+      if (urgent) start();
+      else if (pending.size > 0) arm();
     });
   };
+  /** The next batch within the window. */
+  const arm = (): void => {
+    if (writing === null && timer === null && immediate === null) timer = setTimeout(start, batchMs);
+  };
+  /** The next batch now: after the one being written, or once the effects handled in this turn are in. */
+  const hurry = (): void => {
+    urgent = true;
+    if (writing === null && immediate === null) {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      immediate = setImmediate(start);
+    }
+  };
+
   const sink: EffectSink = async (effect, context): Promise<void> => {
     if (effect.type !== 'call-started' && effect.type !== 'call-updated' && effect.type !== 'call-ended') return;
     const record = effect.record;
@@ -37,23 +85,31 @@ export function callLogSink(callLog: CallLog): EffectSink {
     if (origin?.entity) links.push({ type: origin.entity.type, id: origin.entity.id, link: 'origin' });
     const prev = pending.get(record.id);
     pending.set(record.id, { record, links: prev ? [...prev.links, ...links] : links });
-    schedule();
+    if (effect.type === 'call-ended') hurry();
+    else arm();
   };
   sink.openCalls = async (pbxId: string): Promise<StoredCall[]> =>
     (await callLog.openCallsWritten<CallRecord>(pbxId)).map(({ record, updatedAt }) => ({ record, writtenAt: Date.parse(updatedAt) }));
   sink.storedCalls = async (ids: readonly string[]): Promise<StoredCall[]> => {
-    // A record still waiting in the batch is newer than the stored one.
-    const waiting = ids.flatMap((id) => {
-      const p = pending.get(id);
-      return p === undefined ? [] : [{ record: p.record, writtenAt: Date.now() }];
-    });
-    const rest = ids.filter((id) => !pending.has(id));
+    // A record still waiting in the batch, or being written, is newer than the stored one.
+    const now = Date.now();
+    const waiting: StoredCall[] = [];
+    const rest: string[] = [];
+    for (const id of ids) {
+      const p = pending.get(id) ?? inFlight.get(id);
+      if (p === undefined) rest.push(id);
+      else waiting.push({ record: p.record, writtenAt: now });
+    }
     const stored = rest.length === 0 ? [] : await callLog.recordsWritten<CallRecord>(rest);
     return [...waiting, ...stored.map(({ record, updatedAt }) => ({ record, writtenAt: Date.parse(updatedAt) }))];
   };
   sink.label = 'call log';
+  // Whoever waits for the sink (a heartbeat, stop, a test) would only wait out the window: write now.
   sink.idle = async (): Promise<void> => {
-    while (writing) await writing;
+    while (writing !== null || pending.size > 0) {
+      if (writing === null) start();
+      await writing;
+    }
   };
   return sink;
 }
