@@ -147,6 +147,47 @@ describe('call log sink: batches', () => {
     assert.deepEqual(f.batches, [['default:1.0:in-progress:']]);
   });
 
+  test('a store that refuses a batch loses nothing: kept (newer records win), said once, written when it answers', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const writes: string[][] = [];
+    let refuse = 2;
+    const log = {
+      upsertMany: async (entries: { call: LoggableCall; links?: readonly unknown[] }[]) => {
+        if (refuse-- > 0) throw new Error('SQLITE_FULL: database or disk is full');
+        writes.push(entries.map(({ call, links }) => `${call.id}:${call.status}:${links?.length ?? 0}`));
+      },
+    } as unknown as CallLog;
+    const said: string[] = [];
+    const sink = callLogSink(log, { batchMs: 5, retryMs: 1_000, log: { debug() {}, info: (_o: object, m?: string) => said.push(`info ${m}`), warn() {}, error: (_o: object, m?: string) => said.push(`error ${m}`) } });
+    await sink(started(record('default:7.0')), { callId: 'default:7.0', origin: undefined, matches: async () => [{ type: 'contact', id: 'c1' } as never] });
+    mock.timers.tick(5);
+    await settle();
+    assert.deepEqual(writes, [], 'refused');
+    await sink(ended(record('default:7.0')));
+    await settle();
+    assert.deepEqual(writes, [], 'a call end waits for the pause after a refusal, not the window');
+    mock.timers.tick(1_000);
+    await settle();
+    assert.deepEqual(writes, [], 'refused again');
+    mock.timers.tick(1_999);
+    await settle();
+    assert.deepEqual(writes, [], 'the pause doubled');
+    mock.timers.tick(1);
+    await settle();
+    assert.deepEqual(writes, [['default:7.0:ended:1']], 'the latest record, with the links of the refused one');
+    assert.equal(said.filter((m) => m.startsWith('error')).length, 1, 'said once, not at every try');
+    assert.equal(said.filter((m) => m.startsWith('info')).length, 1, 'and said when it works again');
+  });
+
+  test('idle with the store refusing tries once and returns (a stop never hangs on a dead store)', async () => {
+    const log = { upsertMany: async () => { throw new Error('connection refused'); } } as unknown as CallLog;
+    const sink = callLogSink(log, { retryMs: 60_000 });
+    await sink(started(record('default:8.0')));
+    await sink.idle!();
+    const stored = await sink.storedCalls!(['default:8.0']);
+    assert.equal(stored[0]?.record.id, 'default:8.0', 'still held in memory');
+  });
+
   test('effects that are not records are not written', async () => {
     const f = fakeLog();
     const sink = callLogSink(f.log);

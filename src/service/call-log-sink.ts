@@ -3,8 +3,14 @@ import type { CallRecord, StoredCall } from '../calls/index.ts';
 import type { EffectSink } from './pbx-session.ts';
 import type { CallLog, CallLink } from '../store/call-log.ts';
 import type { CallOrigin } from './call-context.ts';
+import { silentLog, type Log } from '../logger.ts';
+import { errorInWords } from '../errors.ts';
 
 export interface CallLogSinkOptions {
+  /** Says when the store refuses a batch (it is kept and tried again). */
+  log?: Log;
+  /** The first wait before trying a refused batch again, in ms; doubles up to 30 s. Default 1,000. */
+  retryMs?: number;
   /**
    * How long a change waits in memory for others to share its batch, in ms. A call's end does not
    * wait: it goes with the next batch. Default 5.
@@ -25,6 +31,11 @@ const NOTHING_IN_FLIGHT: ReadonlyMap<string, Entry> = new Map();
  */
 export function callLogSink(callLog: CallLog, options: CallLogSinkOptions = {}): EffectSink {
   const batchMs = options.batchMs ?? 5;
+  const log = options.log ?? silentLog;
+  const firstRetryMs = options.retryMs ?? 1_000;
+  // Batches the store refused in a row: the next try waits longer (a store that is down).
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | null = null;
   // Changes wait here, the latest record per call, and are written in batches: the engine's
   // effects (and the pops behind them) never wait for a commit, a burst costs few commits, and a
   // call that changes five times in a few milliseconds is written once.
@@ -44,6 +55,18 @@ export function callLogSink(callLog: CallLog, options: CallLogSinkOptions = {}):
     inFlight = batch;
     try {
       await callLog.upsertMany([...batch.values()].map(({ record, links }) => ({ call: record, links })));
+      if (failures > 0) log.info({ calls: batch.size, after: failures }, 'the call log is written again');
+      failures = 0;
+    } catch (err) {
+      // Nothing is lost: the batch goes back under whatever came since (newer records win; links
+      // add up), and is tried again after a pause.
+      for (const [id, entry] of batch) {
+        const newer = pending.get(id);
+        pending.set(id, newer === undefined ? entry : { record: newer.record, links: [...entry.links, ...newer.links] });
+      }
+      failures++;
+      const msg = 'could not write calls to the store; they are kept in memory and written when it answers again (check the database: DATABASE_URL, disk space)';
+      if (failures === 1 || failures % 30 === 0) log.error({ calls: batch.size, failures, err: errorInWords(err) }, msg);
     } finally {
       inFlight = NOTHING_IN_FLIGHT;
     }
@@ -51,23 +74,28 @@ export function callLogSink(callLog: CallLog, options: CallLogSinkOptions = {}):
   const start = (): void => {
     if (timer !== null) clearTimeout(timer);
     if (immediate !== null) clearImmediate(immediate);
+    if (retryTimer !== null) clearTimeout(retryTimer);
     timer = null;
     immediate = null;
+    retryTimer = null;
     if (writing !== null || pending.size === 0) return;
     writing = write().finally(() => {
       writing = null;
-      if (urgent) start();
+      if (failures > 0) {
+        retryTimer = setTimeout(start, Math.min(30_000, firstRetryMs * 2 ** (failures - 1)));
+        retryTimer.unref();
+      } else if (urgent) start();
       else if (pending.size > 0) arm();
     });
   };
-  /** The next batch within the window. */
+  /** The next batch within the window (a store that refused the last one has its own pause). */
   const arm = (): void => {
-    if (writing === null && timer === null && immediate === null) timer = setTimeout(start, batchMs);
+    if (writing === null && timer === null && immediate === null && retryTimer === null) timer = setTimeout(start, batchMs);
   };
   /** The next batch now: after the one being written, or once the effects handled in this turn are in. */
   const hurry = (): void => {
     urgent = true;
-    if (writing === null && immediate === null) {
+    if (writing === null && immediate === null && retryTimer === null) {
       if (timer !== null) clearTimeout(timer);
       timer = null;
       immediate = setImmediate(start);
@@ -104,11 +132,14 @@ export function callLogSink(callLog: CallLog, options: CallLogSinkOptions = {}):
     return [...waiting, ...stored.map(({ record, updatedAt }) => ({ record, writtenAt: Date.parse(updatedAt) }))];
   };
   sink.label = 'call log';
-  // Whoever waits for the sink (a heartbeat, stop, a test) would only wait out the window: write now.
+  // Whoever waits for the sink (a heartbeat, stop, a test) would only wait out the window: write
+  // now. A store that refuses is tried once and not waited for: what it refused stays in memory
+  // for the next try (and a stop with the store down leaves it to the next start's gap reading).
   sink.idle = async (): Promise<void> => {
     while (writing !== null || pending.size > 0) {
       if (writing === null) start();
       await writing;
+      if (failures > 0) return;
     }
   };
   return sink;

@@ -108,7 +108,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const origins = new OriginMemory();
 
   // What the service does, one capability each (capabilities/): their sinks, routes, start and stop.
-  const calls = createCalls(config, { callLog, origins, pbx: { client, noteAction: (action) => session.noteAction(action) } });
+  const calls = createCalls(config, { callLog, origins, log, pbx: { client, noteAction: (action) => session.noteAction(action) } });
   const pops = createPops(config, { directory });
   const routing = createRouting(config, { directory, callLog, access, client, log, ...(options.agiPort !== undefined ? { agiPort: options.agiPort } : {}) });
   const recordings = createRecordings(config, { store, access, log, pbxId: options.pbx.id });

@@ -6,6 +6,7 @@ import type { Config } from '../../config.ts';
 import type { AmiClient } from '../../ami/client.ts';
 import type { AmiMessage } from '../../ami/message.ts';
 import type { CallLog } from '../../store/call-log.ts';
+import type { Log } from '../../logger.ts';
 import { callsRoutes } from '../../web/routes/calls-routes.ts';
 import type { Capability } from '../capability.ts';
 import { callLogSink, type OriginMemory } from '../call-log-sink.ts';
@@ -19,6 +20,7 @@ export interface CallsDeps {
   origins: OriginMemory;
   /** The PBX that places the calls, and the engine told of our Originate (see PbxSession.noteAction). */
   pbx: { client: AmiClient; noteAction(action: AmiMessage): void };
+  log: Log;
 }
 
 export function createCalls(config: CallsConfig, deps: CallsDeps): Capability {
@@ -33,7 +35,7 @@ export function createCalls(config: CallsConfig, deps: CallsDeps): Capability {
   };
   return {
     name: 'calls',
-    sinks: [callLogSink(callLog)],
+    sinks: [callLogSink(callLog, { log: deps.log })],
     routes: [
       (app) =>
         callsRoutes(app, {
