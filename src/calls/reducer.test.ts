@@ -385,3 +385,35 @@ describe('legs and calls', () => {
     assert.equal(started.record.disposition, null);
   });
 });
+
+describe("the number's reading, handed on once (effect `phone`)", () => {
+  it('rides on the effects of the event that set the number, and the call does not keep it', () => {
+    const s = new Script({ defaultRegion: 'US' });
+    s.chan('caller', 'PJSIP/carrier-00000001', '1800000000.1');
+    const [started] = s.send('Newchannel', 'caller', { Context: 'from-pstn', Exten: '5550100', CallerIDNum: '(212) 555-0101', ChannelStateDesc: 'Ring' });
+    assert.equal(started?.type, 'call-started');
+    const phone = (started as Extract<Effect, { type: 'call-started' }>).phone;
+    assert.equal(phone?.kind, 'number');
+    assert.equal(phone?.raw, '(212) 555-0101', 'the number as presented');
+    assert.equal(phone?.kind === 'number' ? phone.e164 : null, '+12125550101');
+    assert.equal(s.record('1800000000.1').normalizedNumber, '+12125550101', 'the record as before');
+    assert.equal(s.state.calls.get('1800000000.1')?.phone, null, 'dropped once handed on');
+    const later = s.send('VarSet', 'caller', { Variable: '__CRM_DID', Value: '5550199' });
+    assert.deepEqual(later.map((e) => e.type), ['call-updated']);
+    assert.equal((later[0] as Extract<Effect, { type: 'call-updated' }>).phone, null);
+    assert.equal('phone' in s.record('1800000000.1'), false, 'never part of the record');
+  });
+
+  it('an outbound call learns its number later: that event carries it', () => {
+    const s = new Script({ defaultRegion: 'US' });
+    s.chan('agent', 'PJSIP/101-00000001', '1800000000.1');
+    s.chan('trunk', 'PJSIP/carrier-00000002', '1800000000.2', '1800000000.1');
+    const [started] = s.send('Newchannel', 'agent', { Context: 'from-internal', Exten: '2125550101', CallerIDNum: '101', ChannelStateDesc: 'Ring' });
+    assert.equal((started as Extract<Effect, { type: 'call-started' }>).phone ?? null, null, 'no outside number yet');
+    s.send('Newchannel', 'trunk', { Context: 'from-internal', Exten: '2125550101', ChannelStateDesc: 'Down' });
+    const dial = s.send('DialBegin', 'agent', { DialString: 'carrier/2125550101' }, 'trunk');
+    const updated = dial.find((e) => e.type === 'call-updated') as Extract<Effect, { type: 'call-updated' }> | undefined;
+    assert.equal(updated?.record.externalNumber, '2125550101');
+    assert.equal(updated?.phone?.raw, '2125550101');
+  });
+});
