@@ -9,7 +9,7 @@ import { AmiMessage } from '../ami/message.ts';
 import type { EngineConfig } from './config.ts';
 import type { Effect } from './effects.ts';
 import type { CallRecord } from './record.ts';
-import { reduce } from './reducer.ts';
+import { eventsRead, reduce } from './reducer.ts';
 import { createEngineState, type EngineState } from './state.ts';
 
 const T0 = 1_800_000_000_000;
@@ -415,5 +415,21 @@ describe("the number's reading, handed on once (effect `phone`)", () => {
     const updated = dial.find((e) => e.type === 'call-updated') as Extract<Effect, { type: 'call-updated' }> | undefined;
     assert.equal(updated?.record.externalNumber, '2125550101');
     assert.equal(updated?.phone?.raw, '2125550101');
+  });
+});
+
+describe('eventsRead: what a PBX may leave out', () => {
+  it('names every event the reducer handles, VarSet by its variables only', () => {
+    const state = createEngineState({ pbxId: 'p', recordingVariables: ['__MY_REC'] });
+    const read = eventsRead(state.config);
+    assert.ok(!read.events.includes('VarSet'));
+    for (const name of ['Newchannel', 'Hangup', 'DialBegin', 'Newexten', 'OriginateResponse', 'Cdr', 'RTCPSent']) assert.ok(read.events.includes(name), name);
+    assert.ok(!read.events.includes('CEL'));
+    assert.deepEqual([...read.variables].sort(), ['CRM_CALL_ID', 'CRM_DID', 'DIALSTATUS', 'FROM_DID', 'MY_REC']);
+    // Every other event changes nothing.
+    const s = new Script();
+    inboundCaller(s);
+    assert.deepEqual(s.send('CEL', 'caller', { EventName: 'CHAN_START' }), []);
+    assert.deepEqual(s.send('NewConnectedLine', 'caller', { ConnectedLineNum: '101' }), []);
   });
 });
