@@ -2,6 +2,7 @@
 import { formatMs, summarize, type Latency } from './service-bench/latency.ts';
 import { table } from './service-bench/machine.ts';
 import type { ProcessUsage } from './service-bench/process-meter.ts';
+import type { CallLogMeter } from './service-bench/service-host.ts';
 
 export interface PopCall {
   mode: string;
@@ -30,8 +31,8 @@ export interface PopMode {
   states: Record<string, number>;
   misdelivered: number;
   events: number;
-  /** Call-log writes in the service over the mode's rounds (wall time inside `CallLog.upsert`). */
-  callLog: { upserts: number; totalMs: number; maxMs: number };
+  /** Call-log writes in the service over the mode's rounds (see service-host.ts's CallLogMeter). */
+  callLog: CallLogMeter;
 }
 
 export interface PopReport {
@@ -186,13 +187,15 @@ export function markdown(r: PopReport): string {
       '(their effects: call-log writes, directory lookups). The second leg is the effect queue up to this call\'s card (the call log\'s write of the effects before it, the lookup of the caller, the extension\'s owner); the third is the SSE write and the browser side.',
     '',
     table(
-      ['calls start', 'call-log writes (one transaction each)', 'per round', 'time inside them', 'per write (mean)', 'slowest write'],
+      ['calls start', 'call-log writes (one transaction each)', 'per round', 'records written', 'records per write (mean)', 'time inside them', 'per write (mean)', 'slowest write'],
       r.modes.map((m) => [
         m.name,
-        int(m.callLog.upserts),
-        int(m.callLog.upserts / Math.max(1, m.rounds)),
+        int(m.callLog.writes),
+        int(m.callLog.writes / Math.max(1, m.rounds)),
+        int(m.callLog.records),
+        (m.callLog.records / Math.max(1, m.callLog.writes)).toFixed(1),
         formatMs(m.callLog.totalMs),
-        formatMs(m.callLog.totalMs / Math.max(1, m.callLog.upserts)),
+        formatMs(m.callLog.totalMs / Math.max(1, m.callLog.writes)),
         formatMs(m.callLog.maxMs),
       ]),
     ),

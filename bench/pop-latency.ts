@@ -116,7 +116,7 @@ export async function runPopLatency(options: PopLatencyOptions = {}): Promise<st
     const calls: PopCall[] = [];
     const modes: PopMode[] = [];
     for (const { name, spreadMs } of MODES) {
-      const mode: PopMode = { name, spreadMs, rounds: 0, service: [], world: [], machineBusy: [], frames: 0, states: {}, misdelivered: 0, events: 0, callLog: { upserts: 0, totalMs: 0, maxMs: 0 } };
+      const mode: PopMode = { name, spreadMs, rounds: 0, service: [], world: [], machineBusy: [], frames: 0, states: {}, misdelivered: 0, events: 0, callLog: { writes: 0, records: 0, totalMs: 0, maxMs: 0 } };
       modes.push(mode);
       for (let r = 1; r <= rounds; r++) {
         const ringing = shuffled(ready.agents, random).slice(0, callsPerRound);
@@ -142,7 +142,8 @@ export async function runPopLatency(options: PopLatencyOptions = {}): Promise<st
         mode.misdelivered += result.misdelivered;
         mode.events += result.events;
         for (const [state, n] of Object.entries(result.states)) mode.states[state] = (mode.states[state] ?? 0) + n;
-        mode.callLog.upserts += usage.callLog.upserts;
+        mode.callLog.writes += usage.callLog.writes;
+        mode.callLog.records += usage.callLog.records;
         mode.callLog.totalMs += usage.callLog.totalMs;
         mode.callLog.maxMs = Math.max(mode.callLog.maxMs, usage.callLog.maxMs);
         for (const c of worldCalls) {

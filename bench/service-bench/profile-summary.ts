@@ -7,6 +7,7 @@
  *
  * It also sums self time by area (the phone lookup's query, other SQL through Kysely, phone-number
  * parsing, sockets, HTTP framework, ...), which is usually the quickest answer to "where does it go".
+ * `npm run bench -- --profile` prints `profileSummary` of every profile a run wrote (bench/run.ts).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,8 @@ interface ProfileNode {
   children?: number[];
 }
 
-interface Profile {
+/** A V8 CPU profile (`.cpuprofile`, or the inspector's `Profiler.stop`), the parts read here. */
+export interface Profile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
@@ -92,21 +94,39 @@ export function areaTimes(functions: FunctionTime[]): { area: string; ms: number
   return [...sums].map(([area, ms]) => ({ area, ms })).sort((a, b) => b.ms - a.ms);
 }
 
+/**
+ * The profile in words: how long it sampled and was busy, self time by area and the `top`
+ * functions by self time (shares of the busy time: idle is left out), and with `totals` also by
+ * total time (shares of the sampled time).
+ */
+export function profileSummary(profile: Profile, options: { top?: number; totals?: boolean } = {}): string {
+  const top = options.top ?? 20;
+  const { functions, sampledMs } = functionTimes(profile);
+  const areas = areaTimes(functions);
+  const busyMs = sampledMs - (areas.find((a) => a.area === 'idle')?.ms ?? 0);
+  const share = (ms: number, of: number): string => `${of === 0 ? '-' : ((ms / of) * 100).toFixed(1)}%`.padStart(6);
+  const lines = [`sampled ${(sampledMs / 1000).toFixed(1)} s, busy ${(busyMs / 1000).toFixed(1)} s`, '', 'by area (share of busy time):'];
+  for (const a of areas) if (a.area !== 'idle') lines.push(`${share(a.ms, busyMs)}  ${a.area}`);
+  lines.push('', 'by self time (share of busy time):');
+  const busy = functions.filter((f) => f.name !== '(idle)' && !f.name.startsWith('(idle) '));
+  for (const f of [...busy].sort((a, b) => b.selfMs - a.selfMs).slice(0, top)) lines.push(`${share(f.selfMs, busyMs)}  ${f.name}`);
+  if (options.totals) {
+    lines.push('', 'by total time (share of sampled time):');
+    for (const f of [...functions].sort((a, b) => b.totalMs - a.totalMs).slice(0, top)) lines.push(`${share(f.totalMs, sampledMs)}  ${f.name}`);
+  }
+  return lines.join('\n');
+}
+
+/** Reads a `.cpuprofile` file. */
+export function readProfile(file: string): Profile {
+  return JSON.parse(readFileSync(file, 'utf8')) as Profile;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [file, topText] = process.argv.slice(2);
   if (!file) {
     console.error('usage: profile-summary.ts <file.cpuprofile> [top]');
     process.exit(2);
   }
-  const top = Number(topText ?? 30);
-  const { functions, sampledMs } = functionTimes(JSON.parse(readFileSync(file, 'utf8')) as Profile);
-  const share = (ms: number): string => `${((ms / sampledMs) * 100).toFixed(1)}%`.padStart(6);
-  const areas = areaTimes(functions);
-  const busyMs = sampledMs - (areas.find((a) => a.area === 'idle')?.ms ?? 0);
-  console.log(`sampled ${(sampledMs / 1000).toFixed(1)} s, busy ${(busyMs / 1000).toFixed(1)} s\n\nby area (share of busy time):`);
-  for (const a of areas) if (a.area !== 'idle') console.log(`${`${((a.ms / busyMs) * 100).toFixed(1)}%`.padStart(6)}  ${a.area}`);
-  console.log('\nby self time:');
-  for (const f of [...functions].sort((a, b) => b.selfMs - a.selfMs).slice(0, top)) console.log(`${share(f.selfMs)}  ${f.name}`);
-  console.log('\nby total time:');
-  for (const f of [...functions].sort((a, b) => b.totalMs - a.totalMs).slice(0, top)) console.log(`${share(f.totalMs)}  ${f.name}`);
+  console.log(profileSummary(readProfile(file), { top: Number(topText ?? 30), totals: true }));
 }

@@ -67,8 +67,8 @@ export interface HostUsage {
   process: ProcessUsage;
   router: RouterStats;
   sseListeners: number;
-  /** Call-log writes (`CallLog.upsert`, one transaction each) since the last mark: how many, and their time on the event loop. */
-  callLog: { upserts: number; totalMs: number; maxMs: number };
+  /** Call-log writes since the last mark: see CallLogMeter. */
+  callLog: CallLogMeter;
 }
 
 export interface PopStamps {
@@ -85,7 +85,20 @@ let service: Service | undefined;
 let idlePbx: AmiSimulator | undefined;
 const meter = new ProcessMeter();
 let stamps: PopStamps = { ami: {}, publish: {} };
-let callLog = { upserts: 0, totalMs: 0, maxMs: 0 };
+/**
+ * The call log's writes: `writes` calls of `CallLog.upsertMany` or `upsert` (one transaction each;
+ * an `upsert` that goes through `upsertMany` counts once), the `records` they carried, and the wall
+ * time inside them (their own work plus whatever else ran on the event loop meanwhile).
+ */
+export interface CallLogMeter {
+  writes: number;
+  records: number;
+  totalMs: number;
+  maxMs: number;
+}
+
+const noWrites = (): CallLogMeter => ({ writes: 0, records: 0, totalMs: 0, maxMs: 0 });
+let callLog = noWrites();
 
 /**
  * A password hash in the product's own format with a cheap scrypt cost (N=1024 instead of 16384).
@@ -125,20 +138,40 @@ async function createAgents(s: Service, count: number, firstExtension: number): 
   return agents;
 }
 
-/** Times each call-log write (a wrapper that calls the original; the call-log sink looks the method up on the instance). */
+/**
+ * Times each call-log write: wrappers on the instance that call the originals (the call-log sink
+ * looks the method up on the instance at each batch). Both write methods are wrapped, `upsertMany`
+ * (what the sink calls) and `upsert` (one call); an `upsertMany` that an `upsert` makes as it starts
+ * is part of that write, not a second one. `off` (the diagnostic) makes both no-ops.
+ */
 function meterCallLog(s: Service, off: boolean): void {
-  const upsert = s.callLog.upsert.bind(s.callLog);
-  s.callLog.upsert = async (...args: Parameters<typeof upsert>) => {
+  const log = s.callLog;
+  const upsertMany = log.upsertMany.bind(log);
+  const upsert = log.upsert.bind(log);
+  // True only while the original `upsert` runs its synchronous start (where it calls `upsertMany`).
+  let insideUpsert = false;
+  const timed = async (records: number, write: () => Promise<void>): Promise<void> => {
     const began = performance.now();
     try {
-      if (!off) await upsert(...args);
+      if (!off) await write();
     } finally {
       const ms = performance.now() - began;
-      callLog.upserts++;
+      callLog.writes++;
+      callLog.records += records;
       callLog.totalMs += ms;
       callLog.maxMs = Math.max(callLog.maxMs, ms);
     }
   };
+  log.upsertMany = (...args: Parameters<typeof upsertMany>) => (insideUpsert ? upsertMany(...args) : timed(args[0].length, () => upsertMany(...args)));
+  log.upsert = (...args: Parameters<typeof upsert>) =>
+    timed(1, () => {
+      insideUpsert = true;
+      try {
+        return upsert(...args);
+      } finally {
+        insideUpsert = false;
+      }
+    });
 }
 
 function stampPops(s: Service): void {
@@ -194,7 +227,7 @@ async function start(options: HostStart): Promise<HostReady> {
   const callers = options.callers ? await drawCallers(s.directory, options.callers) : null;
   const t3 = performance.now();
   meter.reset();
-  callLog = { upserts: 0, totalMs: 0, maxMs: 0 };
+  callLog = noWrites();
   return {
     http: { host: '127.0.0.1', port: httpPort },
     agi: s.agi,
@@ -215,7 +248,7 @@ serve(
     start: (options: HostStart) => start(options),
     mark: () => {
       meter.reset();
-      callLog = { upserts: 0, totalMs: 0, maxMs: 0 };
+      callLog = noWrites();
       return null;
     },
     usage: () => usage(),

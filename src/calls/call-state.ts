@@ -6,6 +6,7 @@
  * transfers, hangup details, Cdrs) lives in side objects allocated on first use. Accessors keep
  * the plain-field reading (`call.answered = true`).
  */
+import type { NormalizedPhone } from '../phone/types.ts';
 import type { OriginateResult } from './hangup-causes.ts';
 import type { LegState } from './leg-state.ts';
 import type { CdrFacts, Direction, EndReason, Transfer } from './state.ts';
@@ -101,6 +102,8 @@ export class CallState {
   externalNumber: string | null = null;
   externalName: string | null = null;
   normalizedNumber: string | null = null;
+  /** libphonenumber's reading of `externalNumber`, made when it is set: handed on with that event's effects, then dropped (see effects.ts). */
+  phone: NormalizedPhone | null = null;
   did: string | null = null;
   didRank = NO_RANK;
   queue: string | null = null;

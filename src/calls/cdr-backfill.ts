@@ -350,7 +350,7 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
   if (call.fromCdr !== 'rebuilt') call.fromCdr = 'corrected';
   const after = buildRecord(call, state.config);
   if (JSON.stringify(after) === before) return false;
-  emit(ctx, { type: 'call-updated', callId: call.id, record: after });
+  emit(ctx, { type: 'call-updated', callId: call.id, record: after, phone: call.phone });
   return true;
 }
 

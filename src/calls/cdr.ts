@@ -42,7 +42,7 @@ export function onCdr(ctx: Ctx, ev: AmiMessage): void {
   }
   // A Cdr after the end can still complete the record (the durations of a recovered call).
   const record = buildRecord(call, state.config);
-  if (JSON.stringify(record) !== before) emit(ctx, { type: 'call-updated', callId: call.id, record });
+  if (JSON.stringify(record) !== before) emit(ctx, { type: 'call-updated', callId: call.id, record, phone: call.phone });
 }
 
 function count(value: string | undefined): number {

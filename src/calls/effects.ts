@@ -4,14 +4,22 @@
  *
  * Every effect about a phone names its extension, so a pop can be shown and withdrawn on exactly
  * the phones that ring. Records are snapshots: an adapter may keep them.
+ *
+ * The record effects of the event in which the engine learned the call's number also carry
+ * `phone`: the engine's own reading of that number (`normalizePhone` of `externalNumber` with the
+ * engine's `defaultRegion`, the one parse per call), so that the lookup and the pop's formatting
+ * need not parse it again (the service keeps it with the call's context). Later effects leave it
+ * out, so a call does not hold it for its whole life; it is never part of the record (not stored,
+ * not printed). Effects built elsewhere (tests, tools) may leave it out too.
  */
+import type { NormalizedPhone } from '../phone/types.ts';
 import type { OriginateResult, StopReason } from './hangup-causes.ts';
 import { buildRecord, type CallRecord } from './record.ts';
 import type { CallState, Direction, EngineState, Transfer } from './state.ts';
 
 export type Effect =
   /** A new call: its first channel appeared (or a reconnect found it going on: `record.recovered`). */
-  | { type: 'call-started'; callId: string; record: CallRecord }
+  | { type: 'call-started'; callId: string; record: CallRecord; phone?: NormalizedPhone | null }
   /** A phone started ringing: pop a card on it. */
   | {
       type: 'agent-ringing';
@@ -53,9 +61,9 @@ export type Effect =
   /** A bug in the engine met an event it could not handle; the event was skipped. For the logs. */
   | { type: 'engine-error'; event: string; message: string }
   /** The record changed: upsert it. */
-  | { type: 'call-updated'; callId: string; record: CallRecord }
+  | { type: 'call-updated'; callId: string; record: CallRecord; phone?: NormalizedPhone | null }
   /** The call is over; this is its final record (a late Cdr may still refine it with `call-updated`). */
-  | { type: 'call-ended'; callId: string; record: CallRecord };
+  | { type: 'call-ended'; callId: string; record: CallRecord; phone?: NormalizedPhone | null };
 
 export type EffectType = Effect['type'];
 
@@ -91,17 +99,23 @@ export function markDirty(ctx: Ctx, call: CallState): void {
 /** Ends an event: one call-updated per changed call that neither started nor ended in it. */
 export function flush(ctx: Ctx): readonly Effect[] {
   for (const call of ctx.dirty ?? NO_CALLS) {
-    if (call.ended) continue;
+    if (call.ended) {
+      call.phone = null;
+      continue;
+    }
     let covered = false;
     for (const e of ctx.effects ?? NO_EFFECTS) {
       if (e.type === 'call-started' && e.callId === call.id) {
         // The started record is stale by now: refresh it instead of sending a second effect.
         e.record = buildRecord(call, ctx.state.config);
+        e.phone = call.phone;
         covered = true;
         break;
       }
     }
-    if (!covered) emit(ctx, { type: 'call-updated', callId: call.id, record: buildRecord(call, ctx.state.config) });
+    if (!covered) emit(ctx, { type: 'call-updated', callId: call.id, record: buildRecord(call, ctx.state.config), phone: call.phone });
+    // Handed on with this event's effects: the call need not keep it (memory per call).
+    call.phone = null;
   }
   return ctx.effects ?? NO_EFFECTS;
 }

@@ -1,5 +1,5 @@
 // The call engine's public surface: a pure reducer from AMI events to calls and effects.
-export { reduce, eventTime } from './reducer.ts';
+export { reduce, eventTime, eventsRead } from './reducer.ts';
 export { tick, endAll } from './lifecycle.ts';
 export type { ReduceResult, EndAllReason } from './lifecycle.ts';
 export { recover } from './recover.ts';

@@ -127,7 +127,7 @@ export function touchLeg(ctx: Ctx, f: LegFields, create: boolean): LegState | nu
   const isNewCall = call === undefined;
   if (call === undefined) call = newCall(ctx, own(f.linkedid));
   leg = addLeg(ctx, call, f);
-  if (isNewCall) emit(ctx, { type: 'call-started', callId: call.id, record: buildRecord(call, state.config) });
+  if (isNewCall) emit(ctx, { type: 'call-started', callId: call.id, record: buildRecord(call, state.config), phone: call.phone });
   touchCall(ctx, leg);
   return leg;
 }
@@ -177,10 +177,13 @@ export function setExternal(ctx: Ctx, call: CallState, leg: LegState, num: strin
 }
 
 export function setExternalNumber(ctx: Ctx, call: CallState, num: string): void {
-  call.externalNumber = own(num);
-  const n = normalizePhone(num, { defaultRegion: ctx.state.config.defaultRegion });
+  const number = own(num);
+  call.externalNumber = number;
+  // The call's own copy is read, so that the reading (its `raw`) does not pin the event's text.
+  const n = normalizePhone(number, { defaultRegion: ctx.state.config.defaultRegion });
   // Trunks mostly present E.164 already: then one string serves both fields.
   call.normalizedNumber = n.kind !== 'number' ? null : n.e164 === call.externalNumber ? call.externalNumber : n.e164;
+  call.phone = n;
   markDirty(ctx, call);
 }
 
@@ -222,7 +225,7 @@ function relink(ctx: Ctx, leg: LegState, linkedid: string): void {
   let to = state.calls.get(linkedid);
   if (to === undefined) {
     to = newCall(ctx, own(linkedid));
-    emit(ctx, { type: 'call-started', callId: to.id, record: buildRecord(to, state.config) });
+    emit(ctx, { type: 'call-started', callId: to.id, record: buildRecord(to, state.config), phone: to.phone });
   }
   if (from !== undefined) {
     from.legs = from.legs.filter((l) => l !== leg);

@@ -47,7 +47,7 @@ export function endCall(ctx: Ctx, call: CallState, reason: EndReason, at: number
   state.calls.delete(call.key);
   state.ended.set(call.key, call);
   forgetOldest(state, state.config.endedRetentionCount);
-  emit(ctx, { type: 'call-ended', callId: call.id, record: buildRecord(call, state.config) });
+  emit(ctx, { type: 'call-ended', callId: call.id, record: buildRecord(call, state.config), phone: call.phone });
 }
 
 function forgetOldest(state: EngineState, keep: number): void {

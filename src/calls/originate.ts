@@ -85,7 +85,7 @@ function applyOutcome(ctx: Ctx, call: CallState, o: UnclaimedOriginate, success:
     // The Originate's extension is the number our click-to-call dials; the customer's leg may never come.
     if (call.externalNumber === null && !state.config.isAgentExtension(o.exten)) setExternalNumber(ctx, call, o.exten);
   }
-  if (call.ended) emit(ctx, { type: 'call-updated', callId: call.id, record: buildRecord(call, state.config) });
+  if (call.ended) emit(ctx, { type: 'call-updated', callId: call.id, record: buildRecord(call, state.config), phone: call.phone });
   else markDirty(ctx, call);
 }
 

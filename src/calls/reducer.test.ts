@@ -9,7 +9,7 @@ import { AmiMessage } from '../ami/message.ts';
 import type { EngineConfig } from './config.ts';
 import type { Effect } from './effects.ts';
 import type { CallRecord } from './record.ts';
-import { reduce } from './reducer.ts';
+import { eventsRead, reduce } from './reducer.ts';
 import { createEngineState, type EngineState } from './state.ts';
 
 const T0 = 1_800_000_000_000;
@@ -383,5 +383,53 @@ describe('legs and calls', () => {
     assert.equal(started.record.did, '5550100');
     assert.equal(started.record.status, 'in-progress');
     assert.equal(started.record.disposition, null);
+  });
+});
+
+describe("the number's reading, handed on once (effect `phone`)", () => {
+  it('rides on the effects of the event that set the number, and the call does not keep it', () => {
+    const s = new Script({ defaultRegion: 'US' });
+    s.chan('caller', 'PJSIP/carrier-00000001', '1800000000.1');
+    const [started] = s.send('Newchannel', 'caller', { Context: 'from-pstn', Exten: '5550100', CallerIDNum: '(212) 555-0101', ChannelStateDesc: 'Ring' });
+    assert.equal(started?.type, 'call-started');
+    const phone = (started as Extract<Effect, { type: 'call-started' }>).phone;
+    assert.equal(phone?.kind, 'number');
+    assert.equal(phone?.raw, '(212) 555-0101', 'the number as presented');
+    assert.equal(phone?.kind === 'number' ? phone.e164 : null, '+12125550101');
+    assert.equal(s.record('1800000000.1').normalizedNumber, '+12125550101', 'the record as before');
+    assert.equal(s.state.calls.get('1800000000.1')?.phone, null, 'dropped once handed on');
+    const later = s.send('VarSet', 'caller', { Variable: '__CRM_DID', Value: '5550199' });
+    assert.deepEqual(later.map((e) => e.type), ['call-updated']);
+    assert.equal((later[0] as Extract<Effect, { type: 'call-updated' }>).phone, null);
+    assert.equal('phone' in s.record('1800000000.1'), false, 'never part of the record');
+  });
+
+  it('an outbound call learns its number later: that event carries it', () => {
+    const s = new Script({ defaultRegion: 'US' });
+    s.chan('agent', 'PJSIP/101-00000001', '1800000000.1');
+    s.chan('trunk', 'PJSIP/carrier-00000002', '1800000000.2', '1800000000.1');
+    const [started] = s.send('Newchannel', 'agent', { Context: 'from-internal', Exten: '2125550101', CallerIDNum: '101', ChannelStateDesc: 'Ring' });
+    assert.equal((started as Extract<Effect, { type: 'call-started' }>).phone ?? null, null, 'no outside number yet');
+    s.send('Newchannel', 'trunk', { Context: 'from-internal', Exten: '2125550101', ChannelStateDesc: 'Down' });
+    const dial = s.send('DialBegin', 'agent', { DialString: 'carrier/2125550101' }, 'trunk');
+    const updated = dial.find((e) => e.type === 'call-updated') as Extract<Effect, { type: 'call-updated' }> | undefined;
+    assert.equal(updated?.record.externalNumber, '2125550101');
+    assert.equal(updated?.phone?.raw, '2125550101');
+  });
+});
+
+describe('eventsRead: what a PBX may leave out', () => {
+  it('names every event the reducer handles, VarSet by its variables only', () => {
+    const state = createEngineState({ pbxId: 'p', recordingVariables: ['__MY_REC'] });
+    const read = eventsRead(state.config);
+    assert.ok(!read.events.includes('VarSet'));
+    for (const name of ['Newchannel', 'Hangup', 'DialBegin', 'Newexten', 'OriginateResponse', 'Cdr', 'RTCPSent']) assert.ok(read.events.includes(name), name);
+    assert.ok(!read.events.includes('CEL'));
+    assert.deepEqual([...read.variables].sort(), ['CRM_CALL_ID', 'CRM_DID', 'DIALSTATUS', 'FROM_DID', 'MY_REC']);
+    // Every other event changes nothing.
+    const s = new Script();
+    inboundCaller(s);
+    assert.deepEqual(s.send('CEL', 'caller', { EventName: 'CHAN_START' }), []);
+    assert.deepEqual(s.send('NewConnectedLine', 'caller', { ConnectedLineNum: '101' }), []);
   });
 });

@@ -10,7 +10,7 @@
  */
 import type { AmiMessage } from '../ami/message.ts';
 import { field, eventName, unescapedField } from './fields.ts';
-import { stripUnderscores } from './config.ts';
+import { stripUnderscores, type ResolvedEngineConfig } from './config.ts';
 import { emit, flush, newCtx, NO_EFFECTS, type Ctx } from './effects.ts';
 import { stopReasonForCause, stopReasonForDialStatus } from './hangup-causes.ts';
 import { callOf, connectedAgents, enterBridge, intern, leaveBridge, legAndCall, legOf, own, present, setExternal, setExternalNumber, touchCall, updateTalk } from './legs.ts';
@@ -63,13 +63,25 @@ export function eventTime(event: AmiMessage, now: number): number {
   return now;
 }
 
+/**
+ * Every event the reducer reads, for a PBX that can leave the rest out at the source (the AMI
+ * `Filter` action: see service/pbx-event-filter.ts). Of VarSet only `variables` matter (bare names:
+ * Asterisk may prefix them with `_` or `__`), as `worthIt` below says; Newexten matters whatever its
+ * application (on a bridged channel it is how a Redirect shows), so it is in `events` whole.
+ */
+export function eventsRead(config: ResolvedEngineConfig): { events: readonly string[]; variables: readonly string[] } {
+  return { events: [...HANDLERS.keys()].filter((name) => name !== 'VarSet'), variables: [DIAL_STATUS, ...config.variables.keys()] };
+}
+
+const DIAL_STATUS = 'DIALSTATUS';
+
 /** Cheap checks that skip the noisiest events (most VarSets and Newextens) before any work. */
 function worthIt(state: EngineState, name: string, ev: AmiMessage): boolean {
   if (name === 'VarSet') {
     const v = field(ev, 'Variable');
     if (v === undefined) return false;
     const bare = stripUnderscores(v);
-    return bare === 'DIALSTATUS' || state.config.variables.has(bare);
+    return bare === DIAL_STATUS || state.config.variables.has(bare);
   }
   if (name === 'Newexten') {
     const app = field(ev, 'Application');

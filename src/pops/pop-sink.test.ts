@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import type { Effect } from '../calls/effects.ts';
 import type { CallRecord } from '../calls/record.ts';
 import type { Candidate } from '../directory/lookup.ts';
+import { normalizePhone } from '../phone/normalize.ts';
+import type { NormalizedPhone } from '../phone/types.ts';
 import { PopSink, type PopSinkOptions } from './pop-sink.ts';
 import type { CallMessage } from './wire.ts';
 
@@ -116,4 +118,23 @@ test('a call with no number pops without a lookup; effects that name no call are
   await sink.apply({ type: 'originate-failed', callId: null, actionId: 'a1', channel: null, clickToCallId: null, result: 'failed', reason: 0, description: 'The phone could not be called.' });
   assert.deepEqual(lookedUp, []);
   assert.deepEqual(published.map(([, m]) => [m.state, m.externalNumberFormatted, m.candidates]), [['ringing', null, []]]);
+});
+
+test("the card's number is formatted from the context's reading of it (the engine's), not parsed again", async () => {
+  const { sink, published } = rig();
+  const phone = normalizePhone('4155552671', { defaultRegion: 'US' });
+  // A reading whose e164 differs from what parsing would give shows that this one was used.
+  const marked = { ...phone, e164: '+14155550000' } as NormalizedPhone;
+  await sink.apply(ring('c1', '101'), { matches: async () => [RITA], phone: marked });
+  assert.equal(published[0]?.[1].externalNumberFormatted, '(415) 555-0000');
+  // The same as parsing it when the reading is the real one.
+  await sink.apply(ring('c2', '101'), { matches: async () => [RITA], phone });
+  assert.equal(published[1]?.[1].externalNumberFormatted, '(415) 555-2671');
+});
+
+test("a reading of another number, or none, is not used: the number is parsed here as before", async () => {
+  const { sink, published } = rig();
+  await sink.apply(ring('c1', '101'), { matches: async () => [RITA], phone: normalizePhone('+442071838750', { defaultRegion: 'US' }) });
+  await sink.apply(ring('c2', '101'), { matches: async () => [RITA], phone: null });
+  assert.deepEqual(published.map(([, m]) => m.externalNumberFormatted), ['(415) 555-2671', '(415) 555-2671']);
 });

@@ -10,7 +10,7 @@ import type { Effect } from '../calls/effects.ts';
 import type { Candidate } from '../directory/lookup.ts';
 import { formatPhoneForPeople } from '../phone/format.ts';
 import { normalizePhone } from '../phone/normalize.ts';
-import type { CountryCode } from '../phone/types.ts';
+import type { CountryCode, NormalizedPhone } from '../phone/types.ts';
 import { ExtensionOwners, type UsersByExtension } from './extension-owners.ts';
 import { reducePop, type PopCall } from './pop-reducer.ts';
 import type { CallCandidateView, CallMessage } from './wire.ts';
@@ -49,6 +49,12 @@ type Ring = Extract<Effect, { type: 'agent-ringing' }>;
  */
 export interface PopContext {
   matches(): Promise<readonly Candidate[]>;
+  /**
+   * The engine's reading of the call's number (its `normalizePhone`, with the engine's region: the
+   * service gives the engine and the pops the same `DEFAULT_REGION`), so the card's number is
+   * formatted without parsing it again. Absent or null: the number is parsed here.
+   */
+  readonly phone?: NormalizedPhone | null;
 }
 
 export class PopSink {
@@ -99,7 +105,7 @@ export class PopSink {
     const region = this.#o.defaultRegion;
     return {
       candidates: number ? this.#candidates(callId, number, context) : Promise.resolve([]),
-      externalNumberFormatted: ring.externalNumber ? formatPhoneForPeople(normalizePhone(ring.externalNumber, { defaultRegion: region }), region) : null,
+      externalNumberFormatted: ring.externalNumber ? formatPhoneForPeople(readingOf(ring.externalNumber, context, region), region) : null,
     };
   }
 
@@ -112,6 +118,12 @@ export class PopSink {
       return [];
     }
   }
+}
+
+/** The context's reading of the number when it is this number's; else the number parsed now. */
+function readingOf(number: string, context: PopContext | undefined, region: CountryCode): NormalizedPhone {
+  const phone = context?.phone;
+  return phone != null && phone.raw === number ? phone : normalizePhone(number, { defaultRegion: region });
 }
 
 /** A directory match as a card lists it. */

@@ -1,10 +1,16 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestStore, type TestStore } from '../../test/support/engines.ts';
+import { ENGINES, openTestStore, type TestStore } from '../../test/support/engines.ts';
+import { AmiMessage } from '../ami/message.ts';
 import { Directory } from '../directory/directory.ts';
-import { findByPhone } from '../directory/lookup.ts';
+import { findByNormalized, findByPhone } from '../directory/lookup.ts';
+import { generateDemoDirectory } from '../directory/demo-data.ts';
+import { indexKeys } from '../directory/phone-keys.ts';
+import { createEngineState, reduce } from '../calls/index.ts';
 import type { CallRecord } from '../calls/record.ts';
 import type { Effect } from '../calls/effects.ts';
+import { normalizePhone } from '../phone/normalize.ts';
+import type { NormalizedPhone } from '../phone/types.ts';
 import { CallContexts } from './call-context.ts';
 import { OriginMemory } from './call-log-sink.ts';
 
@@ -84,5 +90,109 @@ describe('call contexts', () => {
     assert.equal(origins.size, 1, 'kept while a sink still has the end to handle');
     c.release(ctx);
     assert.equal(origins.size, 0);
+  });
+});
+
+describe("the engine's reading of the number reaches the lookup and the pop", () => {
+  for (const engine of ENGINES) {
+    describe(engine, () => {
+      let t: TestStore;
+      let dir: Directory;
+      before(async () => {
+        t = await openTestStore(engine);
+        dir = new Directory(t.store, { defaultRegion: 'US' });
+        await dir.upsertContact({ id: 'c1', firstName: 'Ann', lastName: 'Lee', phones: [{ number: '(212) 736-5000', kind: 'work' }] });
+        await dir.upsertContact({ id: 'c2', firstName: 'Bo', lastName: 'Ray', phones: [{ number: '555-0199', kind: 'home' }] });
+        await dir.upsertContact({ id: 'c3', firstName: 'Cy', lastName: 'Doe', phones: [{ number: '(555) 123-0001', kind: 'work' }] });
+      });
+      after(() => t.dispose());
+
+      /** Contexts whose lookup is the service's (service.ts), noting which way each number went. */
+      function contexts(): { c: CallContexts; asked: { number: string; parsed: boolean }[] } {
+        const asked: { number: string; parsed: boolean }[] = [];
+        const c = new CallContexts({
+          lookup: async (number, phone) => {
+            asked.push({ number, parsed: phone === undefined });
+            return (await (phone ? findByNormalized(dir, phone) : findByPhone(dir, number))).candidates;
+          },
+        });
+        return { c, asked };
+      }
+
+      /** The effects a real engine gives for the first channel of an inbound call from `number`. */
+      function engineStart(number: string): Effect[] {
+        const state = createEngineState({ pbxId: 'pbx', defaultRegion: 'US' });
+        const event = new AmiMessage([
+          ['Event', 'Newchannel'],
+          ['Channel', 'PJSIP/carrier-00000001'],
+          ['ChannelStateDesc', 'Ring'],
+          ['CallerIDNum', number],
+          ['CallerIDName', 'Caller'],
+          ['Context', 'from-pstn'],
+          ['Exten', '5550100'],
+          ['Uniqueid', '1795000000.1'],
+          ['Linkedid', '1795000000.1'],
+        ]);
+        return [...reduce(state, event, Date.UTC(2026, 10, 1)).effects];
+      }
+
+      test('a valid number is looked up from the reading itself, with the same matches as parsing its E.164 again', async () => {
+        for (const presented of ['2127365000', '+12127365000', '(212) 736-5000']) {
+          const { c, asked } = contexts();
+          const [start] = engineStart(presented);
+          assert.equal(start?.type, 'call-started');
+          assert.equal((start as { phone?: NormalizedPhone }).phone?.raw, presented, 'the effect carries the reading');
+          const ctx = c.hold(start!, 1)!;
+          assert.equal(ctx.phone?.raw, presented, 'the context keeps it for the pop');
+          const matches = await ctx.matches();
+          assert.deepEqual(asked, [{ number: '+12127365000', parsed: false }], presented);
+          assert.deepEqual(matches, (await findByPhone(dir, '+12127365000')).candidates, 'what parsing the E.164 again finds');
+          assert.deepEqual(matches.map((m) => m.id), ['c1']);
+        }
+      });
+
+      test('a number only of a possible length, or without an E.164 (too short, anonymous), is parsed again with the directory region, as before', async () => {
+        const { c, asked } = contexts();
+        const ctx = c.hold(engineStart('5551230001')[0]!, 1)!;
+        assert.equal(ctx.phone?.kind === 'number' && ctx.phone.valid, false, 'a fictional +1 555 number is possible, not valid');
+        assert.deepEqual((await ctx.matches()).map((m) => m.id), ['c3']);
+        assert.deepEqual(asked, [{ number: '+15551230001', parsed: true }]);
+        for (const presented of ['5550199', 'anonymous']) {
+          const { c, asked } = contexts();
+          const ctx = c.hold(engineStart(presented)[0]!, 1)!;
+          const matches = await ctx.matches();
+          assert.deepEqual(asked, [{ number: presented, parsed: true }], presented);
+          assert.deepEqual(matches, (await findByPhone(dir, presented)).candidates);
+        }
+      });
+
+      test("a reading that is not the record's number is not used (a hand-made effect)", async () => {
+        const { c, asked } = contexts();
+        const phone = normalizePhone('+442071838750', { defaultRegion: 'US' });
+        const ctx = c.hold({ ...started('pbx:9'), phone } as Effect, 1)!;
+        assert.equal(ctx.phone, null);
+        await ctx.matches();
+        assert.deepEqual(asked, [{ number: '+12125550101', parsed: true }]);
+      });
+    });
+  }
+
+  test('a valid reading and its E.164 parsed again give the same lookup keys (the fast path changes no match)', () => {
+    const regions = ['US', 'RU', 'DE', 'GB', 'FR', 'IT', 'BR', 'IN', 'CN', 'AU'] as const;
+    const directory = generateDemoDirectory({ contacts: 400, seed: 5, region: 'RU' });
+    const numbers = [...directory.contacts, ...directory.accounts, ...directory.leads].flatMap((r) => r.phones.map((p) => p.number));
+    let valid = 0;
+    for (const region of regions) {
+      for (const number of numbers) {
+        const reading = normalizePhone(number, { defaultRegion: region });
+        if (reading.kind !== 'number' || !reading.valid || reading.e164 === null) continue;
+        valid++;
+        // The lookup reads these three (an extension is never part of a key).
+        const { e164_key, national_key, suffix_key } = indexKeys(reading);
+        const again = indexKeys(normalizePhone(reading.e164, { defaultRegion: region }));
+        assert.deepEqual({ e164_key: again.e164_key, national_key: again.national_key, suffix_key: again.suffix_key }, { e164_key, national_key, suffix_key }, `${region} ${number}`);
+      }
+    }
+    assert.ok(valid > 1000, `${valid} valid readings`);
   });
 });

@@ -13,6 +13,9 @@
  *   way: still on the PBX, they continue under the same id; gone, they are ended while disconnected.
  *
  * A timer ends calls whose Hangup never came (only while connected).
+ *
+ * After every login the session asks the PBX to send only the events the service reads (the AMI
+ * `Filter` action, pbx-event-filter.ts); a PBX that refuses keeps sending everything.
  */
 import type { AmiClient } from '../ami/client.ts';
 import type { AmiMessage } from '../ami/message.ts';
@@ -25,6 +28,7 @@ import type { GapCause, GapLog } from '../store/gap-log.ts';
 import { GapFiller, type GapStatus } from './gap-filler.ts';
 import { CallContexts, type CallContext, type CallContextSources } from './call-context.ts';
 import { EffectQueue, type EffectQueueStats, type OverflowPolicy } from './effect-queue.ts';
+import { pbxEventFilter } from './pbx-event-filter.ts';
 
 export interface EffectSink {
   /** `context`: the call's matches and click-to-call origin, resolved once per call (see call-context.ts). */
@@ -83,7 +87,23 @@ export interface PbxSessionOptions {
   disconnectedGiveUpMs?: number;
   /** Gaps (link cuts, restarts) filled from the PBX's CDRs. Absent: no gap is recorded. */
   gaps?: PbxGapOptions;
+  /**
+   * After every login, ask the PBX to send only the events the service reads (the AMI `Filter`
+   * action; see pbx-event-filter.ts). A PBX that refuses it (an AMI user without `write = system`,
+   * Asterisk before 10) keeps sending every event, which costs only CPU. Default true.
+   */
+  filterEvents?: boolean;
   clock?: () => number;
+}
+
+/**
+ * Whether the PBX filters the session's events: `off` (not asked: `filterEvents: false`, or no
+ * filter could be written), `asked` (no answer yet on this connection), `on`, or `refused` with what
+ * the PBX said.
+ */
+export interface EventFilterStatus {
+  state: 'off' | 'asked' | 'on' | 'refused';
+  said: string | null;
 }
 
 /** Calls ended, remembered so that a CDR read never rebuilds one this run saw (~15 min at 100 calls/s). */
@@ -126,6 +146,11 @@ export class PbxSession {
   readonly #filler: GapFiller | null;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #heartbeating = false;
+  /** The expression sent with `Filter` after every login; null: none is sent. */
+  readonly #filter: string | null;
+  #filterStatus: EventFilterStatus;
+  /** What the PBX last said refusing the filter, so a refusal is logged once, not on every reconnect. */
+  #filterRefusalLogged: string | null = null;
 
   constructor(options: PbxSessionOptions) {
     this.#options = options;
@@ -148,6 +173,8 @@ export class PbxSession {
         }),
     );
     this.#unreachableSince = this.#now();
+    this.#filter = options.filterEvents === false ? null : pbxEventFilter(options.engine);
+    this.#filterStatus = { state: 'off', said: null };
     this.#filler = options.gaps === undefined ? null : this.#createFiller(options.gaps);
     this.#restored = this.#restore();
     // Gaps a previous run left unread (the CDR store was down, or the run stopped first).
@@ -156,6 +183,9 @@ export class PbxSession {
     client.on('event', (event) => this.#onEvent(event));
     client.on('ready', (info) => {
       if (info.reconnected) this.#reconnects++;
+      // Before the recovery's lists are asked for (the PBX answers actions in order); the lists
+      // themselves are never filtered.
+      this.#askForFilter();
       void this.#recover();
     });
     client.on('disconnect', () => {
@@ -178,6 +208,42 @@ export class PbxSession {
       this.#heartbeatTimer = setInterval(() => void this.#heartbeat(), options.gaps.heartbeatMs ?? 5_000);
       this.#heartbeatTimer.unref();
     }
+  }
+
+  /** Whether the PBX leaves out the events the service does not read (see `filterEvents`). */
+  get eventFilter(): EventFilterStatus {
+    return { ...this.#filterStatus };
+  }
+
+  /**
+   * Sends the filter on the new connection. Whatever happens the session goes on: the filter only
+   * ever removes events nothing reads, so with it or without it the engine sees what it needs.
+   */
+  #askForFilter(): void {
+    const filter = this.#filter;
+    if (filter === null) return;
+    const { client, log } = this.#options;
+    this.#filterStatus = { state: 'asked', said: null };
+    const refused = (said: string): void => {
+      this.#filterStatus = { state: 'refused', said };
+      if (this.#filterRefusalLogged === said) return;
+      this.#filterRefusalLogged = said;
+      log.info({ pbx: this.id, said }, 'the PBX did not take the event filter: it sends every event, which costs CPU only (Asterisk takes Filter from AMI users with write = system)');
+    };
+    client.action('Filter', { Operation: 'Add', Filter: filter }, { allowError: true }).then(
+      (result) => {
+        if (result.response.response?.toLowerCase() === 'success') {
+          this.#filterStatus = { state: 'on', said: null };
+          this.#filterRefusalLogged = null;
+          log.debug({ pbx: this.id }, 'the PBX sends only the events the service reads');
+        } else refused(result.response.get('Message') ?? 'an error');
+      },
+      // No answer (the link dropped, the action timed out): the next login asks again.
+      (err: unknown) => {
+        this.#filterStatus = { state: 'refused', said: (err as Error).message };
+        log.debug({ pbx: this.id, err: (err as Error).message }, 'no answer to the event filter');
+      },
+    );
   }
 
   /** Gaps and their filling, for health and the admin page; null when gaps are not followed. */

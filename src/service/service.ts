@@ -10,7 +10,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { Directory } from '../directory/directory.ts';
-import { findByPhone } from '../directory/lookup.ts';
+import { findByNormalized, findByPhone } from '../directory/lookup.ts';
 import { CallLog } from '../store/call-log.ts';
 import { GapLog } from '../store/gap-log.ts';
 import { Access } from '../web/auth/access.ts';
@@ -138,7 +138,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       trunkEndpoints: config.TRUNK_ENDPOINTS,
     },
     // Each call's matches and click-to-call origin, resolved once and handed with its effects.
-    context: { lookup: async (number) => (await findByPhone(directory, number)).candidates, origins },
+    context: { lookup: async (number, phone) => (await (phone ? findByNormalized(directory, phone) : findByPhone(directory, number))).candidates, origins },
     sinks: sinksOf(capabilities),
     onEvent: (event) => {
       for (const c of capabilities) c.onPbxEvent?.(event);

@@ -28,6 +28,7 @@ import { loginAccepted, newChallenge } from './auth.ts';
 import { coreShowChannelsReply, getvarReply, statusReply, varSetEvent } from './channel-replies.ts';
 import { ChannelTable, type ChannelRecord } from './channel-table.ts';
 import { describeMask, maskAllows, parseEventMask, type EventMask } from './event-mask.ts';
+import { EventFilters } from './event-filter.ts';
 import { encodeMessage, encodeMessages, toFieldList, type SimFields } from './message-encoder.ts';
 import { playEvents, type ReplayOptions } from './replay.ts';
 import { destroySocket, pump } from './socket-writes.ts';
@@ -75,6 +76,8 @@ interface Client {
   readonly decoder: AmiDecoder;
   loggedIn: boolean;
   events: EventMask;
+  /** Added with the `Filter` action; gone with the connection, as in Asterisk. */
+  filters: EventFilters;
   challenge: string | undefined;
   greeted: boolean;
   /** Set once we answered Logoff or a failed Login: nothing more is read or sent. */
@@ -365,6 +368,7 @@ export class AmiSimulator {
       decoder: new AmiDecoder({ expectGreeting: false }),
       loggedIn: false,
       events: 'all',
+      filters: new EventFilters(),
       challenge: undefined,
       greeted: false,
       closing: false,
@@ -500,6 +504,8 @@ export class AmiSimulator {
         return this.#reply(client, [commandReply(action)]);
       case 'originate':
         return this.#originate(client, action);
+      case 'filter':
+        return this.#filter(client, action);
       default:
         return this.#reply(client, [
           error(action, `Invalid/unknown command: ${name}. Use Action: ListCommands to show available commands.`),
@@ -520,6 +526,13 @@ export class AmiSimulator {
       messages.push(fullyBootedEvent(Math.floor((Date.now() - this.#startedAt) / 1000)));
     }
     this.#reply(client, messages);
+  }
+
+  /** manager.c `action_filter`: only `Operation: Add`; the filter lasts as long as the connection. */
+  #filter(client: Client, action: AmiMessage): void {
+    if ((action.get('Operation') ?? '').toLowerCase() !== 'add') return this.#reply(client, [error(action, 'Unknown operation')]);
+    const added = client.filters.add(action.get('Filter') ?? '', action.get('MatchCriteria'));
+    this.#reply(client, [added.ok ? ack(action, 'Success') : error(action, added.message)]);
   }
 
   #setvar(client: Client, action: AmiMessage): void {
@@ -559,9 +572,13 @@ export class AmiSimulator {
     }
     if (this.#stalled) return;
     const privilege = event.get('Privilege');
+    // The event's text, for sessions with filters: decoded once, and only when one has some.
+    let text: string | undefined;
     for (const client of this.#clients.values()) {
       if (!client.loggedIn || client.closing || client.socket.destroyed) continue;
-      if (maskAllows(client.events, privilege)) client.socket.write(bytes);
+      if (!maskAllows(client.events, privilege)) continue;
+      if (client.filters.active && !client.filters.allows(event.get('Event') ?? '', (text ??= bytes.toString('utf8')))) continue;
+      client.socket.write(bytes);
     }
   }
 }
