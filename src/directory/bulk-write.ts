@@ -7,6 +7,8 @@ import type { DatabaseSchema } from '../store/schema.ts';
 import type { RecordType } from './record-types.ts';
 import type { AccountInput, ContactInput, Directory, LeadInput } from './directory.ts';
 import { phoneKeys } from './phone-keys.ts';
+import { NO_CARD, accountRenamedOnPhones, readCards, type PhoneCard } from './phone-cards.ts';
+import { writing } from './write-generation.ts';
 
 export type RecordInput<T extends RecordType> = T extends 'account' ? AccountInput : T extends 'contact' ? ContactInput : LeadInput;
 
@@ -49,7 +51,7 @@ async function writeBatch<T extends RecordType>(directory: Directory, type: T, b
   for (const input of batch) byId.set(input.id ?? randomUUID(), input);
   const ids = [...byId.keys()];
   const rows: Record<string, unknown>[] = [];
-  const phoneRows: DatabaseSchema['phones'][] = [];
+  const phoneRows: Omit<DatabaseSchema['phones'], keyof PhoneCard>[] = [];
   for (const [id, input] of byId) {
     rows.push({
       id,
@@ -65,10 +67,11 @@ async function writeBatch<T extends RecordType>(directory: Directory, type: T, b
       .filter((p) => p.number.trim().length > 0)
       .forEach((p, position) => phoneRows.push({ record_type: type, record_id: id, position, kind: p.kind, raw: p.number, ...phoneKeys(p.number, directory.defaultRegion) }));
   }
-  return directory.store.db.transaction().execute(async (trx) => {
+  return writing(directory.store, () => directory.store.db.transaction().execute(async (trx) => {
     // All three tables share `id` and the upsert shape; typing them as one keeps Kysely's checks on the rest.
     const t = table as 'contacts';
-    const found = await trx.selectFrom(t).select('id').where('id', 'in', ids).execute();
+    // An account's old name tells whether its contacts' cards change.
+    const found = (await trx.selectFrom(table as 'accounts').select(type === 'account' ? ['id', 'name'] : ['id']).where('id', 'in', ids).execute()) as { id: string; name?: string }[];
     const existing = new Set(found.map((r) => r.id));
     const updateCols = Object.keys(rows[0] ?? {}).filter((c) => c !== 'id' && c !== 'created_at');
     await trx
@@ -77,10 +80,19 @@ async function writeBatch<T extends RecordType>(directory: Directory, type: T, b
       .onConflict((oc) => oc.column('id').doUpdateSet((eb) => Object.fromEntries(updateCols.map((c) => [c, eb.ref(`excluded.${c}` as 'excluded.first_name')])) as never))
       .execute();
     await trx.deleteFrom('phones').where('record_type', '=', type).where('record_id', 'in', ids).execute();
-    // Phone rows may outnumber records; keep each statement under the engines' parameter limits.
-    for (let i = 0; i < phoneRows.length; i += 1000) await trx.insertInto('phones').values(phoneRows.slice(i, i + 1000)).execute();
+    // Each phone row carries its record's card as the tables now say (owners' and accounts' names included).
+    const cards = phoneRows.length > 0 ? await readCards(trx, type, ids) : new Map<string, PhoneCard>();
+    const withCards = phoneRows.map((p) => ({ ...p, ...(cards.get(p.record_id) ?? NO_CARD) }));
+    // Phone rows may outnumber records; keep each statement under the engines' parameter limits (20 columns a row).
+    for (let i = 0; i < withCards.length; i += 1000) await trx.insertInto('phones').values(withCards.slice(i, i + 1000)).execute();
+    if (type === 'account') {
+      for (const before of found) {
+        const name = (byId.get(before.id) as AccountInput).name;
+        if (before.name !== name) await accountRenamedOnPhones(trx, before.id, name);
+      }
+    }
     return { created: ids.filter((id) => !existing.has(id)).length, ids };
-  });
+  }));
 }
 
 function columnsOf(type: RecordType, input: AccountInput | ContactInput | LeadInput): Record<string, string | null> {

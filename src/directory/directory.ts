@@ -15,6 +15,11 @@ import { SyncedRows } from './synced-rows.ts';
 import { phoneKeys } from './phone-keys.ts';
 import { DEFAULT_TYPE_ORDER } from './rank.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
+import type { Candidate } from './lookup.ts';
+import { NO_CARD, accountDeletedFromPhones, accountRenamedOnPhones, ownerRenamedOnPhones, readCards, touchedOnPhones } from './phone-cards.ts';
+import { RecentLookups, type RecentLookupsOptions } from './recent-lookups.ts';
+import { UserReads, toUser } from './user-reads.ts';
+import { writing } from './write-generation.ts';
 
 export interface PhoneInput {
   kind: PhoneKind;
@@ -73,6 +78,8 @@ export interface DirectoryOptions {
   defaultRegion: CountryCode;
   /** Lookup's order among equally good matches. Default contact, lead, account. */
   typeOrder?: readonly RecordType[];
+  /** The memory of recent lookups (a caller ringing a group is looked up once): size and lifetime. Default 1000 numbers for 5 s. */
+  recentLookups?: RecentLookupsOptions;
 }
 
 export type WriteResult = { id: string; created: boolean };
@@ -90,13 +97,22 @@ export class Directory {
   readonly store: Store;
   readonly defaultRegion: CountryCode;
   readonly typeOrder: readonly RecordType[];
+  /** Recent lookups' candidates by match keys, unranked, as reads that may still be running (`findByNormalized` reads and fills it). */
+  readonly recentLookups: RecentLookups<Promise<Candidate[]>>;
   readonly #origins: DirectoryOrigins;
+  #userReads: UserReads | undefined;
 
   constructor(store: Store, options: DirectoryOptions) {
     this.store = store;
     this.defaultRegion = options.defaultRegion;
     this.typeOrder = options.typeOrder ?? DEFAULT_TYPE_ORDER;
+    this.recentLookups = new RecentLookups(options.recentLookups);
     this.#origins = new DirectoryOrigins(store);
+  }
+
+  /** Prepared on first use (the store is migrated by then), once per directory. */
+  get #users(): UserReads {
+    return (this.#userReads ??= new UserReads(this.store));
   }
 
   get #db(): Kysely<DatabaseSchema> {
@@ -115,8 +131,8 @@ export class Directory {
     }
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     const now = new Date().toISOString();
-    return this.#db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('users').select('id').where('login', '=', input.login).executeTakeFirst();
+    return writing(this.store, () => this.#db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('users').select(['id', 'name']).where('login', '=', input.login).executeTakeFirst();
       const id = existing?.id ?? input.id ?? randomUUID();
       if (existing) {
         await trx
@@ -130,6 +146,7 @@ export class Directory {
           })
           .where('id', '=', id)
           .execute();
+        if (existing.name !== input.name) await ownerRenamedOnPhones(trx, { id, login: input.login, name: input.name });
       } else {
         await trx
           .insertInto('users')
@@ -149,7 +166,7 @@ export class Directory {
       }
       if (input.extensions !== undefined) await this.#setExtensions(trx, id, input.login, extensions);
       return { id, created: !existing };
-    });
+    }));
   }
 
   async #setExtensions(trx: Transaction<DatabaseSchema>, userId: string, login: string, extensions: string[]): Promise<void> {
@@ -172,25 +189,17 @@ export class Directory {
     }
   }
 
-  async userByLogin(login: string): Promise<User | undefined> {
-    const row = await this.#db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst();
-    return row ? this.#withExtensions(row) : undefined;
+  userByLogin(login: string): Promise<User | undefined> {
+    return this.#users.byLogin(login);
   }
 
-  async userById(id: string): Promise<User | undefined> {
-    const row = await this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? this.#withExtensions(row) : undefined;
+  userById(id: string): Promise<User | undefined> {
+    return this.#users.byId(id);
   }
 
   /** The user who owns an extension (active or not: callers decide what inactive means). */
-  async userByExtension(extension: string): Promise<User | undefined> {
-    const row = await this.#db
-      .selectFrom('extensions')
-      .innerJoin('users', 'users.id', 'extensions.user_id')
-      .selectAll('users')
-      .where('extensions.extension', '=', extension)
-      .executeTakeFirst();
-    return row ? this.#withExtensions(row) : undefined;
+  userByExtension(extension: string): Promise<User | undefined> {
+    return this.#users.byExtension(extension);
   }
 
   async listUsers(): Promise<User[]> {
@@ -241,11 +250,12 @@ export class Directory {
   }
 
   async deleteRecord(type: RecordType, id: string): Promise<boolean> {
-    return this.#db.transaction().execute(async (trx) => {
+    return writing(this.store, () => this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('phones').where('record_type', '=', type).where('record_id', '=', id).execute();
+      if (type === 'account') await accountDeletedFromPhones(trx, id);
       const res = await trx.deleteFrom(TABLE[type]).where('id', '=', id).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
-    });
+    }));
   }
 
   /** Our id of the record a CRM (`source`) knows by `externalId`, or undefined. */
@@ -261,7 +271,10 @@ export class Directory {
 
   /** Marks a record as just active (a call), which ranks it first among equal matches. */
   async touch(type: RecordType, id: string, at = new Date().toISOString()): Promise<void> {
-    await this.#db.updateTable(TABLE[type]).set({ last_activity_at: at }).where('id', '=', id).execute();
+    await writing(this.store, () => this.#db.transaction().execute(async (trx) => {
+      await trx.updateTable(TABLE[type]).set({ last_activity_at: at }).where('id', '=', id).execute();
+      await touchedOnPhones(trx, type, id, at);
+    }));
   }
 
   /** What a CRM's sync reads and writes here: the rows that came from that CRM (`source`). */
@@ -285,14 +298,17 @@ export class Directory {
     // Normalize before the transaction: pure work need not hold a write lock.
     const phoneRows = phones.map((p, position) => ({ position, kind: p.kind, raw: p.number, ...phoneKeys(p.number, this.defaultRegion) }));
     const source = input.source ?? 'embedded';
-    return this.#db.transaction().execute(async (trx) => {
+    return writing(this.store, () => this.#db.transaction().execute(async (trx) => {
       let id = input.id;
       if (id === undefined && input.externalId) {
         const found = await trx.selectFrom(table).select('id').where('source', '=', source).where('external_id', '=', input.externalId).executeTakeFirst();
         id = found?.id;
       }
       id ??= randomUUID();
-      const exists = await trx.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();
+      // The three tables share `id`; an account's old name tells whether its contacts' cards change.
+      const exists = (await trx.selectFrom(table as 'accounts').select(type === 'account' ? ['id', 'name'] : ['id']).where('id', '=', id).executeTakeFirst()) as
+        | { id: string; name?: string }
+        | undefined;
       const common = {
         assigned_user_id: input.assignedUserId ?? null,
         source,
@@ -309,25 +325,15 @@ export class Directory {
         await db.insertInto(table).values({ id, ...columns, ...common, created_at: now }).execute();
       }
       if (phoneRows.length > 0) {
+        // The card as the tables now say, owner's and account's names included.
+        const card = (await readCards(trx, type, [id])).get(id) ?? NO_CARD;
         await trx
           .insertInto('phones')
-          .values(phoneRows.map((p) => ({ record_type: type, record_id: id, ...p })))
+          .values(phoneRows.map((p) => ({ record_type: type, record_id: id, ...p, ...card })))
           .execute();
       }
+      if (type === 'account' && exists && exists.name !== columns['name']) await accountRenamedOnPhones(trx, id, columns['name'] as string);
       return { id, created: !exists };
-    });
+    }));
   }
-}
-
-function toUser(row: DatabaseSchema['users'], exts: DatabaseSchema['extensions'][]): User {
-  const extensions = exts.map((e) => e.extension);
-  return {
-    id: row.id,
-    login: row.login,
-    name: row.name,
-    role: row.role,
-    active: row.active === 1,
-    extensions,
-    primaryExtension: exts.find((e) => e.is_primary === 1)?.extension ?? extensions[0] ?? null,
-  };
 }

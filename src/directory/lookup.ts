@@ -1,7 +1,9 @@
 /**
  * Caller lookup: from a number as the PBX presents it to every Contact, Account and Lead whose
- * phone matches, ranked. One indexed query over the phone-key table; caller text never reaches
- * SQL except as a bound parameter (and only after normalization to digits).
+ * phone matches, ranked. One index probe per key over the phone rows, which carry what a candidate
+ * shows (`phone-rows.ts`); caller text never reaches SQL except as a bound parameter (and only
+ * after normalization to digits). Recent answers are remembered for a few seconds, until the next
+ * directory write (`recent-lookups.ts`), so a caller ringing a whole group is looked up once.
  */
 import type { Directory } from './directory.ts';
 import { normalizePhone } from '../phone/normalize.ts';
@@ -10,6 +12,7 @@ import type { PhoneKind, RecordType } from './record-types.ts';
 import { indexKeys } from './phone-keys.ts';
 import { readerFor, type PhoneRow as Row } from './phone-rows.ts';
 import { rankCandidates, type MatchQuality } from './rank.ts';
+import { writeGeneration } from './write-generation.ts';
 
 export interface Candidate {
   type: RecordType;
@@ -43,8 +46,24 @@ export async function findByNormalized(directory: Directory, number: NormalizedP
   const keys = indexKeys(number);
   if (keys.e164_key === null && keys.national_key === null && keys.suffix_key === null) return { number, candidates: [] };
 
-  const rows = await readerFor(directory.store)(keys);
-  return { number, candidates: rankCandidates(collapse(rows, keys), directory.typeOrder) };
+  const key = `${keys.e164_key}|${keys.national_key}|${keys.suffix_key}`;
+  // Taken before the read: a write that lands while the read runs makes this answer stale at once.
+  const generation = writeGeneration(directory.store);
+  let found = directory.recentLookups.get(key, generation);
+  if (found === undefined) {
+    // The read itself is remembered, so lookups of one caller that arrive together share it.
+    const reading = readerFor(directory.store)(keys).then((rows) => collapse(rows, keys));
+    directory.recentLookups.set(key, generation, reading);
+    // A failed read is not remembered: the next lookup asks again (this caller still sees the error).
+    reading.catch(() => directory.recentLookups.forget(key, reading));
+    found = reading;
+  }
+  // Copies: the remembered candidates are never handed out, so no caller can change them for the next.
+  return { number, candidates: rankCandidates((await found).map(copyOf), directory.typeOrder) };
+}
+
+function copyOf(c: Candidate): Candidate {
+  return { ...c, account: c.account && { ...c.account }, owner: c.owner && { ...c.owner }, matched: { ...c.matched } };
 }
 
 /**
@@ -60,7 +79,7 @@ export function collapse(rows: Row[], keys: { e164_key: string | null; national_
     const key = `${row.record_type}:${row.record_id}`;
     const prev = best.get(key);
     if (prev && rankOf(prev.quality) <= rankOf(quality)) continue;
-    // A phone row whose record vanished (a race with a delete) is not a candidate.
+    // A phone row with no card (its record is gone) is not a candidate.
     const name = nameOf(row);
     if (name === null) continue;
     best.set(key, {
@@ -95,11 +114,10 @@ function matchQuality(row: Row, keys: { e164_key: string | null; national_key: s
 function nameOf(row: Row): string | null {
   switch (row.record_type) {
     case 'contact':
-      return row.c_first === null && row.c_last === null ? null : joinName(row.c_first, row.c_last);
     case 'lead':
-      return row.l_first === null && row.l_last === null ? null : joinName(row.l_first, row.l_last);
+      return row.first_name === null && row.last_name === null ? null : joinName(row.first_name, row.last_name);
     case 'account':
-      return row.a_name;
+      return row.name;
   }
 }
 
@@ -108,7 +126,7 @@ function joinName(first: string | null, last: string | null): string {
 }
 
 function accountOf(row: Row): Candidate['account'] {
-  if (row.record_type === 'contact' && row.c_account_id) return { id: row.c_account_id, name: row.c_account_name ?? '' };
-  if (row.record_type === 'lead' && row.l_account_name) return { id: null, name: row.l_account_name };
+  if (row.record_type === 'contact' && row.account_id) return { id: row.account_id, name: row.account_name ?? '' };
+  if (row.record_type === 'lead' && row.account_name) return { id: null, name: row.account_name };
   return null;
 }

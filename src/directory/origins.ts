@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
+import { statement, type Statement } from '../store/statements.ts';
 import { chunks } from './chunks.ts';
 import type { RecordOrigin } from './directory.ts';
 import type { RecordType } from './record-types.ts';
@@ -23,27 +24,43 @@ export interface OwnedRecordOrigin extends RecordOrigin {
 
 const TABLE = { contact: 'contacts', account: 'accounts', lead: 'leads' } as const;
 
+type UserOriginRow = Pick<DatabaseSchema['users'], 'id' | 'source' | 'external_id' | 'name'>;
+interface UserStatements {
+  byExtension: Statement<UserOriginRow>;
+  byId: Statement<UserOriginRow>;
+}
+
+// Per store, not per object: the CRM outbox makes a DirectoryOrigins for every call it logs.
+const prepared = new WeakMap<Store, UserStatements>();
+
+function userStatements(store: Store): UserStatements {
+  let statements = prepared.get(store);
+  if (statements === undefined) {
+    statements = {
+      byExtension: statement(store, 'directory_origin_user_by_extension', 'select u.id, u.source, u.external_id, u.name from extensions x join users u on u.id = x.user_id where x.extension = ?'),
+      byId: statement(store, 'directory_origin_user_by_id', 'select id, source, external_id, name from users where id = ?'),
+    };
+    prepared.set(store, statements);
+  }
+  return statements;
+}
+
 export class DirectoryOrigins {
+  readonly #store: Store;
   readonly #db: Kysely<DatabaseSchema>;
 
   constructor(store: Store) {
+    this.#store = store;
     this.#db = store.db;
   }
 
   /** The user who owns an extension (active or not), in one query; undefined when nobody does. */
   async userByExtension(extension: string): Promise<UserOrigin | undefined> {
-    const row = await this.#db
-      .selectFrom('extensions')
-      .innerJoin('users', 'users.id', 'extensions.user_id')
-      .select(['users.id', 'users.source', 'users.external_id', 'users.name'])
-      .where('extensions.extension', '=', extension)
-      .executeTakeFirst();
-    return row ? { id: row.id, source: row.source, externalId: row.external_id, name: row.name } : undefined;
+    return originOf(await userStatements(this.#store).byExtension.get([extension]));
   }
 
   async userById(id: string): Promise<UserOrigin | undefined> {
-    const row = await this.#db.selectFrom('users').select(['id', 'source', 'external_id', 'name']).where('id', '=', id).executeTakeFirst();
-    return row ? { id: row.id, source: row.source, externalId: row.external_id, name: row.name } : undefined;
+    return originOf(await userStatements(this.#store).byId.get([id]));
   }
 
   /** These records of one type, one query per 500 ids, in no particular order; ids not in the directory are left out. */
@@ -55,4 +72,8 @@ export class DirectoryOrigins {
     }
     return out;
   }
+}
+
+function originOf(row: UserOriginRow | undefined): UserOrigin | undefined {
+  return row ? { id: row.id, source: row.source, externalId: row.external_id, name: row.name } : undefined;
 }

@@ -12,6 +12,8 @@ import type { RecordInput } from './bulk-write.ts';
 import { chunks } from './chunks.ts';
 import type { PhoneInput } from './directory.ts';
 import type { RecordType } from './record-types.ts';
+import { ownerRenamedOnPhones } from './phone-cards.ts';
+import { writing } from './write-generation.ts';
 
 /** A user as a CRM's sync lists it: our id and login for it, and the CRM's id. */
 export interface SyncedUserInput {
@@ -45,9 +47,11 @@ type StoredRow = DatabaseSchema['accounts'] & DatabaseSchema['contacts'] & Datab
 
 export class SyncedRows {
   readonly source: string;
+  readonly #store: Store;
   readonly #db: Kysely<DatabaseSchema>;
 
   constructor(store: Store, source: string) {
+    this.#store = store;
     this.#db = store.db;
     this.source = source;
   }
@@ -62,12 +66,14 @@ export class SyncedRows {
     const clashes: ExtensionClash[] = [];
     if (users.length === 0) return clashes;
     const now = new Date().toISOString();
-    await this.#db.transaction().execute(async (trx) => {
+    await writing(this.#store, () => this.#db.transaction().execute(async (trx) => {
       const claimed = new Map<string, string>();
       for (const u of users) {
-        const existing = await trx.selectFrom('users').select('id').where('id', '=', u.id).executeTakeFirst();
-        if (existing) await trx.updateTable('users').set({ name: u.name, active: 1, updated_at: now }).where('id', '=', u.id).execute();
-        else {
+        const existing = await trx.selectFrom('users').select(['id', 'login', 'name']).where('id', '=', u.id).executeTakeFirst();
+        if (existing) {
+          await trx.updateTable('users').set({ name: u.name, active: 1, updated_at: now }).where('id', '=', u.id).execute();
+          if (existing.name !== u.name) await ownerRenamedOnPhones(trx, { id: u.id, login: existing.login, name: u.name });
+        } else {
           await trx
             .insertInto('users')
             .values({ id: u.id, login: u.login, name: u.name, password_hash: null, role: 'agent', active: 1, source: this.source, external_id: u.externalId, created_at: now, updated_at: now })
@@ -97,7 +103,7 @@ export class SyncedRows {
         await trx.deleteFrom('extensions').where('user_id', '=', u.id).execute();
         if (wanted.length > 0) await trx.insertInto('extensions').values(wanted.map((extension, i) => ({ extension, user_id: u.id, is_primary: i === 0 ? 1 : 0 }))).execute();
       }
-    });
+    }));
     return clashes;
   }
 
@@ -105,11 +111,11 @@ export class SyncedRows {
   async deactivateUsers(ids: readonly string[]): Promise<number> {
     let n = 0;
     for (const chunk of chunks(ids)) {
-      await this.#db.transaction().execute(async (trx) => {
+      await writing(this.#store, () => this.#db.transaction().execute(async (trx) => {
         await trx.deleteFrom('extensions').where('user_id', 'in', chunk).execute();
         const res = await trx.updateTable('users').set({ active: 0, updated_at: new Date().toISOString() }).where('id', 'in', chunk).where('active', '=', 1).executeTakeFirst();
         n += Number(res.numUpdatedRows);
-      });
+      }));
     }
     return n;
   }

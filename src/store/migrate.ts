@@ -10,6 +10,7 @@ import * as recordings from './migrations/0004-recordings.ts';
 import * as crm from './migrations/0005-crm.ts';
 import * as pbxGaps from './migrations/0006-pbx-gaps.ts';
 import * as crmOutboxUpdate from './migrations/0007-crm-outbox-update.ts';
+import * as lookupCovering from './migrations/0008-lookup-covering.ts';
 
 // A static list, not a folder scan: the set of migrations is part of the code, and works from tsx or a build.
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-crm': crm,
   '0006-pbx-gaps': pbxGaps,
   '0007-crm-outbox-update': crmOutboxUpdate,
+  '0008-lookup-covering': lookupCovering,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -69,6 +69,24 @@ export interface PhonesTable {
   national_key: string | null;
   suffix_key: string | null;
   extension: string | null;
+  // The record's card, copied from the record tables (migration 0008) so that a caller lookup reads
+  // the phone rows alone; `directory/` keeps it true on every write. All null when the record is gone.
+  /** Contact's or lead's first and last name; null on an account's phones. */
+  first_name: string | null;
+  last_name: string | null;
+  /** The account's name, on an account's phones. */
+  name: string | null;
+  /** A contact's account and that account's name. */
+  account_id: string | null;
+  /** The contact's account's name, or the lead's company. */
+  account_name: string | null;
+  /** The responsible user, with their login and name. */
+  owner_id: string | null;
+  owner_login: string | null;
+  owner_name: string | null;
+  last_activity_at: string | null;
+  source: string | null;
+  external_id: string | null;
 }
 
 export interface SessionsTable {
