@@ -159,7 +159,7 @@ describe('call log sink: batches', () => {
     } as unknown as CallLog;
     const said: string[] = [];
     const sink = callLogSink(log, { batchMs: 5, retryMs: 1_000, log: { debug() {}, info: (_o: object, m?: string) => said.push(`info ${m}`), warn() {}, error: (_o: object, m?: string) => said.push(`error ${m}`) } });
-    await sink(started(record('default:7.0')), { callId: 'default:7.0', origin: undefined, matches: async () => [{ type: 'contact', id: 'c1' } as never] });
+    await sink(started(record('default:7.0')), { callId: 'default:7.0', origin: undefined, phone: null, matches: async () => [{ type: 'contact', id: 'c1' } as never] });
     mock.timers.tick(5);
     await settle();
     assert.deepEqual(writes, [], 'refused');
