@@ -6,7 +6,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { AmiDecoder, encodeAction } from './codec.ts';
+import { AmiDecoder, decodeMessage, encodeAction } from './codec.ts';
 import type { AmiDecoded, AmiDecodedItem, AmiDecoderOptions } from './codec.ts';
 import { AmiMessage } from './message.ts';
 import { ErrorCodes, isCrmTelephonyError } from '../errors.ts';
@@ -343,6 +343,29 @@ describe('AmiDecoder fast paths (pushInto, a reused read buffer, whole-message f
       }),
       { numRuns: 500 },
     );
+  });
+
+  test('bytes that are not UTF-8, UTF-8 letters and odd lines read as decodeMessage reads their text', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('Event: Stray\r\nName: '),
+      Buffer.from([0xff, 0xc2, 0x3a, 0x80]),
+      Buffer.from('\r\nK\xe9y: v\r\n\r\nEvent: Letters\r\nCallerIDName: Иван Петров\r\nN: 1\r\n\r\n'),
+      Buffer.from('Event: Odd\r\n Padded : p\r\nno colon\r\n:empty key\r\nK:v:w\r\n\r\n'),
+    ]);
+    const items = decode(cutAt(bytes, []), { expectGreeting: false });
+    assert.deepEqual(errorCodes(items), []);
+    const texts = bytes.toString('utf8').split('\r\n\r\n').slice(0, 3);
+    assert.deepEqual(
+      messages(items).map((m) => [[...m.fields], [...m.unparsed]]),
+      texts.map((t) => {
+        const item = decodeMessage(`${t}\r\n`);
+        assert.ok(item.kind === 'message');
+        return [[...item.message.fields], [...item.message.unparsed]];
+      }),
+    );
+    assert.equal(messages(items)[0]!.get('Name'), '\uFFFD\uFFFD:\uFFFD');
+    assert.equal(messages(items)[1]!.get('N'), '1');
+    assert.equal(messages(items)[2]!.get('padded'), 'p');
   });
 
   test('a bare-LF message before a CRLF one in the same chunk ends at its own empty line', () => {

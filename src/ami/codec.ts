@@ -15,6 +15,7 @@ import { AmiMessage, type AmiField } from './message.ts';
 
 const LF = 0x0a;
 const CR = 0x0d;
+const SPACE = 0x20;
 const GREETING_PREFIX = 'Asterisk Call Manager/';
 const END_COMMAND = '--END COMMAND--';
 /** Asterisk's longest messages (Command output, big Status lists) stay far below this. */
@@ -34,11 +35,9 @@ export interface AmiDecoderOptions {
   maxMessageBytes?: number;
 }
 
-/** The two ways an empty line can follow a line: CRLF and bare LF. */
+/** The two ways an empty line can follow a line: CRLF and bare LF (to cut a chunk after a message). */
 const LF_CR_LF = Buffer.from('\n\r\n', 'latin1');
 const LF_LF = Buffer.from('\n\n', 'latin1');
-/** Not looked for yet in this pass (a cached search position is either this, -1 for none, or an index). */
-const UNKNOWN = -2;
 /** Our own buffer for unfinished bytes is kept between messages up to this size, and let go above. */
 const KEEP_BUFFER_BYTES = 64 * 1024;
 
@@ -56,15 +55,12 @@ export class AmiDecoder {
   #start = 0;
   /** Where the line scan resumes (start of the first line not yet seen whole). */
   #scan = 0;
-  /** Where the search for the empty line ending the message at #start resumes (nothing before it matched). */
-  #seek = 0;
+  /** Where #message stopped in a message not yet whole: the start of its first line not seen whole. */
+  #lineAt = 0;
   /** #buf is the caller's chunk (or a part of it), not ours: copy what is left before push returns. */
   #borrowed = false;
   /** Our buffer, kept for the next unfinished message. */
   #spare: Buffer = EMPTY;
-  /** Where the next `\n\r\n` and `\n\n` are in #buf, in the current pass (UNKNOWN, -1: none, or an index). */
-  #crlfAt = UNKNOWN;
-  #lflfAt = UNKNOWN;
   #awaitingGreeting: boolean;
   /** True while skipping the rest of an oversized message, up to the next empty line. */
   #discarding = false;
@@ -102,7 +98,7 @@ export class AmiDecoder {
     const pending = this.#end - this.#start;
     const discarding = this.#discarding;
     this.#buf = this.#spare = EMPTY;
-    this.#start = this.#scan = this.#end = this.#seek = 0;
+    this.#start = this.#scan = this.#end = 0;
     this.#borrowed = this.#discarding = this.#midLine = this.#follows = false;
     if (pending > 0 && !discarding) {
       return [
@@ -164,7 +160,7 @@ export class AmiDecoder {
       // Common case: the previous chunk ended on a message boundary; read the chunk where it lies.
       this.#buf = data;
       this.#borrowed = true;
-      this.#start = this.#scan = this.#seek = 0;
+      this.#start = this.#scan = 0;
       this.#end = data.length;
       return;
     }
@@ -205,7 +201,6 @@ export class AmiDecoder {
     this.#buf = buf;
     this.#borrowed = false;
     this.#scan -= this.#start;
-    this.#seek = Math.max(0, this.#seek - this.#start);
     this.#start = 0;
     this.#end = end;
   }
@@ -215,14 +210,20 @@ export class AmiDecoder {
     // Searches must not run into our buffer's spare capacity.
     const end = this.#end;
     const buf = this.#buf.length === end ? this.#buf : this.#buf.subarray(0, end);
-    this.#crlfAt = this.#lflfAt = UNKNOWN;
     let lineStart = this.#scan;
+    // The bytes as Latin-1 text, made once per pass when a message is read whole (see #message).
+    let latin: string | undefined;
     while (lineStart < end) {
       if (lineStart === this.#start && !this.#awaitingGreeting && !this.#discarding) {
         // At the start of a message: unless it is an empty line or a legacy Follows response, read
         // it whole, found by its ending empty line, instead of line by line.
-        const next = this.#message(buf, lineStart, out, wrap);
-        if (next === 0) break; // not all here yet
+        latin ??= buf.toString('latin1', 0, end);
+        const next = this.#message(buf, latin, lineStart, out, wrap);
+        if (next === 0) {
+          // Not all here yet: the lines seen whole are not read again; #line goes on from there.
+          lineStart = this.#lineAt;
+          break;
+        }
         if (next > 0) {
           lineStart = this.#start = next;
           continue;
@@ -243,48 +244,62 @@ export class AmiDecoder {
 
   /**
    * Reads the message that starts at `s`: returns where the next one starts, 0 when its end has
-   * not arrived, or -1 when it is for #line to read (an empty line, a Follows response).
+   * not arrived (#lineAt: the first line not seen whole), or -1 when it is for #line to read (an
+   * empty line, a Follows response).
+   *
+   * The lines are found in `latin`, the pass's bytes as Latin-1 text (one character per byte, so
+   * its offsets are the bytes'): one pass finds each line, its colon and the empty line that ends
+   * the message. The message's bytes are then decoded as UTF-8; when that text has one character
+   * per byte (ASCII, nearly always) the offsets found are its fields. Anything else (UTF-8 letters,
+   * a padded key, a line with no colon) is read again from the text by readFields.
    */
-  #message(buf: Buffer, s: number, out: (AmiDecoded | AmiMessage)[], wrap: boolean): number {
+  #message(buf: Buffer, latin: string, s: number, out: (AmiDecoded | AmiMessage)[], wrap: boolean): number {
     const first = buf[s];
     if (first === LF || first === CR) return -1;
-    if (first === 0x52 || first === 0x72) {
-      // `R`: a response, maybe `Response: Follows`, whose output may hold empty lines.
-      const nl = buf.indexOf(LF, s);
-      if (nl < 0) return 0;
-      if (isFollowsLine(buf, s, nl > s && buf[nl - 1] === CR ? nl - 1 : nl)) return -1;
+    let n = 0;
+    let plain = true;
+    let lineStart = s;
+    // The first colon at or after lineStart, kept while lines before it have none (-1: no more).
+    let colon = latin.indexOf(':', s);
+    for (;;) {
+      const nl = latin.indexOf('\n', lineStart);
+      if (nl < 0) break;
+      const lineEnd = nl > lineStart && latin.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
+      if (lineEnd === lineStart) return this.#whole(buf, s, lineStart, nl + 1, plain, n, out, wrap);
+      if (lineStart === s && (first === 0x52 || first === 0x72) && isFollowsLine(buf, s, lineEnd)) return -1;
+      if (colon >= 0 && colon < lineStart) colon = latin.indexOf(':', lineStart);
+      if (colon > lineStart && colon < lineEnd && latin.charCodeAt(lineStart) !== SPACE && latin.charCodeAt(colon - 1) !== SPACE) {
+        let v = colon + 1;
+        if (v < lineEnd && latin.charCodeAt(v) === SPACE) v++;
+        spans[n] = lineStart - s;
+        spans[n + 1] = colon - s;
+        spans[n + 2] = v - s;
+        spans[n + 3] = lineEnd - s;
+        n += 4;
+      } else {
+        plain = false;
+      }
+      lineStart = nl + 1;
     }
-    let last = this.#emptyLineAfter(buf, s, false);
-    if (last < 0) {
-      // Nothing before `end` can start the empty line but its last two bytes: look from there next time.
-      this.#seek = Math.max(s, buf.length - 2);
-      return 0;
-    }
-    let message = last + 1 - s <= this.maxMessageBytes ? decodeWire(buf, s, last + 1) : undefined;
-    if (message === null) {
-      // A bare-LF empty line came before the CRLF one (mixed line ends): frame again by it.
-      last = this.#emptyLineAfter(buf, s, true);
-      message = last + 1 - s <= this.maxMessageBytes ? decodeWire(buf, s, last + 1) : undefined;
-    }
-    out.push(message ? wrapped(message, wrap) : this.#tooLarge(last + 1 - s));
-    // The empty line is `\n` or `\r\n`.
-    return buf[last + 1] === LF ? last + 2 : last + 3;
+    this.#lineAt = lineStart;
+    return 0;
   }
 
-  /**
-   * The LF that ends the last line of the message at `s` (the empty line follows it), or -1.
-   * AMI ends lines in CRLF, so `\n\r\n` is looked for first; `\n\n` (bare LF) when there is none,
-   * when that one is too far, or (`lf`) when the message text showed an empty line before it.
-   */
-  #emptyLineAfter(buf: Buffer, s: number, lf: boolean): number {
-    const from = this.#seek > s ? this.#seek : s;
-    let crlf = this.#crlfAt;
-    if (crlf !== -1 && crlf < from) this.#crlfAt = crlf = buf.indexOf(LF_CR_LF, from);
-    if (crlf >= 0 && !lf && crlf + 1 - s <= this.maxMessageBytes) return crlf;
-    let bare = this.#lflfAt;
-    if (bare !== -1 && bare < from) this.#lflfAt = bare = buf.indexOf(LF_LF, from);
-    if (crlf < 0) return bare;
-    return bare >= 0 && bare < crlf ? bare : crlf;
+  /** The message [s, bodyEnd) is whole; `plain`: the `n` offsets in `spans` are its fields. */
+  #whole(buf: Buffer, s: number, bodyEnd: number, next: number, plain: boolean, n: number, out: (AmiDecoded | AmiMessage)[], wrap: boolean): number {
+    const size = bodyEnd - s;
+    if (size > this.maxMessageBytes) {
+      out.push(this.#tooLarge(size));
+    } else {
+      const text = buf.toString('utf8', s, bodyEnd);
+      // As long as the bytes, the text has one character per byte (ASCII, or a stray byte read as
+      // U+FFFD): the offsets found in the bytes are the text's. Otherwise (UTF-8 letters) read the
+      // text again. Framed at its first empty line, it holds none: readFields does not refuse it.
+      const message = plain && text.length === size ? AmiMessage.fromText(text, spans.slice(0, n), EMPTY_LIST) : readFields(text, true)!;
+      out.push(wrap ? { kind: 'message', message } : message);
+    }
+    if (spans.length > 4096) spans = [];
+    return next;
   }
 
   /** Reads one line ending at the LF at `nl`, in whatever state the decoder is; returns the next line's start. */
@@ -336,7 +351,7 @@ export class AmiDecoder {
     if (this.#start === this.#end) {
       this.#buf = EMPTY;
       this.#borrowed = false;
-      this.#start = this.#scan = this.#end = this.#seek = 0;
+      this.#start = this.#scan = this.#end = 0;
     }
   }
 
