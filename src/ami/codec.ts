@@ -217,7 +217,11 @@ export class AmiDecoder {
       if (lineStart === this.#start && !this.#awaitingGreeting && !this.#discarding) {
         // At the start of a message: unless it is an empty line or a legacy Follows response, read
         // it whole, found by its ending empty line, instead of line by line.
-        latin ??= buf.toString('latin1', 0, end);
+        if (latin === undefined) {
+          // Not one line whole yet (a long first line in small chunks): wait, without making text.
+          if (buf.indexOf(LF, lineStart) < 0) break;
+          latin = buf.toString('latin1', 0, end);
+        }
         const next = this.#message(buf, latin, lineStart, out, wrap);
         if (next === 0) {
           // Not all here yet: the lines seen whole are not read again; #line goes on from there.
