@@ -11,9 +11,9 @@ import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { CrmTelephonyError, ErrorCodes, type ErrorCode } from '../errors.ts';
-import { AmiDecoder, encodeAction, type AmiFieldsInput, type AmiValue } from './codec.ts';
+import { AmiDecoder, encodeAction, type AmiDecodedItem, type AmiFieldsInput, type AmiValue } from './codec.ts';
 import { ActionTracker, type ActionResult, type PendingAction } from './action-tracker.ts';
-import type { AmiMessage } from './message.ts';
+import { AmiMessage } from './message.ts';
 import { loginRefusedError } from './login-refusal.ts';
 import { exponentialBackoff, type ReconnectStrategy } from './reconnect-strategy.ts';
 import { describeSocketError } from './socket-errors.ts';
@@ -448,25 +448,30 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
 
   #onData(conn: Connection, chunk: Buffer): void {
     if (conn.closed) return;
-    for (const item of conn.decoder.push(chunk)) {
+    // Messages come out bare (no wrapper per message) and go to the listeners as they are.
+    const items: AmiDecodedItem[] = [];
+    conn.decoder.pushInto(chunk, items);
+    for (let i = 0; i < items.length; i++) {
       if (conn.closed) return;
-      if (item.kind === 'greeting') {
+      const item = items[i]!;
+      if (item instanceof AmiMessage) {
+        // With no action waiting, nothing can be an answer: skip looking for an ActionID.
+        if (this.#tracker.size > 0 && this.#tracker.handle(item)) continue;
+        const event = item.event;
+        if (event !== undefined) {
+          if (conn.booted && event === 'FullyBooted') conn.booted();
+          this.emit('event', item);
+        }
+        // A response nobody waits for (its action timed out) is dropped: it answers nothing now.
+      } else if (item.kind === 'greeting') {
         conn.version = item.version;
         conn.greeted(item.version);
-      } else if (item.kind === 'error') {
+      } else {
         if (item.error.code === ErrorCodes.AMI_ERR_NOT_AMI) {
           this.#drop(conn, item.error);
           return;
         }
         this.emit('decode-error', item.error);
-      } else {
-        const message = item.message;
-        if (this.#tracker.handle(message)) continue;
-        if (message.event !== undefined) {
-          if (conn.booted && message.event === 'FullyBooted') conn.booted();
-          this.emit('event', message);
-        }
-        // A response nobody waits for (its action timed out) is dropped: it answers nothing now.
       }
     }
   }

@@ -6,9 +6,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { AmiDecoder, encodeAction } from './codec.ts';
-import type { AmiDecoded, AmiDecoderOptions } from './codec.ts';
-import type { AmiMessage } from './message.ts';
+import { AmiDecoder, decodeMessage, encodeAction } from './codec.ts';
+import type { AmiDecoded, AmiDecodedItem, AmiDecoderOptions } from './codec.ts';
+import { AmiMessage } from './message.ts';
 import { ErrorCodes, isCrmTelephonyError } from '../errors.ts';
 
 const FIXTURES = new URL('../../test/fixtures/ami-transcripts/', import.meta.url);
@@ -275,6 +275,142 @@ describe('AmiDecoder under arbitrary chunking (fast-check)', () => {
       assert.deepEqual(snapshot(decode(cutBySizes(bytes, [1]))), whole(name));
     });
   }
+});
+
+describe('AmiDecoder fast paths (pushInto, a reused read buffer, whole-message framing)', () => {
+  /** What pushInto hands out, as push would have wrapped it. */
+  function viaPushInto(chunks: readonly Uint8Array[], options?: AmiDecoderOptions): AmiDecoded[] {
+    const decoder = new AmiDecoder(options);
+    const out: AmiDecoded[] = [];
+    for (const chunk of chunks) {
+      const into: AmiDecodedItem[] = [];
+      decoder.pushInto(chunk, into);
+      for (const item of into) out.push(item instanceof AmiMessage ? { kind: 'message', message: item } : item);
+    }
+    out.push(...decoder.end());
+    return out;
+  }
+
+  /** Every chunk is copied into one buffer that is scribbled over as soon as push returns. */
+  function throughOneBuffer(chunks: readonly Buffer[], options?: AmiDecoderOptions): AmiDecoded[] {
+    const decoder = new AmiDecoder(options);
+    const shared = Buffer.alloc(Math.max(1, ...chunks.map((c) => c.length)));
+    const out: AmiDecoded[] = [];
+    for (const chunk of chunks) {
+      chunk.copy(shared);
+      out.push(...decoder.push(shared.subarray(0, chunk.length)));
+      shared.fill(0x0a); // LFs: any view the decoder kept would now read as empty lines
+    }
+    out.push(...decoder.end());
+    return out;
+  }
+
+  const chunkSizes = fc.array(fc.integer({ min: 1, max: 2000 }), { minLength: 1, maxLength: 8 });
+
+  for (const name of [SMALL, CYRILLIC, '13-actions-during-active-call.ami']) {
+    test(`${name}: pushInto gives push's items, messages bare, however chunked (fast-check)`, () => {
+      const bytes = bytesOf(name);
+      assert.deepEqual(snapshot(viaPushInto([bytes])), whole(name));
+      fc.assert(
+        fc.property(chunkSizes, (sizes) => {
+          assert.deepEqual(snapshot(viaPushInto(cutBySizes(bytes, sizes))), whole(name));
+        }),
+        { numRuns: 40 },
+      );
+    });
+
+    test(`${name}: a caller may reuse a chunk's memory once push returns (fast-check)`, () => {
+      const bytes = bytesOf(name);
+      fc.assert(
+        fc.property(chunkSizes, (sizes) => {
+          assert.deepEqual(snapshot(throughOneBuffer(cutBySizes(bytes, sizes))), whole(name));
+        }),
+        { numRuns: 40 },
+      );
+    });
+  }
+
+  test('bare-LF hostile input through one reused buffer decodes like the whole', () => {
+    const parts = fc.array(fc.constantFrom('Event: A\n', 'K: v\n', '\n', '\r\n', '\r', 'Response: Follows\r\n', '--END COMMAND--\r\n', 'Иван', ': x\n'), {
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(parts, chunkSizes, fc.boolean(), (list, sizes, expectGreeting) => {
+        const bytes = Buffer.from(list.join(''));
+        const once = snapshot(decode([bytes], { expectGreeting }));
+        assert.deepEqual(snapshot(throughOneBuffer(cutBySizes(bytes, sizes), { expectGreeting })), once);
+        assert.deepEqual(snapshot(viaPushInto(cutBySizes(bytes, sizes), { expectGreeting })), once);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('bytes that are not UTF-8, UTF-8 letters and odd lines read as decodeMessage reads their text', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('Event: Stray\r\nName: '),
+      Buffer.from([0xff, 0xc2, 0x3a, 0x80]),
+      Buffer.from('\r\nK\xe9y: v\r\n\r\nEvent: Letters\r\nCallerIDName: Иван Петров\r\nN: 1\r\n\r\n'),
+      Buffer.from('Event: Odd\r\n Padded : p\r\nno colon\r\n:empty key\r\nK:v:w\r\n\r\n'),
+    ]);
+    const items = decode(cutAt(bytes, []), { expectGreeting: false });
+    assert.deepEqual(errorCodes(items), []);
+    const texts = bytes.toString('utf8').split('\r\n\r\n').slice(0, 3);
+    assert.deepEqual(
+      messages(items).map((m) => [[...m.fields], [...m.unparsed]]),
+      texts.map((t) => {
+        const item = decodeMessage(`${t}\r\n`);
+        assert.ok(item.kind === 'message');
+        return [[...item.message.fields], [...item.message.unparsed]];
+      }),
+    );
+    assert.equal(messages(items)[0]!.get('Name'), '\uFFFD\uFFFD:\uFFFD');
+    assert.equal(messages(items)[1]!.get('N'), '1');
+    assert.equal(messages(items)[2]!.get('padded'), 'p');
+  });
+
+  test('a bare-LF message before a CRLF one in the same chunk ends at its own empty line', () => {
+    const items = decode([Buffer.from('Event: A\nK: 1\n\nEvent: B\r\nK: 2\r\n\r\n')], { expectGreeting: false });
+    assert.deepEqual(errorCodes(items), []);
+    assert.deepEqual(
+      messages(items).map((m) => [...m.fields]),
+      [
+        [
+          ['Event', 'A'],
+          ['K', '1'],
+        ],
+        [
+          ['Event', 'B'],
+          ['K', '2'],
+        ],
+      ],
+    );
+  });
+
+  test('a short bare-LF message is not refused for the size of the CRLF message after it', () => {
+    const big = `Event: Big\r\nData: ${'x'.repeat(300)}\r\n\r\n`;
+    const items = decode([Buffer.from(`Event: Small\nK: 1\n\n${big}Event: Next\n\n`)], { expectGreeting: false, maxMessageBytes: 256 });
+    assert.deepEqual(errorCodes(items), [ErrorCodes.AMI_ERR_FRAME_TOO_LARGE]);
+    assert.deepEqual(
+      messages(items).map((m) => m.event),
+      ['Small', 'Next'],
+    );
+  });
+
+  test('a message finished across the cut, then the rest of the chunk, in order', () => {
+    const decoder = new AmiDecoder({ expectGreeting: false });
+    const events = (chunk: string): string[] => {
+      const items = decoder.push(Buffer.from(chunk));
+      assert.deepEqual(errorCodes(items), []);
+      return messages(items).map((m) => `${m.event}:${m.get('K') ?? ''}`);
+    };
+    assert.deepEqual(events('Event: A\r\nK: 1\r\n'), []);
+    assert.deepEqual(events('\r\nEvent: B\r\n\r\nEvent: C\r\nK: 3'), ['A:1', 'B:']);
+    assert.deepEqual(events('\r\n\r\nEvent: D\r\n\r\n'), ['C:3', 'D:']);
+    assert.deepEqual(events('Event: E\r\n\r'), []);
+    assert.deepEqual(events('\nEvent: F\r\n\r\nEvent: G\n'), ['E:', 'F:']);
+    assert.deepEqual(events('\nEvent: H\r\n\r\n'), ['G:', 'H:']);
+    assert.deepEqual(decoder.end(), []);
+  });
 });
 
 describe('AmiDecoder with LF-only line ends', () => {

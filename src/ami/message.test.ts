@@ -93,6 +93,60 @@ describe('AmiMessage field access', () => {
   });
 });
 
+describe('AmiMessage read from the wire (fields cut out only when asked)', () => {
+  // Keys a PBX or a hostile peer may send: case variants, the one letter that lower-cases to two
+  // (İ), one that lower-cases to ASCII (the Kelvin sign), and others.
+  const keys = ['Event', 'event', 'EVENT', 'Response', 'Action', 'ActionID', 'actionid', 'Variable', 'VARIABLE', 'İ', 'i̇', '\u212Aey', 'Key', 'ß', 'x'];
+  const key = fc.oneof(fc.constantFrom(...keys), fc.string({ minLength: 1, maxLength: 6 }).filter((k) => !/[\r\n:]/.test(k) && k.trim() === k));
+  // Not `Follows`: `Response: Follows` would start a legacy Command reply.
+  const value = fc.string({ maxLength: 12 }).filter((v) => !/[\r\n]/.test(v) && v.trim().toLowerCase() !== 'follows');
+
+  test('answers every question as the message built from the same pairs does (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 12 }), fc.array(fc.constantFrom(...keys), { maxLength: 5 }), (fields, asked) => {
+        const wire = fromWire(fields.map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n');
+        const pairs = new AmiMessage(fields);
+        for (const k of [...asked, ...fields.map(([f]) => f)]) {
+          assert.equal(wire.get(k), pairs.get(k), `get(${k})`);
+          assert.deepEqual(wire.getAll(k), pairs.getAll(k), `getAll(${k})`);
+          assert.equal(wire.has(k), pairs.has(k), `has(${k})`);
+          assert.deepEqual([...wire.variables(k)], [...pairs.variables(k)]);
+        }
+        assert.equal(wire.type, pairs.type);
+        assert.equal(wire.event, pairs.event);
+        assert.equal(wire.actionId, pairs.actionId);
+        assert.deepEqual(wire.toJSON(), pairs.toJSON());
+        assert.deepEqual(wire.fields, fields);
+        // Once the pairs are built, the answers stay the same.
+        for (const k of asked) assert.deepEqual(wire.getAll(k), pairs.getAll(k));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('fields are built once and kept', () => {
+    const m = fromWire('Event: Newchannel\r\nChannel: PJSIP/101-00000001\r\nUniqueid: 1.1\r\n\r\n');
+    assert.equal(m.get('channel'), 'PJSIP/101-00000001');
+    assert.equal(m.fields, m.fields);
+    assert.deepEqual(m.fields, [
+      ['Event', 'Newchannel'],
+      ['Channel', 'PJSIP/101-00000001'],
+      ['Uniqueid', '1.1'],
+    ]);
+    assert.equal(m.get('UNIQUEID'), '1.1');
+  });
+
+  test('case-insensitive lookups agree with toLowerCase on both sides, letters beyond ASCII included', () => {
+    const m = fromWire('\u212Aey: kelvin\r\nİ: dotted\r\nStraße: street\r\n\r\n');
+    assert.equal(m.get('key'), 'kelvin');
+    assert.equal(m.get('i̇'), undefined, 'get compares keys of the same length only');
+    assert.deepEqual(m.getAll('i̇'), ['dotted']);
+    assert.ok(m.has('i̇'));
+    assert.equal(m.get('STRASSE'), undefined);
+    assert.equal(m.get('straße'), 'street');
+  });
+});
+
 describe('AmiMessage.variables', () => {
   test('splits on the first =', () => {
     const vars = status.variables();
