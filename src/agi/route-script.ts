@@ -35,7 +35,7 @@ export function createRouteHandler(router: (input: RouteInput) => Promise<RouteD
     const started = performance.now();
     const input = routeInputOf(session.request);
     const decision = await router(input);
-    if (session.signal.aborted) return; // hung up (or shutting down) while we decided: nobody to tell
+    if (session.aborted ?? session.signal.aborted) return; // hung up (or shutting down) while we decided: nobody to tell
     await session.setVariable('ROUTE_EXT', decision.extension ?? '');
     await session.setVariable('ROUTE_REASON', decision.reason);
     await session.setVariable('CRM_ENTITY', decision.entity ? `${decision.entity.type}:${decision.entity.id}` : '');
@@ -76,6 +76,8 @@ export function routeInputOf(request: AgiRequest): RouteInput {
 export function callerNameOf(name: string, maxLength = 64): string {
   // eslint-disable-next-line no-control-regex
   const clean = name.replace(/[\x00-\x1f\x7f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  // No more UTF-16 units than the limit means no more code points either: the common case needs no split.
+  if (clean.length <= maxLength) return clean;
   const chars = [...clean]; // by code point: never split a character in two
   return chars.length <= maxLength ? clean : chars.slice(0, maxLength).join('').trimEnd();
 }
