@@ -34,7 +34,7 @@ export interface BudgetOptions {
  * without them. Never rejects. The abandoned gathering gets its signal aborted and may finish in the
  * background; its late result or error is ignored.
  */
-export async function routeWithBudget(
+export function routeWithBudget(
   input: RouteInput,
   lookupFacts: (signal: AbortSignal) => Promise<RouteFacts>,
   rules: RoutingRules,
@@ -43,20 +43,9 @@ export async function routeWithBudget(
   const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
   const now = options.now ?? (() => new Date());
   const started = performance.now();
+  // The gatherer's contract is an AbortSignal (it may hand it to a driver), so one is made per
+  // answer; the budget itself is one plain timer and one promise, settled by whichever comes first.
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const overBudget = new Promise<'over-budget'>((resolve) => {
-    timer = setTimeout(() => resolve('over-budget'), budgetMs);
-  });
-  let lookup: Promise<RouteFacts>;
-  try {
-    lookup = Promise.resolve(lookupFacts(controller.signal));
-  } catch (err) {
-    lookup = Promise.reject(err as Error);
-  }
-  // Past the budget nobody awaits the lookup any more: its late failure must not surface as unhandled.
-  lookup.catch(() => undefined);
-
   const degrade = (why: DegradedEvent['why'], error?: unknown): RouteDecision => {
     try {
       options.onDegraded?.({ why, elapsedMs: performance.now() - started, budgetMs, input, ...(error !== undefined ? { error } : {}) });
@@ -65,24 +54,44 @@ export async function routeWithBudget(
     }
     return decideRoute(input, factsWithoutLookup(why), rules, now());
   };
-  let first: { facts: RouteFacts } | 'over-budget';
+  let lookup: Promise<RouteFacts>;
   try {
-    first = await Promise.race([lookup.then((facts) => ({ facts })), overBudget]);
+    lookup = Promise.resolve(lookupFacts(controller.signal));
   } catch (err) {
-    return degrade('lookup-failed', err);
-  } finally {
-    clearTimeout(timer);
+    lookup = Promise.reject(err as Error);
   }
-  if (first === 'over-budget') {
-    controller.abort(new Error(`routing facts took longer than ${budgetMs} ms`));
-    return degrade('budget-exceeded');
-  }
-  try {
-    return decideRoute(input, first.facts, rules, now());
-  } catch (err) {
-    // Facts of the wrong shape (a gatherer's bug) are a failed lookup, not a failed call.
-    return degrade('lookup-failed', err);
-  }
+  return new Promise<RouteDecision>((resolve) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      controller.abort(new Error(`routing facts took longer than ${budgetMs} ms`));
+      resolve(degrade('budget-exceeded'));
+    }, budgetMs);
+    // Past the budget nobody waits for the lookup any more: its late result or failure is ignored
+    // here, so it never surfaces as unhandled.
+    lookup.then(
+      (facts) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        let decision: RouteDecision;
+        try {
+          decision = decideRoute(input, facts, rules, now());
+        } catch (err) {
+          // Facts of the wrong shape (a gatherer's bug) are a failed lookup, not a failed call.
+          decision = degrade('lookup-failed', err);
+        }
+        resolve(decision);
+      },
+      (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(degrade('lookup-failed', err));
+      },
+    );
+  });
 }
 
 export interface RouterStats {
@@ -108,16 +117,18 @@ export interface Router {
 
 export function createRouter(options: RouterOptions): Router {
   const stats: RouterStats = { decisions: 0, degraded: 0, budgetExceeded: 0, lookupFailed: 0 };
+  // Made once, not per answer: the options and the degraded counter are the same for every call.
+  const budget: BudgetOptions = {
+    ...options,
+    onDegraded: (event) => {
+      stats.degraded++;
+      if (event.why === 'budget-exceeded') stats.budgetExceeded++;
+      else stats.lookupFailed++;
+      options.onDegraded?.(event);
+    },
+  };
   const route = async (input: RouteInput): Promise<RouteDecision> => {
-    const decision = await routeWithBudget(input, (signal) => options.gather(input, signal), options.rules, {
-      ...options,
-      onDegraded: (event) => {
-        stats.degraded++;
-        if (event.why === 'budget-exceeded') stats.budgetExceeded++;
-        else stats.lookupFailed++;
-        options.onDegraded?.(event);
-      },
-    });
+    const decision = await routeWithBudget(input, (signal) => options.gather(input, signal), options.rules, budget);
     stats.decisions++;
     return decision;
   };
