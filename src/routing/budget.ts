@@ -6,7 +6,7 @@
  * through `onDegraded` and counted in the router's stats.
  */
 import { decideRoute, factsWithoutLookup } from './decide.ts';
-import type { RouteDecision, RouteFacts, RouteInput, RoutingRules } from './types.ts';
+import type { RouteDecision, RouteFacts, RouteInput, RoutingRules, StopSignal } from './types.ts';
 
 export const DEFAULT_BUDGET_MS = 300;
 
@@ -40,12 +40,19 @@ export function routeWithBudget(
   rules: RoutingRules,
   options: BudgetOptions = {},
 ): Promise<RouteDecision> {
+  const controller = new AbortController();
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  return withinBudget(input, () => lookupFacts(controller.signal), rules, options, () => controller.abort(new Error(`routing facts took longer than ${budgetMs} ms`)));
+}
+
+/**
+ * The budget itself: one plain timer and one promise, settled by the facts or the timer, whichever
+ * comes first. `stop` is called once when the budget passes.
+ */
+function withinBudget(input: RouteInput, lookupFacts: () => Promise<RouteFacts>, rules: RoutingRules, options: BudgetOptions, stop: () => void): Promise<RouteDecision> {
   const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
   const now = options.now ?? (() => new Date());
   const started = performance.now();
-  // The gatherer's contract is an AbortSignal (it may hand it to a driver), so one is made per
-  // answer; the budget itself is one plain timer and one promise, settled by whichever comes first.
-  const controller = new AbortController();
   const degrade = (why: DegradedEvent['why'], error?: unknown): RouteDecision => {
     try {
       options.onDegraded?.({ why, elapsedMs: performance.now() - started, budgetMs, input, ...(error !== undefined ? { error } : {}) });
@@ -56,7 +63,7 @@ export function routeWithBudget(
   };
   let lookup: Promise<RouteFacts>;
   try {
-    lookup = Promise.resolve(lookupFacts(controller.signal));
+    lookup = Promise.resolve(lookupFacts());
   } catch (err) {
     lookup = Promise.reject(err as Error);
   }
@@ -65,7 +72,7 @@ export function routeWithBudget(
     const timer = setTimeout(() => {
       if (settled) return;
       settled = true;
-      controller.abort(new Error(`routing facts took longer than ${budgetMs} ms`));
+      stop();
       resolve(degrade('budget-exceeded'));
     }, budgetMs);
     // Past the budget nobody waits for the lookup any more: its late result or failure is ignored
@@ -104,8 +111,11 @@ export interface RouterStats {
 
 export interface RouterOptions extends BudgetOptions {
   rules: RoutingRules;
-  /** Gathers the facts for one call (usually `gatherFacts` with the directory, call log and device states). */
-  gather: (input: RouteInput, signal: AbortSignal) => Promise<RouteFacts>;
+  /**
+   * Gathers the facts for one call (usually `gatherFacts` with the directory, call log and device
+   * states). `stop.aborted` turns true when the budget has passed: later steps may be skipped.
+   */
+  gather: (input: RouteInput, stop: StopSignal) => Promise<RouteFacts>;
 }
 
 /** A router: what the FastAGI `route` script and the HTTP endpoint call. Never rejects. */
@@ -128,7 +138,8 @@ export function createRouter(options: RouterOptions): Router {
     },
   };
   const route = async (input: RouteInput): Promise<RouteDecision> => {
-    const decision = await routeWithBudget(input, (signal) => options.gather(input, signal), options.rules, budget);
+    const stop = { aborted: false };
+    const decision = await withinBudget(input, () => options.gather(input, stop), options.rules, budget, () => (stop.aborted = true));
     stats.decisions++;
     return decision;
   };

@@ -42,14 +42,14 @@ export function createRouting(config: RoutingCapabilityConfig, deps: RoutingDeps
   const router = createRouter({
     rules,
     budgetMs: config.ROUTING_BUDGET_MS,
-    gather: (input, signal) =>
+    gather: (input, stop) =>
       gatherFacts({
         directory,
         deviceStates,
         caller: input.caller,
         did: input.did,
         lastAgentDays: rules.lastAgentDays,
-        signal,
+        signal: stop,
         lastAgentFor: async (number, since) => {
           if (number.kind !== 'number' || !number.e164) return null;
           const extension = await callLog.lastAgentFor(number.e164, since.toISOString());
