@@ -62,14 +62,21 @@ export function createRouteHandler(router: (input: RouteInput) => Promise<RouteD
  * then agi_extension. Asterisk's `unknown` counts as missing.
  */
 export function routeInputOf(request: AgiRequest): RouteInput {
-  const arg = (i: number): string => (request.args[i] ?? '').trim();
-  const known = (v: string): string => (isUnknownValue(v) ? '' : v);
   return {
-    caller: arg(0) || known(request.callerId),
-    did: arg(1) || known(request.dnid) || known(request.extension),
+    caller: argOf(request, 0) || known(request.callerId),
+    did: argOf(request, 1) || known(request.dnid) || known(request.extension),
     channel: request.channel,
     uniqueid: request.uniqueid,
   };
+}
+
+// Module functions, not closures per call: under tsx each named closure also costs a defineProperty.
+function argOf(request: AgiRequest, i: number): string {
+  return (request.args[i] ?? '').trim();
+}
+
+function known(value: string): string {
+  return isUnknownValue(value) ? '' : value;
 }
 
 /** A CRM name made safe to show as caller ID: no control characters, single spaces, bounded length. */

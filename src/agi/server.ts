@@ -290,20 +290,24 @@ export class FastAgiServer {
       this.#fail(conn, new CrmTelephonyError(AgiErrorCodes.AGI_ERR_UNKNOWN_SCRIPT, `No FastAGI handler for script "${request.script}".`));
       return;
     }
+    // The two callbacks come from factories: under tsx an arrow written as a property gets a
+    // defineProperty for its name each time it is made, and this runs for every routed call.
     const session = new Session(request, {
-      write: (line) => {
-        if (!conn.socket.destroyed && conn.socket.writable) conn.socket.write(line);
-      },
-      fail: (err) => {
-        this.#log.warn({ ...logContext(request), code: err.code, err: err.message }, 'FastAGI session failed');
-        this.#drop(conn, err);
-      },
+      write: writerOf(conn.socket),
+      fail: this.#failerOf(conn, request),
       commandTimeoutMs: this.#opts.commandTimeoutMs,
       maxQueuedCommands: this.#opts.maxQueuedCommands,
       remoteAddress: conn.peer,
     });
     conn.session = session;
     void this.#run(conn, session, handler);
+  }
+
+  #failerOf(conn: Conn, request: AgiRequest): (err: AgiError) => void {
+    return (err) => {
+      this.#log.warn({ ...logContext(request), code: err.code, err: err.message }, 'FastAGI session failed');
+      this.#drop(conn, err);
+    };
   }
 
   async #run(conn: Conn, session: Session, handler: AgiHandler): Promise<void> {
@@ -402,6 +406,12 @@ export class FastAgiServer {
     conn.session?.handleClosed(PEER_CLOSED);
     this.#conns.delete(conn);
   }
+}
+
+function writerOf(socket: net.Socket): (line: string) => void {
+  return (line) => {
+    if (!socket.destroyed && socket.writable) socket.write(line);
+  };
 }
 
 function logContext(request: AgiRequest): Record<string, unknown> {

@@ -50,17 +50,7 @@ export function routeWithBudget(
  * comes first. `stop` is called once when the budget passes.
  */
 function withinBudget(input: RouteInput, lookupFacts: () => Promise<RouteFacts>, rules: RoutingRules, options: BudgetOptions, stop: () => void): Promise<RouteDecision> {
-  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  const now = options.now ?? (() => new Date());
-  const started = performance.now();
-  const degrade = (why: DegradedEvent['why'], error?: unknown): RouteDecision => {
-    try {
-      options.onDegraded?.({ why, elapsedMs: performance.now() - started, budgetMs, input, ...(error !== undefined ? { error } : {}) });
-    } catch {
-      // A failing log call must not turn a routed call into a failed one.
-    }
-    return decideRoute(input, factsWithoutLookup(why), rules, now());
-  };
+  const run: BudgetRun = { input, rules, options, budgetMs: options.budgetMs ?? DEFAULT_BUDGET_MS, started: performance.now() };
   let lookup: Promise<RouteFacts>;
   try {
     lookup = Promise.resolve(lookupFacts());
@@ -73,8 +63,8 @@ function withinBudget(input: RouteInput, lookupFacts: () => Promise<RouteFacts>,
       if (settled) return;
       settled = true;
       stop();
-      resolve(degrade('budget-exceeded'));
-    }, budgetMs);
+      resolve(degrade(run, 'budget-exceeded'));
+    }, run.budgetMs);
     // Past the budget nobody waits for the lookup any more: its late result or failure is ignored
     // here, so it never surfaces as unhandled.
     lookup.then(
@@ -84,10 +74,10 @@ function withinBudget(input: RouteInput, lookupFacts: () => Promise<RouteFacts>,
         clearTimeout(timer);
         let decision: RouteDecision;
         try {
-          decision = decideRoute(input, facts, rules, now());
+          decision = decideRoute(input, facts, rules, nowOf(options));
         } catch (err) {
           // Facts of the wrong shape (a gatherer's bug) are a failed lookup, not a failed call.
-          decision = degrade('lookup-failed', err);
+          decision = degrade(run, 'lookup-failed', err);
         }
         resolve(decision);
       },
@@ -95,10 +85,33 @@ function withinBudget(input: RouteInput, lookupFacts: () => Promise<RouteFacts>,
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve(degrade('lookup-failed', err));
+        resolve(degrade(run, 'lookup-failed', err));
       },
     );
   });
+}
+
+/** One answer's budget, as plain data (module functions below, not closures per answer). */
+interface BudgetRun {
+  input: RouteInput;
+  rules: RoutingRules;
+  options: BudgetOptions;
+  budgetMs: number;
+  started: number;
+}
+
+function nowOf(options: BudgetOptions): Date {
+  return options.now ? options.now() : new Date();
+}
+
+/** Reports the degraded answer (once) and decides without the caller's facts. */
+function degrade(run: BudgetRun, why: DegradedEvent['why'], error?: unknown): RouteDecision {
+  try {
+    run.options.onDegraded?.({ why, elapsedMs: performance.now() - run.started, budgetMs: run.budgetMs, input: run.input, ...(error !== undefined ? { error } : {}) });
+  } catch {
+    // A failing log call must not turn a routed call into a failed one.
+  }
+  return decideRoute(run.input, factsWithoutLookup(why), run.rules, nowOf(run.options));
 }
 
 export interface RouterStats {
