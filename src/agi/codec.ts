@@ -15,12 +15,14 @@
  * the stream for good: FastAGI has no way to resynchronize, so the connection is dropped.
  */
 import { type AgiError, AgiErrorCodes, CrmTelephonyError } from './agi-errors.ts';
-import { isRequestKey, notRequestKey, printable, requestFromFields, type AgiRequest } from './request.ts';
+import { isRequestKey, knownRequestKey, notRequestKey, printable, RequestBlock, type AgiRequest } from './request.ts';
 
 export type { AgiRequest } from './request.ts';
 
 const LF = 0x0a;
 const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
 const EMPTY = Buffer.alloc(0);
 
 /** A real request block is about 600 bytes; many long AGI() arguments still fit. */
@@ -76,7 +78,8 @@ export class AgiDecoder {
   #start = 0;
   /** Start of the first line not yet seen whole. */
   #scan = 0;
-  #fields: [string, string][] = [];
+  /** The request block read so far (until its empty line). */
+  #block: RequestBlock | undefined;
   /** Lines of a 520 usage reply read so far (after its first line). */
   #usage: string[] | undefined;
   #usageHead = '';
@@ -145,25 +148,40 @@ export class AgiDecoder {
     if (next - this.#start > this.maxRequestBytes) return this.#fail(tooLarge('request block', next - this.#start, this.maxRequestBytes));
     if (end === start) {
       // The empty line: the block is complete.
-      const fields = this.#fields;
-      this.#fields = [];
+      const block = this.#block ?? new RequestBlock();
+      this.#block = undefined;
       this.#start = next;
       this.#phase = 'replies';
       try {
-        return { kind: 'request', request: requestFromFields(fields) };
+        return { kind: 'request', request: block.finish() };
       } catch (err) {
         return this.#fail(err as AgiError);
       }
     }
-    const line = buf.toString('utf8', start, end);
-    // Split on the first ": " only: values hold colons (`agi_request: agi://host:4573/route`).
-    const sep = line.indexOf(': ');
-    if (sep > 0) {
-      this.#fields.push([line.slice(0, sep), line.slice(sep + 2)]);
-    } else if (line.endsWith(':') && line.length > 1 && !line.includes(' ')) {
+    // Split on the first ": " only: values hold colons (`agi_request: agi://host:4573/route`). The
+    // bytes are scanned, and only the key and the value are decoded: ": " is ASCII, never inside a
+    // UTF-8 sequence, so this splits where splitting the decoded line would.
+    let sep = -1;
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      const b = buf[i]!;
+      if (b === COLON && i + 1 < end && buf[i + 1] === SPACE) {
+        sep = i;
+        break;
+      }
+      if (b >= 0x80) ascii = false;
+    }
+    let key: string;
+    let value: string;
+    if (sep > start) {
+      key = knownRequestKey(buf, start, sep) ?? buf.toString(ascii ? 'latin1' : 'utf8', start, sep);
+      value = sep + 2 === end ? '' : buf.toString('utf8', sep + 2, end);
+    } else if (buf[end - 1] === COLON && end - start > 1 && !hasSpace(buf, start, end)) {
       // `agi_accountcode:` with its trailing space stripped by some proxy: an empty value.
-      this.#fields.push([line.slice(0, -1), '']);
+      key = buf.toString('utf8', start, end - 1);
+      value = '';
     } else {
+      const line = buf.toString('utf8', start, end);
       return this.#fail(
         new CrmTelephonyError(AgiErrorCodes.AGI_ERR_MALFORMED, `A FastAGI request line is not "agi_key: value": "${printable(line)}". Is this port reached by something other than Asterisk's AGI()?`, {
           line: printable(line),
@@ -171,8 +189,9 @@ export class AgiDecoder {
       );
     }
     // Garbage is refused at its first line: the peer must not hold a slot until the deadline.
-    const key = this.#fields[this.#fields.length - 1]![0];
-    return isRequestKey(key) ? undefined : this.#fail(notRequestKey(key));
+    if (!isRequestKey(key)) return this.#fail(notRequestKey(key));
+    (this.#block ??= new RequestBlock()).add(key, value);
+    return undefined;
   }
 
   #replyLine(buf: Buffer, start: number, end: number, next: number): AgiDecoded | undefined {
@@ -215,7 +234,7 @@ export class AgiDecoder {
     this.#phase = 'failed';
     this.#buf = EMPTY;
     this.#start = this.#scan = this.#end = 0;
-    this.#fields = [];
+    this.#block = undefined;
     this.#usage = undefined;
     return { kind: 'error', error };
   }
@@ -260,6 +279,11 @@ export class AgiDecoder {
       this.#buf = rest;
     }
   }
+}
+
+function hasSpace(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === SPACE) return true;
+  return false;
 }
 
 function tooLarge(what: string, bytes: number, limit: number): AgiError {

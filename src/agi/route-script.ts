@@ -35,7 +35,7 @@ export function createRouteHandler(router: (input: RouteInput) => Promise<RouteD
     const started = performance.now();
     const input = routeInputOf(session.request);
     const decision = await router(input);
-    if (session.signal.aborted) return; // hung up (or shutting down) while we decided: nobody to tell
+    if (session.aborted ?? session.signal.aborted) return; // hung up (or shutting down) while we decided: nobody to tell
     await session.setVariable('ROUTE_EXT', decision.extension ?? '');
     await session.setVariable('ROUTE_REASON', decision.reason);
     await session.setVariable('CRM_ENTITY', decision.entity ? `${decision.entity.type}:${decision.entity.id}` : '');
@@ -62,20 +62,29 @@ export function createRouteHandler(router: (input: RouteInput) => Promise<RouteD
  * then agi_extension. Asterisk's `unknown` counts as missing.
  */
 export function routeInputOf(request: AgiRequest): RouteInput {
-  const arg = (i: number): string => (request.args[i] ?? '').trim();
-  const known = (v: string): string => (isUnknownValue(v) ? '' : v);
   return {
-    caller: arg(0) || known(request.callerId),
-    did: arg(1) || known(request.dnid) || known(request.extension),
+    caller: argOf(request, 0) || known(request.callerId),
+    did: argOf(request, 1) || known(request.dnid) || known(request.extension),
     channel: request.channel,
     uniqueid: request.uniqueid,
   };
+}
+
+// Module functions, not closures per call: under tsx each named closure also costs a defineProperty.
+function argOf(request: AgiRequest, i: number): string {
+  return (request.args[i] ?? '').trim();
+}
+
+function known(value: string): string {
+  return isUnknownValue(value) ? '' : value;
 }
 
 /** A CRM name made safe to show as caller ID: no control characters, single spaces, bounded length. */
 export function callerNameOf(name: string, maxLength = 64): string {
   // eslint-disable-next-line no-control-regex
   const clean = name.replace(/[\x00-\x1f\x7f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  // No more UTF-16 units than the limit means no more code points either: the common case needs no split.
+  if (clean.length <= maxLength) return clean;
   const chars = [...clean]; // by code point: never split a character in two
   return chars.length <= maxLength ? clean : chars.slice(0, maxLength).join('').trimEnd();
 }

@@ -80,6 +80,8 @@ interface Conn {
   session: Session | undefined;
   timer: NodeJS.Timeout | undefined;
   done: boolean;
+  /** TCP keep-alive: `seen` by one sweep, turned `on` by the next (see KEEPALIVE_SWEEP_MS). */
+  keepAlive: 'off' | 'seen' | 'on';
 }
 
 const FAILURE_LINE = 'FAILURE\n';
@@ -89,6 +91,14 @@ const SESSION_ENDED = new CrmTelephonyError(AgiErrorCodes.AGI_ERR_CLOSED, 'The F
 const PEER_CLOSED = new CrmTelephonyError(AgiErrorCodes.AGI_ERR_CLOSED, 'Asterisk closed the FastAGI connection.');
 /** After we close our side, how long the peer gets to close its own before the socket is destroyed. */
 const LINGER_MS = 1000;
+/**
+ * TCP keep-alive (first probe after 10 s of silence) matters only to sessions that last: a routed
+ * call's session ends in milliseconds, and the setsockopt calls cost it more than all our own
+ * request parsing. So a sweep every second gives it to connections that outlived one sweep; on the
+ * wire nothing changes, since no probe could have gone out before 10 s anyway.
+ */
+const KEEPALIVE_SWEEP_MS = 1000;
+const KEEPALIVE_DELAY_MS = 10_000;
 
 export class FastAgiServer {
   readonly #opts: Required<Omit<FastAgiServerOptions, 'allowFrom' | 'log' | 'handlers'>>;
@@ -101,6 +111,7 @@ export class FastAgiServer {
   readonly #refused = new Set<net.Socket>();
   #closing: Promise<void> | undefined;
   #overloaded = false;
+  #keepAliveSweep: NodeJS.Timeout | undefined;
   readonly #stats: FastAgiStats = { sessions: 0, completed: 0, failed: 0, overLimit: 0, requestTimeouts: 0, malformed: 0, unknownScript: 0, hangups: 0 };
 
   constructor(options: FastAgiServerOptions) {
@@ -142,6 +153,7 @@ export class FastAgiServer {
       this.#server.once('error', onError);
       this.#server.listen(this.#opts.port, this.#opts.host, () => {
         this.#server.off('error', onError);
+        this.#keepAliveSweep ??= setInterval(() => this.#sweepKeepAlive(), KEEPALIVE_SWEEP_MS).unref();
         const addr = this.#server.address() as net.AddressInfo;
         this.#log.info({ host: addr.address, port: addr.port }, 'FastAGI server listening');
         resolve({ host: addr.address, port: addr.port });
@@ -170,6 +182,7 @@ export class FastAgiServer {
 
   async #shutdown(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    clearInterval(this.#keepAliveSweep);
     const stop = new CrmTelephonyError(AgiErrorCodes.AGI_ERR_CLOSED, 'The FastAGI server is shutting down.');
     for (const socket of this.#refused) socket.destroy();
     for (const conn of this.#conns) {
@@ -217,9 +230,9 @@ export class FastAgiServer {
       session: undefined,
       timer: undefined,
       done: false,
+      keepAlive: 'off',
     };
     this.#conns.add(conn);
-    socket.setKeepAlive(true, 10_000);
     socket.setTimeout(this.#opts.idleTimeoutMs);
     socket.on('timeout', () => this.#drop(conn, new CrmTelephonyError(AgiErrorCodes.AGI_ERR_TIMEOUT, `Nothing moved on the FastAGI connection for ${this.#opts.idleTimeoutMs} ms.`)));
     conn.timer = setTimeout(() => {
@@ -277,20 +290,24 @@ export class FastAgiServer {
       this.#fail(conn, new CrmTelephonyError(AgiErrorCodes.AGI_ERR_UNKNOWN_SCRIPT, `No FastAGI handler for script "${request.script}".`));
       return;
     }
+    // The two callbacks come from factories: under tsx an arrow written as a property gets a
+    // defineProperty for its name each time it is made, and this runs for every routed call.
     const session = new Session(request, {
-      write: (line) => {
-        if (!conn.socket.destroyed && conn.socket.writable) conn.socket.write(line);
-      },
-      fail: (err) => {
-        this.#log.warn({ ...logContext(request), code: err.code, err: err.message }, 'FastAGI session failed');
-        this.#drop(conn, err);
-      },
+      write: writerOf(conn.socket),
+      fail: this.#failerOf(conn, request),
       commandTimeoutMs: this.#opts.commandTimeoutMs,
       maxQueuedCommands: this.#opts.maxQueuedCommands,
       remoteAddress: conn.peer,
     });
     conn.session = session;
     void this.#run(conn, session, handler);
+  }
+
+  #failerOf(conn: Conn, request: AgiRequest): (err: AgiError) => void {
+    return (err) => {
+      this.#log.warn({ ...logContext(request), code: err.code, err: err.message }, 'FastAGI session failed');
+      this.#drop(conn, err);
+    };
   }
 
   async #run(conn: Conn, session: Session, handler: AgiHandler): Promise<void> {
@@ -372,11 +389,29 @@ export class FastAgiServer {
     this.#endSocket(socket);
   }
 
+  #sweepKeepAlive(): void {
+    for (const conn of this.#conns) {
+      if (conn.keepAlive === 'on' || conn.socket.destroyed) continue;
+      if (conn.keepAlive === 'seen') {
+        conn.socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
+        conn.keepAlive = 'on';
+      } else {
+        conn.keepAlive = 'seen';
+      }
+    }
+  }
+
   #cleanup(conn: Conn): void {
     clearTimeout(conn.timer);
     conn.session?.handleClosed(PEER_CLOSED);
     this.#conns.delete(conn);
   }
+}
+
+function writerOf(socket: net.Socket): (line: string) => void {
+  return (line) => {
+    if (!socket.destroyed && socket.writable) socket.write(line);
+  };
 }
 
 function logContext(request: AgiRequest): Record<string, unknown> {

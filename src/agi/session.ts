@@ -30,6 +30,11 @@ export interface AgiSession {
   readonly signal: AbortSignal;
   /** True once Asterisk sent `HANGUP`. */
   readonly hungUp: boolean;
+  /**
+   * The same as `signal.aborted`, without making the signal (the server's sessions make it only
+   * when it is read). Optional so that a hand-made session (a test's) need not have it.
+   */
+  readonly aborted?: boolean;
   /** The peer's address (the PBX). */
   readonly remoteAddress: string | undefined;
   /**
@@ -69,7 +74,14 @@ export class Session implements AgiSession {
   readonly request: AgiRequest;
   readonly remoteAddress: string | undefined;
   readonly #options: SessionOptions;
-  readonly #abort = new AbortController();
+  /**
+   * Made on the first read of `signal`: most sessions end without anyone listening, and an
+   * AbortController (an EventTarget) per call is measurable on the routing path. Until then the
+   * reason alone says whether the session was told to stop.
+   */
+  #abort: AbortController | undefined;
+  #abortReason: unknown;
+  #aborted = false;
   #queue: Pending[] = [];
   /** The command written and awaiting its reply (always the head of #queue when set). */
   #inFlight: Pending | undefined;
@@ -85,7 +97,16 @@ export class Session implements AgiSession {
   }
 
   get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      if (this.#aborted) this.#abort.abort(this.#abortReason);
+    }
     return this.#abort.signal;
+  }
+
+  /** True once the session was told to stop (what `signal.aborted` says, without making the signal). */
+  get aborted(): boolean {
+    return this.#aborted;
   }
 
   get hungUp(): boolean {
@@ -148,7 +169,7 @@ export class Session implements AgiSession {
   handleHangup(): void {
     if (this.#hungUp) return;
     this.#hungUp = true;
-    this.#abort.abort(HANGUP_REASON);
+    this.#stop(HANGUP_REASON);
   }
 
   /** The connection is gone (or must go): every command still waiting is rejected with `err`. */
@@ -162,12 +183,20 @@ export class Session implements AgiSession {
     // A specific cause (a deadline, a broken stream) is what the waiting commands get; a plain close
     // becomes an error naming the command (the shared end-of-session reasons carry no useful stack).
     for (const pending of queue) pending.reject(err.code === AgiErrorCodes.AGI_ERR_CLOSED ? closedError(err, pending.line) : err);
-    if (!this.#abort.signal.aborted) this.#abort.abort(err);
+    this.#stop(err);
   }
 
   /** Tells the handler to stop (deadline or shutdown) without closing the connection yet. */
   abort(reason: AgiError): void {
-    if (!this.#abort.signal.aborted) this.#abort.abort(reason);
+    this.#stop(reason);
+  }
+
+  /** Aborts once; the first reason stands, as with AbortController. */
+  #stop(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#abortReason = reason;
+    this.#abort?.abort(reason);
   }
 
   /**

@@ -6,7 +6,7 @@
  * through `onDegraded` and counted in the router's stats.
  */
 import { decideRoute, factsWithoutLookup } from './decide.ts';
-import type { RouteDecision, RouteFacts, RouteInput, RoutingRules } from './types.ts';
+import type { RouteDecision, RouteFacts, RouteInput, RoutingRules, StopSignal } from './types.ts';
 
 export const DEFAULT_BUDGET_MS = 300;
 
@@ -34,55 +34,84 @@ export interface BudgetOptions {
  * without them. Never rejects. The abandoned gathering gets its signal aborted and may finish in the
  * background; its late result or error is ignored.
  */
-export async function routeWithBudget(
+export function routeWithBudget(
   input: RouteInput,
   lookupFacts: (signal: AbortSignal) => Promise<RouteFacts>,
   rules: RoutingRules,
   options: BudgetOptions = {},
 ): Promise<RouteDecision> {
-  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  const now = options.now ?? (() => new Date());
-  const started = performance.now();
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const overBudget = new Promise<'over-budget'>((resolve) => {
-    timer = setTimeout(() => resolve('over-budget'), budgetMs);
-  });
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  return withinBudget(input, () => lookupFacts(controller.signal), rules, options, () => controller.abort(new Error(`routing facts took longer than ${budgetMs} ms`)));
+}
+
+/**
+ * The budget itself: one plain timer and one promise, settled by the facts or the timer, whichever
+ * comes first. `stop` is called once when the budget passes.
+ */
+function withinBudget(input: RouteInput, lookupFacts: () => Promise<RouteFacts>, rules: RoutingRules, options: BudgetOptions, stop: () => void): Promise<RouteDecision> {
+  const run: BudgetRun = { input, rules, options, budgetMs: options.budgetMs ?? DEFAULT_BUDGET_MS, started: performance.now() };
   let lookup: Promise<RouteFacts>;
   try {
-    lookup = Promise.resolve(lookupFacts(controller.signal));
+    lookup = Promise.resolve(lookupFacts());
   } catch (err) {
     lookup = Promise.reject(err as Error);
   }
-  // Past the budget nobody awaits the lookup any more: its late failure must not surface as unhandled.
-  lookup.catch(() => undefined);
+  return new Promise<RouteDecision>((resolve) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      stop();
+      resolve(degrade(run, 'budget-exceeded'));
+    }, run.budgetMs);
+    // Past the budget nobody waits for the lookup any more: its late result or failure is ignored
+    // here, so it never surfaces as unhandled.
+    lookup.then(
+      (facts) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        let decision: RouteDecision;
+        try {
+          decision = decideRoute(input, facts, rules, nowOf(options));
+        } catch (err) {
+          // Facts of the wrong shape (a gatherer's bug) are a failed lookup, not a failed call.
+          decision = degrade(run, 'lookup-failed', err);
+        }
+        resolve(decision);
+      },
+      (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(degrade(run, 'lookup-failed', err));
+      },
+    );
+  });
+}
 
-  const degrade = (why: DegradedEvent['why'], error?: unknown): RouteDecision => {
-    try {
-      options.onDegraded?.({ why, elapsedMs: performance.now() - started, budgetMs, input, ...(error !== undefined ? { error } : {}) });
-    } catch {
-      // A failing log call must not turn a routed call into a failed one.
-    }
-    return decideRoute(input, factsWithoutLookup(why), rules, now());
-  };
-  let first: { facts: RouteFacts } | 'over-budget';
+/** One answer's budget, as plain data (module functions below, not closures per answer). */
+interface BudgetRun {
+  input: RouteInput;
+  rules: RoutingRules;
+  options: BudgetOptions;
+  budgetMs: number;
+  started: number;
+}
+
+function nowOf(options: BudgetOptions): Date {
+  return options.now ? options.now() : new Date();
+}
+
+/** Reports the degraded answer (once) and decides without the caller's facts. */
+function degrade(run: BudgetRun, why: DegradedEvent['why'], error?: unknown): RouteDecision {
   try {
-    first = await Promise.race([lookup.then((facts) => ({ facts })), overBudget]);
-  } catch (err) {
-    return degrade('lookup-failed', err);
-  } finally {
-    clearTimeout(timer);
+    run.options.onDegraded?.({ why, elapsedMs: performance.now() - run.started, budgetMs: run.budgetMs, input: run.input, ...(error !== undefined ? { error } : {}) });
+  } catch {
+    // A failing log call must not turn a routed call into a failed one.
   }
-  if (first === 'over-budget') {
-    controller.abort(new Error(`routing facts took longer than ${budgetMs} ms`));
-    return degrade('budget-exceeded');
-  }
-  try {
-    return decideRoute(input, first.facts, rules, now());
-  } catch (err) {
-    // Facts of the wrong shape (a gatherer's bug) are a failed lookup, not a failed call.
-    return degrade('lookup-failed', err);
-  }
+  return decideRoute(run.input, factsWithoutLookup(why), run.rules, nowOf(run.options));
 }
 
 export interface RouterStats {
@@ -95,8 +124,11 @@ export interface RouterStats {
 
 export interface RouterOptions extends BudgetOptions {
   rules: RoutingRules;
-  /** Gathers the facts for one call (usually `gatherFacts` with the directory, call log and device states). */
-  gather: (input: RouteInput, signal: AbortSignal) => Promise<RouteFacts>;
+  /**
+   * Gathers the facts for one call (usually `gatherFacts` with the directory, call log and device
+   * states). `stop.aborted` turns true when the budget has passed: later steps may be skipped.
+   */
+  gather: (input: RouteInput, stop: StopSignal) => Promise<RouteFacts>;
 }
 
 /** A router: what the FastAGI `route` script and the HTTP endpoint call. Never rejects. */
@@ -108,16 +140,19 @@ export interface Router {
 
 export function createRouter(options: RouterOptions): Router {
   const stats: RouterStats = { decisions: 0, degraded: 0, budgetExceeded: 0, lookupFailed: 0 };
+  // Made once, not per answer: the options and the degraded counter are the same for every call.
+  const budget: BudgetOptions = {
+    ...options,
+    onDegraded: (event) => {
+      stats.degraded++;
+      if (event.why === 'budget-exceeded') stats.budgetExceeded++;
+      else stats.lookupFailed++;
+      options.onDegraded?.(event);
+    },
+  };
   const route = async (input: RouteInput): Promise<RouteDecision> => {
-    const decision = await routeWithBudget(input, (signal) => options.gather(input, signal), options.rules, {
-      ...options,
-      onDegraded: (event) => {
-        stats.degraded++;
-        if (event.why === 'budget-exceeded') stats.budgetExceeded++;
-        else stats.lookupFailed++;
-        options.onDegraded?.(event);
-      },
-    });
+    const stop = { aborted: false };
+    const decision = await withinBudget(input, () => options.gather(input, stop), options.rules, budget, () => (stop.aborted = true));
     stats.decisions++;
     return decision;
   };

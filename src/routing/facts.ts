@@ -11,7 +11,7 @@ import { findByNormalized } from '../directory/lookup.ts';
 import { normalizePhone } from '../phone/normalize.ts';
 import type { NormalizedPhone } from '../phone/types.ts';
 import { pickClient } from './decide.ts';
-import type { Availability, ClientFact, LastAgentFact, OwnerFact, RouteFacts } from './types.ts';
+import type { Availability, ClientFact, LastAgentFact, OwnerFact, RouteFacts, StopSignal } from './types.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -21,7 +21,7 @@ export interface GatherFactsInput {
    * The agent who last talked to this number since `since` (from the call log), or null. Not called
    * for anonymous callers. Optional: without it the last-agent rule never answers.
    */
-  lastAgentFor?: (number: NormalizedPhone, since: Date, signal?: AbortSignal) => Promise<LastAgentFact | null>;
+  lastAgentFor?: (number: NormalizedPhone, since: Date, signal?: StopSignal) => Promise<LastAgentFact | null>;
   /** Live extension states (a DeviceStateTracker). Optional: without it every extension is `unknown`. */
   deviceStates?: { availabilityOf(extension: string): Availability };
   /** The caller's number as the PBX presents it. */
@@ -31,8 +31,8 @@ export interface GatherFactsInput {
   /** How far back the call log is searched, in days. Default 30 (match RoutingRules.lastAgentDays). */
   lastAgentDays?: number;
   now?: Date;
-  /** Aborted when the answer is no longer wanted (the budget passed): later steps are skipped. */
-  signal?: AbortSignal;
+  /** Aborted when the answer is no longer wanted (the budget passed): later steps are skipped. An AbortSignal will do. */
+  signal?: StopSignal;
   /** Told about a failure that was absorbed (the call-log query). */
   onError?: (err: unknown, step: 'last-agent') => void;
 }

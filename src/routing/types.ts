@@ -27,6 +27,15 @@ export interface RouteInput {
   uniqueid?: string;
 }
 
+/**
+ * What a gatherer is told: whether its answer is still wanted. An AbortSignal is one; the router
+ * passes a plain flag instead, since an AbortSignal per answer (an EventTarget) costs more than the
+ * rest of the budget's bookkeeping together.
+ */
+export interface StopSignal {
+  readonly aborted: boolean;
+}
+
 /** One CRM record that matched the caller, in lookup rank order. */
 export interface ClientFact {
   type: RecordType;

@@ -9,7 +9,8 @@ import type { AmiMessage } from '../../ami/message.ts';
 import type { Directory } from '../../directory/directory.ts';
 import type { CallLog } from '../../store/call-log.ts';
 import type { Access } from '../../web/auth/access.ts';
-import { createRouter, DeviceStateTracker, gatherFacts, rulesFromConfig, type Router, type RoutingConfig } from '../../routing/index.ts';
+import { createRouter, DeviceStateTracker, gatherFacts, rulesFromConfig, type LastAgentFact, type Router, type RoutingConfig } from '../../routing/index.ts';
+import type { NormalizedPhone } from '../../phone/types.ts';
 import { FastAgiServer } from '../../agi/server.ts';
 import { createRouteHandler } from '../../agi/route-script.ts';
 import { routingRoutes } from '../../web/routes/routing-routes.ts';
@@ -39,24 +40,18 @@ export function createRouting(config: RoutingCapabilityConfig, deps: RoutingDeps
   const { directory, callLog, log } = deps;
   const deviceStates = new DeviceStateTracker();
   const rules = rulesFromConfig(config);
+  // Made once, not per answer (under tsx every named closure also costs a defineProperty).
+  const lastAgentFor = async (number: NormalizedPhone, since: Date): Promise<LastAgentFact | null> => {
+    if (number.kind !== 'number' || !number.e164) return null;
+    const extension = await callLog.lastAgentFor(number.e164, since.toISOString());
+    // The log query already applied the window; the exact time is not needed past it.
+    return extension ? { extension, at: new Date().toISOString() } : null;
+  };
   const router = createRouter({
     rules,
     budgetMs: config.ROUTING_BUDGET_MS,
-    gather: (input, signal) =>
-      gatherFacts({
-        directory,
-        deviceStates,
-        caller: input.caller,
-        did: input.did,
-        lastAgentDays: rules.lastAgentDays,
-        signal,
-        lastAgentFor: async (number, since) => {
-          if (number.kind !== 'number' || !number.e164) return null;
-          const extension = await callLog.lastAgentFor(number.e164, since.toISOString());
-          // The log query already applied the window; the exact time is not needed past it.
-          return extension ? { extension, at: new Date().toISOString() } : null;
-        },
-      }),
+    gather: (input, stop) =>
+      gatherFacts({ directory, deviceStates, caller: input.caller, did: input.did, lastAgentDays: rules.lastAgentDays, signal: stop, lastAgentFor }),
     onDegraded: (e) => log.warn({ uniqueid: e.input.uniqueid, why: e.why, ms: e.elapsedMs }, "routing answered without the caller's facts (fallback)"),
   });
 

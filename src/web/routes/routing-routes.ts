@@ -3,16 +3,23 @@
  * extension as plain text (empty body and 404 when there is no route; JSON when asked), and
  * `GET /api/callerid?number=` the caller's CRM name. A routing token (query `token` or bearer)
  * authenticates: the dialplan cannot sign in, and the token can see nothing else.
+ *
+ * Every routed call passes here, so the replies are built without per-request work: the headers of
+ * a plain-text answer are made once, and a decision is written as JSON by `routeDecisionJson`
+ * (the same bytes `JSON.stringify` gives, without walking the object generically).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Access } from '../auth/access.ts';
-import type { Router } from '../../routing/index.ts';
+import type { RouteDecision, Router } from '../../routing/index.ts';
 import { sendError } from '../errors.ts';
 
 export interface RoutingRoutesOptions {
   access: Access;
   router: Router;
 }
+
+const TEXT = 'text/plain; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export async function routingRoutes(app: FastifyInstance, options: RoutingRoutesOptions): Promise<void> {
   const guard = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -22,21 +29,23 @@ export async function routingRoutes(app: FastifyInstance, options: RoutingRoutes
       return sendError(reply, 'AUTH_REQUIRED', 'This endpoint needs a routing token (?token=... or Authorization: Bearer ...). Create one with "crm-telephony tokens create --kind routing".');
     }
   };
-  const wantsJson = (request: FastifyRequest): boolean =>
-    (request.query as { format?: string }).format === 'json' || (request.headers.accept ?? '').includes('application/json');
+  const wantsJson = (request: FastifyRequest): boolean => {
+    if ((request.query as { format?: string }).format === 'json') return true;
+    const accept = request.headers.accept;
+    return accept !== undefined && accept.includes('application/json');
+  };
 
   app.get('/api/route', { preHandler: guard }, async (request, reply) => {
     const q = request.query as { caller?: string; did?: string; uniqueid?: string };
     const caller = typeof q.caller === 'string' ? q.caller.slice(0, 100) : '';
     const did = typeof q.did === 'string' ? q.did.slice(0, 100) : '';
-    const decision = await options.router({ caller, did, ...(typeof q.uniqueid === 'string' ? { uniqueid: q.uniqueid.slice(0, 64) } : {}) });
-    reply.header('x-route-reason', decision.reason);
+    const decision = await options.router(typeof q.uniqueid === 'string' ? { caller, did, uniqueid: q.uniqueid.slice(0, 64) } : { caller, did });
+    const status = decision.extension ? 200 : 404;
     if (wantsJson(request)) {
-      reply.code(decision.extension ? 200 : 404);
-      return decision;
+      // A string payload with a JSON type is sent as it is: the serializer is this function.
+      return reply.code(status).header('x-route-reason', decision.reason).type(JSON_TYPE).send(routeDecisionJson(decision));
     }
-    reply.type('text/plain; charset=utf-8').code(decision.extension ? 200 : 404);
-    return decision.extension ?? '';
+    return reply.code(status).header('x-route-reason', decision.reason).type(TEXT).send(decision.extension ?? '');
   });
 
   app.get('/api/callerid', { preHandler: guard }, async (request, reply) => {
@@ -45,7 +54,22 @@ export async function routingRoutes(app: FastifyInstance, options: RoutingRoutes
     const decision = await options.router({ caller: number, did: '' });
     const name = decision.callerName ?? '';
     if (wantsJson(request)) return { name: decision.callerName, entity: decision.entity };
-    reply.type('text/plain; charset=utf-8').code(name ? 200 : 404);
-    return name;
+    return reply.code(name ? 200 : 404).type(TEXT).send(name);
   });
+}
+
+/**
+ * A decision as JSON, in the key order the router builds it (`extension, reason, skipped, entity,
+ * callerName, degraded`): byte for byte what `JSON.stringify(decision)` gives for a RouteDecision.
+ * Strings go through `JSON.stringify`, so every quote, backslash and control character is escaped
+ * as JSON requires.
+ */
+export function routeDecisionJson(d: RouteDecision): string {
+  let skipped = '';
+  for (const s of d.skipped) skipped += `${skipped === '' ? '' : ','}{"rule":${JSON.stringify(s.rule)},"why":${JSON.stringify(s.why)}}`;
+  const entity = d.entity ? `{"type":${JSON.stringify(d.entity.type)},"id":${JSON.stringify(d.entity.id)}}` : 'null';
+  return (
+    `{"extension":${d.extension === null ? 'null' : JSON.stringify(d.extension)},"reason":${JSON.stringify(d.reason)},"skipped":[${skipped}],` +
+    `"entity":${entity},"callerName":${d.callerName === null ? 'null' : JSON.stringify(d.callerName)},"degraded":${d.degraded ? 'true' : 'false'}}`
+  );
 }
