@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../../store/store.ts';
+import { statement, type Statement } from '../../store/statements.ts';
 import type { Directory, User } from '../../directory/directory.ts';
 import { verifyPassword } from '../../directory/passwords.ts';
 
@@ -44,11 +45,17 @@ export class Access {
   readonly #store: Store;
   readonly #directory: Directory;
   readonly #ttl: number;
+  // Every authenticated request reads one of these: prepared once (store/statements.ts). The cast
+  // keeps SQLite from preparing the statement again after ANALYZE (a bare ? in a plan does).
+  readonly #sessionByHash: Statement<{ user_id: string; csrf_token: string; expires_at: string }>;
+  readonly #tokenByHash: Statement<{ id: string; user_id: string | null; kind: TokenKind; last_used_at: string | null }>;
 
   constructor(store: Store, directory: Directory, options: AccessOptions = {}) {
     this.#store = store;
     this.#directory = directory;
     this.#ttl = options.sessionTtlMs ?? 12 * 3600_000;
+    this.#sessionByHash = statement(store, 'access_session_by_hash', 'select user_id, csrf_token, expires_at from sessions where id_hash = cast(? as text)');
+    this.#tokenByHash = statement(store, 'access_token_by_hash', 'select id, user_id, kind, last_used_at from api_tokens where token_hash = cast(? as text) and revoked = 0');
   }
 
   /** Checks a login and password; returns a new session (its cookie value) or null. */
@@ -67,11 +74,7 @@ export class Access {
   }
 
   async bySession(sessionId: string): Promise<Principal | null> {
-    const row = await this.#store.db
-      .selectFrom('sessions')
-      .select(['user_id', 'csrf_token', 'expires_at'])
-      .where('id_hash', '=', sha256(sessionId))
-      .executeTakeFirst();
+    const row = await this.#sessionByHash.get([sha256(sessionId)]);
     if (!row) return null;
     if (row.expires_at < new Date().toISOString()) {
       await this.logout(sessionId);
@@ -116,12 +119,7 @@ export class Access {
 
   async byToken(token: string): Promise<Principal | null> {
     if (!/^crmt_(api|routing)_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-    const row = await this.#store.db
-      .selectFrom('api_tokens')
-      .select(['id', 'user_id', 'kind', 'last_used_at'])
-      .where('token_hash', '=', sha256(token))
-      .where('revoked', '=', 0)
-      .executeTakeFirst();
+    const row = await this.#tokenByHash.get([sha256(token)]);
     if (!row) return null;
     // "Last used" to the minute: a write per routed call would cost a commit on the call path.
     const now = Date.now();
