@@ -36,12 +36,16 @@ async function schemaOf(store: Store): Promise<string | undefined> {
 }
 
 async function tablesOf(store: Store): Promise<string[]> {
-  const schema = await schemaOf(store);
-  const tables = await store.db.introspection.getTables();
-  return tables
-    .filter((t) => !t.isView && (schema === undefined || t.schema === schema) && !t.name.startsWith('kysely_'))
-    .map((t) => t.name)
-    .sort();
+  let names: string[];
+  if (store.engine === 'sqlite') {
+    names = (await store.db.introspection.getTables()).filter((t) => !t.isView).map((t) => t.name);
+  } else {
+    // Only this suite's schema: Kysely's introspection reads every schema's tables and fails when
+    // another suite drops its schema at that moment.
+    const { rows } = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(store.db);
+    names = rows.map((r) => r.name);
+  }
+  return names.filter((name) => !name.startsWith('kysely_')).sort();
 }
 
 for (const engine of ENGINES) {
