@@ -12,6 +12,13 @@ test('an empty environment gives working embedded defaults', () => {
   assert.equal(c.AMI_PORT, 5038);
   assert.equal(c.DATABASE_URL, './data/crm-telephony.sqlite');
   assert.equal(c.DEFAULT_REGION, 'US');
+  assert.equal(c.AMI_EVENT_FILTER, true, 'the PBX is asked to filter unless told not to');
+});
+
+test('AMI_EVENT_FILTER=off: the PBX is never asked to filter; a word that is not yes or no is an error', () => {
+  assert.equal(loadConfig({ AMI_EVENT_FILTER: 'off' }).AMI_EVENT_FILTER, false);
+  assert.equal(loadConfig({ AMI_EVENT_FILTER: 'False' }).AMI_EVENT_FILTER, false);
+  assert.throws(() => loadConfig({ AMI_EVENT_FILTER: 'sometimes' }), (e: unknown) => isCrmTelephonyError(e, 'CONFIG_ERR_INVALID') && e.message.includes('AMI_EVENT_FILTER'));
 });
 
 test('values are coerced and checked; errors name the variable and what to do', () => {

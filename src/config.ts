@@ -28,6 +28,17 @@ const baseSchema = z.object({
   AMI_SECRET: z.string().optional(),
   /** `plain` or `md5` (challenge) login. */
   AMI_AUTH: z.enum(['plain', 'md5']).default('plain'),
+  /**
+   * Ask the PBX (AMI `Filter`) to send only the events the service reads: about half of a call's
+   * events are left out. Needs `write = system` for the AMI user; without it everything is read as
+   * before. `false` never asks.
+   */
+  AMI_EVENT_FILTER: z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .refine((s) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(s), { message: 'use true or false' })
+    .transform((s) => ['true', '1', 'yes', 'on'].includes(s))
+    .default(true),
   /** `postgres://user@host:5432/db` for PostgreSQL; otherwise a SQLite file path. Default ./data/crm-telephony.sqlite. */
   DATABASE_URL: z.string().min(1).default('./data/crm-telephony.sqlite'),
   /** Region for numbers written without a country code (ISO 3166-1 alpha-2: US, RU, DE, GB). */

@@ -140,6 +140,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     // Each call's matches and click-to-call origin, resolved once and handed with its effects.
     context: { lookup: async (number, phone) => (await (phone ? findByNormalized(directory, phone) : findByPhone(directory, number))).candidates, origins },
     sinks: sinksOf(capabilities),
+    filterEvents: config.AMI_EVENT_FILTER,
     onEvent: (event) => {
       for (const c of capabilities) c.onPbxEvent?.(event);
     },
