@@ -3,8 +3,9 @@
  * module that writes it. Rows are never deleted: retention marks them, so the call's history and
  * the audit can still say what happened to the recording.
  */
-import { sql, type Selectable, type Updateable } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 import type { Store } from '../store/store.ts';
+import { statement, type Statement } from '../store/statements.ts';
 import type { RecordingsTable } from '../store/schema.ts';
 import { newRecordingId } from './ids.ts';
 import type { AudioFormat } from './media-type.ts';
@@ -41,13 +42,32 @@ export interface RecordingRow {
 /** Fields a caller may change; `updated_at` is set on every write. */
 export type RecordingPatch = Partial<Omit<RecordingRow, 'id' | 'callId' | 'pbx' | 'file' | 'createdAt' | 'updatedAt'>>;
 
+type Row = Selectable<RecordingsTable>;
+
+const INSERT_COLUMNS =
+  'id, call_id, pbx, file, location, state, audio, no_audio_reason, format, size, duration_ms, playable, reported_size, confirmed_at, stored_location, stored_format, stored_size, copied_at, pbx_deleted, removed_at, problem, created_at, updated_at';
+const INSERT_VALUES = '?, ?, ?, ?, ?, ?, null, null, null, null, null, null, null, null, null, null, null, null, 0, null, null, ?, ?';
+
 export class RecordingRows {
   readonly #store: Store;
   readonly #now: () => number;
+  // Every recorded call runs these (its recording located, its end): prepared once (issue 13).
+  readonly #ensureFromPath: Statement<never>;
+  readonly #ensureGuessed: Statement<never>;
+  readonly #byCallAndFile: Statement<Row>;
+  readonly #forCall: Statement<Row>;
+  readonly #markCallEnded: Statement<never>;
 
   constructor(store: Store, now: () => number = Date.now) {
     this.#store = store;
     this.#now = now;
+    const upsert = (location: string) =>
+      `insert into recordings (${INSERT_COLUMNS}) values (${INSERT_VALUES}) on conflict (call_id, file) do update set location = ${location}, updated_at = excluded.updated_at`;
+    this.#ensureFromPath = statement(store, 'recordings_ensure_from_path', upsert('excluded.location'));
+    this.#ensureGuessed = statement(store, 'recordings_ensure_guessed', upsert('recordings.location'));
+    this.#byCallAndFile = statement(store, 'recordings_by_call_and_file', 'select * from recordings where call_id = cast(? as text) and file = cast(? as text)');
+    this.#forCall = statement(store, 'recordings_for_call', 'select * from recordings where call_id = cast(? as text) order by created_at, id');
+    this.#markCallEnded = statement(store, 'recordings_mark_call_ended', "update recordings set state = 'ready', updated_at = ? where call_id = cast(? as text) and state = 'recording'");
   }
 
   /**
@@ -57,40 +77,8 @@ export class RecordingRows {
    */
   async ensure(input: { callId: string; pbx: string; file: string; location: string | null; fromPath: boolean; state?: RecordingState }): Promise<RecordingRow> {
     const now = this.#iso();
-    await this.#store.db
-      .insertInto('recordings')
-      .values({
-        id: newRecordingId(),
-        call_id: input.callId,
-        pbx: input.pbx,
-        file: input.file,
-        location: input.location,
-        state: input.state ?? 'recording',
-        audio: null,
-        no_audio_reason: null,
-        format: null,
-        size: null,
-        duration_ms: null,
-        playable: null,
-        reported_size: null,
-        confirmed_at: null,
-        stored_location: null,
-        stored_format: null,
-        stored_size: null,
-        copied_at: null,
-        pbx_deleted: 0,
-        removed_at: null,
-        problem: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) =>
-        oc.columns(['call_id', 'file']).doUpdateSet({
-          location: input.fromPath ? sql<string | null>`excluded.location` : sql<string | null>`recordings.location`,
-          updated_at: now,
-        }),
-      )
-      .execute();
+    const upsert = input.fromPath ? this.#ensureFromPath : this.#ensureGuessed;
+    await upsert.run([newRecordingId(), input.callId, input.pbx, input.file, input.location, input.state ?? 'recording', now, now]);
     const row = await this.byCallAndFile(input.callId, input.file);
     if (!row) throw new Error(`recording row for ${input.callId} vanished after its upsert`);
     return row;
@@ -116,14 +104,13 @@ export class RecordingRows {
   }
 
   async byCallAndFile(callId: string, file: string): Promise<RecordingRow | undefined> {
-    const row = await this.#store.db.selectFrom('recordings').selectAll().where('call_id', '=', callId).where('file', '=', file).executeTakeFirst();
+    const row = await this.#byCallAndFile.get([callId, file]);
     return row ? toRow(row) : undefined;
   }
 
   /** A call's recordings, oldest first. */
   async forCall(callId: string): Promise<RecordingRow[]> {
-    const rows = await this.#store.db.selectFrom('recordings').selectAll().where('call_id', '=', callId).orderBy('created_at').orderBy('id').execute();
-    return rows.map(toRow);
+    return (await this.#forCall.all([callId])).map(toRow);
   }
 
   /** Rows of a PBX with this file name (names carry the uniqueid, so normally one). */
@@ -156,7 +143,7 @@ export class RecordingRows {
 
   /** A call ended: its recordings are complete (MixMonitor closes the file as the channel goes). */
   async markCallEnded(callId: string): Promise<void> {
-    await this.#store.db.updateTable('recordings').set({ state: 'ready', updated_at: this.#iso() }).where('call_id', '=', callId).where('state', '=', 'recording').execute();
+    await this.#markCallEnded.run([this.#iso(), callId]);
   }
 
   /** Rows older than `cutoffIso` not yet removed by retention, oldest first. */
