@@ -1,31 +1,15 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { loggable } from '../../test/support/calls.ts';
 import { ENGINES, openTestStore, type TestStore } from '../../test/support/engines.ts';
 import { CallLog, type LoggableCall } from '../store/call-log.ts';
 import { callTies } from './call-ties.ts';
 import { Directory } from './directory.ts';
 
+const call = (over: Partial<LoggableCall> & { id: string }): LoggableCall => loggable({ did: null, ...over });
+
 const TOOK_PART = ['answered', 'caller', 'transfer-target'] as const;
 
-const call = (over: Partial<LoggableCall> & { id: string }): LoggableCall => ({
-  pbx: 'default',
-  linkedid: over.id,
-  status: 'ended',
-  direction: 'inbound',
-  externalNumber: '+15551230001',
-  normalizedNumber: '+15551230001',
-  did: null,
-  answeredBy: null,
-  disposition: 'answered',
-  startedAt: '2026-11-23T19:57:08.000Z',
-  endedAt: '2026-11-23T19:57:13.000Z',
-  clickToCallId: null,
-  recording: null,
-  rang: [],
-  callerExtension: null,
-  transfers: [],
-  ...over,
-});
 
 for (const engine of ENGINES) {
   describe(`call ties on ${engine}`, () => {

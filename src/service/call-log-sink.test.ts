@@ -5,29 +5,11 @@ import type { CallRecord } from '../calls/index.ts';
 import type { Effect } from '../calls/effects.ts';
 import { CallLog, type LoggableCall } from '../store/call-log.ts';
 import { ENGINES, openTestStore, type TestStore } from '../../test/support/engines.ts';
+import { loggable } from '../../test/support/calls.ts';
 import { callLogSink } from './call-log-sink.ts';
 
 const record = (id: string, over: Partial<LoggableCall> = {}): CallRecord =>
-  ({
-    id,
-    pbx: 'default',
-    linkedid: id.split(':')[1] ?? id,
-    status: 'in-progress',
-    direction: 'inbound',
-    externalNumber: '+15551230001',
-    normalizedNumber: '+15551230001',
-    did: '5550100',
-    answeredBy: null,
-    disposition: null,
-    startedAt: '2026-12-06T20:00:00.000Z',
-    endedAt: null,
-    clickToCallId: null,
-    recording: null,
-    rang: [],
-    callerExtension: null,
-    transfers: [],
-    ...over,
-  }) as unknown as CallRecord;
+  loggable({ id, status: 'in-progress', disposition: null, startedAt: '2026-12-06T20:00:00.000Z', endedAt: null, ...over }) as unknown as CallRecord;
 
 const started = (r: CallRecord): Effect => ({ type: 'call-started', callId: r.id, record: r });
 const updated = (r: CallRecord): Effect => ({ type: 'call-updated', callId: r.id, record: r });

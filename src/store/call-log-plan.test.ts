@@ -1,30 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { loggable } from '../../test/support/calls.ts';
 import { planWrites, WrittenCalls, type WriteOp } from './call-log-plan.ts';
 import type { CallLink, LoggableCall } from './call-log.ts';
 
 const NOW = '2026-12-06T20:00:00.000Z';
 
-const call = (over: Partial<LoggableCall> = {}): LoggableCall => ({
-  id: 'default:1.0',
-  pbx: 'default',
-  linkedid: '1.0',
-  status: 'in-progress',
-  direction: 'inbound',
-  externalNumber: '+15551230001',
-  normalizedNumber: '+15551230001',
-  did: '5550100',
-  answeredBy: null,
-  disposition: null,
-  startedAt: '2026-12-06T19:59:00.000Z',
-  endedAt: null,
-  clickToCallId: null,
-  recording: null,
-  rang: [],
-  callerExtension: null,
-  transfers: [],
-  ...over,
-});
+
+const call = (over: Partial<LoggableCall> = {}): LoggableCall =>
+  loggable({ id: 'default:1.0', status: 'in-progress', disposition: null, startedAt: '2026-12-06T19:59:00.000Z', endedAt: null, ...over });
 
 const contact: CallLink = { type: 'contact', id: 'c1', link: 'matched' };
 

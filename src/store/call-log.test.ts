@@ -1,28 +1,12 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { loggable } from '../../test/support/calls.ts';
 import { ENGINES, openTestStore, type TestStore } from '../../test/support/engines.ts';
 import { CallLog, type LoggableCall } from './call-log.ts';
 import { Directory } from '../directory/directory.ts';
 
-const call = (over: Partial<LoggableCall> & { id: string }): LoggableCall => ({
-  pbx: 'default',
-  linkedid: over.id.split(':')[1] ?? over.id,
-  status: 'ended',
-  direction: 'inbound',
-  externalNumber: '+15551230001',
-  normalizedNumber: '+15551230001',
-  did: '5550100',
-  answeredBy: '101',
-  disposition: 'answered',
-  startedAt: '2026-11-23T19:57:08.000Z',
-  endedAt: '2026-11-23T19:57:13.000Z',
-  clickToCallId: null,
-  recording: null,
-  rang: ['101'],
-  callerExtension: null,
-  transfers: [],
-  ...over,
-});
+
+const call = (over: Partial<LoggableCall> & { id: string }): LoggableCall => loggable({ answeredBy: '101', rang: ['101'], ...over });
 
 for (const engine of ENGINES) {
   describe(`call log on ${engine}`, () => {

@@ -5,7 +5,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
-import { ANSWERED, buildRecordingsApp, loggable, PBX_DIR, session, type RecordingsTestApp } from './support/app.ts';
+import { ANSWERED, buildRecordingsApp, PBX_DIR, session, type RecordingsTestApp } from './support/app.ts';
+import { loggable } from '../support/calls.ts';
 
 const CALL = 'default:1795463828.0';
 

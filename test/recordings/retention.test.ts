@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENGINES } from '../support/engines.ts';
-import { ANSWERED, buildRecordingsApp, FIXTURES, loggable, PBX_DIR, session, type RecordingsTestApp } from './support/app.ts';
+import { ANSWERED, buildRecordingsApp, FIXTURES, PBX_DIR, session, type RecordingsTestApp } from './support/app.ts';
+import { loggable } from '../support/calls.ts';
 
 const DAY = 86_400_000;
 

@@ -13,7 +13,8 @@ import { SftpSource, type SftpSourceOptions } from '../../src/recordings/sources
 import { isRecordingError } from '../../src/recordings/recording-errors.ts';
 import { startSshd, sshdMissing, type Sshd } from './support/sshd.ts';
 import { startProxy } from './support/tcp-proxy.ts';
-import { ANSWERED, buildRecordingsApp, FIXTURES, loggable, session } from './support/app.ts';
+import { ANSWERED, buildRecordingsApp, FIXTURES, session } from './support/app.ts';
+import { loggable } from '../support/calls.ts';
 
 const missing = sshdMissing();
 // In CI (.ci/run installs openssh-server) a missing sshd is a failure, not a skip.

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENGINES } from '../support/engines.ts';
-import { ANSWERED, buildRecordingsApp, FIXTURES, loggable, PBX_DIR, session, UNANSWERED, type RecordingsTestApp } from './support/app.ts';
+import { ANSWERED, buildRecordingsApp, FIXTURES, PBX_DIR, session, UNANSWERED, type RecordingsTestApp } from './support/app.ts';
+import { loggable } from '../support/calls.ts';
 
 const CALL = 'default:1795463828.0';
 const bytes = readFileSync(new URL(ANSWERED, FIXTURES));

@@ -14,7 +14,7 @@ import type { Store } from '../../../src/store/store.ts';
 import { Directory } from '../../../src/directory/directory.ts';
 import { Access } from '../../../src/web/auth/access.ts';
 import { buildWebServer } from '../../../src/web/server.ts';
-import { CallLog, type LoggableCall } from '../../../src/store/call-log.ts';
+import { CallLog } from '../../../src/store/call-log.ts';
 import { Recordings, type RecordingsOptions } from '../../../src/recordings/recordings.ts';
 import { defaultRecordingSettings, type RecordingsSettings } from '../../../src/recordings/config.ts';
 import { recordingsRoutes } from '../../../src/web/routes/recordings-routes.ts';
@@ -108,28 +108,6 @@ export async function buildRecordingsApp(engine: Engine, options: BuildOptions =
   };
 }
 
-/** A call record as the call log stores it. */
-export function loggable(over: Partial<LoggableCall> & { id: string }): LoggableCall {
-  return {
-    pbx: 'default',
-    linkedid: over.id.split(':')[1] ?? over.id,
-    status: 'ended',
-    direction: 'inbound',
-    externalNumber: '+15551230001',
-    normalizedNumber: '+15551230001',
-    did: '5550100',
-    answeredBy: null,
-    disposition: 'answered',
-    startedAt: '2026-11-23T19:57:08.000Z',
-    endedAt: '2026-11-23T19:57:13.000Z',
-    clickToCallId: null,
-    recording: null,
-    rang: [],
-    callerExtension: null,
-    transfers: [],
-    ...over,
-  };
-}
 
 /** Signs in through the API (one sign-in per person per app: the login route is rate-limited). */
 export async function session(app: FastifyInstance, login: string): Promise<Record<string, string>> {
