@@ -5,6 +5,7 @@ import type { CallLog, CallLink } from '../store/call-log.ts';
 import type { CallOrigin } from './call-context.ts';
 import { silentLog, type Log } from '../logger.ts';
 import { errorInWords } from '../errors.ts';
+import { exponentialBackoff } from '../retry.ts';
 
 export interface CallLogSinkOptions {
   /** Says when the store refuses a batch (it is kept and tried again). */
@@ -35,7 +36,10 @@ export function callLogSink(callLog: CallLog, options: CallLogSinkOptions = {}):
   const firstRetryMs = options.retryMs ?? 1_000;
   // Batches the store refused in a row: the next try waits longer (a store that is down).
   let failures = 0;
+  let lastFailure: Error = new Error('none');
   let retryTimer: NodeJS.Timeout | null = null;
+  // One writer per store: no jitter needed to keep instances apart.
+  const retryDelay = exponentialBackoff({ initialDelayMs: firstRetryMs, maxDelayMs: 30_000, jitter: 0 });
   // Changes wait here, the latest record per call, and are written in batches: the engine's
   // effects (and the pops behind them) never wait for a commit, a burst costs few commits, and a
   // call that changes five times in a few milliseconds is written once.
@@ -65,6 +69,7 @@ export function callLogSink(callLog: CallLog, options: CallLogSinkOptions = {}):
         pending.set(id, newer === undefined ? entry : { record: newer.record, links: [...entry.links, ...newer.links] });
       }
       failures++;
+      lastFailure = err instanceof Error ? err : new Error(String(err));
       const msg = 'could not write calls to the store; they are kept in memory and written when it answers again (check the database: DATABASE_URL, disk space)';
       if (failures === 1 || failures % 30 === 0) log.error({ calls: batch.size, failures, err: errorInWords(err) }, msg);
     } finally {
@@ -82,7 +87,7 @@ export function callLogSink(callLog: CallLog, options: CallLogSinkOptions = {}):
     writing = write().finally(() => {
       writing = null;
       if (failures > 0) {
-        retryTimer = setTimeout(start, Math.min(30_000, firstRetryMs * 2 ** (failures - 1)));
+        retryTimer = setTimeout(start, retryDelay(failures, lastFailure) || firstRetryMs);
         retryTimer.unref();
       } else if (urgent) start();
       else if (pending.size > 0) arm();
