@@ -63,7 +63,7 @@ export class Locator {
     if (record.recordingFile !== null) {
       const location = this.#locationOf(record.id, pbx, record.recordingFile);
       if (location !== null || isSafeFileName(record.recordingFile)) {
-        await this.#o.rows.ensure({ callId: record.id, pbx, file: location ? fileNameOf(location) : record.recordingFile, location, fromPath: false });
+        await this.#o.rows.touch({ callId: record.id, pbx, file: location ? fileNameOf(location) : record.recordingFile, location, fromPath: false });
       }
     }
     await this.#o.rows.markCallEnded(record.id);

@@ -44,6 +44,16 @@ export type RecordingPatch = Partial<Omit<RecordingRow, 'id' | 'callId' | 'pbx' 
 
 type Row = Selectable<RecordingsTable>;
 
+export interface EnsureInput {
+  callId: string;
+  pbx: string;
+  file: string;
+  location: string | null;
+  /** The location comes from a full path the PBX gave, not a guess from a bare name. */
+  fromPath: boolean;
+  state?: RecordingState;
+}
+
 const INSERT_COLUMNS =
   'id, call_id, pbx, file, location, state, audio, no_audio_reason, format, size, duration_ms, playable, reported_size, confirmed_at, stored_location, stored_format, stored_size, copied_at, pbx_deleted, removed_at, problem, created_at, updated_at';
 const INSERT_VALUES = '?, ?, ?, ?, ?, ?, null, null, null, null, null, null, null, null, null, null, null, null, 0, null, null, ?, ?';
@@ -75,13 +85,18 @@ export class RecordingRows {
    * when this one comes from a full path the PBX gave (`fromPath`): a bare name is a guess (the
    * file directly in the folder) and must not undo a subfolder, or a refusal, learned before.
    */
-  async ensure(input: { callId: string; pbx: string; file: string; location: string | null; fromPath: boolean; state?: RecordingState }): Promise<RecordingRow> {
-    const now = this.#iso();
-    const upsert = input.fromPath ? this.#ensureFromPath : this.#ensureGuessed;
-    await upsert.run([newRecordingId(), input.callId, input.pbx, input.file, input.location, input.state ?? 'recording', now, now]);
+  async ensure(input: EnsureInput): Promise<RecordingRow> {
+    await this.touch(input);
     const row = await this.byCallAndFile(input.callId, input.file);
     if (!row) throw new Error(`recording row for ${input.callId} vanished after its upsert`);
     return row;
+  }
+
+  /** `ensure` without reading the row back: for a caller that reads the call's rows next anyway. */
+  async touch(input: EnsureInput): Promise<void> {
+    const now = this.#iso();
+    const upsert = input.fromPath ? this.#ensureFromPath : this.#ensureGuessed;
+    await upsert.run([newRecordingId(), input.callId, input.pbx, input.file, input.location, input.state ?? 'recording', now, now]);
   }
 
   async get(id: string): Promise<RecordingRow | undefined> {
