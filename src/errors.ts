@@ -59,13 +59,15 @@ const CATALOGUE = {
   DIRECTORY_ERR_INVALID: { status: 400, retryable: false, summary: 'The record is not acceptable as given.' },
   /** A directory write conflicts with existing data (e.g. an extension owned by another user). */
   DIRECTORY_ERR_CONFLICT: { status: 409, retryable: false, summary: 'The record conflicts with another one (an extension or login already taken).' },
+  /** Another running service holds the SQLite file: SQLite serves one instance; several need PostgreSQL. */
+  STORE_ERR_IN_USE: { status: 503, retryable: false, summary: 'Another crm-telephony service is using this SQLite file: stop it, or run several instances on PostgreSQL.' },
   /** A configuration value is missing or wrong. */
   CONFIG_ERR_INVALID: { status: 500, retryable: false, summary: 'A setting is missing or wrong.' },
   /** The PBX's CDR store cannot be reached or read: Master.csv missing or unreadable, SFTP or the CDR database down, the table missing. */
   CDR_ERR_UNREACHABLE: { status: 503, retryable: true, summary: 'The PBX\'s CDRs cannot be read right now; we try again every minute.' },
-  /** A CDR setting or the CDR store's shape is not usable: a bad table name, time zone or URL, a table without the CDR columns. */
   /** Inside a read only: the file was truncated while read (logrotate's copytruncate); it is read again. */
   CDR_ERR_FILE_SHRANK: { status: 503, retryable: true, summary: 'The CDR file got shorter while it was read (rotated): it is read again.' },
+  /** A CDR setting or the CDR store's shape is not usable: a bad table name, time zone or URL, a table without the CDR columns. */
   CDR_ERR_INVALID: { status: 500, retryable: false, summary: 'The CDR settings or the CDR table are not usable.' },
   /** A request block, reply or line grew past its byte limit without ending; the connection was dropped. */
   AGI_ERR_FRAME_TOO_LARGE: { status: 400, retryable: false, summary: 'The PBX sent a FastAGI block too large to read; the connection was dropped.' },

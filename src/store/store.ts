@@ -33,6 +33,11 @@ export interface Store {
 
 export const DEFAULT_SQLITE_PATH = './data/crm-telephony.sqlite';
 
+/** The SQLite file a store URL names, or null when it names PostgreSQL. */
+export function sqlitePathOf(url: string = DEFAULT_SQLITE_PATH): string | null {
+  return /^postgres(ql)?:\/\//i.test(url) ? null : url.replace(/^sqlite:(\/\/)?/i, '');
+}
+
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const url = options.url ?? DEFAULT_SQLITE_PATH;
   let engine: Engine;
@@ -46,7 +51,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     native = { engine, pool: pgEngine.pool };
   } else {
     engine = 'sqlite';
-    const sqlite = openSqlite(url.replace(/^sqlite:(\/\/)?/i, ''));
+    const sqlite = openSqlite(sqlitePathOf(url)!);
     dialect = sqlite.dialect;
     native = { engine, db: sqlite.native };
   }
