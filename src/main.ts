@@ -30,7 +30,14 @@ async function main(): Promise<void> {
     authType: config.AMI_AUTH,
   };
 
-  const service = await startService({ config, log, pbx, ...(demo ? { demo: demo.routes } : {}) }).catch(async (err: unknown) => {
+  const onLeadLost = (): void => {
+    // Another instance follows the PBX now; a fresh start makes this one a standby that can take
+    // the lead again. 75: "temporary failure" for process managers that restart on failure.
+    console.error('Another instance took over the PBX while this one was cut off from PostgreSQL: stopping, to be started again as a standby.');
+    process.exitCode = 75;
+    void stop('lead lost');
+  };
+  const service = await startService({ config, log, pbx, onLeadLost, ...(demo ? { demo: demo.routes } : {}) }).catch(async (err: unknown) => {
     await demo?.stop();
     throw err;
   });
@@ -39,13 +46,13 @@ async function main(): Promise<void> {
   if (demo) demo.printWelcome();
 
   let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
+  async function stop(signal: string): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
     await service.stop();
     await demo?.stop();
-  };
+  }
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -8,13 +8,15 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { openStore, type Store } from '../store/store.ts';
+import { openStore, sqlitePathOf, type Store } from '../store/store.ts';
+import { acquireInstanceLock } from '../store/instance-lock.ts';
 import { Directory } from '../directory/directory.ts';
 import { findByNormalized, findByPhone } from '../directory/lookup.ts';
 import { CallLog } from '../store/call-log.ts';
 import { GapLog } from '../store/gap-log.ts';
 import { Access } from '../web/auth/access.ts';
-import type { CallHub } from '../web/push/call-hub.ts';
+import { CallHub } from '../web/push/call-hub.ts';
+import { Cluster } from '../cluster/cluster.ts';
 import { buildWebServer } from '../web/server.ts';
 import type { DemoRoutesOptions } from '../web/routes/demo-routes.ts';
 import type { PbxHealth } from '../web/routes/health-routes.ts';
@@ -68,6 +70,14 @@ export interface ServiceOptions {
   agiPort?: number;
   /** Folder of the built console; false: API only. Default dist/ui. */
   ui?: { root: string } | false;
+  /**
+   * On PostgreSQL: another instance took this one's PBX lead while its link to the database was
+   * down; the service has stopped following the PBX. `main.ts` exits, so that the process manager
+   * starts it again as a standby.
+   */
+  onLeadLost?: () => void;
+  /** On PostgreSQL: how often a standby tries for the PBX's lead (default 1 s; tests pass less). */
+  clusterRetryMs?: number;
 }
 
 export interface Service {
@@ -83,6 +93,8 @@ export interface Service {
   recordings: Recordings;
   router: Router;
   deviceStates: DeviceStateTracker;
+  /** On PostgreSQL, this instance's part in the cluster (its lead, the pop relay); null on SQLite. */
+  cluster: Cluster | null;
   /** The FastAGI server's address, or null when AGI_PORT is 0. */
   agi: { host: string; port: number } | null;
   url: string | null;
@@ -90,6 +102,19 @@ export interface Service {
 }
 
 export async function startService(options: ServiceOptions): Promise<Service> {
+  // SQLite serves one instance: a second service on the same file is refused before it touches it.
+  const sqlitePath = sqlitePathOf(options.config.DATABASE_URL);
+  const lock = sqlitePath === null ? null : acquireInstanceLock(sqlitePath);
+  try {
+    const service = await startUnlocked(options);
+    return lock === null ? service : { ...service, stop: () => service.stop().finally(() => lock.release()) };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function startUnlocked(options: ServiceOptions): Promise<Service> {
   const { config, log } = options;
   const store = await openStore({ url: config.DATABASE_URL });
   const directory = new Directory(store, { defaultRegion: config.DEFAULT_REGION });
@@ -102,14 +127,47 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const client = new AmiClient({ id: options.pbx.id, host: options.pbx.host, port: options.pbx.port, username: options.pbx.username, secret: options.pbx.secret, authType: options.pbx.authType, ...(options.pbx.reconnect ? { reconnect: options.pbx.reconnect } : {}) });
   const pbxs = (): PbxHealth[] => {
     const { state, problem, nextAttemptAt } = client.status;
-    return [{ id: client.id, state, protocolVersion: client.protocolVersion ?? null, lastEventAt: session.lastEventAt, reconnects: session.reconnects, problem, retryingAt: nextAttemptAt, cdr: session.gapStatus() }];
+    const lead = cluster?.status.lead;
+    return [
+      {
+        id: client.id,
+        state,
+        protocolVersion: client.protocolVersion ?? null,
+        lastEventAt: session.lastEventAt,
+        reconnects: session.reconnects,
+        problem,
+        retryingAt: nextAttemptAt,
+        cdr: session.gapStatus(),
+        ...(lead ? { lead } : {}),
+      },
+    ];
   };
   // Where each click-to-call came from, until its call's context closes.
   const origins = new OriginMemory();
 
   // What the service does, one capability each (capabilities/): their sinks, routes, start and stop.
   const calls = createCalls(config, { callLog, origins, log, pbx: { client, noteAction: (action) => session.noteAction(action) } });
-  const pops = createPops(config, { directory });
+  // Several instances on one PostgreSQL: the one holding the PBX's lead follows it and relays its
+  // pops to the others (cluster/). SQLite: one instance, always the leader.
+  const hub = new CallHub();
+  const cluster =
+    store.native.engine === 'postgres'
+      ? await Cluster.create({
+          url: config.DATABASE_URL,
+          pool: store.native.pool,
+          hub,
+          log,
+          pbxId: options.pbx.id,
+          onLead: () => client.connect().catch(() => undefined),
+          onLost: () => {
+            session.stop();
+            void client.close();
+            options.onLeadLost?.();
+          },
+          ...(options.clusterRetryMs ? { retryMs: options.clusterRetryMs } : {}),
+        })
+      : null;
+  const pops = createPops(config, { directory, hub, ...(cluster ? { publisher: cluster.relay } : {}) });
   const routing = createRouting(config, { directory, callLog, access, client, log, ...(options.agiPort !== undefined ? { agiPort: options.agiPort } : {}) });
   const recordings = createRecordings(config, { store, access, log, pbxId: options.pbx.id });
   const crm = createCrm(config, { store, directory, log });
@@ -162,6 +220,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     health: {
       demo: options.demo !== undefined,
       pbxs,
+      cluster: () => cluster?.status ?? null,
       database: async () => {
         await store.ping();
         return true;
@@ -177,14 +236,16 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   }
   for (const c of capabilities) await c.start?.();
   // Connecting runs in the background: the console works (and says the PBX is down) meanwhile.
-  client.connect().catch(() => undefined);
+  // In a cluster, only once this instance holds the PBX's lead.
+  if (cluster) await cluster.start();
+  else client.connect().catch(() => undefined);
 
   return {
     store,
     directory,
     callLog,
     access,
-    hub: pops.hub,
+    hub,
     app,
     session,
     client,
@@ -194,11 +255,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     deviceStates: routing.deviceStates,
     agi: routing.agi,
     url,
+    cluster,
     stop: async () => {
       session.stop();
       await client.close();
       await session.idle();
       for (const c of [...capabilities].reverse()) await c.stop?.();
+      await cluster?.stop();
       await cdr.source?.close();
       await app.close();
       await store.close();

@@ -111,12 +111,12 @@ test('reconnecting replays active cards and withdraws the ones that ended meanwh
   const bobId = (await t.directory.userByLogin('bob'))!.id;
   const first = await openStream(bob.cookie);
   await until(() => hub.listenerCount >= 1, 'subscribed');
-  const ringing = hub.publish(bobId, msg('c2', 'ringing', '102'));
-  hub.publish(bobId, msg('c3', 'ringing', '102'));
+  hub.publish(bobId, msg('c2', 'ringing', '102'));
+  const lastSeen = hub.publish(bobId, msg('c3', 'ringing', '102'));
   await until(() => first.frames.filter((f) => f.event === 'call').length === 2, 'two pops');
   first.close();
   hub.publish(bobId, msg('c2', 'answered-elsewhere', '102'));
-  const again = await openStream(bob.cookie, ringing.id + 1);
+  const again = await openStream(bob.cookie, lastSeen.id);
   await until(() => again.frames.some((f) => f.event === 'call'), 'replay');
   const replayed = again.frames.filter((f) => f.event === 'call').map((f) => JSON.parse(f.data!) as CallMessage);
   assert.deepEqual(replayed.map((m) => [m.callId, m.state]), [['c2', 'answered-elsewhere']]);

@@ -1,6 +1,6 @@
 /**
- * Fans call updates out to the people they concern, and only to them. Each message gets a
- * monotonically increasing id; the hub remembers each user's active cards and their recent
+ * Fans call updates out to the people they concern, and only to them. Each message gets an id
+ * that grows (time-based, the same on every instance of a cluster); the hub remembers each user's active cards and their recent
  * messages, so a browser that reconnects (Last-Event-ID) is brought up to date: cards still active
  * are replayed, and cards that ended while it was away are withdrawn. What it carries is the pop
  * wire contract (`src/pops/wire.ts`); what goes to whom is decided in `src/pops/`.
@@ -25,8 +25,23 @@ interface UserBox {
 }
 
 export class CallHub {
-  #nextId = 1;
+  #lastId = 0;
+  readonly #now: () => number;
   readonly #users = new Map<string, UserBox>();
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  /**
+   * Ids are microseconds since the epoch, at least one more than the last: they grow on every
+   * instance alike, so a browser that reconnects to another instance of a cluster is understood
+   * (its Last-Event-ID came from the instance that leads the PBX, carried here by the pop relay).
+   */
+  #nextId(): number {
+    this.#lastId = Math.max(this.#lastId + 1, this.#now() * 1000);
+    return this.#lastId;
+  }
 
   #box(userId: string): UserBox {
     let box = this.#users.get(userId);
@@ -37,9 +52,13 @@ export class CallHub {
     return box;
   }
 
-  /** Sends one message to one user's open streams and records it for replay. */
-  publish(userId: string, message: CallMessage): Delivered {
-    const delivered = { id: this.#nextId++, message };
+  /**
+   * Sends one message to one user's open streams and records it for replay. `id`: the id another
+   * instance gave it (the pop relay); default a new one.
+   */
+  publish(userId: string, message: CallMessage, id?: number): Delivered {
+    if (id !== undefined) this.#lastId = Math.max(this.#lastId, id);
+    const delivered = { id: id ?? this.#nextId(), message };
     const box = this.#box(userId);
     if (isTerminal(message.state)) box.active.delete(message.callId);
     else box.active.set(message.callId, delivered);
@@ -58,7 +77,9 @@ export class CallHub {
     box.listeners.add(listener);
     let replay: Delivered[];
     const oldest = box.recent[0]?.id;
-    if (lastEventId !== undefined && oldest !== undefined && lastEventId >= oldest - 1) {
+    // Ids are not consecutive: only a browser that saw a message still remembered here can be
+    // sure it missed nothing older; any other gets the cards as they are now.
+    if (lastEventId !== undefined && oldest !== undefined && lastEventId >= oldest) {
       replay = box.recent.filter((d) => d.id > lastEventId);
     } else {
       replay = [...box.active.values()].sort((a, b) => a.id - b.id);

@@ -26,6 +26,20 @@ export interface PbxHealth {
     lastGap: { from: string; to: string; cause: string; state: string; corrected: number; rebuilt: number; lastError: string | null } | null;
     filled: { gaps: number; corrected: number; rebuilt: number };
   } | null;
+  /**
+   * Several instances on PostgreSQL: whether this instance follows the PBX (`leading`), stands by
+   * for it (`standby`: another instance follows it) or gave it up to another (`lost`).
+   */
+  lead?: 'leading' | 'standby' | 'lost';
+}
+
+/** This instance in a cluster (PostgreSQL); null alone on SQLite. */
+export interface ClusterHealth {
+  instance: string;
+  linked: boolean;
+  lead: string;
+  leadingSince: string | null;
+  relay: { sent: number; received: number; failed: number };
 }
 
 export interface HealthRoutesOptions {
@@ -33,14 +47,28 @@ export interface HealthRoutesOptions {
   database: () => Promise<boolean>;
   /** Demo mode (the built-in PBX simulator): the console then offers "simulate an incoming call". */
   demo?: boolean;
+  cluster?: () => ClusterHealth | null;
 }
 
 export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOptions): Promise<void> {
   app.get('/api/health', async (_request, reply) => {
     const pbxs = options.pbxs();
     const database = await options.database().catch(() => false);
-    const ok = database && pbxs.every((p) => p.state === 'ready');
+    // A standby instance is healthy without a PBX connection: another instance follows the PBX.
+    const ok = database && pbxs.every((p) => p.state === 'ready' || p.lead === 'standby');
+    const cluster = options.cluster?.() ?? null;
     reply.code(ok ? 200 : 503);
-    return { ok, database, pbxs, demo: options.demo === true };
+    return { ok, database, pbxs, demo: options.demo === true, ...(cluster ? { cluster } : {}) };
+  });
+  // For load balancers: can this instance take agents' requests and streams? The database answers
+  // and, in a cluster, its link to the others is up (else its agents would miss pops). A PBX that is
+  // down is not a reason to send agents elsewhere: every instance sees the same PBX.
+  app.get('/api/ready', async (_request, reply) => {
+    const database = await options.database().catch(() => false);
+    const cluster = options.cluster?.() ?? null;
+    const pbxs = options.pbxs();
+    const ready = database && (cluster === null || (cluster.linked && pbxs.every((p) => p.lead !== 'lost')));
+    reply.code(ready ? 200 : 503);
+    return { ready, database, ...(cluster ? { cluster: { instance: cluster.instance, linked: cluster.linked, lead: cluster.lead } } : {}) };
   });
 }

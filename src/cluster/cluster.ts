@@ -1,0 +1,83 @@
+/**
+ * Several instances on one PostgreSQL (issue 14): this instance's part in the cluster. One link
+ * (`cluster-link.ts`) holds the PBX's lead (`pbx-lead.ts`) and carries the pops of whichever
+ * instance leads to this one's agents (`pop-relay.ts`). SQLite has no cluster: one instance per
+ * file (`store/instance-lock.ts`).
+ */
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import type { Log } from '../logger.ts';
+import type { CallHub } from '../web/push/call-hub.ts';
+import { ClusterLink } from './cluster-link.ts';
+import { PbxLead, type LeadState } from './pbx-lead.ts';
+import { PopRelay } from './pop-relay.ts';
+
+export interface ClusterOptions {
+  /** The store's PostgreSQL URL (the same database and search_path). */
+  url: string;
+  /** The store's pool, for sending. */
+  pool: pg.Pool;
+  hub: CallHub;
+  log: Log;
+  pbxId: string;
+  onLead: () => void;
+  onLost: () => void;
+  /** Lock attempts and link checks; default 1 s each (tests pass shorter). */
+  retryMs?: number;
+}
+
+export interface ClusterStatus {
+  instance: string;
+  /** The link to PostgreSQL that carries locks and pops is up. */
+  linked: boolean;
+  lead: LeadState;
+  leadingSince: string | null;
+  relay: { sent: number; received: number; failed: number };
+}
+
+export class Cluster {
+  readonly instanceId = `i_${randomBytes(6).toString('base64url')}`;
+  readonly relay: PopRelay;
+  readonly #link: ClusterLink;
+  readonly #lead: PbxLead;
+
+  private constructor(options: ClusterOptions, channel: string) {
+    const { pool, log } = options;
+    this.relay = new PopRelay({
+      hub: options.hub,
+      instanceId: this.instanceId,
+      log,
+      send: async (payloads) => {
+        // One statement, one transaction: delivered together and in order.
+        const calls = payloads.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ');
+        await pool.query(`select ${calls}`, [channel, ...payloads]);
+      },
+    });
+    this.#link = new ClusterLink({ url: options.url, log, channel, onNotification: (p) => this.relay.receive(p), ...(options.retryMs ? { retryMs: options.retryMs, pingMs: options.retryMs } : {}) });
+    this.#lead = new PbxLead({ pbxId: options.pbxId, link: this.#link, log, onLead: options.onLead, onLost: options.onLost, ...(options.retryMs ? { retryMs: options.retryMs } : {}) });
+  }
+
+  /** The channel is per schema, so that deployments (and test runs) sharing a database stay apart. */
+  static async create(options: ClusterOptions): Promise<Cluster> {
+    const r = await options.pool.query<{ schema: string }>('select current_schema() as schema');
+    const schema = r.rows[0]?.schema ?? 'public';
+    return new Cluster(options, `crmt_${schema}`.slice(0, 63));
+  }
+
+  /** Links to PostgreSQL and starts trying for the PBX's lead (`onLead` when it comes). */
+  async start(): Promise<void> {
+    await this.#link.start();
+    await this.#lead.start();
+  }
+
+  get status(): ClusterStatus {
+    const since = this.#lead.leadingSince;
+    return { instance: this.instanceId, linked: this.#link.connected, lead: this.#lead.state, leadingSince: since === null ? null : new Date(since).toISOString(), relay: this.relay.stats };
+  }
+
+  async stop(): Promise<void> {
+    this.#lead.stop();
+    await this.relay.drained();
+    await this.#link.close();
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Two real service processes (`src/main.ts`) on one real PostgreSQL database and one simulated PBX
+ * (issue 14): one leads the PBX, the other stands by; an agent signed in on either gets every pop,
+ * with the same event ids; killed with SIGKILL, the leader is replaced within 5 s; a browser that
+ * reconnects to the survivor with the dead instance's Last-Event-ID is replayed from there.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { openStore } from '../../src/store/store.ts';
+import { Directory } from '../../src/directory/directory.ts';
+import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
+import { buildScenario, linkedidOf } from '../../src/simulator/scenarios/index.ts';
+import { TEST_DATABASE_URL } from '../support/engines.ts';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const database = `t_cluster_${randomBytes(5).toString('hex')}`;
+const databaseUrl = TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${database}`);
+const sim = new AmiSimulator({ port: 0 });
+const instances: Instance[] = [];
+
+interface Instance {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  output: string[];
+}
+
+interface Frame {
+  id: number;
+  data: { callId: string; state: string };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}\n${instances.map((i) => `--- ${i.name}\n${i.output.join('')}`).join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function launch(name: string): Promise<Instance> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      AMI_HOST: '127.0.0.1',
+      AMI_PORT: String(sim.port),
+      AMI_USERNAME: 'crm',
+      AMI_SECRET: 'crmsecret',
+      HTTP_PORT: String(port),
+      AGI_PORT: '0',
+      ADMIN_PASSWORD: 'admin-password',
+      LOG_LEVEL: 'warn',
+      DEFAULT_REGION: 'US',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const instance: Instance = { name, child, url: `http://127.0.0.1:${port}`, output: [] };
+  child.stdout!.on('data', (b: Buffer) => instance.output.push(b.toString()));
+  child.stderr!.on('data', (b: Buffer) => instance.output.push(b.toString()));
+  instances.push(instance);
+  await until(async () => (await fetch(`${instance.url}/api/ready`).catch(() => null))?.status === 200, `${name} ready`);
+  return instance;
+}
+
+async function lead(instance: Instance): Promise<string | undefined> {
+  const res = await fetch(`${instance.url}/api/health`).catch(() => null);
+  if (res === null) return undefined;
+  const body = (await res.json()) as { pbxs: { lead?: string }[] };
+  return body.pbxs[0]?.lead;
+}
+
+async function signIn(instance: Instance): Promise<string> {
+  const res = await fetch(`${instance.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'alice', password: 'alice-password' }) });
+  assert.equal(res.status, 200, await res.clone().text());
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('crmt_session='));
+  assert.ok(cookie);
+  return cookie.split(';')[0]!;
+}
+
+/** An SSE stream read as a browser would, frames collected as they come. */
+function stream(instance: Instance, cookie: string, lastEventId?: number): { frames: Frame[]; close: () => void } {
+  const frames: Frame[] = [];
+  const controller = new AbortController();
+  void (async () => {
+    const res = await fetch(`${instance.url}/api/events`, { headers: { cookie, ...(lastEventId !== undefined ? { 'last-event-id': String(lastEventId) } : {}) }, signal: controller.signal });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const id = /^id: (\d+)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (id !== undefined && data !== undefined) frames.push({ id: Number(id), data: JSON.parse(data) as Frame['data'] });
+      }
+    }
+  })().catch(() => undefined);
+  return { frames, close: () => controller.abort() };
+}
+
+function inboundCall(caller: string): { script: ReturnType<typeof buildScenario>; callId: string } {
+  const script = buildScenario('inbound-answered', { startEpochMs: Date.now(), did: '5550100', extensions: ['101'], answeredBy: '101', caller: { number: caller, name: 'Caller' }, ringMs: 300, talkMs: 300 }, sim.scenarioIds);
+  return { script, callId: `default:${linkedidOf(script)}` };
+}
+
+before(async () => {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  await sim.listen();
+  const store = await openStore({ url: databaseUrl });
+  await new Directory(store, { defaultRegion: 'US' }).upsertUser({ login: 'alice', name: 'Alice', role: 'agent', password: 'alice-password', extensions: ['101'] });
+  await store.close();
+});
+
+after(async () => {
+  for (const i of instances) i.child.kill('SIGKILL');
+  await sim.close();
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.end();
+});
+
+test('two instances on one PostgreSQL: one follows the PBX, pops reach agents on both, the survivor takes over within 5 s and replays', { timeout: 120_000 }, async (t) => {
+  const a = await launch('a');
+  await until(async () => (await lead(a)) === 'leading', 'a to lead');
+  const b = await launch('b');
+  await until(async () => (await lead(b)) === 'standby', 'b to stand by');
+  assert.equal(sim.connectedClients, 1, 'one AMI session on the PBX, not one per instance');
+
+  const onA = stream(a, await signIn(a));
+  const onB = stream(b, await signIn(b));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+
+  const first = inboundCall('+15551230001');
+  await sim.playScenario(first.script, { speed: 1 });
+  const states = (frames: Frame[]) => frames.filter((f) => f.data.callId === first.callId).map((f) => f.data.state);
+  // The whole call, ring to end, on both.
+  await until(() => states(onA.frames).includes('ended'), 'the call on a');
+  await until(() => states(onB.frames).includes('ended'), 'the call relayed to b');
+  assert.equal(states(onA.frames)[0], 'ringing');
+  assert.deepEqual(states(onB.frames), states(onA.frames), 'the same cards on both instances');
+  assert.deepEqual(
+    onB.frames.map((f) => f.id),
+    onA.frames.map((f) => f.id),
+    'the same event ids on both instances',
+  );
+  const lastSeenOnA = onA.frames.at(-1)!.id;
+
+  // The leader dies without a word.
+  const killedAt = Date.now();
+  a.child.kill('SIGKILL');
+  onA.close();
+  await until(async () => (await lead(b)) === 'leading', 'b to take the lead');
+  await until(() => sim.connectedClients === 1 || undefined, 'b connected to the PBX');
+  const takeoverMs = Date.now() - killedAt;
+  assert.ok(takeoverMs <= 5_000, `takeover took ${takeoverMs} ms`);
+  t.diagnostic(`takeover after SIGKILL: ${takeoverMs} ms (b leading and connected to the PBX)`);
+
+  const second = inboundCall('+15551230002');
+  await sim.playScenario(second.script, { speed: 1 });
+  await until(() => onB.frames.some((f) => f.data.callId === second.callId && f.data.state === 'ringing'), 'a pop from the new leader');
+
+  // The browser that was on a comes back on b with a's last event id: replayed from there.
+  const cookie = await signIn(b);
+  const back = stream(b, cookie, lastSeenOnA);
+  await until(() => back.frames.some((f) => f.data.callId === second.callId), 'the replay on b');
+  assert.ok(back.frames.every((f) => f.id > lastSeenOnA), 'nothing the browser had already seen');
+  assert.ok(!back.frames.some((f) => f.data.callId === first.callId), 'the first call is not shown again');
+  back.close();
+  onB.close();
+});
