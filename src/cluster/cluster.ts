@@ -11,6 +11,7 @@ import type { CallHub } from '../web/push/call-hub.ts';
 import { ClusterLink } from './cluster-link.ts';
 import { PbxLead, type LeadState } from './pbx-lead.ts';
 import { PopRelay } from './pop-relay.ts';
+import { CallForwarding } from './call-forwarding.ts';
 
 export interface ClusterOptions {
   /** The store's PostgreSQL URL (the same database and search_path). */
@@ -38,6 +39,8 @@ export interface ClusterStatus {
 export class Cluster {
   readonly instanceId = `i_${randomBytes(6).toString('base64url')}`;
   readonly relay: PopRelay;
+  /** Click-to-call from a standby, placed by the leader. */
+  readonly calls: CallForwarding;
   readonly #link: ClusterLink;
   readonly #lead: PbxLead;
 
@@ -53,7 +56,18 @@ export class Cluster {
         await pool.query(`select ${calls}`, [channel, ...payloads]);
       },
     });
-    this.#link = new ClusterLink({ url: options.url, log, channel, onNotification: (p) => this.relay.receive(p), ...(options.retryMs ? { retryMs: options.retryMs, pingMs: options.retryMs } : {}) });
+    this.calls = new CallForwarding({
+      instanceId: this.instanceId,
+      log,
+      leading: () => this.#lead.state === 'leading',
+      send: async (payload) => {
+        await pool.query('select pg_notify($1, $2)', [channel, payload]);
+      },
+    });
+    const onNotification = (payload: string): void => {
+      if (!this.calls.receive(payload)) this.relay.receive(payload);
+    };
+    this.#link = new ClusterLink({ url: options.url, log, channel, onNotification, ...(options.retryMs ? { retryMs: options.retryMs, pingMs: options.retryMs } : {}) });
     this.#lead = new PbxLead({ pbxId: options.pbxId, link: this.#link, log, onLead: options.onLead, onLost: options.onLost, ...(options.retryMs ? { retryMs: options.retryMs } : {}) });
   }
 

@@ -146,7 +146,6 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
   const origins = new OriginMemory();
 
   // What the service does, one capability each (capabilities/): their sinks, routes, start and stop.
-  const calls = createCalls(config, { callLog, origins, log, pbx: { client, noteAction: (action) => session.noteAction(action) } });
   // Several instances on one PostgreSQL: the one holding the PBX's lead follows it and relays its
   // pops to the others (cluster/). SQLite: one instance, always the leader.
   const hub = new CallHub();
@@ -168,6 +167,13 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
         })
       : null;
   const pops = createPops(config, { directory, hub, ...(cluster ? { publisher: cluster.relay } : {}) });
+  const calls = createCalls(config, {
+    callLog,
+    origins,
+    log,
+    pbx: { client, noteAction: (action) => session.noteAction(action) },
+    ...(cluster ? { cluster: { standby: () => cluster.status.lead === 'standby', forward: (r) => cluster.calls.forward(r), serve: (place) => cluster.calls.serve(place) } } : {}),
+  });
   const routing = createRouting(config, { directory, callLog, access, client, log, ...(options.agiPort !== undefined ? { agiPort: options.agiPort } : {}) });
   const recordings = createRecordings(config, { store, access, log, pbxId: options.pbx.id });
   const crm = createCrm(config, { store, directory, log });

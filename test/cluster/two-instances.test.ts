@@ -1,7 +1,7 @@
 /**
  * Two real service processes (`src/main.ts`) on one real PostgreSQL database and one simulated PBX
  * (issue 14): one leads the PBX, the other stands by; an agent signed in on either gets every pop,
- * with the same event ids; killed with SIGKILL, the leader is replaced within 5 s; a browser that
+ * with the same event ids; a click-to-call asked on the standby is placed by the leader; killed with SIGKILL, the leader is replaced within 5 s; a browser that
  * reconnects to the survivor with the dead instance's Last-Event-ID is replayed from there.
  */
 import { after, before, test } from 'node:test';
@@ -87,11 +87,15 @@ async function lead(instance: Instance): Promise<string | undefined> {
 }
 
 async function signIn(instance: Instance): Promise<string> {
+  return (await signInWithCsrf(instance)).cookie;
+}
+
+async function signInWithCsrf(instance: Instance): Promise<{ cookie: string; csrf: string }> {
   const res = await fetch(`${instance.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'alice', password: 'alice-password' }) });
   assert.equal(res.status, 200, await res.clone().text());
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('crmt_session='));
   assert.ok(cookie);
-  return cookie.split(';')[0]!;
+  return { cookie: cookie.split(';')[0]!, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 
 /** An SSE stream read as a browser would, frames collected as they come. */
@@ -167,6 +171,21 @@ test('two instances on one PostgreSQL: one follows the PBX, pops reach agents on
     'the same event ids on both instances',
   );
   const lastSeenOnA = onA.frames.at(-1)!.id;
+
+  // Click-to-call on the standby: handed to the leader, which places it on its AMI session.
+  const originates: string[] = [];
+  const stopWatching = sim.onAction((action) => {
+    if (action.get('Action') === 'Originate') originates.push(action.get('Channel') ?? '');
+    return undefined;
+  });
+  const alice = await signInWithCsrf(b);
+  const placed = await fetch(`${b.url}/api/calls`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: alice.cookie, 'x-csrf-token': alice.csrf }, body: JSON.stringify({ number: '+1 555 123 0009' }) });
+  const outcome = (await placed.json()) as { clickToCallId?: string; extension?: string };
+  assert.equal(placed.status, 202, JSON.stringify(outcome));
+  assert.equal(outcome.extension, '101');
+  assert.ok(outcome.clickToCallId?.startsWith('crm-'));
+  assert.deepEqual(originates, ['PJSIP/101'], 'one Originate, from the leader\'s session, ringing alice first');
+  stopWatching();
 
   // The leader dies without a word.
   const killedAt = Date.now();

@@ -7,7 +7,7 @@ import type { AmiClient } from '../../ami/client.ts';
 import type { AmiMessage } from '../../ami/message.ts';
 import type { CallLog } from '../../store/call-log.ts';
 import type { Log } from '../../logger.ts';
-import { callsRoutes } from '../../web/routes/calls-routes.ts';
+import { callsRoutes, type ClickToCallOutcome, type ClickToCallRequest } from '../../web/routes/calls-routes.ts';
 import type { Capability } from '../capability.ts';
 import { callLogSink, type OriginMemory } from '../call-log-sink.ts';
 import { placeCall } from '../click-to-call.ts';
@@ -21,6 +21,11 @@ export interface CallsDeps {
   /** The PBX that places the calls, and the engine told of our Originate (see PbxSession.noteAction). */
   pbx: { client: AmiClient; noteAction(action: AmiMessage): void };
   log: Log;
+  /**
+   * Several instances on PostgreSQL (`cluster/`): a standby hands click-to-call to the instance
+   * that leads the PBX, and this instance places the calls others hand it while it leads.
+   */
+  cluster?: { standby(): boolean; forward(request: ClickToCallRequest): Promise<ClickToCallOutcome>; serve(place: (request: ClickToCallRequest) => Promise<ClickToCallOutcome>): void };
 }
 
 export function createCalls(config: CallsConfig, deps: CallsDeps): Capability {
@@ -33,6 +38,9 @@ export function createCalls(config: CallsConfig, deps: CallsDeps): Capability {
     dialPrefix: config.C2C_DIAL_PREFIX,
     defaultRegion: config.DEFAULT_REGION,
   };
+  const placeHere = (request: ClickToCallRequest): Promise<ClickToCallOutcome> =>
+    placeCall(settings, { client: pbx.client, noteAction: (action) => pbx.noteAction(action), rememberOrigin: (id, origin) => origins.remember(id, origin) }, request);
+  deps.cluster?.serve(placeHere);
   return {
     name: 'calls',
     sinks: [callLogSink(callLog, { log: deps.log })],
@@ -41,8 +49,7 @@ export function createCalls(config: CallsConfig, deps: CallsDeps): Capability {
         callsRoutes(app, {
           callLog,
           defaultRegion: config.DEFAULT_REGION,
-          placeCall: (request) =>
-            placeCall(settings, { client: pbx.client, noteAction: (action) => pbx.noteAction(action), rememberOrigin: (id, origin) => origins.remember(id, origin) }, request),
+          placeCall: (request) => (deps.cluster?.standby() ? deps.cluster.forward(request) : placeHere(request)),
         }),
     ],
   };
