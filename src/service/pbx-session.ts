@@ -93,6 +93,12 @@ export interface PbxSessionOptions {
    * Asterisk before 10) keeps sending every event, which costs only CPU. Default true.
    */
   filterEvents?: boolean;
+  /**
+   * Built but not yet following the PBX (a standby instance of a cluster): nothing is read from
+   * the store and no timer runs until `wake()`, so a standby never ends, restores or backfills a
+   * call the leading instance is following (its reconstruction would overwrite the live record).
+   */
+  dormant?: boolean;
   clock?: () => number;
 }
 
@@ -144,6 +150,8 @@ export class PbxSession {
   /** The PBX's uptime at this connection's FullyBooted, to tell a PBX restart from a link cut. */
   #pbxUpSince: number | null = null;
   readonly #filler: GapFiller | null;
+  /** A dormant session's way to start: set until `wake()`. */
+  #wake: (() => void) | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #heartbeating = false;
   /** The expression sent with `Filter` after every login; null: none is sent. */
@@ -176,7 +184,7 @@ export class PbxSession {
     this.#filter = options.filterEvents === false ? null : pbxEventFilter(options.engine);
     this.#filterStatus = { state: 'off', said: null };
     this.#filler = options.gaps === undefined ? null : this.#createFiller(options.gaps);
-    this.#restored = this.#restore();
+    this.#restored = options.dormant ? new Promise<void>((resolve) => (this.#wake = resolve)).then(() => this.#restore()) : this.#restore();
     // Gaps a previous run left unread (the CDR store was down, or the run stopped first).
     void this.#restored.then(() => this.#filler?.schedule(options.gaps?.firstReadDelayMs ?? 5_000));
     const { client } = options;
@@ -202,6 +210,25 @@ export class PbxSession {
     });
     // The client gave up on the PBX for good: no recovery will decide, so the calls end now.
     client.on('fatal', () => this.#giveUp('the connection to the PBX was given up'));
+    if (!options.dormant) this.#startTimers();
+  }
+
+  /**
+   * A dormant session starts following: the store's open calls are read now (what the previous
+   * leader left, not what was open when this instance started), and its timers run. Call before
+   * the client connects; once.
+   */
+  wake(): void {
+    const wake = this.#wake;
+    if (wake === undefined) return;
+    this.#wake = undefined;
+    this.#unreachableSince = this.#now();
+    this.#startTimers();
+    wake();
+  }
+
+  #startTimers(): void {
+    const options = this.#options;
     this.#tickTimer = setInterval(() => this.#tick(), options.tickIntervalMs ?? 30_000);
     this.#tickTimer.unref();
     if (options.gaps !== undefined) {

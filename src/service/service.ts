@@ -157,7 +157,11 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
           hub,
           log,
           pbxId: options.pbx.id,
-          onLead: () => client.connect().catch(() => undefined),
+          onLead: () => {
+            // The previous leader's open calls are read now, then the PBX says which go on.
+            session.wake();
+            client.connect().catch(() => undefined);
+          },
           onLost: () => {
             session.stop();
             void client.close();
@@ -205,6 +209,8 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     context: { lookup: async (number, phone) => (await (phone ? findByNormalized(directory, phone) : findByPhone(directory, number))).candidates, origins },
     sinks: sinksOf(capabilities),
     filterEvents: config.AMI_EVENT_FILTER,
+    // A standby follows nothing until it leads (cluster/pbx-lead.ts).
+    dormant: cluster !== null,
     onEvent: (event) => {
       for (const c of capabilities) c.onPbxEvent?.(event);
     },

@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openStore } from '../../src/store/store.ts';
 import { Directory } from '../../src/directory/directory.ts';
+import { CallLog } from '../../src/store/call-log.ts';
+import type { CallRecord } from '../../src/calls/record.ts';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
 import { buildScenario, linkedidOf } from '../../src/simulator/scenarios/index.ts';
 import { TEST_DATABASE_URL } from '../support/engines.ts';
@@ -121,8 +123,8 @@ function stream(instance: Instance, cookie: string, lastEventId?: number): { fra
   return { frames, close: () => controller.abort() };
 }
 
-function inboundCall(caller: string): { script: ReturnType<typeof buildScenario>; callId: string } {
-  const script = buildScenario('inbound-answered', { startEpochMs: Date.now(), did: '5550100', extensions: ['101'], answeredBy: '101', caller: { number: caller, name: 'Caller' }, ringMs: 300, talkMs: 300 }, sim.scenarioIds);
+function inboundCall(caller: string, talkMs = 300): { script: ReturnType<typeof buildScenario>; callId: string } {
+  const script = buildScenario('inbound-answered', { startEpochMs: Date.now(), did: '5550100', extensions: ['101'], answeredBy: '101', caller: { number: caller, name: 'Caller' }, ringMs: 300, talkMs }, sim.scenarioIds);
   return { script, callId: `default:${linkedidOf(script)}` };
 }
 
@@ -209,4 +211,39 @@ test('two instances on one PostgreSQL: one follows the PBX, pops reach agents on
   assert.ok(!back.frames.some((f) => f.data.callId === first.callId), 'the first call is not shown again');
   back.close();
   onB.close();
+});
+
+test('the leader killed mid-call: the new leader goes on from the record the old one wrote live, which never gets worse', { timeout: 120_000 }, async (t) => {
+  const leader = instances.find((i) => i.child.exitCode === null && i.child.signalCode === null);
+  assert.ok(leader, 'the survivor of the first test leads');
+  await until(async () => (await lead(leader)) === 'leading', 'the survivor to lead');
+  const standby = await launch('c');
+  await until(async () => (await lead(standby)) === 'standby', 'c to stand by');
+  const store = await openStore({ url: databaseUrl });
+  try {
+    const calls = new CallLog(store);
+    const record = async (id: string) => (await calls.get<CallRecord>(id))?.record;
+    const call = inboundCall('+15551230003', 6_000);
+    const playing = sim.playScenario(call.script, { speed: 1 });
+    const live = await until(async () => {
+      const r = await record(call.callId);
+      return r?.answeredAt ? r : undefined;
+    }, 'the answer written by the leader');
+    leader.child.kill('SIGKILL');
+    await until(async () => (await lead(standby)) === 'leading', 'c to take the lead');
+    await playing;
+    const ended = await until(async () => {
+      const r = await record(call.callId);
+      return r?.status === 'ended' ? r : undefined;
+    }, 'the end written by the new leader');
+    t.diagnostic(`live: answered ${live.answeredAt} by ${live.answeredBy}; after the takeover: ${ended.answeredAt} by ${ended.answeredBy}, ended ${ended.endedAt}, talk ${ended.talkSeconds} s`);
+    assert.equal(ended.answeredAt, live.answeredAt, 'the answer time seen live is kept');
+    assert.equal(ended.answeredBy, '101');
+    assert.equal(ended.startedAt, live.startedAt);
+    assert.equal(ended.disposition, 'answered');
+    assert.equal(ended.endedWhileDisconnected, false, 'ended by the PBX, not by a lost connection');
+    assert.ok((ended.talkSeconds ?? 0) >= 5, `talk ${ended.talkSeconds} s`);
+  } finally {
+    await store.close();
+  }
 });
