@@ -1,14 +1,18 @@
 /**
  * Several instances on one PostgreSQL (issue 14): this instance's part in the cluster. One link
- * (`cluster-link.ts`) holds the PBX's lead (`pbx-lead.ts`) and carries the pops of whichever
- * instance leads to this one's agents (`pop-relay.ts`). SQLite has no cluster: one instance per
- * file (`store/instance-lock.ts`).
+ * (`cluster-link.ts`) holds the PBX's lead (`pbx-lead.ts`) and listens on the cluster's channel;
+ * on it ride the leader's pops (`pop-relay.ts`) and device states (`device-state-share.ts`) on the
+ * bus (`cluster-bus.ts`), and click-to-call asked on a standby (`call-forwarding.ts`). SQLite has
+ * no cluster: one instance per file (`store/instance-lock.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Log } from '../logger.ts';
+import type { DeviceStateTracker } from '../routing/index.ts';
 import type { CallHub } from '../web/push/call-hub.ts';
+import { ClusterBus } from './cluster-bus.ts';
 import { ClusterLink } from './cluster-link.ts';
+import { DeviceStateShare } from './device-state-share.ts';
 import { PbxLead, type LeadState } from './pbx-lead.ts';
 import { PopRelay } from './pop-relay.ts';
 import { CallForwarding } from './call-forwarding.ts';
@@ -33,21 +37,24 @@ export interface ClusterStatus {
   linked: boolean;
   lead: LeadState;
   leadingSince: string | null;
+  /** Messages on the cluster's channel: sent, received from other instances, sends that failed. */
   relay: { sent: number; received: number; failed: number };
 }
 
 export class Cluster {
   readonly instanceId = `i_${randomBytes(6).toString('base64url')}`;
+  readonly bus: ClusterBus;
   readonly relay: PopRelay;
   /** Click-to-call from a standby, placed by the leader. */
   readonly calls: CallForwarding;
   readonly #link: ClusterLink;
   readonly #lead: PbxLead;
+  #deviceStates: DeviceStateShare | null = null;
 
   private constructor(options: ClusterOptions, channel: string) {
     const { pool, log } = options;
-    this.relay = new PopRelay({
-      hub: options.hub,
+    const leading = (): boolean => this.#lead.state === 'leading';
+    this.bus = new ClusterBus({
       instanceId: this.instanceId,
       log,
       send: async (payloads) => {
@@ -56,16 +63,17 @@ export class Cluster {
         await pool.query(`select ${calls}`, [channel, ...payloads]);
       },
     });
+    this.relay = new PopRelay(options.hub, this.bus);
     this.calls = new CallForwarding({
       instanceId: this.instanceId,
       log,
-      leading: () => this.#lead.state === 'leading',
+      leading,
       send: async (payload) => {
         await pool.query('select pg_notify($1, $2)', [channel, payload]);
       },
     });
     const onNotification = (payload: string): void => {
-      if (!this.calls.receive(payload)) this.relay.receive(payload);
+      if (!this.calls.receive(payload)) this.bus.receive(payload);
     };
     this.#link = new ClusterLink({ url: options.url, log, channel, onNotification, ...(options.retryMs ? { retryMs: options.retryMs, pingMs: options.retryMs } : {}) });
     this.#lead = new PbxLead({ pbxId: options.pbxId, link: this.#link, log, onLead: options.onLead, onLost: options.onLost, ...(options.retryMs ? { retryMs: options.retryMs } : {}) });
@@ -78,20 +86,28 @@ export class Cluster {
     return new Cluster(options, `crmt_${schema}`.slice(0, 63));
   }
 
+  /** Routing's device states: the leader's shared, a standby's filled from them. Before `start`. */
+  shareDeviceStates(tracker: DeviceStateTracker): DeviceStateShare {
+    this.#deviceStates = new DeviceStateShare(tracker, this.bus, () => this.#lead.state === 'leading');
+    return this.#deviceStates;
+  }
+
   /** Links to PostgreSQL and starts trying for the PBX's lead (`onLead` when it comes). */
   async start(): Promise<void> {
     await this.#link.start();
     await this.#lead.start();
+    // A standby's routing needs the device states the leader has now.
+    if (this.#lead.state === 'standby') this.#deviceStates?.ask();
   }
 
   get status(): ClusterStatus {
     const since = this.#lead.leadingSince;
-    return { instance: this.instanceId, linked: this.#link.connected, lead: this.#lead.state, leadingSince: since === null ? null : new Date(since).toISOString(), relay: this.relay.stats };
+    return { instance: this.instanceId, linked: this.#link.connected, lead: this.#lead.state, leadingSince: since === null ? null : new Date(since).toISOString(), relay: this.bus.stats };
   }
 
   async stop(): Promise<void> {
     this.#lead.stop();
-    await this.relay.drained();
+    await this.bus.drained();
     await this.#link.close();
   }
 }

@@ -35,6 +35,17 @@ const DND_ON = new Set(['BUSY', 'INUSE', 'ONHOLD', 'RINGING', 'RINGINUSE']);
 const CONTACT_UP = new Set(['reachable', 'created', 'updated', 'unqualified', 'nonqualified', 'unknown']);
 const PEER_DOWN = new Set(['unregistered', 'unreachable', 'rejected']);
 
+/** A tracker's whole state as plain data (JSON-safe). */
+export interface DeviceStateDump {
+  seq: number;
+  devices: [string, string, number][];
+  hints: [string, number, number][];
+  presence: [string, string][];
+  hintPresence: [string, string][];
+  contacts: [string, [string, string][]][];
+  peers: [string, string][];
+}
+
 interface Stamped<T> {
   value: T;
   /** Arrival order: decides which of two sources is fresher. */
@@ -122,6 +133,34 @@ export class DeviceStateTracker {
     this.#hintPresence.clear();
     this.#contacts.clear();
     this.#peers.clear();
+  }
+
+  /**
+   * Everything known, as plain data: for an instance that does not follow the PBX itself (a
+   * standby of a cluster gets the leader's, `cluster/device-state-share.ts`).
+   */
+  export(): DeviceStateDump {
+    return {
+      seq: this.#seq,
+      devices: [...this.#devices].map(([k, s]) => [k, s.value, s.seq]),
+      hints: [...this.#hints].map(([k, s]) => [k, s.value, s.seq]),
+      presence: [...this.#presence],
+      hintPresence: [...this.#hintPresence],
+      contacts: [...this.#contacts].map(([endpoint, uris]) => [endpoint, [...uris]]),
+      peers: [...this.#peers],
+    };
+  }
+
+  /** Replaces everything known with a dump (`export`). */
+  import(dump: DeviceStateDump): void {
+    this.clear();
+    for (const [k, value, seq] of dump.devices) this.#devices.set(k, { value, seq });
+    for (const [k, value, seq] of dump.hints) this.#hints.set(k, { value, seq });
+    for (const [k, v] of dump.presence) this.#presence.set(k, v);
+    for (const [k, v] of dump.hintPresence) this.#hintPresence.set(k, v);
+    for (const [endpoint, uris] of dump.contacts) this.#contacts.set(endpoint, new Map(uris));
+    for (const [k, v] of dump.peers) this.#peers.set(k, v);
+    this.#seq = Math.max(this.#seq, dump.seq);
   }
 
   availabilityOf(extension: string): Availability {

@@ -1,7 +1,7 @@
 // Smart routing's public surface: the pure decision, live extension states, fact gathering and the budget.
 export * from './types.ts';
 export { decideRoute, didDefault, factsWithoutLookup, pickClient } from './decide.ts';
-export { DeviceStateTracker, fromDeviceState, fromHintStatus } from './device-states.ts';
+export { DeviceStateTracker, fromDeviceState, fromHintStatus, type DeviceStateDump } from './device-states.ts';
 export type { DeviceStateOptions } from './device-states.ts';
 export { gatherFacts } from './facts.ts';
 export type { GatherFactsInput } from './facts.ts';

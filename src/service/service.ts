@@ -178,7 +178,15 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     pbx: { client, noteAction: (action) => session.noteAction(action) },
     ...(cluster ? { cluster: { standby: () => cluster.status.lead === 'standby', forward: (r) => cluster.calls.forward(r), serve: (place) => cluster.calls.serve(place) } } : {}),
   });
-  const routing = createRouting(config, { directory, callLog, access, client, log, ...(options.agiPort !== undefined ? { agiPort: options.agiPort } : {}) });
+  const routing = createRouting(config, {
+    directory,
+    callLog,
+    access,
+    client,
+    log,
+    ...(options.agiPort !== undefined ? { agiPort: options.agiPort } : {}),
+    ...(cluster ? { shareDeviceStates: (tracker) => cluster.shareDeviceStates(tracker) } : {}),
+  });
   const recordings = createRecordings(config, { store, access, log, pbxId: options.pbx.id });
   const crm = createCrm(config, { store, directory, log });
   const capabilities: Capability[] = [

@@ -1,7 +1,8 @@
 /**
  * Two real service processes (`src/main.ts`) on one real PostgreSQL database and one simulated PBX
  * (issue 14): one leads the PBX, the other stands by; an agent signed in on either gets every pop,
- * with the same event ids; a click-to-call asked on the standby is placed by the leader; killed with SIGKILL, the leader is replaced within 5 s; a browser that
+ * with the same event ids; the standby's routing answers know the device states only the leader
+ * hears; a click-to-call asked on the standby is placed by the leader; killed with SIGKILL, the leader is replaced within 5 s; a browser that
  * reconnects to the survivor with the dead instance's Last-Event-ID is replayed from there.
  */
 import { after, before, test } from 'node:test';
@@ -14,6 +15,7 @@ import pg from 'pg';
 import { openStore } from '../../src/store/store.ts';
 import { Directory } from '../../src/directory/directory.ts';
 import { CallLog } from '../../src/store/call-log.ts';
+import { Access } from '../../src/web/auth/access.ts';
 import type { CallRecord } from '../../src/calls/record.ts';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
 import { buildScenario, linkedidOf } from '../../src/simulator/scenarios/index.ts';
@@ -24,6 +26,7 @@ const database = `t_cluster_${randomBytes(5).toString('hex')}`;
 const databaseUrl = TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${database}`);
 const sim = new AmiSimulator({ port: 0 });
 const instances: Instance[] = [];
+let routingToken = '';
 
 interface Instance {
   name: string;
@@ -88,6 +91,12 @@ async function lead(instance: Instance): Promise<string | undefined> {
   return body.pbxs[0]?.lead;
 }
 
+/** Where the instance's routing sends a call from Olga, whose responsible manager is alice (101). */
+async function route(instance: Instance): Promise<{ extension: string | null; reason: string; skipped: { rule: string; why: string }[] }> {
+  const res = await fetch(`${instance.url}/api/route?caller=%2B15551230077&did=5550100&format=json&token=${routingToken}`);
+  return (await res.json()) as { extension: string | null; reason: string; skipped: { rule: string; why: string }[] };
+}
+
 async function signIn(instance: Instance): Promise<string> {
   return (await signInWithCsrf(instance)).cookie;
 }
@@ -135,7 +144,10 @@ before(async () => {
   await admin.end();
   await sim.listen();
   const store = await openStore({ url: databaseUrl });
-  await new Directory(store, { defaultRegion: 'US' }).upsertUser({ login: 'alice', name: 'Alice', role: 'agent', password: 'alice-password', extensions: ['101'] });
+  const directory = new Directory(store, { defaultRegion: 'US' });
+  const alice = (await directory.upsertUser({ login: 'alice', name: 'Alice', role: 'agent', password: 'alice-password', extensions: ['101'] })).id;
+  await directory.upsertContact({ firstName: 'Olga', lastName: 'Owned', assignedUserId: alice, phones: [{ kind: 'mobile', number: '+1 555 123 0077' }] });
+  routingToken = (await new Access(store, directory).createToken('routing', 'cluster test', null)).token;
   await store.close();
 });
 
@@ -154,6 +166,17 @@ test('two instances on one PostgreSQL: one follows the PBX, pops reach agents on
   const b = await launch('b');
   await until(async () => (await lead(b)) === 'standby', 'b to stand by');
   assert.equal(sim.connectedClients, 1, 'one AMI session on the PBX, not one per instance');
+
+  // Routing on the standby knows the phones' states, which only the leader hears from the PBX.
+  assert.equal((await route(b)).extension, '101', 'alice is free: her client goes to her');
+  sim.emitEvent({ Event: 'DeviceStateChange', Privilege: 'call,all', Device: 'PJSIP/101', State: 'INUSE' });
+  const busy = await until(async () => {
+    const d = await route(b);
+    return d.skipped.some((x) => x.rule === 'owner' && x.why === 'in-use') ? d : undefined;
+  }, 'the standby to see 101 in use');
+  assert.deepEqual(busy, await route(a), 'the same answer from both instances');
+  sim.emitEvent({ Event: 'DeviceStateChange', Privilege: 'call,all', Device: 'PJSIP/101', State: 'NOT_INUSE' });
+  await until(async () => (await route(b)).extension === '101', 'the standby to see 101 free again');
 
   const onA = stream(a, await signIn(a));
   const onB = stream(b, await signIn(b));

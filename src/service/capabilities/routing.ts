@@ -27,6 +27,11 @@ export interface RoutingDeps {
   log: Log;
   /** Overrides AGI_PORT (tests pass 0 for a free port). */
   agiPort?: number;
+  /**
+   * Several instances (`cluster/`): told of each change the PBX's events made and of each reload
+   * from its lists, so that instances that do not follow the PBX know the device states too.
+   */
+  shareDeviceStates?: (tracker: DeviceStateTracker) => { changed(event: AmiMessage): void; reloaded(): void };
 }
 
 export interface RoutingCapability extends Capability {
@@ -39,6 +44,7 @@ export interface RoutingCapability extends Capability {
 export function createRouting(config: RoutingCapabilityConfig, deps: RoutingDeps): RoutingCapability {
   const { directory, callLog, log } = deps;
   const deviceStates = new DeviceStateTracker();
+  const share = deps.shareDeviceStates?.(deviceStates);
   const rules = rulesFromConfig(config);
   // Made once, not per answer (under tsx every named closure also costs a defineProperty).
   const lastAgentFor = async (number: NormalizedPhone, since: Date): Promise<LastAgentFact | null> => {
@@ -65,8 +71,10 @@ export function createRouting(config: RoutingCapabilityConfig, deps: RoutingDeps
       return agi;
     },
     routes: [(app) => routingRoutes(app, { access: deps.access, router })],
-    onPbxEvent: (event: AmiMessage) => deviceStates.apply(event),
-    onPbxReady: () => void refreshDeviceStates(deps.client, deviceStates),
+    onPbxEvent: (event: AmiMessage) => {
+      if (deviceStates.apply(event)) share?.changed(event);
+    },
+    onPbxReady: () => void refreshDeviceStates(deps.client, deviceStates).then(() => share?.reloaded()),
     start: async () => {
       if (config.AGI_PORT === 0 && deps.agiPort !== 0) return;
       server = new FastAgiServer({
