@@ -32,7 +32,10 @@ export interface CrmRuntime {
   sync: SuiteCrmSync | null;
   /** The call logger (a no-op queue for the embedded CRM: it logs nothing). */
   callLogger: CallLogger;
+  /** The call logger's worker: on every instance (its jobs are claimed one instance each). */
   start(): void;
+  /** The directory sync: on one instance of a cluster (the one leading the PBX), or the only one. */
+  startSync(): void;
   stop(): Promise<void>;
 }
 
@@ -42,7 +45,7 @@ export function createCrmRuntime(config: SuiteCrmConfig & { DEFAULT_REGION: Coun
   if (!usesSuiteCrm(config)) {
     const crm = new EmbeddedCrm(directory);
     const callLogger = createCallLogger({ store: directory.store, crm, ...(deps.log ? { log: deps.log } : {}) });
-    return { crm, sync: null, callLogger, start: () => callLogger.start(), stop: () => callLogger.stop() };
+    return { crm, sync: null, callLogger, start: () => callLogger.start(), startSync: () => undefined, stop: () => callLogger.stop() };
   }
   const settings = suiteCrmSettings(config);
   const crm = new SuiteCrm(settings, { directory, ...(deps.log ? { log: deps.log } : {}) });
@@ -52,10 +55,8 @@ export function createCrmRuntime(config: SuiteCrmConfig & { DEFAULT_REGION: Coun
     crm,
     sync,
     callLogger,
-    start: () => {
-      sync.start();
-      callLogger.start();
-    },
+    start: () => callLogger.start(),
+    startSync: () => sync.start(),
     stop: async () => {
       await Promise.all([sync.stop(), callLogger.stop()]);
       await crm.close();

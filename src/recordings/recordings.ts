@@ -144,11 +144,17 @@ export class Recordings {
       if (this.#transcode === 'off') log.warn(`recordings: RECORDINGS_TRANSCODE=${settings.transcode.to} but "${settings.transcode.ffmpeg}" does not run; copies stay WAV (install Debian's ffmpeg to transcode).`);
     }
     this.#copies?.start();
-    if (settings.retention.days > 0) {
-      this.#track(this.runRetention());
-      this.#retentionTimer = setInterval(() => this.#track(this.runRetention()), 3600_000);
-      this.#retentionTimer.unref();
-    }
+  }
+
+  /**
+   * Retention, hourly: on one instance of a cluster (the one leading the PBX) or the only one.
+   * The copy queue runs on every instance (`start`): its jobs are claimed one instance each.
+   */
+  startRetention(): void {
+    if (this.#o.settings.retention.days <= 0 || this.#retentionTimer !== undefined) return;
+    this.#track(this.runRetention());
+    this.#retentionTimer = setInterval(() => this.#track(this.runRetention()), 3600_000);
+    this.#retentionTimer.unref();
   }
 
   async stop(): Promise<void> {

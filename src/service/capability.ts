@@ -22,6 +22,12 @@ export interface Capability {
   onPbxReady?(): void;
   /** After the web server is up, before the PBX is connected. In list order. */
   start?(): Promise<void> | void;
+  /**
+   * Work done once per deployment, not once per instance (a CRM directory sync, retention): on
+   * SQLite right after `start`; on PostgreSQL on the one instance that leads the PBX, when it
+   * takes the lead (`cluster/`). Stopped by `stop`.
+   */
+  startLeading?(): void;
   /** In reverse list order, after the PBX session has handled every effect. */
   stop?(): Promise<void> | void;
 }

@@ -161,6 +161,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
             // The previous leader's open calls are read now, then the PBX says which go on.
             session.wake();
             client.connect().catch(() => undefined);
+            for (const c of capabilities) c.startLeading?.();
           },
           onLost: () => {
             session.stop();
@@ -258,7 +259,10 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
   // Connecting runs in the background: the console works (and says the PBX is down) meanwhile.
   // In a cluster, only once this instance holds the PBX's lead.
   if (cluster) await cluster.start();
-  else client.connect().catch(() => undefined);
+  else {
+    for (const c of capabilities) c.startLeading?.();
+    client.connect().catch(() => undefined);
+  }
 
   return {
     store,

@@ -111,7 +111,11 @@ describe('the CRM port', () => {
     assert.equal(embedded.sync, null);
     const suite = createCrmRuntime({ ...suitecrmConfigSchema.parse({ SUITECRM_URL: fake.url, SUITECRM_CLIENT_ID: FAKE_CLIENT_ID, SUITECRM_CLIENT_SECRET: FAKE_CLIENT_SECRET }), DEFAULT_REGION: 'RU' }, { directory: dir });
     assert.equal(suite.crm.name, 'suitecrm');
+    // The worker alone (every instance of a cluster) does not sync; startSync (the leading one) does.
     suite.start();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(suite.sync!.status().lastSyncAt, null);
+    suite.startSync();
     for (let i = 0; i < 300 && suite.sync!.status().lastSyncAt === null; i++) await new Promise((r) => setTimeout(r, 10));
     await suite.stop();
     assert.ok(suite.sync!.status().lastSyncAt !== null);

@@ -28,6 +28,7 @@ export function createCrm(config: CrmConfig, deps: { store: Store; directory: Di
     sinks: [sink],
     routes: [(app) => widgetRoutes(app, { store: deps.store, directory: deps.directory, secrets: config.CRM_WIDGET_SECRET, allowedOrigins: config.CORS_ORIGINS })],
     start: () => crm.start(),
+    startLeading: () => crm.startSync(),
     stop: () => crm.stop(),
   };
 }

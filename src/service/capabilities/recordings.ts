@@ -21,6 +21,7 @@ export function createRecordings(config: RecordingsEnv, deps: { store: Store; ac
     sinks: [sink],
     routes: [(app) => recordingsRoutes(app, { recordings, access: deps.access })],
     start: () => recordings.start(),
+    startLeading: () => recordings.startRetention(),
     stop: () => recordings.stop(),
   };
 }
