@@ -26,6 +26,7 @@ import { runPopLatency } from './pop-latency.ts';
 import { runRecordingsBench } from './recordings.ts';
 import { runCallEngine } from './call-engine.ts';
 import { runOutageRecovery } from './outage-recovery.ts';
+import { runClusterSoak } from './cluster-soak.ts';
 import { profileSummary, readProfile } from './service-bench/profile-summary.ts';
 
 type RunOptions = { resultsDir?: URL };
@@ -40,6 +41,8 @@ const benchmarks: { name: string; run: (options: RunOptions) => Promise<string> 
   { name: 'call-engine', run: (o) => runCallEngine(o) },
   // The short form (1 minute of load, SQLite, with and without the CDR source); the full 10 minutes: npx tsx bench/outage-recovery.ts
   { name: 'outage-recovery', run: (o) => runOutageRecovery({ seconds: 60, stores: ['sqlite'], cdr: ['csv', 'none'], ...o }) },
+  // The short form (60 s of soak, 30 s alone and calm); the full 10 minutes: npx tsx bench/cluster-soak.ts
+  { name: 'cluster-soak', run: (o) => runClusterSoak({ seconds: 60, aloneSeconds: 30, ...o }) },
 ];
 
 /** Functions listed per profile. */
