@@ -105,9 +105,18 @@ export class Cluster {
     return { instance: this.instanceId, linked: this.#link.connected, lead: this.#lead.state, leadingSince: since === null ? null : new Date(since).toISOString(), relay: this.bus.stats };
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Gives the PBX's lead up at once (closing the link frees the lock), so that a standby takes over
+   * while this instance still finishes its work. The bus still sends (it uses the store's pool).
+   */
+  async releaseLead(): Promise<void> {
     this.#lead.stop();
-    await this.bus.drained();
     await this.#link.close();
+  }
+
+  /** After `releaseLead` and the last effects: what is queued for the others is sent. */
+  async stop(): Promise<void> {
+    await this.releaseLead();
+    await this.bus.drained();
   }
 }

@@ -283,6 +283,8 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     stop: async () => {
       session.stop();
       await client.close();
+      // A standby takes the PBX over now, not once this instance has finished stopping.
+      await cluster?.releaseLead();
       await session.idle();
       for (const c of [...capabilities].reverse()) await c.stop?.();
       await cluster?.stop();

@@ -270,3 +270,20 @@ test('the leader killed mid-call: the new leader goes on from the record the old
     await store.close();
   }
 });
+
+test('the leader stopped in order (SIGTERM, an upgrade): it gives the lead up at once, a standby takes over, the old one exits cleanly', { timeout: 60_000 }, async (t) => {
+  const leader = instances.find((i) => i.child.exitCode === null && i.child.signalCode === null);
+  assert.ok(leader, 'an instance leads');
+  await until(async () => (await lead(leader)) === 'leading', 'the leader');
+  const standby = await launch('d');
+  await until(async () => (await lead(standby)) === 'standby', 'd to stand by');
+  const exited = new Promise<number | null>((resolve) => leader.child.once('exit', (code) => resolve(code)));
+  const stoppedAt = Date.now();
+  leader.child.kill('SIGTERM');
+  await until(async () => (await lead(standby)) === 'leading', 'd to take the lead');
+  await until(() => sim.connectedClients === 1 || undefined, 'd connected to the PBX');
+  const handoverMs = Date.now() - stoppedAt;
+  t.diagnostic(`handover after SIGTERM: ${handoverMs} ms`);
+  assert.ok(handoverMs <= 2_500, `handover took ${handoverMs} ms`);
+  assert.equal(await exited, 0, 'the old leader exits with status 0');
+});
