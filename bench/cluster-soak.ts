@@ -55,7 +55,8 @@ export async function runClusterSoak(options: SoakOptions = {}): Promise<string>
   // across outages.
   const alone = await runPhase({ ...common, name: 'alone', instances: 1, durationMs: aloneSeconds * 1000, killEveryMs: 0, cuts: 0 }, progress);
   const calm = await runPhase({ ...common, name: 'calm', instances, durationMs: aloneSeconds * 1000, killEveryMs: 0, cuts: 0 }, progress);
-  const cluster = await runPhase({ ...common, name: 'cluster', instances, durationMs: seconds * 1000, killEveryMs: 60_000, cuts: Math.max(1, Math.round((100 * seconds) / 600)) }, progress);
+  const killEveryMs = Number(env['BENCH_SOAK_KILL_EVERY_SECONDS'] ?? 60) * 1000;
+  const cluster = await runPhase({ ...common, name: 'cluster', instances, durationMs: seconds * 1000, killEveryMs, cuts: Math.max(1, Math.round((100 * seconds) / 600)), keep: env['BENCH_SOAK_KEEP'] === '1' }, progress);
 
   const row = (r: PhaseResult): string[] => {
     const c = r.comparison;

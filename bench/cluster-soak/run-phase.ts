@@ -37,6 +37,8 @@ export interface PhaseSpec {
   agents: number;
   /** Kill an instance this often (0: never). */
   killEveryMs: number;
+  /** Keep the run's folder (the instances' logs, Master.csv). */
+  keep?: boolean;
   cuts: number;
   seed: number;
   postgresUrl: string;
@@ -53,6 +55,8 @@ export interface PhaseResult {
   pops: { callsThatRang: number; callsWithAPop: number; frames: number; latencyMs: number[]; reconnects: number; slow: { callId: string; kind: string; rang: string; ms: number; frames: string[] }[] };
   cpu: { perInstanceSeconds: number[]; totalSeconds: number; perCallMs: number };
   settle: string;
+  /** Seconds from the load's start: each outage, each lost call's end, each gap the service recorded. */
+  timeline: { outages: { kind: string; at: number }[]; lostAt: number[]; gaps: { from: number; to: number; cause: string; state: string; corrected: number; rebuilt: number; lastError: string | null }[] };
   wallSeconds: number;
 }
 
@@ -164,6 +168,8 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
     }, 100);
     const t0 = performance.now();
     const windows: { from: number; to: number }[] = [];
+    const outages: { kind: 'cut' | 'kill' | 'leader-kill'; at: number }[] = [];
+    const loadStartedAt = Date.now();
     const takeoverMs: number[] = [];
     let kills = 0;
     let leaderKills = 0;
@@ -183,6 +189,7 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
         const from = Date.now();
         if (e.kind === 'cut') {
           if (link.cut() > 0) cuts++;
+          outages.push({ kind: 'cut', at: from });
           await untilLeader(services, 30_000);
           windows.push({ from, to: Date.now() });
           continue;
@@ -191,6 +198,7 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
         const leader = await leaderOf(services);
         const victim = leader !== null && kills % 2 === 0 ? leader : (((leader ?? 0) + 1 + (kills % (services.length - 1 || 1))) % services.length);
         const wasLeader = victim === leader;
+        outages.push({ kind: wasLeader ? 'leader-kill' : 'kill', at: from });
         const killedAt = performance.now();
         await services[victim]!.kill();
         kills++;
@@ -238,6 +246,10 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
     for (const s of services) await s.stop();
     const logged = await readServiceStore(store.url, PBX_ID);
     const comparison = compareWithTruth({ truth: truth.records, logged: logged.calls, owners: truth.owners, outages: windows, pbxId: PBX_ID, examplesPerProblem: 3 });
+    // Where the lost calls fall: seconds from the load's start, beside the outages' moments.
+    const rel = (at: number): number => Math.round((at - loadStartedAt) / 100) / 10;
+    const lostAt = comparison.lostCalls.map(([, startedAt, endedAt]) => rel(Date.parse(endedAt ?? startedAt ?? '')));
+    const gaps = logged.gaps.map((g) => ({ from: rel(g.from), to: rel(g.to), cause: g.cause, state: g.state, corrected: g.corrected, rebuilt: g.rebuilt, lastError: g.lastError }));
 
     // Pops: the earliest ringing frame of each call on any agent's stream, against its first DialBegin.
     const firstRing = new Map<string, number>();
@@ -278,6 +290,7 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
       pops: { callsThatRang, callsWithAPop, frames, latencyMs, reconnects, slow },
       cpu: { perInstanceSeconds, totalSeconds, perCallMs: (totalSeconds * 1000) / Math.max(1, load.callsStarted) },
       settle: `${((performance.now() - settleBegan) / 1000).toFixed(0)} s (${outcome.join(', ')})`,
+      timeline: { outages: outages.map((o) => ({ kind: o.kind, at: rel(o.at) })), lostAt, gaps },
       wallSeconds: (performance.now() - began) / 1000,
     };
   } finally {
@@ -288,6 +301,7 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
     await link?.close();
     await sim.close();
     await store.dispose().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    if (spec.keep) progress(`[${spec.name}] files kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
