@@ -57,7 +57,9 @@ export class ServiceProcess {
   start(): void {
     if (this.#child !== null) throw new Error('The service is already running.');
     const fd = openSync(this.#o.logPath, 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    // BENCH_PROFILE_DIR: each run of the service writes a V8 CPU profile there when it exits in order.
+    const profile = process.env['BENCH_PROFILE_DIR'];
+    const child = spawn(process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), '--import', 'tsx', 'src/main.ts'], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...this.#o.env },
       stdio: ['ignore', fd, fd],
