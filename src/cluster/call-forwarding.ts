@@ -1,20 +1,20 @@
 /**
  * Click-to-call from an instance that stands by (issue 14): it has no AMI session, so it hands the
- * request, already authenticated, to the instance that leads the PBX over the cluster's channel
- * and waits for the outcome. The leader places the call as its own (`placeCall`), so the origin
- * (the CRM record it was started from) is remembered where the call will be followed.
+ * request, already authenticated, to the instance that leads the PBX on the cluster bus and waits
+ * for the outcome. The leader places the call as its own (`placeCall`), so the origin (the CRM
+ * record it was started from) is remembered where the call will be followed.
  *
- * Wire: `c{"i":from,"r":id,"q":request}` and `r{"i":to,"r":id,"o":outcome}`; both fit in one
- * NOTIFY (a user, a number and a record's name are far under 8,000 bytes).
+ * On the bus: `call` `{r: id, q: request}` (only the leader answers) and `call-outcome`
+ * `{to, r: id, o: outcome}` (only the asker takes it).
  */
 import { randomBytes } from 'node:crypto';
 import type { Log } from '../logger.ts';
 import type { ClickToCallOutcome, ClickToCallRequest } from '../web/routes/calls-routes.ts';
+import type { ClusterBus } from './cluster-bus.ts';
 
 export interface CallForwardingOptions {
-  instanceId: string;
+  bus: ClusterBus;
   log: Log;
-  send: (payload: string) => Promise<void>;
   /** This instance leads the PBX now: only then does it answer others' requests. */
   leading: () => boolean;
   /** How long a standby waits for the leader's answer; default 12 s (the Originate's own is 10 s). */
@@ -30,6 +30,20 @@ export class CallForwarding {
 
   constructor(options: CallForwardingOptions) {
     this.#o = options;
+    const { bus } = options;
+    bus.on('call', (body, from) => {
+      const b = body as { r?: unknown; q?: ClickToCallRequest };
+      const place = this.#place;
+      if (place === null || !options.leading() || typeof b.r !== 'string' || typeof b.q !== 'object' || b.q === null) return;
+      const id = b.r;
+      void place(b.q)
+        .catch((err: unknown): ClickToCallOutcome => ({ ok: false, status: 502, code: 'C2C_ORIGINATE_FAILED', message: `The phone system refused the call: ${(err as Error).message}` }))
+        .then((outcome) => bus.publish('call-outcome', { to: from, r: id, o: outcome }));
+    });
+    bus.on('call-outcome', (body) => {
+      const b = body as { to?: unknown; r?: unknown; o?: ClickToCallOutcome };
+      if (b.to === bus.instanceId && typeof b.r === 'string' && b.o) this.#waiting.get(b.r)?.(b.o);
+    });
   }
 
   /** How this instance places calls asked by others, whenever it leads the PBX. */
@@ -38,9 +52,10 @@ export class CallForwarding {
   }
 
   /** Asks the leading instance to place the call; resolves with its outcome, or a 503 in words. */
-  async forward(request: ClickToCallRequest): Promise<ClickToCallOutcome> {
+  forward(request: ClickToCallRequest): Promise<ClickToCallOutcome> {
     const id = randomBytes(9).toString('base64url');
-    const answered = new Promise<ClickToCallOutcome>((resolve) => {
+    return new Promise<ClickToCallOutcome>((resolve) => {
+      // A send that fails is counted and logged by the bus; the wait then ends in words.
       const timer = setTimeout(() => {
         this.#waiting.delete(id);
         resolve(unavailable('The instance that follows the phone system did not answer in time'));
@@ -50,39 +65,8 @@ export class CallForwarding {
         this.#waiting.delete(id);
         resolve(outcome);
       });
+      this.#o.bus.publish('call', { r: id, q: request });
     });
-    try {
-      await this.#o.send(`c${JSON.stringify({ i: this.#o.instanceId, r: id, q: request })}`);
-    } catch (err) {
-      this.#waiting.get(id)?.(unavailable(`The request could not be handed to the instance that follows the phone system (${(err as Error).message})`));
-    }
-    return answered;
-  }
-
-  /** A notification starting with `c` or `r`; true when it was one of ours to handle. */
-  receive(payload: string): boolean {
-    const kind = payload[0];
-    if (kind !== 'c' && kind !== 'r') return false;
-    let body: { i?: unknown; r?: unknown; q?: ClickToCallRequest; o?: ClickToCallOutcome };
-    try {
-      body = JSON.parse(payload.slice(1)) as typeof body;
-    } catch {
-      return true;
-    }
-    if (typeof body.r !== 'string' || typeof body.i !== 'string') return true;
-    if (kind === 'r') {
-      if (body.i === this.#o.instanceId && body.o) this.#waiting.get(body.r)?.(body.o);
-      return true;
-    }
-    const place = this.#place;
-    if (place === null || !this.#o.leading() || body.i === this.#o.instanceId || !body.q) return true;
-    const from = body.i;
-    const id = body.r;
-    void place(body.q)
-      .catch((err: unknown): ClickToCallOutcome => ({ ok: false, status: 502, code: 'C2C_ORIGINATE_FAILED', message: `The phone system refused the call: ${(err as Error).message}` }))
-      .then((outcome) => this.#o.send(`r${JSON.stringify({ i: from, r: id, o: outcome })}`))
-      .catch((err: unknown) => this.#o.log.warn({ err: (err as Error).message }, 'the outcome of a click-to-call asked by another instance could not be sent back'));
-    return true;
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * Several instances on one PostgreSQL (issue 14): this instance's part in the cluster. One link
  * (`cluster-link.ts`) holds the PBX's lead (`pbx-lead.ts`) and listens on the cluster's channel;
- * on it ride the leader's pops (`pop-relay.ts`) and device states (`device-state-share.ts`) on the
- * bus (`cluster-bus.ts`), and click-to-call asked on a standby (`call-forwarding.ts`). SQLite has
+ * on its bus (`cluster-bus.ts`) ride the leader's pops (`pop-relay.ts`), device states
+ * (`device-state-share.ts`) and click-to-call asked on a standby (`call-forwarding.ts`). SQLite has
  * no cluster: one instance per file (`store/instance-lock.ts`).
  */
 import { randomBytes } from 'node:crypto';
@@ -64,18 +64,8 @@ export class Cluster {
       },
     });
     this.relay = new PopRelay(options.hub, this.bus);
-    this.calls = new CallForwarding({
-      instanceId: this.instanceId,
-      log,
-      leading,
-      send: async (payload) => {
-        await pool.query('select pg_notify($1, $2)', [channel, payload]);
-      },
-    });
-    const onNotification = (payload: string): void => {
-      if (!this.calls.receive(payload)) this.bus.receive(payload);
-    };
-    this.#link = new ClusterLink({ url: options.url, log, channel, onNotification, ...(options.retryMs ? { retryMs: options.retryMs, pingMs: options.retryMs } : {}) });
+    this.calls = new CallForwarding({ bus: this.bus, log, leading });
+    this.#link = new ClusterLink({ url: options.url, log, channel, onNotification: (payload) => void this.bus.receive(payload), ...(options.retryMs ? { retryMs: options.retryMs, pingMs: options.retryMs } : {}) });
     this.#lead = new PbxLead({ pbxId: options.pbxId, link: this.#link, log, onLead: options.onLead, onLost: options.onLost, ...(options.retryMs ? { retryMs: options.retryMs } : {}) });
   }
 
