@@ -6,6 +6,7 @@
  * frame is kept with its arrival time.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sseFrames } from '../../test/support/sse.ts';
 
 export interface Frame {
   at: number;
@@ -47,21 +48,11 @@ export class AgentStream {
         const res = await fetch(`${url}/api/events`, { headers: { cookie, ...(this.#lastId !== undefined ? { 'last-event-id': String(this.#lastId) } : {}) }, signal: this.#controller.signal });
         if (!res.ok || res.body === null) throw new Error(`HTTP ${res.status}`);
         this.connected = true;
-        const decoder = new TextDecoder();
-        let buffer = '';
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const id = /^id: (\d+)$/m.exec(block)?.[1];
-            const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (id === undefined || data === undefined) continue;
-            const m = JSON.parse(data) as { callId: string; state: string };
-            this.#lastId = Number(id);
-            this.frames.push({ at: performance.now(), id: this.#lastId, callId: m.callId, state: m.state });
-          }
+        for await (const { id, data } of sseFrames(res.body as unknown as AsyncIterable<Uint8Array>)) {
+          if (id === undefined || data === undefined) continue;
+          const m = JSON.parse(data) as { callId: string; state: string };
+          this.#lastId = Number(id);
+          this.frames.push({ at: performance.now(), id: this.#lastId, callId: m.callId, state: m.state });
         }
       } catch {
         // refused, reset or aborted: another instance, after EventSource's pause

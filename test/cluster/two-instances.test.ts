@@ -20,6 +20,7 @@ import type { CallRecord } from '../../src/calls/record.ts';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
 import { buildScenario, linkedidOf } from '../../src/simulator/scenarios/index.ts';
 import { TEST_DATABASE_URL } from '../support/engines.ts';
+import { sseFrames } from '../support/sse.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const database = `t_cluster_${randomBytes(5).toString('hex')}`;
@@ -115,18 +116,8 @@ function stream(instance: Instance, cookie: string, lastEventId?: number): { fra
   const controller = new AbortController();
   void (async () => {
     const res = await fetch(`${instance.url}/api/events`, { headers: { cookie, ...(lastEventId !== undefined ? { 'last-event-id': String(lastEventId) } : {}) }, signal: controller.signal });
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const id = /^id: (\d+)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (id !== undefined && data !== undefined) frames.push({ id: Number(id), data: JSON.parse(data) as Frame['data'] });
-      }
+    for await (const { id, data } of sseFrames(res.body as unknown as AsyncIterable<Uint8Array>)) {
+      if (id !== undefined && data !== undefined) frames.push({ id: Number(id), data: JSON.parse(data) as Frame['data'] });
     }
   })().catch(() => undefined);
   return { frames, close: () => controller.abort() };
