@@ -83,8 +83,8 @@ function environmentReads(text: string): { names: string[]; dynamic: number } {
   return { names, dynamic: destructured + computed };
 }
 
-/** Where a name is computed on purpose: the CLI's one reader (its keys are typed as the schema's), and the AGI request's own variables. */
-const DYNAMIC_READERS = new Set(['cli/settings.ts', 'agi/request.ts']);
+/** Where a name is computed on purpose: the CLI's one reader (its keys are typed as the schema's), the AGI request's own variables, and the PBX file's `secretEnv` (it names the variable). */
+const DYNAMIC_READERS = new Set(['cli/settings.ts', 'agi/request.ts', 'service/pbx-config.ts']);
 
 test('the scan finds environment reads of every shape', () => {
   assert.deepEqual(environmentReads(`process.env.A; process.env['B']; io.env["C"]; env.D; env?.E; r.env['agi_x']; import.meta.env.DEV`).names, ['A', 'B', 'C', 'D', 'E']);

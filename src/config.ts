@@ -28,6 +28,14 @@ const baseSchema = z.object({
   AMI_SECRET: z.string().optional(),
   /** `plain` or `md5` (challenge) login. */
   AMI_AUTH: z.enum(['plain', 'md5']).default('plain'),
+  /** AMI over TLS (manager.conf `tlsenable`; set AMI_PORT to its `tlsbindport`, 5039 by default): `off`, `on` (the certificate is checked), `insecure` (not checked: a lab PBX only). */
+  AMI_TLS: z.enum(['off', 'on', 'insecure']).default('off'),
+  /** AMI over TLS: a PEM file of the authority that signed the PBX's certificate (default: the system's). */
+  AMI_TLS_CA: z.string().min(1).optional(),
+  /** A JSON file listing more PBXs (branch offices) beside the AMI_* one: see README, "Several PBXs". */
+  CRM_TELEPHONY_CONFIG: z.string().min(1).optional(),
+  /** The key that opens the PBX file's `secretEncrypted` secrets (at least 16 characters). Never logged. */
+  CRM_TELEPHONY_SECRET_KEY: z.string().optional(),
   /**
    * Ask the PBX (AMI `Filter`) to send only the events the service reads: about half of a call's
    * events are left out. Needs `write = system` for the AMI user; without it everything is read as

@@ -4,7 +4,8 @@
  */
 import { loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
-import { startService } from './service/service.ts';
+import { startService, type PbxTarget } from './service/service.ts';
+import { readPbxDefinitions } from './service/pbx-config.ts';
 import { startDemo, type Demo } from './demo/demo.ts';
 import { isCrmTelephonyError, isErrorCode } from './errors.ts';
 
@@ -17,27 +18,32 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  let pbxs: PbxTarget[];
+  try {
+    pbxs = readPbxDefinitions(config).map((d) => ({ id: d.id, name: d.name, ...d.ami, config: d.config, qualifier: d.qualifier, ownRecordings: d.ownRecordings }));
+  } catch (err) {
+    console.error(isCrmTelephonyError(err) ? err.message : err);
+    process.exitCode = 2;
+    return;
+  }
   const log = createLogger(config.LOG_LEVEL);
 
+  // No PBX configured (no AMI_HOST, no CRM_TELEPHONY_CONFIG): the demo PBX.
   let demo: Demo | undefined;
-  if (config.AMI_HOST === undefined) demo = await startDemo(log, { password: config.DEMO_PASSWORD });
-  const pbx = demo?.pbx ?? {
-    id: 'default',
-    host: config.AMI_HOST!,
-    port: config.AMI_PORT,
-    username: config.AMI_USERNAME,
-    secret: config.AMI_SECRET ?? '',
-    authType: config.AMI_AUTH,
-  };
+  if (pbxs.length === 0) {
+    demo = await startDemo(log, { password: config.DEMO_PASSWORD });
+    pbxs = [demo.pbx];
+  }
 
   const onLeadLost = (): void => {
     // Another instance follows the PBX now; a fresh start makes this one a standby that can take
     // the lead again. 75: "temporary failure" for process managers that restart on failure.
-    console.error('Another instance took over the PBX while this one was cut off from PostgreSQL: stopping, to be started again as a standby.');
+    console.error('Another instance took over a PBX while this one was cut off from PostgreSQL: stopping, to be started again as a standby.');
     process.exitCode = 75;
     void stop('lead lost');
   };
-  const service = await startService({ config, log, pbx, onLeadLost, ...(demo ? { demo: demo.routes } : {}) }).catch(async (err: unknown) => {
+  if (pbxs.length > 1) log.info({ pbxs: pbxs.map((p) => p.id) }, `following ${pbxs.length} PBXs`);
+  const service = await startService({ config, log, pbxs, onLeadLost, ...(demo ? { demo: demo.routes } : {}) }).catch(async (err: unknown) => {
     await demo?.stop();
     throw err;
   });

@@ -57,7 +57,7 @@ describe('route script', () => {
     let input: RouteInput | undefined;
     const { session, vars } = recordingSession(request([['agi_arg_1', '+15551230010'], ['agi_arg_2', '5550400']]));
     await createRouteHandler(async (i) => ((input = i), DECISION))(session);
-    assert.deepEqual(input, { caller: '+15551230010', did: '5550400', channel: 'PJSIP/carrier-00000015', uniqueid: '1795463977.23' });
+    assert.deepEqual(input, { caller: '+15551230010', did: '5550400', channel: 'PJSIP/carrier-00000015', uniqueid: '1795463977.23', peer: '127.0.0.1' });
     assert.deepEqual(vars, [
       ['ROUTE_EXT', '102'],
       ['ROUTE_REASON', 'owner'],
@@ -98,6 +98,14 @@ describe('route script', () => {
     assert.equal(routeInputOf(request([['agi_callerid', 'unknown']])).caller, '');
     assert.deepEqual(routeInputOf(request([], ['agi_dnid', 'agi_extension'])).did, '');
     assert.equal(routeInputOf(request([['agi_arg_1', 'anonymous']])).caller, 'anonymous', 'the router decides what anonymous means');
+  });
+
+  test('several PBXs: the script\'s ?pbx= names the PBX that asks, and the peer\'s address is kept for when it does not', () => {
+    const named = request([['agi_network_script', 'route?pbx=hamburg']]);
+    assert.equal(named.script, 'route');
+    assert.deepEqual(routeInputOf(named, '10.2.0.5'), { caller: '+15551230010', did: '5550400', channel: 'PJSIP/carrier-00000015', uniqueid: '1795463977.23', pbx: 'hamburg', peer: '10.2.0.5' });
+    assert.equal(routeInputOf(request([['agi_network_script', 'route?pbx=']])).pbx, undefined, 'an empty name names nothing');
+    assert.equal(routeInputOf(request()).peer, undefined);
   });
 
   test('caller names are cleaned and bounded by characters', () => {

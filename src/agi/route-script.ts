@@ -33,7 +33,7 @@ export function createRouteHandler(router: (input: RouteInput) => Promise<RouteD
   const maxName = options.maxCallerNameLength ?? 64;
   return async (session) => {
     const started = performance.now();
-    const input = routeInputOf(session.request);
+    const input = routeInputOf(session.request, session.remoteAddress);
     const decision = await router(input);
     if (session.aborted ?? session.signal.aborted) return; // hung up (or shutting down) while we decided: nobody to tell
     await session.setVariable('ROUTE_EXT', decision.extension ?? '');
@@ -61,13 +61,18 @@ export function createRouteHandler(router: (input: RouteInput) => Promise<RouteD
  * dialplan line above); a missing or empty argument falls back to agi_callerid, and to agi_dnid
  * then agi_extension. Asterisk's `unknown` counts as missing.
  */
-export function routeInputOf(request: AgiRequest): RouteInput {
-  return {
+export function routeInputOf(request: AgiRequest, peer?: string): RouteInput {
+  const input: RouteInput = {
     caller: argOf(request, 0) || known(request.callerId),
     did: argOf(request, 1) || known(request.dnid) || known(request.extension),
     channel: request.channel,
     uniqueid: request.uniqueid,
   };
+  // Several PBXs: `agi://crm/route?pbx=hamburg` says which asks; else the peer's address tells.
+  const pbx = request.params['pbx'];
+  if (pbx !== undefined && pbx !== '') input.pbx = pbx;
+  if (peer !== undefined) input.peer = peer;
+  return input;
 }
 
 // Module functions, not closures per call: under tsx each named closure also costs a defineProperty.

@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
+import tls from 'node:tls';
 import { CrmTelephonyError, ErrorCodes, type ErrorCode } from '../errors.ts';
 import { AmiDecoder, encodeAction, type AmiDecodedItem, type AmiFieldsInput, type AmiValue } from './codec.ts';
 import { ActionTracker, type ActionResult, type PendingAction } from './action-tracker.ts';
@@ -54,6 +55,12 @@ export interface AmiClientOptions {
   maxQueuedActions?: number;
   /** Largest AMI message accepted, in bytes. Default 1 MiB. */
   maxMessageBytes?: number;
+  /**
+   * AMI over TLS (manager.conf `tlsenable = yes`, port 5039 by default). The PBX's certificate is
+   * checked against `ca` (PEM; default the system's authorities) and `servername` (default the
+   * host); `rejectUnauthorized: false` turns the check off (a self-signed certificate on a lab PBX).
+   */
+  tls?: { ca?: string; servername?: string; rejectUnauthorized?: boolean } | null;
 }
 
 export interface ActionOptions {
@@ -165,6 +172,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
       reconnect: options.reconnect ?? exponentialBackoff(),
       maxQueuedActions: options.maxQueuedActions ?? 1000,
       maxMessageBytes: options.maxMessageBytes ?? 1024 * 1024,
+      tls: options.tls ?? null,
     };
     // Unique across clients and restarts, so that replies can never be mistaken between sessions.
     this.#actionPrefix = `${this.id}-${(++clientSerial).toString(36)}${randomBytes(3).toString('hex')}`;
@@ -360,7 +368,10 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
   #open(): void {
     this.#setState('connecting');
     const { host, port } = this.#options;
-    const socket = net.connect({ host, port });
+    const tlsOptions = this.#options.tls;
+    const socket: net.Socket = tlsOptions
+      ? tls.connect({ host, port, servername: tlsOptions.servername ?? (net.isIP(host) ? undefined : host), ...(tlsOptions.ca ? { ca: tlsOptions.ca } : {}), rejectUnauthorized: tlsOptions.rejectUnauthorized ?? true })
+      : net.connect({ host, port });
     socket.setNoDelay(true);
     const decoder = new AmiDecoder({ maxMessageBytes: this.#options.maxMessageBytes });
     let greeted!: (version: string) => void;

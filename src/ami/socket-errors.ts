@@ -30,6 +30,22 @@ export function describeSocketError(err: NodeJS.ErrnoException, pbx: string, hos
         { cause: err },
       );
     default:
+      if (err.code !== undefined && TLS_CERTIFICATE_CODES.has(err.code)) {
+        return new CrmTelephonyError(
+          ErrorCodes.AMI_ERR_DISCONNECTED,
+          `The PBX "${pbx}" at ${where} offered a TLS certificate this service does not trust (${err.code}). Give its CA certificate in the PBX's "tls.ca", check that the host name matches the certificate, or (a lab PBX only) set "tls.rejectUnauthorized" to false.`,
+          details,
+          { cause: err },
+        );
+      }
+      if (err.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || err.code === 'EPROTO') {
+        return new CrmTelephonyError(
+          ErrorCodes.AMI_ERR_DISCONNECTED,
+          `The port ${where} (PBX "${pbx}") does not speak TLS. AMI over TLS is manager.conf's "tlsenable = yes" on "tlsbindport" (5039 by default); turn TLS off for the plain port.`,
+          details,
+          { cause: err },
+        );
+      }
       return new CrmTelephonyError(
         ErrorCodes.AMI_ERR_DISCONNECTED,
         `The connection to ${where} (PBX "${pbx}") failed: ${err.code ?? err.message}. It will be retried.`,
@@ -38,3 +54,14 @@ export function describeSocketError(err: NodeJS.ErrnoException, pbx: string, hos
       );
   }
 }
+
+/** Node's codes for a TLS peer whose certificate does not check out. */
+const TLS_CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);

@@ -20,10 +20,21 @@ export interface CliIo {
    * or SIGTERM instead.
    */
   signal?: AbortSignal;
+  /** Everything piped in (a secret to encrypt, never a command-line argument that shells remember). */
+  readStdin?: () => Promise<string>;
 }
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
 }
 
 /**

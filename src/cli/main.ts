@@ -14,6 +14,7 @@ import { directoryLookup, LOOKUP_USAGE } from './directory-lookup.ts';
 import { directorySeed, SEED_USAGE } from './directory-seed.ts';
 import { dialplan, DIALPLAN_USAGE } from './dialplan.ts';
 import { tokens, TOKENS_USAGE } from './tokens.ts';
+import { encryptSecretCommand, ENCRYPT_SECRET_USAGE } from './encrypt-secret.ts';
 import { suitecrmSync, SUITECRM_SYNC_USAGE } from './suitecrm-sync.ts';
 import { suitecrmPackage, PACKAGE_USAGE } from './suitecrm-package.ts';
 import { CrmTelephonyError, ErrorCodes, type ErrorCode } from '../errors.ts';
@@ -34,6 +35,7 @@ Commands:
   seed --contacts <N>           Load a realistic demo directory (agents 101-104).
   tokens create --user <login>  Create an API token (or --kind routing for the dialplan's CURL()).
   dialplan [--style freepbx]    Print dialplan snippets that route callers through crm-telephony.
+  encrypt-secret                Encrypt an AMI secret (piped in) for the PBX file's "secretEncrypted".
   suitecrm sync [--full]        Copy SuiteCRM's users, accounts, contacts and leads into the directory.
   suitecrm package --service-url <url>
                                 Build the SuiteCRM package: the phone widget in its pages, the
@@ -67,6 +69,7 @@ const DIRECTORY_COMMANDS: Record<string, Command> = {
   seed: { run: (args, io) => directorySeed(args, io), usage: SEED_USAGE },
   tokens: { run: (args, io) => tokens(args, io), usage: TOKENS_USAGE },
   dialplan: { run: (args, io) => dialplan(args, io), usage: DIALPLAN_USAGE },
+  'encrypt-secret': { run: (args, io) => encryptSecretCommand(args, io), usage: ENCRYPT_SECRET_USAGE },
   suitecrm: {
     run: async (args, io) => {
       if (args[0] === 'sync') return suitecrmSync(args.slice(1), io);

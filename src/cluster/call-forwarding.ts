@@ -4,7 +4,7 @@
  * for the outcome. The leader places the call as its own (`placeCall`), so the origin (the CRM
  * record it was started from) is remembered where the call will be followed.
  *
- * On the bus: `call` `{r: id, q: request}` (only the leader answers) and `call-outcome`
+ * On the bus: `call` `{r: id, p: pbx, q: request}` (only the leader of that PBX answers) and `call-outcome`
  * `{to, r: id, o: outcome}` (only the asker takes it).
  */
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,8 @@ export interface CallForwardingOptions {
   bus: ClusterBus;
   log: Log;
   /** This instance leads the PBX now: only then does it answer others' requests. */
-  leading: () => boolean;
+  /** Whether this instance leads that PBX now (and so places its calls). */
+  leading: (pbxId: string) => boolean;
   /** How long a standby waits for the leader's answer; default 12 s (the Originate's own is 10 s). */
   timeoutMs?: number;
 }
@@ -32,9 +33,9 @@ export class CallForwarding {
     this.#o = options;
     const { bus } = options;
     bus.on('call', (body, from) => {
-      const b = body as { r?: unknown; q?: ClickToCallRequest };
+      const b = body as { r?: unknown; p?: unknown; q?: ClickToCallRequest };
       const place = this.#place;
-      if (place === null || !options.leading() || typeof b.r !== 'string' || typeof b.q !== 'object' || b.q === null) return;
+      if (place === null || typeof b.p !== 'string' || !options.leading(b.p) || typeof b.r !== 'string' || typeof b.q !== 'object' || b.q === null) return;
       const id = b.r;
       void place(b.q)
         .catch((err: unknown): ClickToCallOutcome => ({ ok: false, status: 502, code: 'C2C_ORIGINATE_FAILED', message: `The phone system refused the call: ${(err as Error).message}` }))
@@ -52,7 +53,7 @@ export class CallForwarding {
   }
 
   /** Asks the leading instance to place the call; resolves with its outcome, or a 503 in words. */
-  forward(request: ClickToCallRequest): Promise<ClickToCallOutcome> {
+  forward(request: ClickToCallRequest, pbxId: string): Promise<ClickToCallOutcome> {
     const id = randomBytes(9).toString('base64url');
     return new Promise<ClickToCallOutcome>((resolve) => {
       // A send that fails is counted and logged by the bus; the wait then ends in words.
@@ -65,7 +66,7 @@ export class CallForwarding {
         this.#waiting.delete(id);
         resolve(outcome);
       });
-      this.#o.bus.publish('call', { r: id, q: request });
+      this.#o.bus.publish('call', { r: id, p: pbxId, q: request });
     });
   }
 }

@@ -11,7 +11,8 @@ test('a standby knows who is free: the leader\'s changes, its whole state on ask
   const { buses } = busesOn(['leader', 'standby', 'late']);
   let leaderName = 'leader';
   const trackers = new Map([...buses.keys()].map((name) => [name, new DeviceStateTracker()]));
-  const shares = new Map([...buses].map(([name, bus]) => [name, new DeviceStateShare(trackers.get(name)!, bus, () => leaderName === name)]));
+  const sharing = new Map([...buses].map(([name, bus]) => [name, new DeviceStateShare(bus)]));
+  const shares = new Map([...sharing].map(([name, share]) => [name, share.add('main', trackers.get(name)!, () => leaderName === name)]));
   const leader = trackers.get('leader')!;
   const standby = trackers.get('standby')!;
 
@@ -27,7 +28,7 @@ test('a standby knows who is free: the leader\'s changes, its whole state on ask
   // A standby that started later asks, and gets the whole state (registration included).
   const contact = event({ Event: 'ContactStatus', EndpointName: '103', URI: 'sip:103@10.0.0.3', ContactStatus: 'Unreachable' });
   leader.apply(contact);
-  shares.get('late')!.ask();
+  sharing.get('late')!.ask();
   await settled(buses);
   const late = trackers.get('late')!;
   for (const ext of ['101', '102', '103', '104']) assert.equal(late.availabilityOf(ext), leader.availabilityOf(ext), ext);
@@ -46,6 +47,47 @@ test('a standby knows who is free: the leader\'s changes, its whole state on ask
   await settled(buses);
   assert.equal(late.availabilityOf('101'), 'available');
   assert.equal(late.availabilityOf('102'), 'unknown', 'the whole state replaced, not merged');
+});
+
+test('two PBXs share apart: 101 busy at one office is not 101 at the other, and each PBX has its own leader', async () => {
+  const { buses } = busesOn(['a', 'b']);
+  const trackers = { a: { main: new DeviceStateTracker(), branch: new DeviceStateTracker() }, b: { main: new DeviceStateTracker(), branch: new DeviceStateTracker() } };
+  // Instance a leads main, b leads branch.
+  const shareA = new DeviceStateShare(buses.get('a')!);
+  const shareB = new DeviceStateShare(buses.get('b')!);
+  const aMain = shareA.add('main', trackers.a.main, () => true);
+  shareA.add('branch', trackers.a.branch, () => false);
+  shareB.add('main', trackers.b.main, () => false);
+  const bBranch = shareB.add('branch', trackers.b.branch, () => true);
+
+  const busy = event({ Event: 'DeviceStateChange', Device: 'PJSIP/101', State: 'INUSE' });
+  trackers.a.main.apply(busy);
+  aMain.changed(busy);
+  const free = event({ Event: 'DeviceStateChange', Device: 'PJSIP/101', State: 'NOT_INUSE' });
+  trackers.b.branch.apply(free);
+  bBranch.changed(free);
+  await settled(buses);
+  assert.equal(trackers.b.main.availabilityOf('101'), 'in-use');
+  assert.equal(trackers.a.branch.availabilityOf('101'), 'available');
+
+  // A fresh standby of both asks: each PBX's state comes from its own leader, into the right tracker.
+  const { buses: three } = busesOn(['a', 'b', 'c']);
+  const lead = (who: string) => ({ main: who === 'a', branch: who === 'b' });
+  const states = new Map([...three.keys()].map((who) => [who, { main: new DeviceStateTracker(), branch: new DeviceStateTracker() }]));
+  states.get('a')!.main.apply(busy);
+  states.get('b')!.branch.apply(event({ Event: 'DeviceStateChange', Device: 'PJSIP/101', State: 'RINGING' }));
+  const shares3 = new Map([...three].map(([who, bus]) => {
+    const share = new DeviceStateShare(bus);
+    for (const pbx of ['main', 'branch'] as const) share.add(pbx, states.get(who)![pbx], () => lead(who)[pbx]);
+    return [who, share];
+  }));
+  shares3.get('c')!.ask();
+  await settled(three);
+  assert.equal(states.get('c')!.main.availabilityOf('101'), 'in-use');
+  assert.equal(states.get('c')!.branch.availabilityOf('101'), 'ringing');
+  // A leader never takes another's state for the PBX it leads.
+  assert.equal(states.get('a')!.main.availabilityOf('101'), 'in-use');
+  assert.equal(states.get('b')!.branch.availabilityOf('101'), 'ringing');
 });
 
 test('export and import carry a tracker over exactly, through JSON', () => {

@@ -1,49 +1,68 @@
 /**
- * Device states for routing answers on every instance (issue 14): only the leading instance hears
- * the PBX, so it shares what its tracker learns. Each event that changed its tracker goes on the
- * cluster bus as the event's fields; after each reload from the PBX's lists (a new connection) it
- * sends its whole state, and it answers a standby that asks for it (at the standby's start).
- * A standby applies what it gets to its own tracker, so its routing answers know who is free.
+ * Device states for routing answers on every instance (issue 14): only the instance that leads a
+ * PBX hears it, so it shares what its tracker for that PBX learns. Each event that changed the
+ * tracker goes on the cluster bus as the event's fields; after each reload from the PBX's lists (a
+ * new connection) it sends the whole state, and it answers a standby that asks (at the standby's
+ * start). A standby applies what it gets to its own tracker of that PBX, so its routing answers
+ * know who is free. Every message names its PBX: 101 at one office is not 101 at another.
  */
 import { AmiMessage } from '../ami/message.ts';
 import type { DeviceStateDump, DeviceStateTracker } from '../routing/index.ts';
 import type { ClusterBus } from './cluster-bus.ts';
 
-export class DeviceStateShare {
-  readonly #tracker: DeviceStateTracker;
-  readonly #bus: ClusterBus;
-  readonly #leading: () => boolean;
+/** One PBX's side: told of the changes its leader's tracker made. */
+export interface PbxDeviceStates {
+  /** An event changed the tracker: the others apply it too (only while this instance leads). */
+  changed(event: AmiMessage): void;
+  /** The tracker was reloaded from the PBX's lists: the others take its whole state. */
+  reloaded(): void;
+}
 
-  constructor(tracker: DeviceStateTracker, bus: ClusterBus, leading: () => boolean) {
-    this.#tracker = tracker;
+interface Shared {
+  tracker: DeviceStateTracker;
+  leading: () => boolean;
+}
+
+export class DeviceStateShare {
+  readonly #bus: ClusterBus;
+  readonly #pbxs = new Map<string, Shared>();
+
+  constructor(bus: ClusterBus) {
     this.#bus = bus;
-    this.#leading = leading;
     bus.on('device', (body) => {
-      if (this.#leading() || !Array.isArray(body)) return;
-      tracker.apply(new AmiMessage(body as [string, string][]));
+      const b = body as { p?: unknown; f?: unknown };
+      const shared = typeof b.p === 'string' ? this.#pbxs.get(b.p) : undefined;
+      if (shared === undefined || shared.leading() || !Array.isArray(b.f)) return;
+      shared.tracker.apply(new AmiMessage(b.f as [string, string][]));
     });
     bus.on('device-states', (body) => {
-      const b = body as { to?: unknown; dump?: DeviceStateDump };
-      if (this.#leading() || (b.to !== '*' && b.to !== bus.instanceId) || typeof b.dump !== 'object' || b.dump === null) return;
-      tracker.import(b.dump);
+      const b = body as { p?: unknown; to?: unknown; dump?: DeviceStateDump };
+      const shared = typeof b.p === 'string' ? this.#pbxs.get(b.p) : undefined;
+      if (shared === undefined || shared.leading() || (b.to !== '*' && b.to !== bus.instanceId) || typeof b.dump !== 'object' || b.dump === null) return;
+      shared.tracker.import(b.dump);
     });
     bus.on('device-states?', (_body, from) => {
-      if (this.#leading()) this.#bus.publish('device-states', { to: from, dump: this.#tracker.export() });
+      for (const [p, shared] of this.#pbxs) if (shared.leading()) bus.publish('device-states', { p, to: from, dump: shared.tracker.export() });
     });
   }
 
-  /** The leader's tracker took this event: pass it on. */
-  changed(event: AmiMessage): void {
-    if (this.#leading()) this.#bus.publish('device', event.fields);
+  /** Shares one PBX's tracker: `leading` says whether this instance follows that PBX now. */
+  add(pbxId: string, tracker: DeviceStateTracker, leading: () => boolean): PbxDeviceStates {
+    const shared: Shared = { tracker, leading };
+    this.#pbxs.set(pbxId, shared);
+    const bus = this.#bus;
+    return {
+      changed: (event) => {
+        if (leading()) bus.publish('device', { p: pbxId, f: event.fields });
+      },
+      reloaded: () => {
+        if (leading()) bus.publish('device-states', { p: pbxId, to: '*', dump: tracker.export() });
+      },
+    };
   }
 
-  /** The leader reloaded its tracker from the PBX's lists: everyone takes the whole state. */
-  reloaded(): void {
-    if (this.#leading()) this.#bus.publish('device-states', { to: '*', dump: this.#tracker.export() });
-  }
-
-  /** A standby asks the leader for its whole state. */
+  /** A standby's start: the leaders of the PBXs it does not follow send their whole states. */
   ask(): void {
-    if (!this.#leading()) this.#bus.publish('device-states?', {});
+    if ([...this.#pbxs.values()].some((s) => !s.leading())) this.#bus.publish('device-states?', {});
   }
 }

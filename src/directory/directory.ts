@@ -15,6 +15,7 @@ import { SyncedRows } from './synced-rows.ts';
 import { phoneKeys } from './phone-keys.ts';
 import { DEFAULT_TYPE_ORDER } from './rank.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
+import { ADDRESS_PATTERN } from '../calls/extension-address.ts';
 import type { Candidate } from './lookup.ts';
 import { NO_CARD, accountDeletedFromPhones, accountRenamedOnPhones, ownerRenamedOnPhones, readCards, touchedOnPhones } from './phone-cards.ts';
 import { RecentLookups, type RecentLookupsOptions } from './recent-lookups.ts';
@@ -125,8 +126,12 @@ export class Directory {
   async upsertUser(input: UserInput): Promise<WriteResult> {
     const extensions = (input.extensions ?? []).map((e) => e.trim()).filter((e) => e.length > 0);
     for (const ext of extensions) {
-      if (!/^[0-9*#+]{1,15}$/.test(ext)) {
-        throw new CrmTelephonyError(ErrorCodes.DIRECTORY_ERR_INVALID, `Extension "${ext}" of user "${input.login}" is not dialable: use digits (and * # +) only.`, { login: input.login });
+      if (!ADDRESS_PATTERN.test(ext)) {
+        throw new CrmTelephonyError(
+          ErrorCodes.DIRECTORY_ERR_INVALID,
+          `Extension "${ext}" of user "${input.login}" is not dialable: use digits (and * # +) only, followed by @ and the PBX's id for a PBX other than the default one (101@branch).`,
+          { login: input.login },
+        );
       }
     }
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;

@@ -11,6 +11,7 @@ import { findByNormalized } from '../directory/lookup.ts';
 import { normalizePhone } from '../phone/normalize.ts';
 import type { NormalizedPhone } from '../phone/types.ts';
 import { pickClient } from './decide.ts';
+import { firstExtensionAt } from '../calls/extension-address.ts';
 import type { Availability, ClientFact, LastAgentFact, OwnerFact, RouteFacts, StopSignal } from './types.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -33,6 +34,11 @@ export interface GatherFactsInput {
   now?: Date;
   /** Aborted when the answer is no longer wanted (the budget passed): later steps are skipped. An AbortSignal will do. */
   signal?: StopSignal;
+  /**
+   * Which PBX asks, as its addressing qualifier (`calls/extension-address.ts`): the owner's
+   * extension is the first of the user's that is at this PBX. Default null (the default PBX).
+   */
+  qualifier?: string | null;
   /** Told about a failure that was absorbed (the call-log query). */
   onError?: (err: unknown, step: 'last-agent') => void;
 }
@@ -58,7 +64,7 @@ export async function gatherFacts(input: GatherFactsInput): Promise<RouteFacts> 
   let owner: OwnerFact | null = null;
   if (client?.ownerId && !input.signal?.aborted) {
     const user = await directory.userById(client.ownerId);
-    if (user) owner = { id: user.id, name: user.name, active: user.active, extension: user.primaryExtension };
+    if (user) owner = { id: user.id, name: user.name, active: user.active, extension: firstExtensionAt(user.extensions, input.qualifier ?? null) };
   }
 
   const availability = Object.create(null) as Record<string, Availability>;

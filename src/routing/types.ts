@@ -25,6 +25,13 @@ export interface RouteInput {
   /** For logs: the channel and its Uniqueid. */
   channel?: string;
   uniqueid?: string;
+  /**
+   * Which PBX asks (its id): the FastAGI script's `?pbx=` or the HTTP route's `pbx`. Absent: the
+   * PBX whose address the request came from, else the default PBX.
+   */
+  pbx?: string;
+  /** The address the request came from (FastAGI), to tell the PBX when `pbx` is absent. */
+  peer?: string;
 }
 
 /**

@@ -16,16 +16,16 @@ export interface Capability {
   readonly routes?: readonly RoutePlugin[];
   /** Effect sinks the PBX session feeds, each on its own bounded queue. */
   readonly sinks?: readonly EffectSink[];
-  /** Every raw AMI event of the PBX (device states...). */
-  onPbxEvent?(event: AmiMessage): void;
-  /** The PBX connection is (again) ready: lists to read afresh. */
-  onPbxReady?(): void;
+  /** Every raw AMI event of a PBX (device states...), with the PBX's id. */
+  onPbxEvent?(event: AmiMessage, pbxId: string): void;
+  /** A PBX's connection is (again) ready: lists to read afresh. */
+  onPbxReady?(pbxId: string): void;
   /** After the web server is up, before the PBX is connected. In list order. */
   start?(): Promise<void> | void;
   /**
    * Work done once per deployment, not once per instance (a CRM directory sync, retention): on
-   * SQLite right after `start`; on PostgreSQL on the one instance that leads the PBX, when it
-   * takes the lead (`cluster/`). Stopped by `stop`.
+   * SQLite right after `start`; on PostgreSQL on the one instance that leads the first PBX, when it
+   * takes that lead (`cluster/`). Stopped by `stop`.
    */
   startLeading?(): void;
   /** In reverse list order, after the PBX session has handled every effect. */

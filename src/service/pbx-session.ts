@@ -22,6 +22,7 @@ import type { AmiMessage } from '../ami/message.ts';
 import { createEngineState, endAll, recover, reduce, restore, tick, type EngineConfig, type EngineState, type StoredCall } from '../calls/index.ts';
 import { backfillFromCdrs, type CdrBackfillInput } from '../calls/cdr-backfill.ts';
 import type { Effect } from '../calls/effects.ts';
+import { localRecord, qualifyEffect } from '../calls/extension-address.ts';
 import type { CdrSource } from '../cdr/pbx-cdr.ts';
 import type { Log } from '../logger.ts';
 import type { GapCause, GapLog } from '../store/gap-log.ts';
@@ -99,6 +100,12 @@ export interface PbxSessionOptions {
    * call the leading instance is following (its reconstruction would overwrite the live record).
    */
   dormant?: boolean;
+  /**
+   * Where this PBX's extensions live among addresses (`calls/extension-address.ts`): the default
+   * PBX's stay bare, another's become `101@branch` in every effect, and stored records are read
+   * back as the PBX's own extensions. Default: bare (a single PBX).
+   */
+  qualifier?: string | null;
   clock?: () => number;
 }
 
@@ -296,7 +303,7 @@ export class PbxSession {
       sourceMissing: gaps.sourceMissing ?? null,
       backfill: (input) => this.#backfill(input),
       unknownKeys: (keys) => keys.filter((k) => !this.#state.calls.has(k) && !this.#state.ended.has(k)),
-      storedCalls: offer ?? (async () => []),
+      storedCalls: offer === undefined ? async () => [] : async (ids) => this.#local(await offer(ids)),
       callIdPrefix: `${pbxId}:`,
       logger: options.log,
       firstReadDelayMs: gaps.firstReadDelayMs,
@@ -448,7 +455,7 @@ export class PbxSession {
     }
     if (source === undefined) return;
     try {
-      const stored = await source();
+      const stored = this.#local(await source());
       const before = this.#state.calls.size;
       this.#apply(restore(this.#state, stored, this.#now()).effects);
       const restored = this.#state.calls.size - before;
@@ -520,9 +527,11 @@ export class PbxSession {
    * Effects go to every sink strictly in order, each with its call's context, one queue per sink so
    * that none waits for another (a pop must not wait behind the call log's writes).
    */
-  #apply(effects: readonly Effect[]): void {
-    if (effects.length === 0) return;
+  #apply(local: readonly Effect[]): void {
+    if (local.length === 0) return;
     const queues = this.#queues;
+    const qualifier = this.#options.qualifier ?? null;
+    const effects = qualifier === null ? local : local.map((e) => qualifyEffect(e, qualifier));
     for (const effect of effects) {
       if (effect.type === 'call-ended') this.#rememberEnded(effect.callId);
       const context = this.#contexts.hold(effect, queues.length);
@@ -534,6 +543,12 @@ export class PbxSession {
       this.#options.client.pauseReading();
       this.#options.log.warn({ pbx: this.id, queues: queues.filter((q) => q.full).map((q) => q.stats) }, 'the service is behind the PBX: reading its events is paused until the queues drain');
     }
+  }
+
+  /** Stored records (addresses) as the engine knows them: in this PBX's own extensions. */
+  #local(stored: readonly StoredCall[]): StoredCall[] {
+    const qualifier = this.#options.qualifier ?? null;
+    return qualifier === null ? [...stored] : stored.map((s) => ({ ...s, record: localRecord(s.record, qualifier) }));
   }
 
   #resumeIfRelieved(): void {

@@ -22,7 +22,10 @@ import type { DemoRoutesOptions } from '../web/routes/demo-routes.ts';
 import type { PbxHealth } from '../web/routes/health-routes.ts';
 import { AmiClient } from '../ami/client.ts';
 import type { ReconnectStrategy } from '../ami/reconnect-strategy.ts';
-import type { Router, DeviceStateTracker } from '../routing/index.ts';
+import type { DeviceStateTracker } from '../routing/index.ts';
+import type { RouteByPbx } from '../routing/pbx-routers.ts';
+import type { CdrSourceChoice } from '../cdr/config.ts';
+import type { AmiTlsSettings } from './pbx-config.ts';
 import type { CrmRuntime } from '../crm/index.ts';
 import type { Recordings } from '../recordings/index.ts';
 import type { CdrSource } from '../cdr/pbx-cdr.ts';
@@ -40,24 +43,38 @@ import { createConsole, createDemoControls, createDirectoryPages } from './capab
 
 export interface PbxTarget {
   id: string;
+  /** What people call it (health, the console). Default the id. */
+  name?: string;
   host: string;
   port: number;
   username: string;
   secret: string;
   authType: 'plain' | 'md5';
+  /** AMI over TLS; null or absent: plain TCP. */
+  tls?: AmiTlsSettings | null;
   /** When to try the PBX again; default: the AMI client's (never gives up). Tests pass short delays. */
   reconnect?: ReconnectStrategy;
+  /** The configuration as it applies to this PBX (`pbx-config.ts`); default the service's. */
+  config?: Config;
+  /** Where its extensions live among addresses; default: bare for the first PBX, its id for the others. */
+  qualifier?: string | null;
+  /** It has a recordings source of its own; default: the first PBX only. */
+  ownRecordings?: boolean;
 }
 
 export interface ServiceOptions {
   config: Config;
   log: Logger;
-  pbx: PbxTarget;
+  /** The PBX (one PBX); or `pbxs`. */
+  pbx?: PbxTarget;
+  /** Several PBXs, the default one first (`pbx-config.ts` reads them from the configuration). */
+  pbxs?: readonly PbxTarget[];
   /** Demo mode: the "simulate an incoming call" control. */
   demo?: DemoRoutesOptions;
   /**
-   * Where the PBX's CDRs are read after a gap (a link cut, a restart); default: from the
-   * configuration (CDR_SOURCE...). `source: null` records gaps without filling them.
+   * Where the default PBX's CDRs are read after a gap (a link cut, a restart); default: from the
+   * configuration (CDR_SOURCE...). `source: null` records gaps without filling them. Other PBXs'
+   * come from their own settings.
    */
   cdr?: { source: CdrSource | null; missing?: string | null };
   /** Gap timings (tests pass short ones). */
@@ -80,6 +97,16 @@ export interface ServiceOptions {
   clusterRetryMs?: number;
 }
 
+/** One PBX of the running service. */
+export interface ServicePbx {
+  id: string;
+  name: string;
+  qualifier: string | null;
+  client: AmiClient;
+  session: PbxSession;
+  deviceStates: DeviceStateTracker;
+}
+
 export interface Service {
   store: Store;
   directory: Directory;
@@ -87,11 +114,15 @@ export interface Service {
   access: Access;
   hub: CallHub;
   app: FastifyInstance;
+  /** Every PBX, the default first. */
+  pbxs: readonly ServicePbx[];
+  /** The default PBX's session, client and device states. */
   session: PbxSession;
   client: AmiClient;
   crm: CrmRuntime;
   recordings: Recordings;
-  router: Router;
+  /** Answers routing for whichever PBX asks. */
+  router: RouteByPbx;
   deviceStates: DeviceStateTracker;
   /** On PostgreSQL, this instance's part in the cluster (its lead, the pop relay); null on SQLite. */
   cluster: Cluster | null;
@@ -122,33 +153,68 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
   const access = new Access(store, directory);
   await ensureAdmin(directory, config, log);
 
-  // The PBX. Its session is built once the capabilities say which sinks it feeds; they reach it
-  // only while running (a click-to-call, health), by then it is there.
-  const client = new AmiClient({ id: options.pbx.id, host: options.pbx.host, port: options.pbx.port, username: options.pbx.username, secret: options.pbx.secret, authType: options.pbx.authType, ...(options.pbx.reconnect ? { reconnect: options.pbx.reconnect } : {}) });
-  const pbxs = (): PbxHealth[] => {
-    const { state, problem, nextAttemptAt } = client.status;
-    const lead = cluster?.status.lead;
-    return [
-      {
-        id: client.id,
+  const targets = options.pbxs ?? (options.pbx ? [options.pbx] : []);
+  if (targets.length === 0) throw new Error('startService needs a PBX (pbx or pbxs)');
+  // Each PBX: its client now; its session once the capabilities say which sinks it feeds. They
+  // reach it only while running (a click-to-call, health), by then it is there.
+  const units = targets.map((target, i) => {
+    const pbxConfig = target.config ?? config;
+    const client = new AmiClient({
+      id: target.id,
+      host: target.host,
+      port: target.port,
+      username: target.username,
+      secret: target.secret,
+      authType: target.authType,
+      ...(target.tls ? { tls: target.tls } : {}),
+      ...(target.reconnect ? { reconnect: target.reconnect } : {}),
+    });
+    return {
+      target,
+      id: target.id,
+      name: target.name ?? target.id,
+      qualifier: target.qualifier !== undefined ? target.qualifier : i === 0 ? null : target.id,
+      ownRecordings: target.ownRecordings ?? i === 0,
+      config: pbxConfig,
+      client,
+      // Set below, once the sinks are known.
+      session: undefined as unknown as PbxSession,
+      cdr: undefined as unknown as CdrSourceChoice,
+    };
+  });
+  const first = units[0]!;
+  const unitById = new Map(units.map((u) => [u.id, u]));
+  const pbxs = (): PbxHealth[] =>
+    units.map((u) => {
+      const { state, problem, nextAttemptAt } = u.client.status;
+      const lead = cluster?.status.pbxs[u.id]?.lead;
+      return {
+        id: u.id,
+        name: u.name,
         state,
-        protocolVersion: client.protocolVersion ?? null,
-        lastEventAt: session.lastEventAt,
-        reconnects: session.reconnects,
+        protocolVersion: u.client.protocolVersion ?? null,
+        lastEventAt: u.session.lastEventAt,
+        reconnects: u.session.reconnects,
         problem,
         retryingAt: nextAttemptAt,
-        cdr: session.gapStatus(),
+        cdr: u.session.gapStatus(),
         ...(lead ? { lead } : {}),
-      },
-    ];
-  };
+      };
+    });
   // Where each click-to-call came from, until its call's context closes.
   const origins = new OriginMemory();
 
   // What the service does, one capability each (capabilities/): their sinks, routes, start and stop.
-  // Several instances on one PostgreSQL: the one holding the PBX's lead follows it and relays its
-  // pops to the others (cluster/). SQLite: one instance, always the leader.
+  // Several instances on one PostgreSQL: the one holding a PBX's lead follows it and relays its
+  // pops to the others (cluster/). SQLite: one instance, always the leader of every PBX.
   const hub = new CallHub();
+  const follow = (u: (typeof units)[number]): void => {
+    // The previous leader's open calls are read now, then the PBX says which go on.
+    u.session.wake();
+    u.client.connect().catch(() => undefined);
+    // Work done once per deployment goes with the first PBX's lead.
+    if (u === first) for (const c of capabilities) c.startLeading?.();
+  };
   const cluster =
     store.native.engine === 'postgres'
       ? await Cluster.create({
@@ -156,16 +222,12 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
           pool: store.native.pool,
           hub,
           log,
-          pbxId: options.pbx.id,
-          onLead: () => {
-            // The previous leader's open calls are read now, then the PBX says which go on.
-            session.wake();
-            client.connect().catch(() => undefined);
-            for (const c of capabilities) c.startLeading?.();
-          },
-          onLost: () => {
-            session.stop();
-            void client.close();
+          pbxIds: units.map((u) => u.id),
+          onLead: (pbxId) => follow(unitById.get(pbxId)!),
+          onLost: (pbxId) => {
+            const u = unitById.get(pbxId)!;
+            u.session.stop();
+            void u.client.close();
             options.onLeadLost?.();
           },
           ...(options.clusterRetryMs ? { retryMs: options.clusterRetryMs } : {}),
@@ -176,19 +238,19 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     callLog,
     origins,
     log,
-    pbx: { client, noteAction: (action) => session.noteAction(action) },
-    ...(cluster ? { cluster: { standby: () => cluster.status.lead === 'standby', forward: (r) => cluster.calls.forward(r), serve: (place) => cluster.calls.serve(place) } } : {}),
+    pbxs: units.map((u) => ({ id: u.id, qualifier: u.qualifier, config: u.config, client: u.client, noteAction: (action) => u.session.noteAction(action) })),
+    ...(cluster ? { cluster: { standby: (pbxId) => !cluster.leads(pbxId), forward: (r, pbxId) => cluster.calls.forward(r, pbxId), serve: (place) => cluster.calls.serve(place) } } : {}),
   });
   const routing = createRouting(config, {
     directory,
     callLog,
     access,
-    client,
+    pbxs: units.map((u) => ({ id: u.id, host: u.target.host, qualifier: u.qualifier, config: u.config, client: u.client })),
     log,
     ...(options.agiPort !== undefined ? { agiPort: options.agiPort } : {}),
-    ...(cluster ? { shareDeviceStates: (tracker) => cluster.shareDeviceStates(tracker) } : {}),
+    ...(cluster ? { shareDeviceStates: (pbxId, tracker) => cluster.shareDeviceStates(pbxId, tracker) } : {}),
   });
-  const recordings = createRecordings(config, { store, access, log, pbxId: options.pbx.id });
+  const recordings = createRecordings(config, { store, access, log, pbxs: units.map((u) => ({ id: u.id, config: u.config, ownRecordings: u.ownRecordings })) });
   const crm = createCrm(config, { store, directory, log });
   const capabilities: Capability[] = [
     calls,
@@ -203,34 +265,39 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     createConsole(options.ui),
   ];
 
-  // The PBX's own record of calls, read after every gap in our view of it.
-  const cdr = options.cdr ?? (await cdrSourceFromConfig(config, log));
-  const session = new PbxSession({
-    client,
-    log,
-    engine: {
-      pbxId: options.pbx.id,
-      defaultRegion: config.DEFAULT_REGION,
-      ...(config.INBOUND_CONTEXTS ? { inboundContexts: config.INBOUND_CONTEXTS } : {}),
-      trunkEndpoints: config.TRUNK_ENDPOINTS,
-    },
-    // Each call's matches and click-to-call origin, resolved once and handed with its effects.
-    context: { lookup: async (number, phone) => (await (phone ? findByNormalized(directory, phone) : findByPhone(directory, number))).candidates, origins },
-    sinks: sinksOf(capabilities),
-    filterEvents: config.AMI_EVENT_FILTER,
-    // A standby follows nothing until it leads (cluster/pbx-lead.ts).
-    dormant: cluster !== null,
-    onEvent: (event) => {
-      for (const c of capabilities) c.onPbxEvent?.(event);
-    },
-    gaps: { log: new GapLog(store), source: cdr.source, sourceMissing: cdr.missing ?? null, ...options.gapTimings },
-  });
-  client.on('ready', (info) => {
-    log.info({ pbx: info.id, amiVersion: info.version, reconnected: info.reconnected }, 'connected to the PBX');
-    for (const c of capabilities) c.onPbxReady?.();
-  });
-  // Each retry in the log says why (warn once per cause, then info); never the secret.
-  logPbxConnection(client, log);
+  const sinks = sinksOf(capabilities);
+  const gapLog = new GapLog(store);
+  for (const u of units) {
+    // Each PBX's own record of calls, read after every gap in our view of it.
+    u.cdr = u === first && options.cdr ? { source: options.cdr.source, missing: options.cdr.missing ?? null } : await cdrSourceFromConfig(u.config, log);
+    u.session = new PbxSession({
+      client: u.client,
+      log,
+      engine: {
+        pbxId: u.id,
+        defaultRegion: u.config.DEFAULT_REGION,
+        ...(u.config.INBOUND_CONTEXTS ? { inboundContexts: u.config.INBOUND_CONTEXTS } : {}),
+        trunkEndpoints: u.config.TRUNK_ENDPOINTS,
+      },
+      qualifier: u.qualifier,
+      // Each call's matches and click-to-call origin, resolved once and handed with its effects.
+      context: { lookup: async (number, phone) => (await (phone ? findByNormalized(directory, phone) : findByPhone(directory, number))).candidates, origins },
+      sinks,
+      filterEvents: u.config.AMI_EVENT_FILTER,
+      // A standby follows nothing until it leads (cluster/pbx-lead.ts).
+      dormant: cluster !== null,
+      onEvent: (event) => {
+        for (const c of capabilities) c.onPbxEvent?.(event, u.id);
+      },
+      gaps: { log: gapLog, source: u.cdr.source, sourceMissing: u.cdr.missing ?? null, ...options.gapTimings },
+    });
+    u.client.on('ready', (info) => {
+      log.info({ pbx: info.id, amiVersion: info.version, reconnected: info.reconnected }, 'connected to the PBX');
+      for (const c of capabilities) c.onPbxReady?.(u.id);
+    });
+    // Each retry in the log says why (warn once per cause, then info); never the secret.
+    logPbxConnection(u.client, log);
+  }
 
   const secureCookies = config.SECURE_COOKIES === 'auto' ? !isLoopback(config.HTTP_HOST) : config.SECURE_COOKIES === 'true';
   const app = await buildWebServer({
@@ -259,10 +326,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
   // Connecting runs in the background: the console works (and says the PBX is down) meanwhile.
   // In a cluster, only once this instance holds the PBX's lead.
   if (cluster) await cluster.start();
-  else {
-    for (const c of capabilities) c.startLeading?.();
-    client.connect().catch(() => undefined);
-  }
+  else for (const u of units) follow(u);
 
   return {
     store,
@@ -271,8 +335,9 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     access,
     hub,
     app,
-    session,
-    client,
+    pbxs: units.map((u) => ({ id: u.id, name: u.name, qualifier: u.qualifier, client: u.client, session: u.session, deviceStates: routing.deviceStatesOf.get(u.id)! })),
+    session: first.session,
+    client: first.client,
     crm: crm.crm,
     recordings: recordings.recordings,
     router: routing.router,
@@ -281,14 +346,14 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     url,
     cluster,
     stop: async () => {
-      session.stop();
-      await client.close();
-      // A standby takes the PBX over now, not once this instance has finished stopping.
+      for (const u of units) u.session.stop();
+      await Promise.all(units.map((u) => u.client.close()));
+      // A standby takes the PBXs over now, not once this instance has finished stopping.
       await cluster?.releaseLead();
-      await session.idle();
+      for (const u of units) await u.session.idle();
       for (const c of [...capabilities].reverse()) await c.stop?.();
       await cluster?.stop();
-      await cdr.source?.close();
+      for (const u of units) await u.cdr.source?.close();
       await app.close();
       await store.close();
     },

@@ -6,6 +6,7 @@ import { normalizePhone } from '../../phone/normalize.ts';
 import type { CountryCode } from '../../phone/types.ts';
 import type { AccountInput, ContactInput, LeadInput, PhoneInput, UserInput } from '../directory.ts';
 import { phoneColumns, type ImportType } from './columns.ts';
+import { ADDRESS_PATTERN } from '../../calls/extension-address.ts';
 
 /** Why a row was not imported. Stable: tests and `--json` readers match on these. */
 export type SkipCode =
@@ -42,8 +43,8 @@ export interface RowContext {
   region: CountryCode;
 }
 
-// The directory's own rule for extensions (directory.ts): what a phone can dial.
-const EXTENSION = /^[0-9*#+]{1,15}$/;
+// The directory's own rule for extensions (directory.ts): what a phone can dial, at which PBX.
+const EXTENSION = ADDRESS_PATTERN;
 const MAX_ID_LENGTH = 255;
 
 /** `get(column)` returns the trimmed value, '' when the column is absent or empty. */
@@ -94,7 +95,7 @@ function userRow(get: (column: string) => string): RowResult {
     .filter((e) => e !== '');
   const bad = extensions.find((e) => !EXTENSION.test(e));
   if (bad !== undefined) {
-    return skip('INVALID_EXTENSION', `invalid extension ${JSON.stringify(bad)} for user "${login}": use digits (and * # +), several separated by ";" (101;201).`);
+    return skip('INVALID_EXTENSION', `invalid extension ${JSON.stringify(bad)} for user "${login}": use digits (and * # +), @ and the PBX's id for a PBX other than the default (101@branch), several separated by ";" (101;201).`);
   }
   const roleText = get('role').toLowerCase();
   if (roleText !== '' && roleText !== 'admin' && roleText !== 'agent') {

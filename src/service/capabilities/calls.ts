@@ -11,46 +11,90 @@ import { callsRoutes, type ClickToCallOutcome, type ClickToCallRequest } from '.
 import type { Capability } from '../capability.ts';
 import { callLogSink, type OriginMemory } from '../call-log-sink.ts';
 import { placeCall } from '../click-to-call.ts';
+import { parseAddress } from '../../calls/extension-address.ts';
 
 type CallsConfig = Pick<Config, 'DEFAULT_REGION' | 'C2C_CHANNEL' | 'C2C_CONTEXT' | 'C2C_RING_SECONDS' | 'C2C_NUMBER_FORMAT' | 'C2C_DIAL_PREFIX'>;
+
+/** One PBX that places calls: its click-to-call settings, its AMI client, and its engine told of our Originate. */
+export interface CallsPbx {
+  id: string;
+  /** Where its extensions live among addresses (null: the default PBX). */
+  qualifier: string | null;
+  config: CallsConfig;
+  client: AmiClient;
+  noteAction(action: AmiMessage): void;
+}
 
 export interface CallsDeps {
   callLog: CallLog;
   /** Where each click-to-call came from, until its call's context closes. */
   origins: OriginMemory;
-  /** The PBX that places the calls, and the engine told of our Originate (see PbxSession.noteAction). */
-  pbx: { client: AmiClient; noteAction(action: AmiMessage): void };
+  /** Every PBX, the default first: a user's call is placed by the PBX of their primary extension. */
+  pbxs: readonly CallsPbx[];
   log: Log;
   /**
-   * Several instances on PostgreSQL (`cluster/`): a standby hands click-to-call to the instance
-   * that leads the PBX, and this instance places the calls others hand it while it leads.
+   * Several instances on PostgreSQL (`cluster/`): an instance that does not lead the PBX hands
+   * click-to-call to the instance that does, and this instance places the calls others hand it
+   * for the PBXs it leads.
    */
-  cluster?: { standby(): boolean; forward(request: ClickToCallRequest): Promise<ClickToCallOutcome>; serve(place: (request: ClickToCallRequest) => Promise<ClickToCallOutcome>): void };
+  cluster?: {
+    standby(pbxId: string): boolean;
+    forward(request: ClickToCallRequest, pbxId: string): Promise<ClickToCallOutcome>;
+    serve(place: (request: ClickToCallRequest) => Promise<ClickToCallOutcome>): void;
+  };
 }
 
-export function createCalls(config: CallsConfig, deps: CallsDeps): Capability {
-  const { callLog, origins, pbx } = deps;
-  const settings = {
-    channelTemplate: config.C2C_CHANNEL,
-    context: config.C2C_CONTEXT,
-    ringSeconds: config.C2C_RING_SECONDS,
-    numberFormat: config.C2C_NUMBER_FORMAT,
-    dialPrefix: config.C2C_DIAL_PREFIX,
-    defaultRegion: config.DEFAULT_REGION,
+export function createCalls(config: Pick<Config, 'DEFAULT_REGION'>, deps: CallsDeps): Capability {
+  const { callLog, origins } = deps;
+  const pbxs = deps.pbxs.map((pbx) => ({
+    pbx,
+    settings: {
+      channelTemplate: pbx.config.C2C_CHANNEL,
+      context: pbx.config.C2C_CONTEXT,
+      ringSeconds: pbx.config.C2C_RING_SECONDS,
+      numberFormat: pbx.config.C2C_NUMBER_FORMAT,
+      dialPrefix: pbx.config.C2C_DIAL_PREFIX,
+      defaultRegion: pbx.config.DEFAULT_REGION,
+    },
+  }));
+  const byQualifier = new Map(pbxs.map((p) => [p.pbx.qualifier, p]));
+  /** The PBX of the user's primary extension, or why there is none. */
+  const pbxOf = (request: ClickToCallRequest): (typeof pbxs)[number] | ClickToCallOutcome => {
+    const address = request.user.primaryExtension;
+    // No extension at all: the first PBX says so in its own words (placeCall).
+    if (!address) return pbxs[0]!;
+    const { qualifier } = parseAddress(address);
+    return (
+      byQualifier.get(qualifier) ?? {
+        ok: false,
+        status: 409,
+        code: 'C2C_NO_EXTENSION',
+        message: `Your extension ${address} is at a PBX "${qualifier}" this service does not follow, so there is no phone to ring. Ask an administrator to correct your extension or to add that PBX.`,
+      }
+    );
   };
-  const placeHere = (request: ClickToCallRequest): Promise<ClickToCallOutcome> =>
-    placeCall(settings, { client: pbx.client, noteAction: (action) => pbx.noteAction(action), rememberOrigin: (id, origin) => origins.remember(id, origin) }, request);
+  const placeHere = (request: ClickToCallRequest): Promise<ClickToCallOutcome> => {
+    const target = pbxOf(request);
+    if ('ok' in target) return Promise.resolve(target);
+    const { pbx, settings } = target;
+    const address = request.user.primaryExtension;
+    // The PBX rings its own extension (101), not the address (101@hamburg).
+    const local = address ? { ...request, user: { ...request.user, primaryExtension: parseAddress(address).extension } } : request;
+    return placeCall(settings, { client: pbx.client, noteAction: (action) => pbx.noteAction(action), rememberOrigin: (id, origin) => origins.remember(id, origin) }, local).then((outcome) =>
+      outcome.ok && address ? { ...outcome, extension: address } : outcome,
+    );
+  };
   deps.cluster?.serve(placeHere);
+  const place = (request: ClickToCallRequest): Promise<ClickToCallOutcome> => {
+    const cluster = deps.cluster;
+    if (cluster === undefined) return placeHere(request);
+    const target = pbxOf(request);
+    if ('ok' in target) return Promise.resolve(target);
+    return cluster.standby(target.pbx.id) ? cluster.forward(request, target.pbx.id) : placeHere(request);
+  };
   return {
     name: 'calls',
     sinks: [callLogSink(callLog, { log: deps.log })],
-    routes: [
-      (app) =>
-        callsRoutes(app, {
-          callLog,
-          defaultRegion: config.DEFAULT_REGION,
-          placeCall: (request) => (deps.cluster?.standby() ? deps.cluster.forward(request) : placeHere(request)),
-        }),
-    ],
+    routes: [(app) => callsRoutes(app, { callLog, defaultRegion: config.DEFAULT_REGION, placeCall: place })],
   };
 }

@@ -11,8 +11,23 @@ export interface RecordingsCapability extends Capability {
   recordings: Recordings;
 }
 
-export function createRecordings(config: RecordingsEnv, deps: { store: Store; access: Access; log: Log; pbxId: string }): RecordingsCapability {
-  const recordings = new Recordings({ store: deps.store, settings: recordingSettings(config), log: deps.log, defaultPbx: deps.pbxId });
+/**
+ * `pbxs`: every PBX with its own settings, the default first. With one PBX its source serves every
+ * recording (as always); with several, each PBX's recordings come from its own source only, so a
+ * branch's file name is never looked for on the main PBX's host.
+ */
+export function createRecordings(
+  config: RecordingsEnv,
+  deps: { store: Store; access: Access; log: Log; pbxs: readonly { id: string; config: RecordingsEnv; ownRecordings: boolean }[] },
+): RecordingsCapability {
+  const settings = recordingSettings(config);
+  if (deps.pbxs.length > 1) {
+    const sources: typeof settings.sources = {};
+    // The default PBX's source, and each other PBX's own; a PBX that names none has none.
+    for (const pbx of deps.pbxs) if (pbx === deps.pbxs[0] || pbx.ownRecordings) sources[pbx.id] = recordingSettings(pbx.config).sources['*']!;
+    settings.sources = sources;
+  }
+  const recordings = new Recordings({ store: deps.store, settings, log: deps.log, defaultPbx: deps.pbxs[0]?.id ?? 'default' });
   const sink: EffectSink = (effect) => recordings.sink(effect);
   sink.label = 'recordings';
   return {

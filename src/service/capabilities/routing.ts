@@ -9,33 +9,53 @@ import type { AmiMessage } from '../../ami/message.ts';
 import type { Directory } from '../../directory/directory.ts';
 import type { CallLog } from '../../store/call-log.ts';
 import type { Access } from '../../web/auth/access.ts';
-import { createRouter, DeviceStateTracker, gatherFacts, rulesFromConfig, type LastAgentFact, type Router, type RoutingConfig } from '../../routing/index.ts';
+import { createRouter, DeviceStateTracker, gatherFacts, rulesFromConfig, type LastAgentFact, type RoutingConfig } from '../../routing/index.ts';
+import { routeByPbx, type RouteByPbx } from '../../routing/pbx-routers.ts';
+import { localExtension } from '../../calls/extension-address.ts';
+import type { PbxDeviceStates } from '../../cluster/device-state-share.ts';
 import type { NormalizedPhone } from '../../phone/types.ts';
 import { FastAgiServer } from '../../agi/server.ts';
 import { createRouteHandler } from '../../agi/route-script.ts';
 import { routingRoutes } from '../../web/routes/routing-routes.ts';
 import type { Capability } from '../capability.ts';
 
-type RoutingCapabilityConfig = RoutingConfig & Pick<Config, 'ROUTING_BUDGET_MS' | 'ROUTING_SET_CALLER_NAME' | 'AGI_HOST' | 'AGI_PORT'>;
+type RoutingCapabilityConfig = Pick<Config, 'ROUTING_BUDGET_MS' | 'ROUTING_SET_CALLER_NAME' | 'AGI_HOST' | 'AGI_PORT'>;
+
+/** One PBX as routing sees it. */
+export interface RoutingPbx {
+  id: string;
+  /** Its AMI host: a FastAGI request from this address is this PBX's. */
+  host: string;
+  /** Where its extensions live among addresses (null: the default PBX). */
+  qualifier: string | null;
+  /** The routing settings as they apply to this PBX (its fallback, its DID defaults). */
+  config: RoutingConfig;
+  /** The PBX whose device states routing follows. */
+  client: AmiClient;
+}
 
 export interface RoutingDeps {
   directory: Directory;
   callLog: CallLog;
   access: Access;
-  /** The PBX whose device states routing follows. */
-  client: AmiClient;
+  /** Every PBX, the default first. */
+  pbxs: readonly RoutingPbx[];
   log: Log;
   /** Overrides AGI_PORT (tests pass 0 for a free port). */
   agiPort?: number;
   /**
-   * Several instances (`cluster/`): told of each change the PBX's events made and of each reload
-   * from its lists, so that instances that do not follow the PBX know the device states too.
+   * Several instances (`cluster/`): told of each change a PBX's events made and of each reload
+   * from its lists, so that instances that do not follow that PBX know its device states too.
    */
-  shareDeviceStates?: (tracker: DeviceStateTracker) => { changed(event: AmiMessage): void; reloaded(): void };
+  shareDeviceStates?: (pbxId: string, tracker: DeviceStateTracker) => PbxDeviceStates;
 }
 
 export interface RoutingCapability extends Capability {
-  router: Router;
+  /** Answers for whichever PBX asks (`RouteInput.pbx`, or the request's address). */
+  router: RouteByPbx;
+  /** Each PBX's device states, by PBX id. */
+  deviceStatesOf: ReadonlyMap<string, DeviceStateTracker>;
+  /** The default PBX's device states. */
   deviceStates: DeviceStateTracker;
   /** The FastAGI server's address once started; null when AGI_PORT is 0. */
   readonly agi: { host: string; port: number } | null;
@@ -43,38 +63,59 @@ export interface RoutingCapability extends Capability {
 
 export function createRouting(config: RoutingCapabilityConfig, deps: RoutingDeps): RoutingCapability {
   const { directory, callLog, log } = deps;
-  const deviceStates = new DeviceStateTracker();
-  const share = deps.shareDeviceStates?.(deviceStates);
-  const rules = rulesFromConfig(config);
-  // Made once, not per answer (under tsx every named closure also costs a defineProperty).
-  const lastAgentFor = async (number: NormalizedPhone, since: Date): Promise<LastAgentFact | null> => {
-    if (number.kind !== 'number' || !number.e164) return null;
-    const extension = await callLog.lastAgentFor(number.e164, since.toISOString());
-    // The log query already applied the window; the exact time is not needed past it.
-    return extension ? { extension, at: new Date().toISOString() } : null;
-  };
-  const router = createRouter({
-    rules,
-    budgetMs: config.ROUTING_BUDGET_MS,
-    gather: (input, stop) =>
-      gatherFacts({ directory, deviceStates, caller: input.caller, did: input.did, lastAgentDays: rules.lastAgentDays, signal: stop, lastAgentFor }),
-    onDegraded: (e) => log.warn({ uniqueid: e.input.uniqueid, why: e.why, ms: e.elapsedMs }, "routing answered without the caller's facts (fallback)"),
+  const units = deps.pbxs.map((pbx) => {
+    const deviceStates = new DeviceStateTracker();
+    const share = deps.shareDeviceStates?.(pbx.id, deviceStates);
+    const rules = rulesFromConfig(pbx.config);
+    const qualifier = pbx.qualifier;
+    // Made once, not per answer (under tsx every named closure also costs a defineProperty).
+    const lastAgentFor = async (number: NormalizedPhone, since: Date): Promise<LastAgentFact | null> => {
+      if (number.kind !== 'number' || !number.e164) return null;
+      const address = await callLog.lastAgentFor(number.e164, since.toISOString());
+      // The last agent may have taken the call at another office: not an extension this PBX can dial.
+      const extension = address === null ? null : localExtension(address, qualifier);
+      // The log query already applied the window; the exact time is not needed past it.
+      return extension ? { extension, at: new Date().toISOString() } : null;
+    };
+    const router = createRouter({
+      rules,
+      budgetMs: config.ROUTING_BUDGET_MS,
+      gather: (input, stop) =>
+        gatherFacts({ directory, deviceStates, caller: input.caller, did: input.did, lastAgentDays: rules.lastAgentDays, signal: stop, lastAgentFor, qualifier }),
+      onDegraded: (e) => log.warn({ pbx: pbx.id, uniqueid: e.input.uniqueid, why: e.why, ms: e.elapsedMs }, "routing answered without the caller's facts (fallback)"),
+    });
+    return { pbx, deviceStates, share, router };
   });
+  const warned = new Set<string>();
+  const router = routeByPbx(
+    units.map((u) => ({ id: u.pbx.id, host: u.pbx.host, router: u.router })),
+    (pbx) => {
+      if (warned.has(pbx) || warned.size > 100) return;
+      warned.add(pbx);
+      log.warn({ pbx, known: units.map((u) => u.pbx.id) }, 'the dialplan asked for a route for a PBX this service does not know: no route given. Fix the pbx= of its AGI or CURL line, or add that PBX to CRM_TELEPHONY_CONFIG');
+    },
+  );
+  const byId = new Map(units.map((u) => [u.pbx.id, u]));
 
   let server: FastAgiServer | null = null;
   let agi: { host: string; port: number } | null = null;
   return {
     name: 'routing',
     router,
-    deviceStates,
+    deviceStatesOf: new Map(units.map((u) => [u.pbx.id, u.deviceStates])),
+    deviceStates: units[0]!.deviceStates,
     get agi() {
       return agi;
     },
     routes: [(app) => routingRoutes(app, { access: deps.access, router })],
-    onPbxEvent: (event: AmiMessage) => {
-      if (deviceStates.apply(event)) share?.changed(event);
+    onPbxEvent: (event: AmiMessage, pbxId: string) => {
+      const unit = byId.get(pbxId);
+      if (unit && unit.deviceStates.apply(event)) unit.share?.changed(event);
     },
-    onPbxReady: () => void refreshDeviceStates(deps.client, deviceStates).then(() => share?.reloaded()),
+    onPbxReady: (pbxId: string) => {
+      const unit = byId.get(pbxId);
+      if (unit) void refreshDeviceStates(unit.pbx.client, unit.deviceStates).then(() => unit.share?.reloaded());
+    },
     start: async () => {
       if (config.AGI_PORT === 0 && deps.agiPort !== 0) return;
       server = new FastAgiServer({

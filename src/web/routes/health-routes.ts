@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 
 export interface PbxHealth {
   id: string;
+  /** What people call it (`Main PBX`, `Hamburg office`). */
+  name?: string;
   /** The AMI client's state: `ready`, `connecting`, `waiting-to-reconnect`, ... */
   state: string;
   protocolVersion: string | null;

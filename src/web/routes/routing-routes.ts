@@ -10,12 +10,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Access } from '../auth/access.ts';
-import type { RouteDecision, Router } from '../../routing/index.ts';
+import type { RouteDecision, RouteInput } from '../../routing/index.ts';
 import { sendError } from '../errors.ts';
 
 export interface RoutingRoutesOptions {
   access: Access;
-  router: Router;
+  router: (input: RouteInput) => Promise<RouteDecision>;
 }
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -36,10 +36,13 @@ export async function routingRoutes(app: FastifyInstance, options: RoutingRoutes
   };
 
   app.get('/api/route', { preHandler: guard }, async (request, reply) => {
-    const q = request.query as { caller?: string; did?: string; uniqueid?: string };
+    const q = request.query as { caller?: string; did?: string; uniqueid?: string; pbx?: string };
     const caller = typeof q.caller === 'string' ? q.caller.slice(0, 100) : '';
     const did = typeof q.did === 'string' ? q.did.slice(0, 100) : '';
-    const decision = await options.router(typeof q.uniqueid === 'string' ? { caller, did, uniqueid: q.uniqueid.slice(0, 64) } : { caller, did });
+    const input: RouteInput = typeof q.uniqueid === 'string' ? { caller, did, uniqueid: q.uniqueid.slice(0, 64) } : { caller, did };
+    // Several PBXs: the dialplan's `&pbx=hamburg` says which asks (absent: the default PBX).
+    if (typeof q.pbx === 'string' && q.pbx !== '') input.pbx = q.pbx.slice(0, 40);
+    const decision = await options.router(input);
     const status = decision.extension ? 200 : 404;
     if (wantsJson(request)) {
       // A string payload with a JSON type is sent as it is: the serializer is this function.
@@ -49,9 +52,9 @@ export async function routingRoutes(app: FastifyInstance, options: RoutingRoutes
   });
 
   app.get('/api/callerid', { preHandler: guard }, async (request, reply) => {
-    const q = request.query as { number?: string };
+    const q = request.query as { number?: string; pbx?: string };
     const number = typeof q.number === 'string' ? q.number.slice(0, 100) : '';
-    const decision = await options.router({ caller: number, did: '' });
+    const decision = await options.router(typeof q.pbx === 'string' && q.pbx !== '' ? { caller: number, did: '', pbx: q.pbx.slice(0, 40) } : { caller: number, did: '' });
     const name = decision.callerName ?? '';
     if (wantsJson(request)) return { name: decision.callerName, entity: decision.entity };
     return reply.code(name ? 200 : 404).type(TEXT).send(name);
