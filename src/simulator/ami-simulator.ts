@@ -12,6 +12,7 @@
  * whoever is connected.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AmiDecoder } from '../ami/codec.ts';
 import { AmiMessage, type AmiField } from '../ami/message.ts';
@@ -68,6 +69,8 @@ export interface AmiSimulatorOptions {
    * Cdrs still reach Master.csv but no session gets them, as on the many PBXs with cdr_manager off.
    */
   cdrEvents?: boolean;
+  /** AMI over TLS, as manager.conf's `tlsenable` (PEM key and certificate). Default: plain TCP. */
+  tls?: { key: string; cert: string };
 }
 
 interface Client {
@@ -95,6 +98,7 @@ export class AmiSimulator {
   /** Every Originate received from a logged-in connection. */
   readonly originates: ReceivedAction[] = [];
   readonly #host: string;
+  readonly #tls: { key: string; cert: string } | undefined;
   #port: number;
   readonly #credentials: { readonly username: string; secret: string };
   readonly #version: string;
@@ -120,6 +124,7 @@ export class AmiSimulator {
 
   constructor(options: AmiSimulatorOptions = {}) {
     this.#host = options.host ?? '127.0.0.1';
+    this.#tls = options.tls;
     this.#port = options.port ?? 0;
     this.#credentials = { username: options.username ?? 'crm', secret: options.secret ?? 'crmsecret' };
     this.#version = options.version ?? '9.0.0';
@@ -148,7 +153,8 @@ export class AmiSimulator {
       throw new CrmTelephonyError(ErrorCodes.AMI_ERR_CLOSED, 'This AMI simulator was closed; create a new one.');
     }
     if (!this.#server) {
-      const server = createServer((socket) => this.#accept(socket));
+      const tlsOptions = this.#tls;
+      const server = tlsOptions ? createTlsServer(tlsOptions, (socket) => this.#accept(socket)) : createServer((socket) => this.#accept(socket));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ host: this.#host, port: this.#port }, () => {

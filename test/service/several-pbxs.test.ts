@@ -16,9 +16,14 @@ import type { CallMessage } from '../../src/pops/wire.ts';
 import type { CallRecord } from '../../src/calls/record.ts';
 import type { PbxHealth } from '../../src/web/routes/health-routes.ts';
 import { signIn } from '../support/web-app.ts';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/ami-transcripts/', import.meta.url));
 const PASSWORD = 'agent-password';
+const RECORDING = '20261123-195708-+15551230001-1795463828.0.wav';
+const recordingsDir = mkdtempSync(join(tmpdir(), 'crmt-pbxs-rec-'));
 let main: AmiSimulator;
 let hamburg: AmiSimulator;
 let service: Service;
@@ -28,13 +33,28 @@ before(async () => {
   main = new AmiSimulator({ port: 0, username: 'crm', secret: 'main-secret' });
   hamburg = new AmiSimulator({ port: 0, username: 'crm-hh', secret: 'hamburg-secret' });
   const [m, h] = await Promise.all([main.listen(), hamburg.listen()]);
-  const config = loadConfig({ DATABASE_URL: ':memory:', ADMIN_PASSWORD: 'admin-password', LOG_LEVEL: 'silent' });
+  // Each office's recordings folder holds a file of the same name (both captures are the same call).
+  for (const office of ['main', 'hamburg']) {
+    mkdirSync(join(recordingsDir, office));
+    writeFileSync(join(recordingsDir, office, RECORDING), `RIFF audio of the ${office} office`);
+  }
+  const config = loadConfig({ DATABASE_URL: ':memory:', ADMIN_PASSWORD: 'admin-password', LOG_LEVEL: 'silent', RECORDINGS_LOCAL_DIR: join(recordingsDir, 'main'), RECORDINGS_CACHE_DIR: join(recordingsDir, 'cache') });
   service = await startService({
     config,
     log: createLogger('silent'),
     pbxs: [
       { id: 'main', name: 'Main office', host: '127.0.0.1', port: m.port, username: 'crm', secret: 'main-secret', authType: 'plain' },
-      { id: 'hamburg', name: 'Hamburg office', host: '127.0.0.1', port: h.port, username: 'crm-hh', secret: 'hamburg-secret', authType: 'md5' },
+      {
+        id: 'hamburg',
+        name: 'Hamburg office',
+        host: '127.0.0.1',
+        port: h.port,
+        username: 'crm-hh',
+        secret: 'hamburg-secret',
+        authType: 'md5',
+        config: { ...config, RECORDINGS_LOCAL_DIR: join(recordingsDir, 'hamburg') },
+        ownRecordings: true,
+      },
     ],
     listen: false,
     agiPort: 0,
@@ -62,6 +82,7 @@ before(async () => {
 after(async () => {
   await service.stop();
   await Promise.all([main.close(), hamburg.close()]);
+  rmSync(recordingsDir, { recursive: true, force: true });
 });
 
 async function until(done: () => boolean): Promise<void> {
@@ -72,8 +93,16 @@ async function until(done: () => boolean): Promise<void> {
   }
 }
 
+const sessions = new Map<string, Promise<{ cookie: string; csrf: string }>>();
+/** One sign-in per person (sign-ins are rate-limited). */
+function session(login: string): Promise<{ cookie: string; csrf: string }> {
+  let s = sessions.get(login);
+  if (s === undefined) sessions.set(login, (s = signIn(service.app, login, PASSWORD)));
+  return s;
+}
+
 async function history(login: string): Promise<CallRecord[]> {
-  const { cookie } = await signIn(service.app, login, PASSWORD);
+  const { cookie } = await session(login);
   const res = await service.app.inject({ method: 'GET', url: '/api/calls', headers: { cookie } });
   assert.equal(res.statusCode, 200, res.body);
   return (res.json() as { calls: { record: CallRecord }[] }).calls.map((c) => c.record);
@@ -114,6 +143,24 @@ test('the same capture at the main office is a different call, on the main offic
   assert.deepEqual(rows.map((r) => r.pbx), ['hamburg', 'main']);
 });
 
+test("each office's recording is read from its own PBX's folder, and heard by that office's participants (and the record's owner), not the other office's 101", async () => {
+  const listen = async (login: string, callId: string): Promise<{ status: number; body: string }> => {
+    const { cookie } = await session(login);
+    const info = await service.app.inject({ method: 'GET', url: `/api/calls/${encodeURIComponent(callId)}/recording`, headers: { cookie } });
+    if (info.statusCode !== 200) return { status: info.statusCode, body: '' };
+    const { recording } = info.json() as { recording: { url: string } };
+    const audio = await service.app.inject({ method: 'GET', url: recording.url, headers: { cookie } });
+    return { status: audio.statusCode, body: audio.body };
+  };
+  const hamburgCall = (await history('hans'))[0]!.id;
+  const mainCall = (await history('alice'))[0]!.id;
+  assert.deepEqual(await listen('hans', hamburgCall), { status: 200, body: 'RIFF audio of the hamburg office' });
+  assert.deepEqual(await listen('alice', mainCall), { status: 200, body: 'RIFF audio of the main office' });
+  assert.equal((await listen('alice', hamburgCall)).status, 403, "the main office's 101 did not take part in Hamburg's call");
+  // Hans owns the contact both calls are linked to: the record's owner may hear both offices' calls.
+  assert.deepEqual(await listen('hans', mainCall), { status: 200, body: 'RIFF audio of the main office' });
+});
+
 test('routing answers with the manager\'s extension at the PBX that asks, and no route for a PBX nobody configured', async () => {
   const { token } = await service.access.createToken('routing', 'dialplan', null);
   const route = (query: string) => service.app.inject({ method: 'GET', url: `/api/route?caller=%2B15551230001&did=5550100&token=${token}&format=json${query}` });
@@ -134,7 +181,7 @@ test('routing answers with the manager\'s extension at the PBX that asks, and no
 
 test('click-to-call rings the user\'s phone on the PBX their extension is at', async () => {
   const before = { main: main.originates.length, hamburg: hamburg.originates.length };
-  const { cookie, csrf } = await signIn(service.app, 'hans', PASSWORD);
+  const { cookie, csrf } = await session('hans');
   const res = await service.app.inject({ method: 'POST', url: '/api/calls', headers: { cookie, 'x-csrf-token': csrf }, payload: { number: '+15551230001' } });
   assert.equal(res.statusCode, 202, res.body);
   assert.equal((res.json() as { extension: string }).extension, '101@hamburg');
@@ -143,7 +190,7 @@ test('click-to-call rings the user\'s phone on the PBX their extension is at', a
   const originate = hamburg.originates.at(-1)!;
   assert.equal(originate.get('Channel'), 'PJSIP/101', 'the PBX rings its own 101, not an address');
 
-  const nomad = await signIn(service.app, 'nomad', PASSWORD);
+  const nomad = await session('nomad');
   const refused = await service.app.inject({ method: 'POST', url: '/api/calls', headers: { cookie: nomad.cookie, 'x-csrf-token': nomad.csrf }, payload: { number: '+15551230001' } });
   assert.equal(refused.statusCode, 409);
   assert.match((refused.json() as { error: { message: string } }).error.message, /300@lisbon.*"lisbon".*not follow/);
