@@ -7,10 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openStore } from '../../src/store/store.ts';
 import { Directory } from '../../src/directory/directory.ts';
@@ -20,76 +17,19 @@ import type { CallRecord } from '../../src/calls/record.ts';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
 import { buildScenario, linkedidOf } from '../../src/simulator/scenarios/index.ts';
 import { TEST_DATABASE_URL } from '../support/engines.ts';
-import { sseFrames } from '../support/sse.ts';
+import { instances, launch as launchProcess, leads, signInWithCsrf as signInAs, stream, until, type Frame, type Instance } from './support.ts';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const database = `t_cluster_${randomBytes(5).toString('hex')}`;
 const databaseUrl = TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${database}`);
 const sim = new AmiSimulator({ port: 0 });
-const instances: Instance[] = [];
 let routingToken = '';
 
-interface Instance {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  output: string[];
-}
-
-interface Frame {
-  id: number;
-  data: { callId: string; state: string };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}\n${instances.map((i) => `--- ${i.name}\n${i.output.join('')}`).join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function launch(name: string): Promise<Instance> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      AMI_HOST: '127.0.0.1',
-      AMI_PORT: String(sim.port),
-      AMI_USERNAME: 'crm',
-      AMI_SECRET: 'crmsecret',
-      HTTP_PORT: String(port),
-      AGI_PORT: '0',
-      ADMIN_PASSWORD: 'admin-password',
-      LOG_LEVEL: 'warn',
-      DEFAULT_REGION: 'US',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const instance: Instance = { name, child, url: `http://127.0.0.1:${port}`, output: [] };
-  child.stdout!.on('data', (b: Buffer) => instance.output.push(b.toString()));
-  child.stderr!.on('data', (b: Buffer) => instance.output.push(b.toString()));
-  instances.push(instance);
-  await until(async () => (await fetch(`${instance.url}/api/ready`).catch(() => null))?.status === 200, `${name} ready`);
-  return instance;
+function launch(name: string): Promise<Instance> {
+  return launchProcess(name, { DATABASE_URL: databaseUrl, AMI_HOST: '127.0.0.1', AMI_PORT: String(sim.port), AMI_USERNAME: 'crm', AMI_SECRET: 'crmsecret' });
 }
 
 async function lead(instance: Instance): Promise<string | undefined> {
-  const res = await fetch(`${instance.url}/api/health`).catch(() => null);
-  if (res === null) return undefined;
-  const body = (await res.json()) as { pbxs: { lead?: string }[] };
-  return body.pbxs[0]?.lead;
+  return (await leads(instance))?.['default'];
 }
 
 /** Where the instance's routing sends a call from Olga, whose responsible manager is alice (101). */
@@ -102,25 +42,8 @@ async function signIn(instance: Instance): Promise<string> {
   return (await signInWithCsrf(instance)).cookie;
 }
 
-async function signInWithCsrf(instance: Instance): Promise<{ cookie: string; csrf: string }> {
-  const res = await fetch(`${instance.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'alice', password: 'alice-password' }) });
-  assert.equal(res.status, 200, await res.clone().text());
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('crmt_session='));
-  assert.ok(cookie);
-  return { cookie: cookie.split(';')[0]!, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
-}
-
-/** An SSE stream read as a browser would, frames collected as they come. */
-function stream(instance: Instance, cookie: string, lastEventId?: number): { frames: Frame[]; close: () => void } {
-  const frames: Frame[] = [];
-  const controller = new AbortController();
-  void (async () => {
-    const res = await fetch(`${instance.url}/api/events`, { headers: { cookie, ...(lastEventId !== undefined ? { 'last-event-id': String(lastEventId) } : {}) }, signal: controller.signal });
-    for await (const { id, data } of sseFrames(res.body as unknown as AsyncIterable<Uint8Array>)) {
-      if (id !== undefined && data !== undefined) frames.push({ id: Number(id), data: JSON.parse(data) as Frame['data'] });
-    }
-  })().catch(() => undefined);
-  return { frames, close: () => controller.abort() };
+function signInWithCsrf(instance: Instance): Promise<{ cookie: string; csrf: string }> {
+  return signInAs(instance, 'alice', 'alice-password');
 }
 
 function inboundCall(caller: string, talkMs = 300): { script: ReturnType<typeof buildScenario>; callId: string } {
