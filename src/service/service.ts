@@ -26,6 +26,7 @@ import type { DeviceStateTracker } from '../routing/index.ts';
 import type { RouteByPbx } from '../routing/pbx-routers.ts';
 import type { CdrSourceChoice } from '../cdr/config.ts';
 import type { AmiTlsSettings } from './pbx-config.ts';
+import { addressOf } from '../calls/extension-address.ts';
 import type { CrmRuntime } from '../crm/index.ts';
 import type { Recordings } from '../recordings/index.ts';
 import type { CdrSource } from '../cdr/pbx-cdr.ts';
@@ -191,6 +192,8 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
       return {
         id: u.id,
         name: u.name,
+        address: `${u.target.host}:${u.target.port}${u.target.tls ? ' (TLS)' : ''}`,
+        extensionForm: addressOf('101', u.qualifier),
         state,
         protocolVersion: u.client.protocolVersion ?? null,
         lastEventAt: u.session.lastEventAt,

@@ -127,6 +127,12 @@ export interface CallNote {
 
 /** A PBX connection as the admin page shows it: while not connected, what is wrong and when the service tries again. */
 export interface PbxConnection extends PbxState {
+  /** What people call it; where it is reached (never a user or secret); how its extensions are written (`101`, `101@hamburg`). */
+  name?: string;
+  address?: string;
+  extensionForm?: string;
+  /** With several instances on PostgreSQL: this instance's part in the PBX (`leading`, `standby`, `lost`). */
+  lead?: string;
   /** The service's sentence for people (what is wrong, what to do), its stable code, and since when. */
   problem: { code: string; message: string; since: string } | null;
   /** When the next attempt is due (ISO 8601), while waiting for it. */

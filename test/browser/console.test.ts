@@ -288,6 +288,11 @@ test('an administrator (with no phone) is told click-to-call cannot ring anythin
   await nav.getByRole('link', { name: 'PBX' }).click();
   const pbx = page.getByRole('row').filter({ hasText: PBX_ID });
   await pbx.filter({ hasText: 'Connected' }).waitFor(WAIT);
+  // Where it is reached (never who logs in), and how its extensions are written on the Users page.
+  const cells = await pbx.getByRole('cell').allTextContents();
+  assert.match(cells[1] ?? '', /^127\.0\.0\.1:\d+$/);
+  assert.equal(cells[2], '101');
+  assert.ok(!cells.join(' ').includes('crmsecret'));
   await page.screenshot({ path: SCREENSHOTS + 'admin-pbx.png', fullPage: true });
   assert.deepEqual(pageErrors, []);
 });

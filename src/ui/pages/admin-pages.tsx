@@ -114,7 +114,8 @@ function UserForm(props: { user: AdminUser | null; onSaved: () => void; onCancel
       </div>
       <div class="field">
         <label for="u-ext">Extensions (the first is the one click-to-call rings)</label>
-        <input id="u-ext" value={extensions} onInput={(e) => setExtensions(e.currentTarget.value)} placeholder="101, 201" autoComplete="off" />
+        <input id="u-ext" value={extensions} onInput={(e) => setExtensions(e.currentTarget.value)} placeholder="101, 201@branch" autoComplete="off" aria-describedby="u-ext-help" />
+        <p id="u-ext-help" class="muted">At another PBX than the default one, add @ and its id (the PBX page shows how each PBX writes them).</p>
       </div>
       <div class="field">
         <label for="u-password">{u ? 'New password (leave empty to keep)' : 'Password (8 characters or more)'}</label>
@@ -191,6 +192,8 @@ export function AdminPbxPage(): JSX.Element {
             <thead>
               <tr>
                 <th scope="col">PBX</th>
+                <th scope="col">Address</th>
+                <th scope="col">Extensions</th>
                 <th scope="col">State</th>
                 <th scope="col">Problem</th>
                 <th scope="col">AMI version</th>
@@ -202,9 +205,22 @@ export function AdminPbxPage(): JSX.Element {
             <tbody>
               {pbxs.map((p) => (
                 <tr key={p.id}>
-                  <td>{p.id}</td>
                   <td>
-                    <span class={`dot dot--${p.state === 'ready' ? 'ok' : 'bad'}`} aria-hidden="true" /> {STATE_TEXT[p.state] ?? p.state}
+                    {p.name ?? p.id}
+                    {p.name !== undefined && p.name !== p.id ? <span class="muted"> ({p.id})</span> : null}
+                  </td>
+                  <td>{p.address ?? '–'}</td>
+                  <td>{p.extensionForm ? <span title="how this PBX's extensions are written on the Users page">{p.extensionForm}</span> : '–'}</td>
+                  <td>
+                    {p.lead === 'standby' ? (
+                      <>
+                        <span class="dot dot--ok" aria-hidden="true" /> Followed by another instance
+                      </>
+                    ) : (
+                      <>
+                        <span class={`dot dot--${p.state === 'ready' ? 'ok' : 'bad'}`} aria-hidden="true" /> {STATE_TEXT[p.state] ?? p.state}
+                      </>
+                    )}
                   </td>
                   <td>
                     {p.problem ? (

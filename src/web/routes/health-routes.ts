@@ -5,6 +5,10 @@ export interface PbxHealth {
   id: string;
   /** What people call it (`Main PBX`, `Hamburg office`). */
   name?: string;
+  /** Where it is reached: `host:port`, and `TLS` when AMI runs over TLS. Never a user or secret. */
+  address?: string;
+  /** How its extensions are written in the directory: `101` (the default PBX) or `101@hamburg`. */
+  extensionForm?: string;
   /** The AMI client's state: `ready`, `connecting`, `waiting-to-reconnect`, ... */
   state: string;
   protocolVersion: string | null;
