@@ -59,6 +59,8 @@ export interface PbxGapOptions {
   sourceMissing?: string | null;
   /** How often the session notes that the PBX is alive, in ms (a restart's gap starts at the last note). Default 5 s. */
   heartbeatMs?: number;
+  /** How often a Ping measures how far the reading is behind the PBX (a cut's gap starts there), in ms. Default 1 s. */
+  syncMs?: number;
   firstReadDelayMs?: number;
   retryMs?: number;
 }
@@ -151,6 +153,15 @@ export class PbxSession {
   #gaveUp = false;
   /** The open gap: since when nothing was heard (the link was lost, or the last run last knew the PBX alive). */
   #gapFrom: number | null = null;
+  /**
+   * The moment up to which every event the PBX sent has been read: when the last Ping whose answer
+   * came back was sent (the answer queues behind every event sent before it). A service behind the
+   * PBX (busy, its reading paused) has read events from well before the last one's arrival; a cut
+   * loses the rest, so a gap starts here, not at the last arrival.
+   */
+  #seenUntil: number | null = null;
+  #syncing = false;
+  #syncTimer: NodeJS.Timeout | undefined;
   /** When the link was lost (calls gone in the gap ended no earlier). */
   #lostAt: number | null = null;
   #gapCause: GapCause = 'link-cut';
@@ -210,7 +221,7 @@ export class PbxSession {
       this.#unreachableSince ??= now;
       if (this.#live) {
         this.#lostAt = now;
-        this.#gapFrom = Math.min(now, this.#lastEventAt ?? now);
+        this.#gapFrom = Math.min(now, this.#seenUntil ?? this.#lastEventAt ?? now);
         this.#gapCause = 'link-cut';
       }
       this.#live = false;
@@ -241,7 +252,27 @@ export class PbxSession {
     if (options.gaps !== undefined) {
       this.#heartbeatTimer = setInterval(() => void this.#heartbeat(), options.gaps.heartbeatMs ?? 5_000);
       this.#heartbeatTimer.unref();
+      this.#syncTimer = setInterval(() => this.#sync(), options.gaps.syncMs ?? 1_000);
+      this.#syncTimer.unref();
     }
+  }
+
+  /** One Ping at a time: when its answer comes, everything the PBX sent before it has been read. */
+  #sync(): void {
+    const { client } = this.#options;
+    if (!this.#live || this.#syncing || client.state !== 'ready') return;
+    this.#syncing = true;
+    const sentAt = this.#now();
+    // A long deadline: behind a backlog the answer comes late, and late is what it measures.
+    client
+      .action('Ping', {}, { allowError: true, timeoutMs: 10 * 60_000 })
+      .then(
+        () => {
+          if (this.#live) this.#seenUntil = Math.max(this.#seenUntil ?? sentAt, sentAt);
+        },
+        () => undefined,
+      )
+      .finally(() => (this.#syncing = false));
   }
 
   /** Whether the PBX leaves out the events the service does not read (see `filterEvents`). */
@@ -345,7 +376,8 @@ export class PbxSession {
     try {
       await Promise.all(this.#queues.map((q) => q.flushed()));
       for (const sink of this.#options.sinks) await sink.idle?.();
-      await gaps.log.heartbeat(this.id, at);
+      // Alive as far as the events read go: a restart's gap must cover what was still unread.
+      await gaps.log.heartbeat(this.id, Math.min(at, this.#seenUntil ?? at));
     } catch (err) {
       this.#options.log.debug({ pbx: this.id, err: (err as Error).message }, 'could not note the PBX alive in the store');
     } finally {
@@ -393,6 +425,7 @@ export class PbxSession {
   stop(): void {
     clearInterval(this.#tickTimer);
     clearInterval(this.#heartbeatTimer);
+    clearInterval(this.#syncTimer);
     // The next start's gap begins now: this run stops watching.
     if (this.#live) this.#track(this.#heartbeat());
     this.#live = false;
@@ -496,6 +529,8 @@ export class PbxSession {
       // Connected still (a drop during the lists leaves the decision to the next recovery).
       if (client.state === 'ready') {
         this.#live = true;
+        // The lists' answers came after every event sent before they were asked for.
+        this.#seenUntil = Number.isFinite(listedAt) ? listedAt : null;
         this.#unreachableSince = null;
         this.#gaveUp = false;
         void this.#heartbeat();
