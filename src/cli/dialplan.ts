@@ -8,6 +8,7 @@ import { configDefault } from '../config.ts';
 import { ErrorCodes, isCrmTelephonyError } from '../errors.ts';
 import type { CliIo } from './io.ts';
 import { recordingSubroutine } from '../recordings/dialplan.ts';
+import { PBX_ID_PATTERN } from '../calls/extension-address.ts';
 import { setting } from './settings.ts';
 
 export const DIALPLAN_USAGE = `Usage: crm-telephony dialplan [--style plain|freepbx] [options]
@@ -28,6 +29,9 @@ Options:
   --fallback <dial>       Where callers go when there is no route, e.g. PJSIP/101 or Local/600@from-internal.
                           Env ROUTING_FALLBACK_DIAL; default Local/s@crm-route-fallback (define it).
   --tech <tech>           Channel technology of the extensions. Default PJSIP.
+  --pbx <id>              With several PBXs: the id of the PBX this dialplan is for (as in
+                          CRM_TELEPHONY_CONFIG), so that routing answers with its extensions and
+                          recordings are looked for on it. Default: the default PBX.
   -h, --help              Show this help.
 `;
 
@@ -44,6 +48,7 @@ export async function dialplan(args: string[], io: CliIo): Promise<number> {
         token: { type: 'string' },
         fallback: { type: 'string' },
         tech: { type: 'string', default: 'PJSIP' },
+        pbx: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -72,6 +77,12 @@ export async function dialplan(args: string[], io: CliIo): Promise<number> {
     io.stderr.write(`error: ${err.message}\n`);
     return 2;
   }
+  if (values.pbx !== undefined && !PBX_ID_PATTERN.test(values.pbx)) {
+    io.stderr.write(`error: --pbx must be a PBX id as in CRM_TELEPHONY_CONFIG (lower-case letters, digits, - and _), not "${values.pbx}".\n`);
+    return 2;
+  }
+  // Every request names the PBX it comes from; the default PBX needs no name.
+  const pbx = values.pbx === undefined ? '' : `pbx=${values.pbx}`;
   const httpUrl = (values['http-url'] ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   const token = values.token ?? '<ROUTING-TOKEN>';
   for (const [name, value] of [['agi-host', host], ['agi-port', port], ['http-url', httpUrl], ['token', token], ['fallback', fallback], ['tech', values.tech]] as const) {
@@ -81,12 +92,12 @@ export async function dialplan(args: string[], io: CliIo): Promise<number> {
       return 2;
     }
   }
-  io.stdout.write(values.style === 'plain' ? plain(host, port, httpUrl, token, fallback, values.tech!) : freepbx(host, port, httpUrl, token, fallback, values.tech!));
+  io.stdout.write(values.style === 'plain' ? plain(host, port, httpUrl, token, fallback, values.tech!, pbx) : freepbx(host, port, httpUrl, token, fallback, values.tech!, pbx));
   // The recording subroutine: MixMonitor reports each finished file to the service.
   try {
     io.stdout.write(
       `\n; ---- recordings: start MixMonitor, and report each finished file to crm-telephony ----------\n${recordingSubroutine({
-        reportUrl: `${httpUrl}/api/recordings/report`,
+        reportUrl: `${httpUrl}/api/recordings/report${pbx ? `?${pbx}` : ''}`,
         ...(token.startsWith('crmt_routing_') ? { token } : {}),
         monitorDir: setting(io.env, 'RECORDINGS_PBX_DIR') ?? configDefault('RECORDINGS_PBX_DIR'),
       })}`,
@@ -107,7 +118,9 @@ function connectLines(tech: string, fallback: string): string {
  same => n(done),Hangup()`;
 }
 
-function plain(host: string, port: string, httpUrl: string, token: string, fallback: string, tech: string): string {
+function plain(host: string, port: string, httpUrl: string, token: string, fallback: string, tech: string, pbx: string): string {
+  const script = pbx ? `route?${pbx}` : 'route';
+  const query = pbx ? `&${pbx}` : '';
   return `; ---- crm-telephony smart routing (paste into extensions.conf) --------------------------
 ; Send your DIDs here from your inbound context, e.g.:
 ;   exten => _X.,1,Goto(crm-route,\${EXTEN},1)
@@ -116,7 +129,7 @@ exten => _X.,1,NoOp(crm-telephony routing for \${CALLERID(num)} on DID \${EXTEN}
  same => n,Set(__CRM_DID=\${EXTEN})
  same => n,Set(ROUTE_EXT=)
  ; Asks the service (FastAGI). If it is down, AGISTATUS is FAILURE at once and the call goes on.
- same => n,AGI(agi://${host}:${port}/route,\${CALLERID(num)},\${EXTEN})
+ same => n,AGI(agi://${host}:${port}/${script},\${CALLERID(num)},\${EXTEN})
  same => n,GotoIf($["\${AGISTATUS}" != "SUCCESS"]?fallback)
 ${connectLines(tech, fallback)}
 
@@ -127,14 +140,16 @@ exten => _X.,1,NoOp(crm-telephony routing over HTTP for \${CALLERID(num)})
  ; Never let a slow or dead service hold the caller: 1 s to connect, 2 s for the answer.
  same => n,Set(CURLOPT(conntimeout)=1)
  same => n,Set(CURLOPT(httptimeout)=2)
- same => n,Set(ROUTE_EXT=\${CURL(${httpUrl}/api/route?caller=\${URIENCODE(\${CALLERID(num)})}&did=\${URIENCODE(\${EXTEN})}&token=${token})})
+ same => n,Set(ROUTE_EXT=\${CURL(${httpUrl}/api/route?caller=\${URIENCODE(\${CALLERID(num)})}&did=\${URIENCODE(\${EXTEN})}&token=${token}${query})})
  ; Only digits are an extension; anything else (an error page, nothing) means no route.
  same => n,Set(ROUTE_EXT=\${FILTER(0-9,\${ROUTE_EXT})})
 ${connectLines(tech, fallback)}
 `;
 }
 
-function freepbx(host: string, port: string, httpUrl: string, token: string, fallback: string, tech: string): string {
+function freepbx(host: string, port: string, httpUrl: string, token: string, fallback: string, tech: string, pbx: string): string {
+  const script = pbx ? `route?${pbx}` : 'route';
+  const query = pbx ? `&${pbx}` : '';
   return `; ---- crm-telephony smart routing for FreePBX ----------------------------------------------
 ; 1. Paste this into /etc/asterisk/extensions_custom.conf and run: fwconsole reload
 ; 2. Admin > Custom Destinations > Add: target "crm-route,\${EXTEN},1", description "CRM routing".
@@ -145,7 +160,7 @@ function freepbx(host: string, port: string, httpUrl: string, token: string, fal
 exten => _.,1,NoOp(crm-telephony routing for \${CALLERID(num)} on DID \${FROM_DID})
  same => n,Set(__CRM_DID=\${FROM_DID})
  same => n,Set(ROUTE_EXT=)
- same => n,AGI(agi://${host}:${port}/route,\${CALLERID(num)},\${FROM_DID})
+ same => n,AGI(agi://${host}:${port}/${script},\${CALLERID(num)},\${FROM_DID})
  same => n,GotoIf($["\${AGISTATUS}" != "SUCCESS"]?fallback)
  same => n,GotoIf($["\${ROUTE_EXT}" = ""]?fallback)
  ; Through from-internal, so the extension's FreePBX settings (follow-me, voicemail, recording) apply.
@@ -157,7 +172,7 @@ exten => _.,1,NoOp(crm-telephony routing for \${CALLERID(num)} on DID \${FROM_DI
 ; The HTTP variant (module func_curl), if you prefer it to FastAGI:
 ;  same => n,Set(CURLOPT(conntimeout)=1)
 ;  same => n,Set(CURLOPT(httptimeout)=2)
-;  same => n,Set(ROUTE_EXT=\${FILTER(0-9,\${CURL(${httpUrl}/api/route?caller=\${URIENCODE(\${CALLERID(num)})}&did=\${URIENCODE(\${FROM_DID})}&token=${token})})})
+;  same => n,Set(ROUTE_EXT=\${FILTER(0-9,\${CURL(${httpUrl}/api/route?caller=\${URIENCODE(\${CALLERID(num)})}&did=\${URIENCODE(\${FROM_DID})}&token=${token}${query})})})
 ; Extensions use ${tech} channels.
 `;
 }

@@ -55,3 +55,17 @@ test('tokens: an API token acts as its user; a routing token needs no user; both
   assert.equal(await access.byToken(apiToken), null);
   await store.close();
 });
+
+test('dialplan --pbx names the PBX in the AGI script, the CURL() route and the recording report; a bad id is refused', async () => {
+  const { out, io: cli } = io();
+  assert.equal(await main(['dialplan', '--pbx', 'hamburg', '--token', 'crmt_routing_abcdefghijklmnopqrstuvwxyz'], cli), 0);
+  assert.match(out.stdout, /AGI\(agi:\/\/127\.0\.0\.1:4573\/route\?pbx=hamburg,\$\{CALLERID\(num\)\},\$\{EXTEN\}\)/);
+  assert.match(out.stdout, /&token=crmt_routing_abcdefghijklmnopqrstuvwxyz&pbx=hamburg\)\}\)/);
+  assert.match(out.stdout, /'http:\/\/127\.0\.0\.1:8080\/api\/recordings\/report\?pbx=hamburg'/);
+  const plain = io();
+  assert.equal(await main(['dialplan'], plain.io), 0);
+  assert.ok(!plain.out.stdout.includes('pbx='), 'the default PBX needs no name');
+  const bad = io();
+  assert.equal(await main(['dialplan', '--pbx', 'Ham burg'], bad.io), 2);
+  assert.match(bad.out.stderr, /--pbx must be a PBX id/);
+});
