@@ -136,6 +136,8 @@ const CATALOGUE = {
   BAD_REQUEST: { status: 400, retryable: false, summary: 'The request is not as this endpoint takes it.' },
   /** Nothing by that id or path. */
   NOT_FOUND: { status: 404, retryable: false, summary: 'Nothing was found there.' },
+  /** The change cannot be made as things stand (the message says what to change first). */
+  CONFLICT: { status: 409, retryable: false, summary: 'This change cannot be made as things stand.' },
   /** An error of ours nobody planned for; logged with its stack. */
   INTERNAL: { status: 500, retryable: true, summary: 'Something went wrong on the server; it was logged. Try again, and tell an administrator if it persists.' },
   /** No session and no API token. */

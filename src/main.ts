@@ -1,10 +1,10 @@
 /**
- * The composition root: reads the configuration, starts the demo PBX when no AMI_HOST is set, and
+ * The composition root: reads the configuration, starts the demo PBX when no PBX is configured or saved, and
  * starts the service (store, directory, PBX session, web console).
  */
 import { loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
-import { startService, type PbxTarget } from './service/service.ts';
+import { pbxTargetOf, startService, type PbxTarget } from './service/service.ts';
 import { readPbxDefinitions } from './service/pbx-config.ts';
 import { startDemo, type Demo } from './demo/demo.ts';
 import { isCrmTelephonyError, isErrorCode } from './errors.ts';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   }
   let pbxs: PbxTarget[];
   try {
-    pbxs = readPbxDefinitions(config).map((d) => ({ id: d.id, name: d.name, ...d.ami, config: d.config, qualifier: d.qualifier, ownRecordings: d.ownRecordings }));
+    pbxs = readPbxDefinitions(config).map(pbxTargetOf);
   } catch (err) {
     console.error(isCrmTelephonyError(err) ? err.message : err);
     process.exitCode = 2;
@@ -28,12 +28,13 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.LOG_LEVEL);
 
-  // No PBX configured (no AMI_HOST, no CRM_TELEPHONY_CONFIG): the demo PBX.
+  // No PBX configured (no AMI_HOST, no CRM_TELEPHONY_CONFIG) and none saved on the PBX page: the demo PBX.
   let demo: Demo | undefined;
-  if (pbxs.length === 0) {
-    demo = await startDemo(log, { password: config.DEMO_PASSWORD });
-    pbxs = [demo.pbx];
-  }
+  const whenNoPbx = async () => {
+    const started = await startDemo(log, { password: config.DEMO_PASSWORD });
+    demo = started;
+    return { pbx: started.pbx, demo: started.routes };
+  };
 
   const onLeadLost = (): void => {
     // Another instance follows the PBX now; a fresh start makes this one a standby that can take
@@ -42,8 +43,7 @@ async function main(): Promise<void> {
     process.exitCode = 75;
     void stop('lead lost');
   };
-  if (pbxs.length > 1) log.info({ pbxs: pbxs.map((p) => p.id) }, `following ${pbxs.length} PBXs`);
-  const service = await startService({ config, log, pbxs, onLeadLost, ...(demo ? { demo: demo.routes } : {}) }).catch(async (err: unknown) => {
+  const service = await startService({ config, log, pbxs, followSaved: true, whenNoPbx, onLeadLost }).catch(async (err: unknown) => {
     await demo?.stop();
     throw err;
   });

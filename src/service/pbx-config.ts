@@ -123,6 +123,18 @@ const fileSchema = z.object({ pbxs: z.array(pbxSchema).min(1, 'list at least one
 
 export type PbxFile = z.infer<typeof fileSchema>;
 
+/** One PBX as the file or the PBX page gives it. */
+export type PbxEntry = PbxFile['pbxs'][number];
+
+/** Checks one PBX as the PBX page sends it (the same rules as the file's); the problems in words, or the entry. */
+export function parsePbxEntry(input: unknown): { ok: true; entry: PbxEntry } | { ok: false; problems: string[] } {
+  const parsed = pbxSchema.safeParse(input);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
+  const settings = (input as { settings?: unknown } | null)?.settings;
+  if (typeof settings === 'object' && settings !== null) problems.push(...readPbxSettings(settings as Record<string, string | number | boolean>).problems);
+  return parsed.success && problems.length === 0 ? { ok: true, entry: parsed.data } : { ok: false, problems };
+}
+
 /** Reads what the file says; the caller gives the variables (`readPbxFile` reads both). */
 export interface PbxSources {
   config: Config;
@@ -180,19 +192,48 @@ export function pbxDefinitions(sources: PbxSources): PbxDefinition[] {
   }
   for (const entry of listed) {
     if (entry.id === DEFAULT_PBX_ID) continue;
-    const at = `${where}, PBX "${entry.id}"`;
-    const ami = amiOf(entry, at, sources);
-    if (ami === null) throw invalid(at, 'has no "ami" connection: give its host, username and secret.');
     // Without AMI_HOST, the file's first PBX is the default one: its extensions are written bare.
-    const isDefault = out.length === 0;
-    out.push({
-      id: entry.id,
-      name: entry.name ?? entry.id,
-      ami,
-      config: settingsOf(entry.settings, config, isDefault, at),
-      qualifier: isDefault ? null : entry.id,
-      ownRecordings: isDefault || RECORDINGS_SOURCE_KEYS.some((k) => k in entry.settings),
-    });
+    out.push(definitionOf(entry, `${where}, PBX "${entry.id}"`, out.length === 0, sources));
+  }
+  return out;
+}
+
+function definitionOf(entry: PbxEntry, at: string, isDefault: boolean, sources: PbxSources): PbxDefinition {
+  const ami = amiOf(entry, at, sources);
+  if (ami === null) throw invalid(at, 'has no "ami" connection: give its host, username and secret.');
+  return {
+    id: entry.id,
+    name: entry.name ?? entry.id,
+    ami,
+    config: settingsOf(entry.settings, sources.config, isDefault, at),
+    qualifier: isDefault ? null : entry.id,
+    ownRecordings: isDefault || RECORDINGS_SOURCE_KEYS.some((k) => k in entry.settings),
+  };
+}
+
+/**
+ * The PBXs saved on the PBX page, after the configured ones (`taken`: their ids; a saved PBX of
+ * the same id is left out, the configuration wins). With nothing configured, the first saved PBX is
+ * the default one. A saved PBX that cannot be opened (CRM_TELEPHONY_SECRET_KEY changed) is left
+ * out and said, never stopping the others.
+ */
+export function savedPbxDefinitions(
+  saved: readonly PbxEntry[],
+  taken: ReadonlySet<string>,
+  sources: Omit<PbxSources, 'file'>,
+  onProblem: (id: string, message: string) => void,
+): PbxDefinition[] {
+  const out: PbxDefinition[] = [];
+  for (const entry of saved) {
+    if (taken.has(entry.id) || entry.id === DEFAULT_PBX_ID) {
+      onProblem(entry.id, `The PBX "${entry.id}" saved on the PBX page is also in the service's configuration, which wins: remove one of them.`);
+      continue;
+    }
+    try {
+      out.push(definitionOf(entry, `The PBX "${entry.id}" saved on the PBX page`, taken.size === 0 && out.length === 0, sources));
+    } catch (err) {
+      onProblem(entry.id, (err as Error).message);
+    }
   }
   return out;
 }
@@ -229,21 +270,27 @@ function readCa(path: string, what: string, sources: PbxSources): string {
   }
 }
 
-/** The configuration for one PBX: its settings parsed by the variables' own schema, over the service's. */
-function settingsOf(settings: Record<string, string | number | boolean>, config: Config, isDefault: boolean, at: string): Config {
+/** A PBX's own settings, each parsed by its variable's own rule; the problems, each in words. */
+export function readPbxSettings(settings: Record<string, string | number | boolean>): { own: Partial<Record<ConfigKey, unknown>>; problems: string[] } {
   const allowed = new Set<string>(PER_PBX_KEYS);
   const own: Partial<Record<ConfigKey, unknown>> = {};
   const problems: string[] = [];
   for (const [key, value] of Object.entries(settings)) {
     if (!allowed.has(key)) {
-      problems.push(`  settings.${key}: not a setting a PBX can have of its own (these can: ${PER_PBX_KEYS.join(', ')})`);
+      problems.push(`settings.${key}: not a setting a PBX can have of its own (these can: ${PER_PBX_KEYS.join(', ')})`);
       continue;
     }
     const parsed = (configSchema.shape[key as ConfigKey] as z.ZodType).safeParse(String(value));
     if (parsed.success) own[key as ConfigKey] = parsed.data;
-    else problems.push(`  settings.${key}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    else problems.push(`settings.${key}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
-  if (problems.length > 0) throw invalid(at, `has settings that are not valid:\n${problems.join('\n')}`);
+  return { own, problems };
+}
+
+/** The configuration for one PBX: its settings parsed by the variables' own schema, over the service's. */
+function settingsOf(settings: Record<string, string | number | boolean>, config: Config, isDefault: boolean, at: string): Config {
+  const { own, problems } = readPbxSettings(settings);
+  if (problems.length > 0) throw invalid(at, `has settings that are not valid:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const base: Record<string, unknown> = { ...config };
   if (!isDefault) {
     // The default PBX's host-bound settings are not this PBX's: start those from their defaults.

@@ -25,7 +25,8 @@ import type { ReconnectStrategy } from '../ami/reconnect-strategy.ts';
 import type { DeviceStateTracker } from '../routing/index.ts';
 import type { RouteByPbx } from '../routing/pbx-routers.ts';
 import type { CdrSourceChoice } from '../cdr/config.ts';
-import type { AmiTlsSettings } from './pbx-config.ts';
+import { savedPbxDefinitions, type AmiTlsSettings, type PbxDefinition } from './pbx-config.ts';
+import { PbxConnections } from '../store/pbx-connections.ts';
 import { addressOf } from '../calls/extension-address.ts';
 import type { CrmRuntime } from '../crm/index.ts';
 import type { Recordings } from '../recordings/index.ts';
@@ -70,6 +71,10 @@ export interface ServiceOptions {
   pbx?: PbxTarget;
   /** Several PBXs, the default one first (`pbx-config.ts` reads them from the configuration). */
   pbxs?: readonly PbxTarget[];
+  /** Also follow the PBXs saved on the PBX page (after these); `main.ts` sets it. Default false. */
+  followSaved?: boolean;
+  /** Neither configured nor saved PBXs: the PBX to follow, and its demo controls (`main.ts` starts the demo PBX). */
+  whenNoPbx?: () => Promise<{ pbx: PbxTarget; demo?: DemoRoutesOptions }>;
   /** Demo mode: the "simulate an incoming call" control. */
   demo?: DemoRoutesOptions;
   /**
@@ -154,8 +159,22 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
   const access = new Access(store, directory);
   await ensureAdmin(directory, config, log);
 
-  const targets = options.pbxs ?? (options.pbx ? [options.pbx] : []);
+  const configured = options.pbxs ?? (options.pbx ? [options.pbx] : []);
+  const connections = new PbxConnections(store);
+  const saved = options.followSaved
+    ? savedPbxDefinitions(await connections.entries(), new Set(configured.map((t) => t.id)), { config, env: { CRM_TELEPHONY_SECRET_KEY: config.CRM_TELEPHONY_SECRET_KEY } }, (pbx, message) =>
+        log.error({ pbx }, `${message} This PBX is not followed.`),
+      ).map(pbxTargetOf)
+    : [];
+  const targets = [...configured, ...saved];
+  let demo = options.demo;
+  if (targets.length === 0 && options.whenNoPbx) {
+    const fallback = await options.whenNoPbx();
+    targets.push(fallback.pbx);
+    demo ??= fallback.demo;
+  }
   if (targets.length === 0) throw new Error('startService needs a PBX (pbx or pbxs)');
+  if (targets.length > 1) log.info({ pbxs: targets.map((t) => t.id), saved: saved.map((t) => t.id) }, `following ${targets.length} PBXs`);
   // Each PBX: its client now; its session once the capabilities say which sinks it feeds. They
   // reach it only while running (a click-to-call, health), by then it is there.
   const units = targets.map((target, i) => {
@@ -261,8 +280,18 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     routing,
     recordings,
     crm,
-    createDirectoryPages({ directory, pbxs }),
-    ...(options.demo ? [createDemoControls(options.demo)] : []),
+    createDirectoryPages({
+      directory,
+      pbxs,
+      connections: {
+        connections,
+        secretKey: config.CRM_TELEPHONY_SECRET_KEY,
+        configured: configured.map((t) => ({ id: t.id, name: t.name ?? t.id })),
+        running: () => units.map((u) => u.id),
+        startedAt: Date.now(),
+      },
+    }),
+    ...(demo ? [createDemoControls(demo)] : []),
     ...(options.routes ? [{ name: 'extra routes', routes: options.routes }] : []),
     // Last: the console's catch-all serves the page for every path the API does not own.
     createConsole(options.ui),
@@ -309,7 +338,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     secureCookies,
     corsOrigins: config.CORS_ORIGINS,
     health: {
-      demo: options.demo !== undefined,
+      demo: demo !== undefined,
       pbxs,
       cluster: () => cluster?.status ?? null,
       database: async () => {
@@ -361,6 +390,11 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
       await store.close();
     },
   };
+}
+
+/** A PBX of the configuration (or saved on the PBX page) as the service follows it. */
+export function pbxTargetOf(d: PbxDefinition): PbxTarget {
+  return { id: d.id, name: d.name, ...d.ami, config: d.config, qualifier: d.qualifier, ownRecordings: d.ownRecordings };
 }
 
 function isLoopback(host: string): boolean {

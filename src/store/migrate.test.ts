@@ -18,6 +18,7 @@ const TABLES = [
   'crm_sync_state',
   'extensions',
   'leads',
+  'pbx_connections',
   'pbx_gaps',
   'pbx_heartbeats',
   'phones',

@@ -11,6 +11,7 @@ import * as crm from './migrations/0005-crm.ts';
 import * as pbxGaps from './migrations/0006-pbx-gaps.ts';
 import * as crmOutboxUpdate from './migrations/0007-crm-outbox-update.ts';
 import * as lookupCovering from './migrations/0008-lookup-covering.ts';
+import * as pbxConnections from './migrations/0009-pbx-connections.ts';
 
 // A static list, not a folder scan: the set of migrations is part of the code, and works from tsx or a build.
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-pbx-gaps': pbxGaps,
   '0007-crm-outbox-update': crmOutboxUpdate,
   '0008-lookup-covering': lookupCovering,
+  '0009-pbx-connections': pbxConnections,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

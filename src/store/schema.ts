@@ -173,6 +173,16 @@ export interface DatabaseSchema {
   recording_audit: RecordingAuditTable;
   pbx_heartbeats: PbxHeartbeatsTable;
   pbx_gaps: PbxGapsTable;
+  pbx_connections: PbxConnectionsTable;
+}
+
+/** PBXs added on the PBX page, their AMI secret sealed (migration 0009). */
+export interface PbxConnectionsTable {
+  id: string;
+  definition_json: string;
+  secret_sealed: string;
+  updated_at: string;
+  updated_by: string | null;
 }
 
 /** When the service last heard from each PBX while connected (migration 0006). */

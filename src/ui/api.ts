@@ -30,7 +30,7 @@ export function onSessionLost(handler: (() => void) | null): void {
   onSignedOut = handler;
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -104,6 +104,9 @@ export const api = {
   users: () => request<{ users: AdminUser[] }>('GET', '/api/admin/users'),
   saveUser: (input: AdminUserInput) => request<{ user: AdminUser }>('POST', '/api/admin/users', input),
   pbxs: () => request<{ pbxs: PbxConnection[] }>('GET', '/api/admin/pbx'),
+  pbxSetup: () => request<PbxSetup>('GET', '/api/admin/pbx/connections'),
+  savePbx: (id: string, input: SavedPbxInput) => request<{ message: string }>('PUT', `/api/admin/pbx/connections/${encodeURIComponent(id)}`, input),
+  removePbx: (id: string) => request<{ message: string }>('DELETE', `/api/admin/pbx/connections/${encodeURIComponent(id)}`),
 
   /** Whether the demo's "simulate an incoming call" exists (the health check says so in demo mode). */
   demoAvailable: (): Promise<boolean> =>
@@ -145,6 +148,30 @@ export interface PbxConnection extends PbxState {
     lastGap: { from: string; to: string; cause: string; state: string; corrected: number; rebuilt: number; lastError: string | null } | null;
     filled: { gaps: number; corrected: number; rebuilt: number };
   } | null;
+}
+
+/** A PBX saved on the PBX page, as the page may see it: never its secret. */
+export interface SavedPbx {
+  entry: { id: string; name?: string; ami?: { host: string; port?: number; username: string; auth: 'plain' | 'md5'; tls: boolean | { ca?: string; servername?: string; rejectUnauthorized: boolean } }; settings: Record<string, string | number | boolean> };
+  updatedAt: string;
+  updatedBy: string | null;
+  running: boolean;
+}
+
+export interface PbxSetup {
+  configured: { id: string; name: string }[];
+  saved: SavedPbx[];
+  canSave: boolean;
+  restartNeeded: boolean;
+  why?: string;
+}
+
+export interface SavedPbxInput {
+  name: string;
+  ami: { host: string; port?: number; username: string; auth: 'plain' | 'md5'; tls: boolean };
+  /** Empty: keep the one kept. */
+  secret?: string;
+  settings: Record<string, string>;
 }
 
 export interface AdminUser extends ApiUser {

@@ -293,6 +293,28 @@ test('an administrator (with no phone) is told click-to-call cannot ring anythin
   assert.match(cells[1] ?? '', /^127\.0\.0\.1:\d+$/);
   assert.equal(cells[2], '101');
   assert.ok(!cells.join(' ').includes('crmsecret'));
+
+  // A branch's PBX added on the page: its secret sealed, never shown back; followed from the next start.
+  await page.getByLabel(/^Id/).fill('hamburg');
+  await page.getByLabel('Name', { exact: true }).fill('Hamburg office');
+  await page.getByLabel('AMI host').fill('10.2.0.5');
+  await page.getByLabel('AMI user (manager.conf)').fill('crm-hh');
+  await page.getByLabel('AMI secret').fill('the-hamburg-secret');
+  await page.getByLabel(/^Its own settings/).fill('DEFAULT_REGION=DE\nC2C_CONTEXT=from-hamburg');
+  await page.getByRole('button', { name: 'Add PBX' }).click();
+  const saved = page.getByRole('row').filter({ hasText: 'Hamburg office' });
+  await saved.filter({ hasText: 'from the next start' }).waitFor(WAIT);
+  await page.getByText('restart it (every instance)').waitFor(WAIT);
+  assert.match(await saved.textContent() ?? '', /crm-hh@10\.2\.0\.5:5038.*secret kept encrypted/);
+  assert.ok(!(await page.content()).includes('the-hamburg-secret'), 'the secret is not on the page');
+  const stored = await rig.service.store.db.selectFrom('pbx_connections').selectAll().executeTakeFirstOrThrow();
+  assert.ok(!JSON.stringify(stored).includes('the-hamburg-secret'));
+  assert.deepEqual(JSON.parse(stored.definition_json).settings, { DEFAULT_REGION: 'DE', C2C_CONTEXT: 'from-hamburg' });
+  // A setting a PBX cannot have is refused in words.
+  await page.getByRole('button', { name: 'Edit the PBX hamburg' }).click();
+  await page.getByLabel(/^Its own settings/).fill('DATABASE_URL=x');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('alert').filter({ hasText: 'settings.DATABASE_URL: not a setting a PBX can have' }).waitFor(WAIT);
   await page.screenshot({ path: SCREENSHOTS + 'admin-pbx.png', fullPage: true });
   assert.deepEqual(pageErrors, []);
 });

@@ -1,7 +1,7 @@
 /** Administrators: users and their extensions; the PBX connections. */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText, type AdminUser, type AdminUserInput, type PbxConnection } from '../api.ts';
+import { api, errorText, type AdminUser, type AdminUserInput, type PbxConnection, type PbxSetup, type SavedPbx } from '../api.ts';
 import { formatWhen } from '../format.ts';
 
 export function AdminUsersPage(): JSX.Element {
@@ -241,7 +241,209 @@ export function AdminPbxPage(): JSX.Element {
           </table>
         </div>
       ) : null}
+      <SavedPbxs />
     </div>
+  );
+}
+
+/** PBXs added here, beside those of the configuration; saved ones are followed from the next start. */
+function SavedPbxs(): JSX.Element {
+  const [setup, setSetup] = useState<PbxSetup | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<SavedPbx | null>(null);
+  const [reload, setReload] = useState(0);
+  useEffect(() => {
+    api.pbxSetup().then(
+      (r) => setSetup(r),
+      (err: unknown) => setError(errorText(err)),
+    );
+  }, [reload]);
+  if (error) {
+    return (
+      <p class="error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  if (!setup) return <p class="muted">Loading the PBXs saved here…</p>;
+  const remove = async (id: string): Promise<void> => {
+    if (!window.confirm(`Remove the PBX "${id}"? The service stops following it at its next start.`)) return;
+    try {
+      await api.removePbx(id);
+      setReload((n) => n + 1);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  return (
+    <section aria-labelledby="saved-pbxs-heading">
+      <h2 id="saved-pbxs-heading">PBXs added here</h2>
+      <p class="muted">
+        From the service's configuration (AMI_* and the CRM_TELEPHONY_CONFIG file, changed there): {setup.configured.map((c) => `${c.name} (${c.id})`).join(', ') || 'none'}.
+      </p>
+      {setup.restartNeeded ? (
+        <p class="notice" role="status">
+          Saved changes are followed from the service's next start: restart it (every instance) to apply them.
+        </p>
+      ) : null}
+      {setup.saved.length > 0 ? (
+        <div class="table-wrap">
+          <table>
+            <caption class="visually-hidden">PBXs added on this page</caption>
+            <thead>
+              <tr>
+                <th scope="col">PBX</th>
+                <th scope="col">AMI</th>
+                <th scope="col">Followed</th>
+                <th scope="col">Saved</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {setup.saved.map((p) => (
+                <tr key={p.entry.id}>
+                  <td>
+                    {p.entry.name ?? p.entry.id} <span class="muted">({p.entry.id})</span>
+                  </td>
+                  <td>
+                    {p.entry.ami ? `${p.entry.ami.username}@${p.entry.ami.host}:${p.entry.ami.port ?? (p.entry.ami.tls ? 5039 : 5038)}${p.entry.ami.tls ? ' (TLS)' : ''}` : '–'} <span class="muted">secret kept encrypted</span>
+                  </td>
+                  <td>{p.running ? 'yes' : 'from the next start'}</td>
+                  <td>
+                    {formatWhen(p.updatedAt)}
+                    {p.updatedBy ? ` by ${p.updatedBy}` : ''}
+                  </td>
+                  <td>
+                    <div class="button-row">
+                      <button type="button" class="secondary" onClick={() => setEditing(p)} aria-label={`Edit the PBX ${p.entry.id}`}>
+                        Edit
+                      </button>
+                      <button type="button" class="secondary" onClick={() => void remove(p.entry.id)} aria-label={`Remove the PBX ${p.entry.id}`}>
+                        Remove
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {setup.canSave ? (
+        <PbxForm
+          key={editing?.entry.id ?? 'new'}
+          pbx={editing}
+          onSaved={() => {
+            setEditing(null);
+            setReload((n) => n + 1);
+          }}
+          onCancel={() => setEditing(null)}
+        />
+      ) : (
+        <p class="notice">{setup.why}</p>
+      )}
+    </section>
+  );
+}
+
+function PbxForm(props: { pbx: SavedPbx | null; onSaved: () => void; onCancel: () => void }): JSX.Element {
+  const p = props.pbx?.entry;
+  const [id, setId] = useState(p?.id ?? '');
+  const [name, setName] = useState(p?.name ?? '');
+  const [host, setHost] = useState(p?.ami?.host ?? '');
+  const [port, setPort] = useState(p?.ami?.port !== undefined ? String(p.ami.port) : '');
+  const [username, setUsername] = useState(p?.ami?.username ?? 'crm');
+  const [auth, setAuth] = useState<'plain' | 'md5'>(p?.ami?.auth ?? 'md5');
+  const [tls, setTls] = useState(p?.ami?.tls !== undefined && p.ami.tls !== false);
+  const [secret, setSecret] = useState('');
+  const [settings, setSettings] = useState(Object.entries(p?.settings ?? {}).map(([k, v]) => `${k}=${String(v)}`).join('\n'));
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    setError(null);
+    const own: Record<string, string> = {};
+    for (const line of settings.split('\n').map((l) => l.trim()).filter(Boolean)) {
+      const eq = line.indexOf('=');
+      if (eq <= 0) {
+        setError(`"${line}" is not a setting: write one VARIABLE=value per line.`);
+        return;
+      }
+      own[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+    }
+    try {
+      const res = await api.savePbx(id.trim(), {
+        name: name.trim() || id.trim(),
+        ami: { host: host.trim(), ...(port.trim() ? { port: Number(port) } : {}), username: username.trim(), auth, tls },
+        ...(secret ? { secret } : {}),
+        settings: own,
+      });
+      setStatus(res.message);
+      setSecret('');
+      props.onSaved();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  return (
+    <form class="admin-form" onSubmit={submit} aria-labelledby="pbx-form-heading">
+      <h3 id="pbx-form-heading">{p ? `Edit the PBX ${p.id}` : 'Add a PBX'}</h3>
+      <div class="field">
+        <label for="p-id">Id (how its extensions are written: 101@id)</label>
+        <input id="p-id" value={id} readOnly={!!p} onInput={(e) => setId(e.currentTarget.value)} required pattern="[a-z0-9][a-z0-9_\-]{0,31}" placeholder="hamburg" autoComplete="off" />
+      </div>
+      <div class="field">
+        <label for="p-name">Name</label>
+        <input id="p-name" value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="Hamburg office" autoComplete="off" />
+      </div>
+      <div class="field">
+        <label for="p-host">AMI host</label>
+        <input id="p-host" value={host} onInput={(e) => setHost(e.currentTarget.value)} required autoComplete="off" />
+      </div>
+      <div class="field">
+        <label for="p-port">AMI port (default 5038, or 5039 with TLS)</label>
+        <input id="p-port" value={port} onInput={(e) => setPort(e.currentTarget.value)} inputMode="numeric" pattern="[0-9]{1,5}" autoComplete="off" />
+      </div>
+      <div class="field">
+        <label for="p-user">AMI user (manager.conf)</label>
+        <input id="p-user" value={username} onInput={(e) => setUsername(e.currentTarget.value)} required autoComplete="off" />
+      </div>
+      <div class="field">
+        <label for="p-secret">{p ? 'AMI secret (leave empty to keep the one kept)' : 'AMI secret'}</label>
+        <input id="p-secret" type="password" value={secret} onInput={(e) => setSecret(e.currentTarget.value)} required={!p} autoComplete="new-password" />
+      </div>
+      <div class="field">
+        <label for="p-auth">Login</label>
+        <select id="p-auth" value={auth} onChange={(e) => setAuth(e.currentTarget.value === 'plain' ? 'plain' : 'md5')}>
+          <option value="md5">md5 (challenge)</option>
+          <option value="plain">plain</option>
+        </select>
+      </div>
+      <label class="checkbox">
+        <input type="checkbox" checked={tls} onChange={(e) => setTls(e.currentTarget.checked)} /> AMI over TLS (manager.conf tlsenable; the certificate is checked)
+      </label>
+      <div class="field">
+        <label for="p-settings">Its own settings, one VARIABLE=value per line (DEFAULT_REGION, C2C_CONTEXT, CDR_SOURCE…)</label>
+        <textarea id="p-settings" value={settings} onInput={(e) => setSettings(e.currentTarget.value)} rows={4} placeholder={'DEFAULT_REGION=DE\nC2C_CONTEXT=from-internal'} />
+      </div>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {status ? <p role="status">{status}</p> : null}
+      <div class="button-row">
+        <button type="submit">{p ? 'Save changes' : 'Add PBX'}</button>
+        {p ? (
+          <button type="button" class="secondary" onClick={props.onCancel}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+    </form>
   );
 }
 

@@ -13,7 +13,7 @@ const userBody = z.object({
   name: z.string().trim().min(1).max(200),
   role: z.enum(['admin', 'agent']).default('agent'),
   password: z.string().min(8).max(200).optional(),
-  extensions: z.array(z.string().trim().min(1).max(15)).max(20).default([]),
+  extensions: z.array(z.string().trim().min(1).max(48)).max(20).default([]),
   active: z.boolean().default(true),
 });
 

@@ -62,7 +62,7 @@ export async function startConsole(): Promise<ConsoleRig> {
     },
   };
   // AGI_PORT 0: no FastAGI server (these tests do not route calls, and 4573 may be taken).
-  const config = loadConfig({ DATABASE_URL: ':memory:', HTTP_PORT: String(httpPort), ADMIN_PASSWORD: PASSWORDS.admin, LOG_LEVEL: 'silent', AGI_PORT: '0' });
+  const config = loadConfig({ DATABASE_URL: ':memory:', HTTP_PORT: String(httpPort), ADMIN_PASSWORD: PASSWORDS.admin, LOG_LEVEL: 'silent', AGI_PORT: '0', CRM_TELEPHONY_SECRET_KEY: 'the console test rig key' });
   const service = await startService({
     config,
     log: createLogger('silent'),
