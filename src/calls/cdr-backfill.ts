@@ -312,6 +312,8 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
       // else as the CDRs tell) to the PBX's end. Otherwise the CDRs' billable seconds.
       if (call.transfers.length === 0 && answeredCdrCount(call, group) <= 1) {
         const talk = conversation(call, r.answered, watched ? call.answeredAt : Number.NaN, r.answeredAt, window);
+        // An end the engine only guessed (when sight was lost) gives way to the one the CDR pins.
+        if (call.endedWhileDisconnected) call.endedAt = talk.endedAt;
         call.talking = false;
         call.talkUnknown = false;
         call.talkMs = talk.ms;
@@ -345,7 +347,8 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
     const recording = recordingOf(group);
     if (recording !== null) call.recording = own(recording);
   }
-  if (Number.isFinite(r.end) && !(Math.abs(r.end - call.endedAt) < 1000)) call.endedAt = r.end;
+  // The CDR's end is a whole second: an end inside that second stands, any other is not the call's.
+  if (Number.isFinite(r.end) && !(call.endedAt >= r.end && call.endedAt < r.end + 1000)) call.endedAt = r.end;
   call.endedWhileDisconnected = false;
   if (call.fromCdr !== 'rebuilt') call.fromCdr = 'corrected';
   const after = buildRecord(call, state.config);
@@ -379,7 +382,7 @@ function narrowed(a: Bounds, b: Bounds): Bounds {
  * the customer, who answered after ringing; when the events did not see that, the customer
  * answered somewhere between the agent's answer or the loss of sight, and the end or the recovery.
  */
-function conversation(call: CallState, row: PbxCdr, watchedAnswer: number, cdrAnswer: number, window: { from: number; to: number }): { ms: number; answeredAt: number } {
+function conversation(call: CallState, row: PbxCdr, watchedAnswer: number, cdrAnswer: number, window: { from: number; to: number }): { ms: number; answeredAt: number; endedAt: number } {
   const agentFirst = call.originate && call.origin !== null && row.channel === call.origin.channel;
   const billed = row.lastapp !== 'Queue' && row.answer !== null;
   let end = call.endedWhileDisconnected || !Number.isFinite(call.endedAt) ? inSecond(row.end) : exactly(call.endedAt);
@@ -405,7 +408,7 @@ function conversation(call: CallState, row: PbxCdr, watchedAnswer: number, cdrAn
   else answer = rowAnswer;
   const ms = Math.max(0, middle(end) - middle(answer));
   // A time the CDR gave is shown as the PBX wrote it; one only bounded, at its likeliest.
-  return { ms, answeredAt: agentFirst ? Math.round(middle(answer)) : answer === rowAnswer ? cdrAnswer : Math.round(middle(answer)) };
+  return { ms, answeredAt: agentFirst ? Math.round(middle(answer)) : answer === rowAnswer ? cdrAnswer : Math.round(middle(answer)), endedAt: Math.round(middle(end)) };
 }
 
 /**

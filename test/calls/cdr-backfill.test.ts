@@ -41,6 +41,33 @@ describe('CDR backfill', () => {
     assert.equal(again.corrected, 0);
   });
 
+  it('an end guessed where sight was lost, before the CDR\'s end second, gives way to the CDR\'s; a second gap\'s read keeps it', () => {
+    const { record, rows } = truth();
+    const answered = Date.parse(record.answeredAt!);
+    // Sight was lost a moment before the second in which the call ended (the last Ping the PBX
+    // answered); the next recovery found the call gone and ended it there.
+    const lost = Math.floor(Date.parse(record.endedAt!) / 1000) * 1000 - 300;
+    const guessed = new Date(lost).toISOString();
+    const stored: CallRecord = { ...record, id: `${CONFIG.pbxId}:${record.linkedid}`, pbx: CONFIG.pbxId, endedAt: guessed, talkSeconds: 0, endedWhileDisconnected: true, endReason: 'gone-after-reconnect', spannedGap: true };
+    const state = createEngineState(CONFIG);
+    const first = { from: Date.parse(record.startedAt!) - 2_000, to: answered + 100 };
+    assert.ok(lost > answered, 'sight was lost during the talk');
+    const one = backfillFromCdrs(state, { rows, window: first, stored: [{ record: stored, writtenAt: answered }] }, first.to);
+    const corrected = one.effects.find((e) => e.type === 'call-updated');
+    assert.ok(corrected && 'record' in corrected);
+    const end = Date.parse(corrected.record.endedAt!);
+    assert.ok(end >= lost + 300 && end < lost + 1_300, `ended ${corrected.record.endedAt}: inside the CDR's end second, which the guess ${guessed} is not`);
+    assert.ok(Math.abs((corrected.record.talkSeconds ?? -9) - (record.talkSeconds ?? 0)) <= 1, `talk ${corrected.record.talkSeconds}, truly ${record.talkSeconds}`);
+    // The gap that began where sight was lost is read next: the talk stays the CDR's.
+    const second = { from: lost, to: Date.parse(record.endedAt!) + 5_000 };
+    const two = backfillFromCdrs(state, { rows, window: second }, second.to);
+    assert.equal(two.corrected + one.corrected, 2, 'read again for the second gap');
+    const again = two.effects.find((e) => e.type === 'call-updated');
+    const final = again && 'record' in again ? again.record : corrected.record;
+    assert.ok(Math.abs((final.talkSeconds ?? -9) - (record.talkSeconds ?? 0)) <= 1, `talk after the second read ${final.talkSeconds}, truly ${record.talkSeconds}`);
+    assert.equal(final.endedAt, corrected.record.endedAt);
+  });
+
   it('a stored record the events told whole is left alone', () => {
     const { record, rows } = truth();
     const state = createEngineState(CONFIG);
