@@ -1,28 +1,33 @@
 /**
- * Cluster soak (issue 14): several service processes on one PostgreSQL and one simulated PBX, at
- * 100 calls/s, an instance SIGKILLed every minute (the leader every other time) and the leader's
- * AMI link cut 100 times in 10 minutes (scaled to the run), agents streaming pops from every
- * instance. Then every call the PBX made is looked for in the call log (lost, duplicated, left
- * open, wrong), and the pop latency (the PBX's first DialBegin to the first ringing frame on any
- * agent's stream) and the CPU per call are set beside one instance alone under the same load.
- * See bench/README.md, "cluster-soak".
+ * Cluster soak (issue 14): several service processes on one PostgreSQL following several simulated
+ * PBXs (default two: `default` and `branch`, each with its own agents behind the same extension
+ * numbers), at 100 calls/s in all, an instance SIGKILLed every minute (the default PBX's leader
+ * every other time) and the PBXs' AMI links cut 100 times in 10 minutes (scaled to the run, the
+ * PBXs in turn), agents streaming pops from every instance. Then every call each PBX made is
+ * looked for in the call log (lost, duplicated, left open, wrong), and the pop latency (the PBX's
+ * first DialBegin to the first ringing frame on any agent's stream) and the CPU per call are set
+ * beside one instance alone under the same load and PBXs. See bench/README.md, "cluster-soak".
  *
- * Run alone: `npx tsx bench/cluster-soak.ts [--seconds N] [--alone-seconds N] [--rate N] [--instances N]`.
+ * Run alone: `npx tsx bench/cluster-soak.ts [--seconds N] [--alone-seconds N] [--rate N] [--instances N] [--pbxs N]`.
  * `npm run bench` runs a short version (60 s of cluster, 30 s alone).
- * Environment: BENCH_SOAK_SECONDS (600), BENCH_SOAK_ALONE_SECONDS (60), BENCH_SOAK_RATE (100),
- * BENCH_SOAK_INSTANCES (3), BENCH_SOAK_AGENTS (30), BENCH_DATABASE_URL.
+ * Environment: BENCH_SOAK_SECONDS (600), BENCH_SOAK_ALONE_SECONDS (60), BENCH_SOAK_RATE (100, all
+ * PBXs together), BENCH_SOAK_INSTANCES (3), BENCH_SOAK_PBXS (2), BENCH_SOAK_AGENTS (30, all PBXs
+ * together), BENCH_SOAK_KILL_EVERY_SECONDS (60), BENCH_SOAK_KEEP (1: keep the last run's folder),
+ * BENCH_DATABASE_URL.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineLine, loadAverage, table } from './service-bench/machine.ts';
-import { runPhase, type PhaseResult } from './cluster-soak/run-phase.ts';
+import { runPhase, type PbxPhaseResult, type PhaseResult } from './cluster-soak/run-phase.ts';
 
 export interface SoakOptions {
   seconds?: number;
   aloneSeconds?: number;
   callsPerSecond?: number;
   instances?: number;
+  /** Simulated PBXs (the load and the agents split over them). */
+  pbxs?: number;
   agents?: number;
   resultsDir?: URL;
 }
@@ -45,11 +50,15 @@ export async function runClusterSoak(options: SoakOptions = {}): Promise<string>
   const aloneSeconds = options.aloneSeconds ?? Number(env['BENCH_SOAK_ALONE_SECONDS'] ?? 60);
   const rate = options.callsPerSecond ?? Number(env['BENCH_SOAK_RATE'] ?? 100);
   const instances = options.instances ?? Number(env['BENCH_SOAK_INSTANCES'] ?? 3);
+  const pbxCount = options.pbxs ?? Number(env['BENCH_SOAK_PBXS'] ?? 2);
   const agents = options.agents ?? Number(env['BENCH_SOAK_AGENTS'] ?? 30);
+  // Each PBX's load rings its own agents, and ring groups, queues and transfers need two of them.
+  if (!(Number.isInteger(pbxCount) && pbxCount >= 1)) throw new Error(`--pbxs must be a whole number of at least 1, got ${pbxCount}`);
+  if (agents < 2 * pbxCount) throw new Error(`${agents} agents are too few for ${pbxCount} PBXs: each PBX needs at least two`);
   const postgresUrl = env['BENCH_DATABASE_URL'] ?? env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
   const progress = (line: string): void => void process.stderr.write(`[cluster-soak] ${line}\n`);
   const machine = machineLine();
-  const common = { callsPerSecond: rate, agents, seed: 1, postgresUrl };
+  const common = { callsPerSecond: rate, pbxs: pbxCount, agents, seed: 1, postgresUrl };
   // The CPU and steady-state pop figures come from the same load without outages, alone and as a
   // cluster; the soak itself (kills and cuts) gives the correctness, the takeovers and the pops
   // across outages.
@@ -76,6 +85,13 @@ export async function runClusterSoak(options: SoakOptions = {}): Promise<string>
       `${r.cpu.perCallMs.toFixed(2)} ms`,
     ];
   };
+  const pbxWords = pbxCount === 1 ? 'one simulated PBX' : `${pbxCount} simulated PBXs`;
+  const setup = cluster.pbxs.map((p) => `${p.id} (${p.callsPerSecond} calls/s, ${p.agents} agents)`).join(', ');
+  // The cluster run per PBX: whether one PBX fared worse than another (its link cut, its leader killed).
+  const perPbx = (p: PbxPhaseResult): string => {
+    const pc = p.comparison;
+    return `${p.id}: ${n(p.placed)} placed, ${n(pc.logged)} logged, ${n(pc.lost)} lost, ${n(pc.duplicated)} duplicated, ${n(pc.leftOpen)} left open, ${n(pc.wrongOutcome + pc.wrongTalk + pc.wrongDirection)} wrong, ${p.cuts} link cuts`;
+  };
   const ratio = calm.cpu.perCallMs / alone.cpu.perCallMs;
   const p99 = percentile(calm.pops.latencyMs, 99);
   const p99Outages = percentile(cluster.pops.latencyMs, 99);
@@ -83,9 +99,9 @@ export async function runClusterSoak(options: SoakOptions = {}): Promise<string>
   const clean = c.lost === 0 && c.duplicated === 0 && c.leftOpen === 0 && c.wrongOutcome + c.wrongTalk + c.wrongDirection === 0;
   const takeovers = cluster.kills.takeoverMs;
   const md = [
-    '## Cluster soak: several instances on one PostgreSQL, instances killed and links cut under load',
+    `## Cluster soak: several instances on one PostgreSQL and ${pbxWords}, instances killed and links cut under load`,
     '',
-    `${instances} service processes (\`node src/main.ts\`) on one fresh PostgreSQL database and one simulated PBX (its CDRs in Master.csv, the service's CDR source), ${rate} calls/s (the simulator's contact-centre mix), ${agents} agents each holding an SSE stream, spread over the instances (a broken stream comes back on the next instance with its Last-Event-ID). Every ${60} s an instance is SIGKILLed and started again 2 s later, the leader every other time; the leader's AMI link is cut ${cluster.cuts} times. The same load on one instance alone is the baseline. One PBX: several PBXs are not built yet (issue 14 continues).`,
+    `${instances} service processes (\`node src/main.ts\`) on one fresh PostgreSQL database, following ${pbxWords}: ${setup}. Each PBX is its own simulator with its own CDRs in its own Master.csv (each PBX's CDR source), its own AMI login and its own link to the instances; ${pbxCount === 1 ? 'it is the default PBX (`AMI_*`)' : 'the first is the default PBX (`AMI_*`, extensions written `101`), the others come from a `CRM_TELEPHONY_CONFIG` file (extensions written `101@branch`): the same extension numbers at every PBX are different agents'}. ${rate} calls/s in all (the simulator's contact-centre mix, each PBX its own seed and its own agents' extensions), ${agents} agents each holding an SSE stream, spread over the instances (a broken stream comes back on the next instance with its Last-Event-ID). ${pbxCount === 1 ? 'One instance leads the PBX' : 'Each PBX has a leader of its own (one instance may lead several)'}; every ${killEveryMs / 1000} s an instance is SIGKILLed and started again 2 s later, the default PBX's leader every other time, else an instance leading no PBX when there is one; ${pbxCount === 1 ? `the PBX's AMI link is cut ${cluster.cuts} times` : `the PBXs' AMI links are cut ${cluster.cuts} times, one PBX's link at a time, in turn (${cluster.pbxs.map((p) => `${p.id} ${p.cuts}`).join(', ')})`}. The same load and PBXs on one instance alone is the baseline. Each PBX's calls are compared with its own truth (an uncut AMI session on its simulator), the counts below are their sums.`,
     `Machine: ${machine}; ${loadAverage().toFixed(2)} at the end. Whole benchmark: ${((performance.now() - began) / 60_000).toFixed(1)} min.`,
     '',
     '### Goals',
@@ -93,9 +109,11 @@ export async function runClusterSoak(options: SoakOptions = {}): Promise<string>
     `- nothing lost, duplicated, left open or wrong: ${clean ? '**met**' : '**missed**'} (lost ${c.lost}, duplicated ${c.duplicated}, left open ${c.leftOpen}, wrong ${c.wrongOutcome + c.wrongTalk + c.wrongDirection}).`,
     `- pop p99 <= 25 ms across instances (agents on every instance, no outage): ${ms(p99)}: ${p99 <= 25 ? '**met**' : '**missed**'}; through the kills and cuts: ${ms(p99Outages)} (a call that rings while no instance follows the PBX pops when the new leader has recovered it).`,
     `- the cluster's CPU per call <= 1.2 x one instance's (same load, no outages; every instance's CPU counted): ${ratio.toFixed(2)} x: ${ratio <= 1.2 ? '**met**' : '**missed**'}.`,
-    `- takeover after the leader's SIGKILL (until another instance leads and is connected): ${takeovers.length === 0 ? 'no leader killed' : `p50 ${ms(percentile(takeovers, 50))}, max ${ms(Math.max(...takeovers))} over ${takeovers.length}`} (issue: within 5 s).`,
+    `- takeover after a leader's SIGKILL (until every PBX is led by an instance connected to it): ${takeovers.length === 0 ? 'no leader killed' : `p50 ${ms(percentile(takeovers, 50))}, max ${ms(Math.max(...takeovers))} over ${takeovers.length}`} (issue: within 5 s)${cluster.kills.leads > cluster.kills.leaders ? `; ${cluster.kills.leads} PBX leads taken by ${cluster.kills.leaders} kills` : ''}.`,
     '',
     table(['run', 'load', 'placed', 'logged', 'lost', 'duplicated', 'left open', 'wrong (outcome / talk / direction)', 'inbound calls with a pop / that rang an agent', 'pop p50', 'pop p99', 'CPU per call (all instances)'], [row(alone), row(calm), row(cluster)]),
+    '',
+    `Per PBX (${cluster.pbxs.length}): ${cluster.pbxs.map(perPbx).join('; ')}.`,
     '',
     `CPU per instance over the load (s): alone ${alone.cpu.perInstanceSeconds.map((x) => x.toFixed(1)).join(', ')}; cluster without outages ${calm.cpu.perInstanceSeconds.map((x) => x.toFixed(1)).join(', ')}; with outages ${cluster.cpu.perInstanceSeconds.map((x) => x.toFixed(1)).join(', ')} (a killed instance's last 100 ms are not counted; recoveries and CDR corrections add to it). Wrong talk is the known difference between a CDR-corrected record and the events (issue 11's outage-recovery benchmark shows the same on one instance), not the cluster's doing. Streams reconnected ${cluster.pops.reconnects} times. Settled: alone ${alone.settle}; cluster ${cluster.settle}. Records the CDRs corrected / rebuilt in the cluster run: ${c.fromCdr.corrected} / ${c.fromCdr.rebuilt}.`,
     '',
@@ -109,13 +127,14 @@ export async function runClusterSoak(options: SoakOptions = {}): Promise<string>
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { seconds: { type: 'string' }, 'alone-seconds': { type: 'string' }, rate: { type: 'string' }, instances: { type: 'string' } } });
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { seconds: { type: 'string' }, 'alone-seconds': { type: 'string' }, rate: { type: 'string' }, instances: { type: 'string' }, pbxs: { type: 'string' } } });
   const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
   const md = await runClusterSoak({
     ...(values.seconds ? { seconds: num(values.seconds)! } : {}),
     ...(values['alone-seconds'] ? { aloneSeconds: num(values['alone-seconds'])! } : {}),
     ...(values.rate ? { callsPerSecond: num(values.rate)! } : {}),
     ...(values.instances ? { instances: num(values.instances)! } : {}),
+    ...(values.pbxs ? { pbxs: num(values.pbxs)! } : {}),
   });
   process.stdout.write(md);
 }

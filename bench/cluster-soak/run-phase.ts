@@ -1,21 +1,25 @@
 /**
  * One phase of the cluster soak: N service processes (`node src/main.ts`) on one fresh PostgreSQL
- * database and one simulated PBX, agents streaming from all of them, the load, and (for the
- * cluster) the chaos: an instance SIGKILLed every minute (the leader every other time) and the
- * leader's AMI link cut; then every call the PBX made is looked for in the call log.
+ * database and P simulated PBXs (`default`, `branch`...), agents of every PBX streaming from all
+ * the instances, the load split over the PBXs, and (for the cluster) the chaos: an instance
+ * SIGKILLed every minute (the default PBX's leader every other time) and the PBXs' AMI links cut in
+ * turn; then every call each PBX made is looked for in the call log.
  *
- *   simulator (Master.csv) <── truth observer, DialBegin clock (never cut)
+ *   simulator "default" (Master.csv) <── truth observer, DialBegin clock (never cut)
  *        ^
- *        └── link (relay, cut) <── instance 1 .. N (one leads and follows the PBX)
+ *        └── link (relay, cut) <──┐
+ *   simulator "branch" (Master.csv) <── truth observer, DialBegin clock (never cut)
+ *        ^                        ├── instance 1 .. N (each PBX led by one of them)
+ *        └── link (relay, cut) <──┘
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AmiClient } from '../../src/ami/client.ts';
-import type { AmiMessage } from '../../src/ami/message.ts';
+import { qualifyRecord } from '../../src/calls/extension-address.ts';
+import type { CallRecord } from '../../src/calls/index.ts';
 import { Directory } from '../../src/directory/directory.ts';
-import { AmiSimulator, type LoadStats } from '../../src/simulator/ami-simulator.ts';
+import type { LoadStats } from '../../src/simulator/ami-simulator.ts';
 import { GapLog } from '../../src/store/gap-log.ts';
 import { openStore } from '../../src/store/store.ts';
 import { Access } from '../../src/web/auth/access.ts';
@@ -23,164 +27,184 @@ import { SESSION_COOKIE } from '../../src/web/auth/auth-plugin.ts';
 import { freePort } from '../service-bench/machine.ts';
 import { planChaos } from '../outage-recovery/chaos.ts';
 import { callKind, compareWithTruth, type Comparison } from '../outage-recovery/compare.ts';
-import { Link } from '../outage-recovery/link.ts';
 import { ServiceProcess } from '../outage-recovery/service-process.ts';
 import { callLogProgress, createStore, readServiceStore } from '../outage-recovery/stores.ts';
-import { TruthObserver } from '../outage-recovery/truth.ts';
 import { AgentStream } from './agents.ts';
+import { mergeComparisons } from './merge.ts';
+import { leadersNow, openPbx, serviceEnvFor, split, untilEveryPbxLed, type PbxRig } from './pbxs.ts';
 
 export interface PhaseSpec {
   name: string;
   instances: number;
+  /** Simulated PBXs: `default`, then `branch`, `branch3`... */
+  pbxs: number;
   durationMs: number;
+  /** All PBXs together: each gets its share. */
   callsPerSecond: number;
+  /** All PBXs together: each gets its share, extensions 101 up at every PBX. */
   agents: number;
   /** Kill an instance this often (0: never). */
   killEveryMs: number;
-  /** Keep the run's folder (the instances' logs, Master.csv). */
+  /** Keep the run's folder (the instances' logs, the Master.csv files, the PBX file). */
   keep?: boolean;
+  /** Link cuts, over all PBXs (each cut cuts one PBX's link, the PBXs in turn). */
   cuts: number;
   seed: number;
   postgresUrl: string;
 }
 
+export interface PbxPhaseResult {
+  id: string;
+  callsPerSecond: number;
+  agents: number;
+  placed: number;
+  cuts: number;
+  /** The comparison of this PBX's calls alone. */
+  comparison: Comparison;
+}
+
 export interface PhaseResult {
   name: string;
   instances: number;
+  /** Every PBX's load together (seconds: the longest). */
   load: { placed: number; seconds: number };
+  /** Every PBX's comparison summed (lost calls and examples merged). */
   comparison: Comparison;
-  kills: { total: number; leaders: number; takeoverMs: number[] };
+  pbxs: PbxPhaseResult[];
+  /**
+   * `leaders`: kills of an instance that led at least one PBX; `leads`: the PBX leads those kills
+   * took; `takeoverMs`: for each, from the SIGKILL until every PBX was led by a connected instance.
+   */
+  kills: { total: number; leaders: number; leads: number; takeoverMs: number[] };
   cuts: number;
   /** `slow`: up to 10 calls whose first pop came more than 1 s after their first DialBegin. */
   pops: { callsThatRang: number; callsWithAPop: number; frames: number; latencyMs: number[]; reconnects: number; slow: { callId: string; kind: string; rang: string; ms: number; frames: string[] }[] };
   cpu: { perInstanceSeconds: number[]; totalSeconds: number; perCallMs: number };
   settle: string;
-  /** Seconds from the load's start: each outage, each lost call's end, each gap the service recorded. */
-  timeline: { outages: { kind: string; at: number }[]; lostAt: number[]; gaps: { from: number; to: number; cause: string; state: string; corrected: number; rebuilt: number; lastError: string | null }[] };
+  /** Seconds from the load's start: each outage (a cut's PBX with it), each lost call's end, each gap the service recorded (with its PBX). */
+  timeline: {
+    outages: { kind: string; pbx?: string; at: number }[];
+    lostAt: number[];
+    gaps: { pbx: string; from: number; to: number; cause: string; state: string; corrected: number; rebuilt: number; lastError: string | null }[];
+  };
   wallSeconds: number;
 }
 
-const PBX_ID = 'default';
 const AGENT_PASSWORD = 'soak-agent-password';
 
-interface Health {
-  pbxs: { state: string; lead?: string }[];
-}
-
-async function healthOf(svc: ServiceProcess): Promise<Health | null> {
-  return (await svc.health(1000)) as Health | null;
-}
-
-/** The instance that leads the PBX and is connected to it, or null. */
-async function leaderOf(services: readonly ServiceProcess[]): Promise<number | null> {
-  const healths = await Promise.all(services.map((s) => (s.running ? healthOf(s) : Promise.resolve(null))));
-  const i = healths.findIndex((h) => h?.pbxs[0]?.state === 'ready' && (h.pbxs[0].lead === undefined || h.pbxs[0].lead === 'leading'));
-  return i >= 0 ? i : null;
-}
-
-async function untilLeader(services: readonly ServiceProcess[], maxMs: number): Promise<number> {
+/** Waits until the instance answers `/api/ready`; fails, rather than waits for ever, once it has exited. */
+async function untilReady(service: ServiceProcess, url: string, logPath: string, maxMs: number): Promise<void> {
   const deadline = performance.now() + maxMs;
-  for (;;) {
-    const i = await leaderOf(services);
-    if (i !== null) return i;
-    if (performance.now() > deadline) throw new Error(`no instance led the PBX within ${maxMs / 1000} s`);
-    await sleep(50);
+  while ((await fetch(`${url}/api/ready`).catch(() => null))?.status !== 200) {
+    if (!service.running) throw new Error(`an instance exited before it was ready (${service.unexpectedExits.at(-1) ?? 'no exit code'}); see ${logPath}`);
+    if (performance.now() > deadline) throw new Error(`an instance was not ready within ${maxMs / 1000} s; see ${logPath}`);
+    await sleep(100);
   }
 }
 
 export async function runPhase(spec: PhaseSpec, progress: (line: string) => void): Promise<PhaseResult> {
   const began = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'crm-cluster-soak-'));
-  const csvPath = join(dir, 'cdr-csv', 'Master.csv');
   const store = await createStore('postgres', dir, spec.postgresUrl, `soak_${spec.name}`);
-  const sim = new AmiSimulator({ port: 0, cdrCsv: { path: csvPath } });
+  const pbxs: PbxRig[] = [];
+  // What to close, in the reverse order it was opened, whatever fails half-way.
+  const closers: (() => Promise<void>)[] = [];
   const services: ServiceProcess[] = [];
   const streams: AgentStream[] = [];
-  let link: Link | null = null;
-  let truth: TruthObserver | null = null;
-  let clock: AmiClient | null = null;
   try {
-    // The agents, before any instance starts (openStore migrates the new database).
-    const extensions = Array.from({ length: spec.agents }, (_, i) => String(101 + i));
+    const agentsPerPbx = split(spec.agents, spec.pbxs);
+    const ratePerPbx = split(spec.callsPerSecond, spec.pbxs);
+    for (let i = 0; i < spec.pbxs; i++) pbxs.push(await openPbx(i, agentsPerPbx[i]!, dir, (close) => closers.push(close)));
+    const pbxIds = pbxs.map((p) => p.id);
+
+    // The agents, before any instance starts (openStore migrates the new database). Each PBX's 101
+    // is another person: `101` at the default PBX, `101@branch` at the branch.
     const setup = await openStore({ url: store.url });
     const directory = new Directory(setup, { defaultRegion: 'US' });
-    for (const ext of extensions) await directory.upsertUser({ login: `agent${ext}`, name: `Agent ${ext}`, role: 'agent', password: AGENT_PASSWORD, extensions: [ext] });
     const access = new Access(setup, directory);
-    const cookies: string[] = [];
-    for (const ext of extensions) cookies.push(`${SESSION_COOKIE}=${(await access.login(`agent${ext}`, AGENT_PASSWORD))!.sessionId}`);
+    const agents: { login: string; cookie: string }[] = [];
+    for (const p of pbxs) {
+      for (let i = 0; i < p.extensions.length; i++) {
+        const login = p.logins[i]!;
+        const address = p.qualifier === null ? p.extensions[i]! : `${p.extensions[i]!}@${p.qualifier}`;
+        await directory.upsertUser({ login, name: `Agent ${address}`, role: 'agent', password: AGENT_PASSWORD, extensions: [address] });
+        agents.push({ login, cookie: `${SESSION_COOKIE}=${(await access.login(login, AGENT_PASSWORD))!.sessionId}` });
+      }
+    }
     await setup.close();
 
-    const { port } = await sim.listen();
-    link = await Link.open({ host: '127.0.0.1', port });
-    truth = new TruthObserver({ host: '127.0.0.1', port, username: 'crm', secret: 'crmsecret', pbxId: PBX_ID });
-    await truth.start();
-    // When the PBX began ringing each call's agent: the pop latency's start.
-    const dialBegin = new Map<string, number>();
-    clock = new AmiClient({ id: 'clock', host: '127.0.0.1', port, username: 'crm', secret: 'crmsecret', events: 'on', keepaliveIntervalMs: 0 });
-    clock.on('event', (e: AmiMessage) => {
-      if (e.event !== 'DialBegin') return;
-      const linkedid = e.get('Linkedid') ?? e.get('DestLinkedid');
-      if (linkedid !== undefined && !dialBegin.has(linkedid)) dialBegin.set(linkedid, performance.now());
-    });
-    await clock.connect();
-
+    const pbxEnv = serviceEnvFor(pbxs, dir);
     const urls: string[] = [];
+    const logPaths: string[] = [];
     for (let i = 0; i < spec.instances; i++) {
       const httpPort = await freePort();
       urls.push(`http://127.0.0.1:${httpPort}`);
+      logPaths.push(join(dir, `instance-${i + 1}.log`));
       services.push(
         new ServiceProcess({
           httpPort,
-          logPath: join(dir, `instance-${i + 1}.log`),
+          logPath: logPaths[i]!,
           env: {
-            AMI_HOST: '127.0.0.1',
-            AMI_PORT: String(link.port),
-            AMI_USERNAME: 'crm',
-            AMI_SECRET: 'crmsecret',
+            ...pbxEnv,
             DATABASE_URL: store.url,
             HTTP_HOST: '127.0.0.1',
             HTTP_PORT: String(httpPort),
             AGI_PORT: '0',
             ADMIN_PASSWORD: 'cluster-soak-admin',
             LOG_LEVEL: 'warn',
-            CDR_SOURCE: 'csv',
-            CDR_CSV_PATH: csvPath,
-            CDR_TIMEZONE: 'UTC',
           },
         }),
       );
     }
-    for (const s of services) s.start();
-    await untilLeader(services, 90_000);
+    // The first instance alone until it answers: the first start on a fresh database creates the
+    // administrator, and instances doing that at once race on it (one dies on the duplicate login).
+    services[0]!.start();
+    await untilReady(services[0]!, urls[0]!, logPaths[0]!, 90_000);
+    for (const s of services.slice(1)) s.start();
+    await untilEveryPbxLed(services, pbxIds, 90_000);
     // Every instance answering before the agents come.
-    for (const url of urls) while ((await fetch(`${url}/api/ready`).catch(() => null))?.status !== 200) await sleep(100);
-    for (let i = 0; i < extensions.length; i++) streams.push(new AgentStream(`agent${extensions[i]!}`, cookies[i]!, urls, i % urls.length));
+    for (const [i, s] of services.entries()) await untilReady(s, urls[i]!, logPaths[i]!, 90_000);
+    // Agents in turn over the instances across PBXs, so that every instance holds some of each PBX's.
+    agents.forEach((a, i) => streams.push(new AgentStream(a.login, a.cookie, urls, i % urls.length)));
     const openBy = performance.now() + 30_000;
     while (!streams.every((s) => s.connected)) {
       if (performance.now() > openBy) throw new Error(`${streams.filter((s) => !s.connected).length} agents' streams did not open in 30 s`);
       await sleep(50);
     }
-    progress(`[${spec.name}] ${spec.instances} instance(s) up, ${streams.length} agents streaming; load ${spec.callsPerSecond} calls/s for ${spec.durationMs / 1000} s`);
+    const shares = pbxs.map((p, i) => `${p.id} ${ratePerPbx[i]!}`).join(' + ');
+    progress(`[${spec.name}] ${spec.instances} instance(s) up, ${pbxs.length} PBX(s), ${streams.length} agents streaming; load ${spec.callsPerSecond} calls/s (${shares}) for ${spec.durationMs / 1000} s`);
 
     const cpuBefore = services.map((s) => s.cpuSeconds());
     const cpuSampler = setInterval(() => {
       for (const s of services) s.cpuSeconds();
     }, 100);
     const t0 = performance.now();
-    const windows: { from: number; to: number }[] = [];
-    const outages: { kind: 'cut' | 'kill' | 'leader-kill'; at: number }[] = [];
+    // Outage windows per PBX: a kill touches every PBX's calls, a cut only its own PBX's.
+    const windows = new Map<string, { from: number; to: number }[]>(pbxIds.map((id) => [id, []]));
+    const outages: { kind: 'cut' | 'kill' | 'leader-kill'; pbx?: string; at: number }[] = [];
     const loadStartedAt = Date.now();
     const takeoverMs: number[] = [];
     let kills = 0;
     let leaderKills = 0;
-    let cuts = 0;
-    let loadStats: LoadStats | null = null;
-    const loadDone = sim.startLoad({ callsPerSecond: spec.callsPerSecond, durationMs: spec.durationMs, seed: spec.seed, extensions }).then((st) => (loadStats = st));
+    let leadsKilled = 0;
+    const cutsByPbx = pbxs.map(() => 0);
+    let cutsTried = 0;
+    const loadStats: (LoadStats | null)[] = pbxs.map(() => null);
+    // Seeds differ per PBX (the first keeps the phase's, as with one PBX), so the PBXs' calls differ.
+    const loadsDone = Promise.all(
+      pbxs.map((p, i) =>
+        p.sim.startLoad({ callsPerSecond: ratePerPbx[i]!, durationMs: spec.durationMs, seed: spec.seed + 1000 * i, extensions: p.extensions }).then((st) => {
+          loadStats[i] = st;
+        }),
+      ),
+    );
     const plan = spec.cuts > 0 ? planChaos({ durationMs: spec.durationMs, cuts: spec.cuts, kills: 0, seed: spec.seed }) : [];
     const killsAt: number[] = [];
     if (spec.killEveryMs > 0) for (let at = spec.killEveryMs / 2; at < spec.durationMs; at += spec.killEveryMs) killsAt.push(at);
     const events = [...plan.map((o) => ({ kind: 'cut' as const, atMs: o.atMs })), ...killsAt.map((atMs) => ({ kind: 'kill' as const, atMs }))].sort((a, b) => a.atMs - b.atMs);
-    const ticker = setInterval(() => progress(`[${spec.name}] ${((performance.now() - t0) / 1000).toFixed(0)} s: ${truth?.records.size ?? 0} calls, kills ${kills}, cuts ${cuts}`), 15_000);
+    const calls = (): number => pbxs.reduce((sum, p) => sum + p.truth.records.size, 0);
+    const cuts = (): number => cutsByPbx.reduce((a, b) => a + b, 0);
+    const ticker = setInterval(() => progress(`[${spec.name}] ${((performance.now() - t0) / 1000).toFixed(0)} s: ${calls()} calls, kills ${kills}, cuts ${cuts()}`), 15_000);
     ticker.unref();
     try {
       for (const e of events) {
@@ -188,54 +212,72 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
         if (wait > 0) await sleep(wait);
         const from = Date.now();
         if (e.kind === 'cut') {
-          if (link.cut() > 0) cuts++;
-          outages.push({ kind: 'cut', at: from });
-          await untilLeader(services, 30_000);
-          windows.push({ from, to: Date.now() });
+          // The PBXs' links in turn: each cut drops one PBX's session and leaves the others' up.
+          const at = cutsTried++ % pbxs.length;
+          const pbx = pbxs[at]!;
+          if (pbx.link.cut() > 0) cutsByPbx[at]!++;
+          outages.push({ kind: 'cut', pbx: pbx.id, at: from });
+          await untilEveryPbxLed(services, pbxIds, 30_000);
+          windows.get(pbx.id)!.push({ from, to: Date.now() });
           continue;
         }
-        // Every other kill takes the leader; the others a standby.
-        const leader = await leaderOf(services);
-        const victim = leader !== null && kills % 2 === 0 ? leader : (((leader ?? 0) + 1 + (kills % (services.length - 1 || 1))) % services.length);
-        const wasLeader = victim === leader;
-        outages.push({ kind: wasLeader ? 'leader-kill' : 'kill', at: from });
+        // Every other kill takes the default PBX's leader; the others an instance that leads no
+        // PBX when there is one (with fewer instances than PBXs' leads spread, one leading another PBX).
+        const leaders = await leadersNow(services);
+        const leader = leaders.get(pbxIds[0]!) ?? null;
+        const leading = new Set(leaders.values());
+        const idle = services.map((_, i) => i).filter((i) => !leading.has(i) && services[i]!.running);
+        const victim =
+          leader !== null && kills % 2 === 0
+            ? leader
+            : idle.length > 0
+              ? idle[Math.floor(kills / 2) % idle.length]!
+              : ((leader ?? 0) + 1 + (kills % (services.length - 1 || 1))) % services.length;
+        const led = [...leaders].filter(([, i]) => i === victim).length;
+        outages.push({ kind: led > 0 ? 'leader-kill' : 'kill', at: from });
         const killedAt = performance.now();
         await services[victim]!.kill();
         kills++;
-        if (wasLeader) {
+        if (led > 0) {
           leaderKills++;
-          await untilLeader(services, 30_000);
+          leadsKilled += led;
+          await untilEveryPbxLed(services, pbxIds, 30_000);
           takeoverMs.push(performance.now() - killedAt);
         }
-        windows.push({ from, to: Date.now() });
+        for (const w of windows.values()) w.push({ from, to: Date.now() });
         await sleep(2000);
         services[victim]!.start();
       }
-      await loadDone;
+      await loadsDone;
     } finally {
       clearInterval(ticker);
     }
-    const load = loadStats as LoadStats | null;
-    if (load === null) throw new Error('the load did not report');
+    const loads = loadStats.map((st) => {
+      if (st === null) throw new Error('a load did not report');
+      return st;
+    });
+    const placed = loads.reduce((sum, st) => sum + st.callsStarted, 0);
     const cpuAfterLoad = services.map((s) => s.cpuSeconds());
     clearInterval(cpuSampler);
-    progress(`[${spec.name}] load over: ${load.callsStarted} calls; settling (every gap read, the call log still)`);
+    progress(`[${spec.name}] load over: ${placed} calls (${pbxs.map((p, i) => `${p.id} ${loads[i]!.callsStarted}`).join(', ')}); settling (every PBX's gaps read, its call log still)`);
 
-    // Settle: a leader, every gap's CDRs read, the call log no longer written.
+    // Settle: every PBX led, every gap's CDRs read, no PBX's call log written any more.
     const settleBegan = performance.now();
-    await untilLeader(services, 60_000);
+    await untilEveryPbxLed(services, pbxIds, 60_000);
     const reader = await openStore({ url: store.url });
     const outcome: string[] = [];
     try {
       const gaps = new GapLog(reader);
+      const pending = async (): Promise<number> => (await Promise.all(pbxIds.map((id) => gaps.pendingCount(id)))).reduce((a, b) => a + b, 0);
       await sleep(6000);
-      while ((await gaps.pendingCount(PBX_ID)) > 0 && performance.now() - settleBegan < 180_000) await sleep(1000);
-      outcome.push((await gaps.pendingCount(PBX_ID)) === 0 ? 'every gap read' : 'gaps still pending');
-      let before = await callLogProgress(reader, PBX_ID);
+      while ((await pending()) > 0 && performance.now() - settleBegan < 180_000) await sleep(1000);
+      outcome.push((await pending()) === 0 ? 'every gap read' : 'gaps still pending');
+      const progressOf = (): Promise<{ rows: number; lastWrite: string | null }[]> => Promise.all(pbxIds.map((id) => callLogProgress(reader, id)));
+      let before = await progressOf();
       for (;;) {
         await sleep(2000);
-        const now = await callLogProgress(reader, PBX_ID);
-        if (now.rows === before.rows && now.lastWrite === before.lastWrite) break;
+        const now = await progressOf();
+        if (now.every((p, i) => p.rows === before[i]!.rows && p.lastWrite === before[i]!.lastWrite)) break;
         before = now;
       }
       outcome.push('call log still');
@@ -244,14 +286,25 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
     }
     for (const s of streams) await s.stop();
     for (const s of services) await s.stop();
-    const logged = await readServiceStore(store.url, PBX_ID);
-    const comparison = compareWithTruth({ truth: truth.records, logged: logged.calls, owners: truth.owners, outages: windows, pbxId: PBX_ID, examplesPerProblem: 3 });
-    // Where the lost calls fall: seconds from the load's start, beside the outages' moments.
-    const rel = (at: number): number => Math.round((at - loadStartedAt) / 100) / 10;
-    const lostAt = comparison.lostCalls.map(([, startedAt, endedAt]) => rel(Date.parse(endedAt ?? startedAt ?? '')));
-    const gaps = logged.gaps.map((g) => ({ from: rel(g.from), to: rel(g.to), cause: g.cause, state: g.state, corrected: g.corrected, rebuilt: g.rebuilt, lastError: g.lastError }));
 
-    // Pops: the earliest ringing frame of each call on any agent's stream, against its first DialBegin.
+    // Each PBX against its own truth, its extensions qualified as the service stores them (101@branch).
+    const rel = (at: number): number => Math.round((at - loadStartedAt) / 100) / 10;
+    const perPbx: PbxPhaseResult[] = [];
+    const gapLines: PhaseResult['timeline']['gaps'] = [];
+    const truths: CallRecord[] = [];
+    for (const [i, p] of pbxs.entries()) {
+      const logged = await readServiceStore(store.url, p.id);
+      const truth = new Map([...p.truth.records].map(([id, r]) => [id, qualifyRecord(r, p.qualifier)]));
+      truths.push(...truth.values());
+      const comparison = compareWithTruth({ truth, logged: logged.calls, owners: p.truth.owners, outages: windows.get(p.id)!, pbxId: p.id, examplesPerProblem: 3 });
+      perPbx.push({ id: p.id, callsPerSecond: ratePerPbx[i]!, agents: agentsPerPbx[i]!, placed: loads[i]!.callsStarted, cuts: cutsByPbx[i]!, comparison });
+      for (const g of logged.gaps) gapLines.push({ pbx: p.id, from: rel(g.from), to: rel(g.to), cause: g.cause, state: g.state, corrected: g.corrected, rebuilt: g.rebuilt, lastError: g.lastError });
+    }
+    const comparison = mergeComparisons(perPbx.map((p) => p.comparison));
+    // Where the lost calls fall: seconds from the load's start, beside the outages' moments.
+    const lostAt = comparison.lostCalls.map(([, startedAt, endedAt]) => rel(Date.parse(endedAt ?? startedAt ?? '')));
+
+    // Pops: the earliest ringing frame of each call on any agent's stream, against its PBX's first DialBegin.
     const firstRing = new Map<string, number>();
     let frames = 0;
     let reconnects = 0;
@@ -260,17 +313,18 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
       reconnects += s.reconnects;
       for (const f of s.frames) if (f.state === 'ringing' && f.at < (firstRing.get(f.callId) ?? Number.POSITIVE_INFINITY)) firstRing.set(f.callId, f.at);
     }
+    const dialBegin = new Map(pbxs.flatMap((p) => [...p.dialBegin]));
     const latencyMs: number[] = [];
-    const slow: { callId: string; kind: string; rang: string; ms: number; frames: string[] }[] = [];
+    const slow: PhaseResult['pops']['slow'] = [];
     let callsThatRang = 0;
     let callsWithAPop = 0;
-    for (const r of truth.records.values()) {
+    for (const r of truths) {
       if (r.direction !== 'inbound' || r.rang.length === 0) continue;
       callsThatRang++;
       const at = firstRing.get(r.id);
       if (at === undefined) continue;
       callsWithAPop++;
-      const began = dialBegin.get(r.linkedid);
+      const began = dialBegin.get(r.id);
       if (began === undefined) continue;
       latencyMs.push(at - began);
       if (at - began > 1000 && slow.length < 10) {
@@ -283,23 +337,21 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
     return {
       name: spec.name,
       instances: spec.instances,
-      load: { placed: load.callsStarted, seconds: load.elapsedMs / 1000 },
+      load: { placed, seconds: Math.max(...loads.map((st) => st.elapsedMs)) / 1000 },
       comparison,
-      kills: { total: kills, leaders: leaderKills, takeoverMs },
-      cuts,
+      pbxs: perPbx,
+      kills: { total: kills, leaders: leaderKills, leads: leadsKilled, takeoverMs },
+      cuts: cuts(),
       pops: { callsThatRang, callsWithAPop, frames, latencyMs, reconnects, slow },
-      cpu: { perInstanceSeconds, totalSeconds, perCallMs: (totalSeconds * 1000) / Math.max(1, load.callsStarted) },
+      cpu: { perInstanceSeconds, totalSeconds, perCallMs: (totalSeconds * 1000) / Math.max(1, placed) },
       settle: `${((performance.now() - settleBegan) / 1000).toFixed(0)} s (${outcome.join(', ')})`,
-      timeline: { outages: outages.map((o) => ({ kind: o.kind, at: rel(o.at) })), lostAt, gaps },
+      timeline: { outages: outages.map((o) => ({ kind: o.kind, ...(o.pbx === undefined ? {} : { pbx: o.pbx }), at: rel(o.at) })), lostAt, gaps: gapLines },
       wallSeconds: (performance.now() - began) / 1000,
     };
   } finally {
     for (const s of streams) await s.stop().catch(() => undefined);
     for (const s of services) await s.stop(5000).catch(() => undefined);
-    await clock?.close();
-    await truth?.stop();
-    await link?.close();
-    await sim.close();
+    for (const close of closers.reverse()) await close().catch(() => undefined);
     await store.dispose().catch(() => undefined);
     if (spec.keep) progress(`[${spec.name}] files kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
