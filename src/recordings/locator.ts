@@ -44,6 +44,8 @@ const ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export class Locator {
   readonly #o: LocatorOptions;
+  /** PBXs without a recordings source already said (once each, not on every call). */
+  readonly #unsourced = new Set<string>();
 
   constructor(options: LocatorOptions) {
     this.#o = options;
@@ -52,6 +54,7 @@ export class Locator {
   /** The engine named the recording (and maybe its full path). */
   async located(effect: { callId: string; file: string; path: string | null }): Promise<RecordingRow | null> {
     const pbx = pbxOf(effect.callId);
+    if (!this.#hasSource(pbx)) return null;
     const location = this.#locationOf(effect.callId, pbx, effect.path ?? effect.file);
     if (location === null && !isSafeFileName(effect.file)) return null;
     return this.#o.rows.ensure({ callId: effect.callId, pbx, file: location ? fileNameOf(location) : effect.file, location, fromPath: effect.path !== null });
@@ -60,6 +63,7 @@ export class Locator {
   /** The call is over: its recordings are complete. An unanswered call's recording holds no audio. */
   async callEnded(record: Pick<CallRecord, 'id' | 'recording' | 'recordingFile'>): Promise<void> {
     const pbx = pbxOf(record.id);
+    if (!this.#hasSource(pbx)) return;
     if (record.recordingFile !== null) {
       const location = this.#locationOf(record.id, pbx, record.recordingFile);
       if (location !== null || isSafeFileName(record.recordingFile)) {
@@ -111,6 +115,19 @@ export class Locator {
     const updated: RecordingRow = { ...row, location, confirmedAt, reportedSize: input.size ?? null, state: 'ready', problem: null };
     if (updated.audio !== false) await this.#o.onComplete(updated, true);
     return { ok: true, callId: row.callId, recording: updated };
+  }
+
+  /**
+   * Several PBXs: one whose settings name no recordings source has its recordings left where they
+   * are (never looked for on another PBX's host). Said once, with what to set.
+   */
+  #hasSource(pbx: string): boolean {
+    if (this.#o.knownPbx(pbx)) return true;
+    if (!this.#unsourced.has(pbx)) {
+      this.#unsourced.add(pbx);
+      this.#o.log.warn({ pbx }, `the PBX "${pbx}" has no recordings source, so its calls' recordings are not offered: give it RECORDINGS_SOURCE (and RECORDINGS_LOCAL_DIR or RECORDINGS_SFTP_*) in its settings (README, "Several PBXs")`);
+    }
+    return false;
   }
 
   #locationOf(callId: string, pbx: string, pathOrName: string): string | null {

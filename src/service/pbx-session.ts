@@ -170,6 +170,7 @@ export class PbxSession {
   readonly #filler: GapFiller | null;
   /** A dormant session's way to start: set until `wake()`. */
   #wake: (() => void) | undefined;
+  #stopped = false;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #heartbeating = false;
   /** The expression sent with `Filter` after every login; null: none is sent. */
@@ -423,6 +424,12 @@ export class PbxSession {
    * with what the PBX then lists.
    */
   stop(): void {
+    this.#stopped = true;
+    // A standby that never led has nothing to restore; `idle()` must not wait for a wake that
+    // will never come (a standby stopped in order, an upgrade).
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
     clearInterval(this.#tickTimer);
     clearInterval(this.#heartbeatTimer);
     clearInterval(this.#syncTimer);
@@ -470,6 +477,7 @@ export class PbxSession {
 
   /** The store's open calls back into the engine; a store that cannot say is logged, not fatal. */
   async #restore(): Promise<void> {
+    if (this.#stopped) return;
     const options = this.#options;
     const pbxId = options.engine.pbxId;
     const offer = options.sinks.find((s) => s.openCalls !== undefined)?.openCalls;

@@ -406,7 +406,13 @@ async function ensureAdmin(directory: Directory, config: Config, log: Logger): P
   const users = await directory.listUsers();
   if (users.some((u) => u.role === 'admin')) return;
   const password = config.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
-  await directory.upsertUser({ login: 'admin', name: 'Administrator', role: 'admin', password, extensions: [] });
+  try {
+    await directory.upsertUser({ login: 'admin', name: 'Administrator', role: 'admin', password, extensions: [] });
+  } catch (err) {
+    // Instances started together on a new database: another one created it a moment ago.
+    if ((await directory.listUsers()).some((u) => u.role === 'admin')) return;
+    throw err;
+  }
   if (config.ADMIN_PASSWORD) log.info('created the administrator "admin" with ADMIN_PASSWORD');
   else console.log(`\nCreated the administrator "admin" with the password: ${password}\n(shown once; set ADMIN_PASSWORD to choose it)\n`);
 }
