@@ -55,16 +55,29 @@ export class ClusterLink {
   }
 
   /** True when this session now holds the lock named `key` (at once, never waits). */
+  #queue: Promise<unknown> = Promise.resolve();
+
   async tryLock(key: string): Promise<boolean> {
     const client = this.#client;
     if (client === null) return false;
     try {
-      const r = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1::int, hashtext(current_schema() || $2)) as locked', [LOCK_NAMESPACE, `/${key}`]);
+      const r = await this.#serially(() => client.query<{ locked: boolean }>('select pg_try_advisory_lock($1::int, hashtext(current_schema() || $2)) as locked', [LOCK_NAMESPACE, `/${key}`]));
       return r.rows[0]?.locked === true;
     } catch (err) {
       this.#broken(client, err);
       return false;
     }
+  }
+
+  /**
+   * One statement at a time on the link: each PBX's lead tries its lock on its own timer, and the
+   * link is pinged on another; pg would queue them, but warns that a client doing two at once is
+   * going away.
+   */
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work, work);
+    this.#queue = next.catch(() => undefined);
+    return next;
   }
 
   async close(): Promise<void> {
@@ -112,7 +125,7 @@ export class ClusterLink {
     const client = this.#client;
     if (client === null) return void this.#connect();
     try {
-      await client.query('select 1');
+      await this.#serially(() => client.query('select 1'));
     } catch (err) {
       this.#broken(client, err);
     }
