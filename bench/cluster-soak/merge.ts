@@ -3,7 +3,7 @@
  * ids, its own channels' owners, its extensions qualified as the service stores them); the soak's
  * table shows the sums, and the per-PBX comparisons stay in the JSON.
  */
-import type { Comparison } from '../outage-recovery/compare.ts';
+import { emptyComparison, type Comparison } from '../outage-recovery/compare.ts';
 
 type CountKey = { [K in keyof Comparison]: Comparison[K] extends number ? K : never }[keyof Comparison];
 
@@ -36,30 +36,8 @@ function addNested<P extends string, K extends string>(into: Partial<Record<P, P
 }
 
 export function mergeComparisons(parts: readonly Comparison[]): Comparison {
-  const out: Comparison = {
-    placed: 0,
-    logged: 0,
-    lost: 0,
-    duplicated: 0,
-    duplicatedOfACall: 0,
-    duplicatedOfNothing: 0,
-    leftOpen: 0,
-    wrongOutcome: 0,
-    wrongTalk: 0,
-    wrongDirection: 0,
-    callsWithProblems: 0,
-    fromCdr: { corrected: 0, rebuilt: 0 },
-    stillEndedWhileDisconnected: 0,
-    recovered: 0,
-    truthOpen: 0,
-    problemsUntouchedByOutages: 0,
-    touchedByOutages: 0,
-    duringPbxStalls: {},
-    byProvenance: {},
-    byKind: {},
-    lostCalls: [],
-    examples: [],
-  };
+  const out = emptyComparison();
+
   for (const c of parts) {
     for (const key of Object.keys(COUNTS) as CountKey[]) out[key] += c[key];
     out.fromCdr.corrected += c.fromCdr.corrected;

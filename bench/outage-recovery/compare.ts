@@ -105,13 +105,10 @@ export function provenanceOf(record: CallRecord | null): Provenance {
   return 'events';
 }
 
-export function compareWithTruth(input: CompareInput): Comparison {
-  const perProblem = input.examplesPerProblem ?? 5;
-  const tolerance = input.talkToleranceSeconds ?? 1;
-  const byId = new Map<string, CallRecord>();
-  for (const r of input.logged) byId.set(r.id, r);
-  const c: Comparison = {
-    placed: input.truth.size,
+/** A comparison of no calls: every count zero, every list empty. */
+export function emptyComparison(): Comparison {
+  return {
+    placed: 0,
     logged: 0,
     lost: 0,
     duplicated: 0,
@@ -134,6 +131,15 @@ export function compareWithTruth(input: CompareInput): Comparison {
     lostCalls: [],
     examples: [],
   };
+}
+
+export function compareWithTruth(input: CompareInput): Comparison {
+  const perProblem = input.examplesPerProblem ?? 5;
+  const tolerance = input.talkToleranceSeconds ?? 1;
+  const byId = new Map<string, CallRecord>();
+  for (const r of input.logged) byId.set(r.id, r);
+  const c: Comparison = { ...emptyComparison(), placed: input.truth.size };
+
   const shown = new Map<string, number>();
   const bad = new Set<string>();
   const outages = input.outages ?? [];

@@ -7,8 +7,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openStore } from '../../src/store/store.ts';
 import { Directory } from '../../src/directory/directory.ts';
 import { CallLog } from '../../src/store/call-log.ts';
@@ -16,16 +14,15 @@ import { Access } from '../../src/web/auth/access.ts';
 import type { CallRecord } from '../../src/calls/record.ts';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
 import { buildScenario, linkedidOf } from '../../src/simulator/scenarios/index.ts';
-import { TEST_DATABASE_URL } from '../support/engines.ts';
+import { createTestDatabase } from '../support/engines.ts';
 import { instances, launch as launchProcess, leads, signInWithCsrf as signInAs, stream, until, type Frame, type Instance } from './support.ts';
 
-const database = `t_cluster_${randomBytes(5).toString('hex')}`;
-const databaseUrl = TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${database}`);
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
 const sim = new AmiSimulator({ port: 0 });
 let routingToken = '';
 
 function launch(name: string): Promise<Instance> {
-  return launchProcess(name, { DATABASE_URL: databaseUrl, AMI_HOST: '127.0.0.1', AMI_PORT: String(sim.port), AMI_USERNAME: 'crm', AMI_SECRET: 'crmsecret' });
+  return launchProcess(name, { DATABASE_URL: database.url, AMI_HOST: '127.0.0.1', AMI_PORT: String(sim.port), AMI_USERNAME: 'crm', AMI_SECRET: 'crmsecret' });
 }
 
 async function lead(instance: Instance): Promise<string | undefined> {
@@ -52,12 +49,9 @@ function inboundCall(caller: string, talkMs = 300): { script: ReturnType<typeof 
 }
 
 before(async () => {
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
+  database = await createTestDatabase('t_cluster');
   await sim.listen();
-  const store = await openStore({ url: databaseUrl });
+  const store = await openStore({ url: database.url });
   const directory = new Directory(store, { defaultRegion: 'US' });
   const alice = (await directory.upsertUser({ login: 'alice', name: 'Alice', role: 'agent', password: 'alice-password', extensions: ['101'] })).id;
   await directory.upsertContact({ firstName: 'Olga', lastName: 'Owned', assignedUserId: alice, phones: [{ kind: 'mobile', number: '+1 555 123 0077' }] });
@@ -68,10 +62,7 @@ before(async () => {
 after(async () => {
   for (const i of instances) i.child.kill('SIGKILL');
   await sim.close();
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
+  await database.drop();
 });
 
 test('two instances on one PostgreSQL: one follows the PBX, pops reach agents on both, the survivor takes over within 5 s and replays', { timeout: 120_000 }, async (t) => {
@@ -156,7 +147,7 @@ test('the leader killed mid-call: the new leader goes on from the record the old
   await until(async () => (await lead(leader)) === 'leading', 'the survivor to lead');
   const standby = await launch('c');
   await until(async () => (await lead(standby)) === 'standby', 'c to stand by');
-  const store = await openStore({ url: databaseUrl });
+  const store = await openStore({ url: database.url });
   try {
     const calls = new CallLog(store);
     const record = async (id: string) => (await calls.get<CallRecord>(id))?.record;

@@ -6,21 +6,18 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openStore } from '../../src/store/store.ts';
 import { Directory } from '../../src/directory/directory.ts';
 import { Access } from '../../src/web/auth/access.ts';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
 import { buildScenario, linkedidOf } from '../../src/simulator/scenarios/index.ts';
-import { TEST_DATABASE_URL } from '../support/engines.ts';
+import { createTestDatabase } from '../support/engines.ts';
 import { instances, launch as launchProcess, leads, signInWithCsrf, stream, until, type Frame, type Instance } from './support.ts';
 
-const database = `t_pbxs_${randomBytes(5).toString('hex')}`;
-const databaseUrl = TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${database}`);
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
 const main = new AmiSimulator({ port: 0 });
 const hamburg = new AmiSimulator({ port: 0, username: 'crm-hh', secret: 'hamburg-secret' });
 const dir = mkdtempSync(join(tmpdir(), 'crmt-two-pbxs-'));
@@ -28,7 +25,7 @@ let routingToken = '';
 
 function launch(name: string): Promise<Instance> {
   return launchProcess(name, {
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: database.url,
     AMI_HOST: '127.0.0.1',
     AMI_PORT: String(main.port),
     AMI_SECRET: 'crmsecret',
@@ -48,13 +45,10 @@ async function route(instance: Instance, pbx: string): Promise<{ extension: stri
 }
 
 before(async () => {
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
+  database = await createTestDatabase('t_pbxs');
   await Promise.all([main.listen(), hamburg.listen()]);
   writeFileSync(join(dir, 'pbxs.json'), JSON.stringify({ pbxs: [{ id: 'hamburg', name: 'Hamburg office', ami: { host: '127.0.0.1', port: hamburg.port, username: 'crm-hh', secretEnv: 'HAMBURG_SECRET' } }] }));
-  const store = await openStore({ url: databaseUrl });
+  const store = await openStore({ url: database.url });
   const directory = new Directory(store, { defaultRegion: 'US' });
   await directory.upsertUser({ login: 'alice', name: 'Alice Main', role: 'agent', password: 'alice-password', extensions: ['101'] });
   // Olga's manager has a phone at both offices.
@@ -68,10 +62,7 @@ after(async () => {
   for (const i of instances) i.child.kill('SIGKILL');
   await Promise.all([main.close(), hamburg.close()]);
   rmSync(dir, { recursive: true, force: true });
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
+  await database.drop();
 });
 
 test('two PBXs on two instances: one AMI session per PBX, each office\'s pops to its own 101 on either instance, a takeover of both within 5 s', { timeout: 120_000 }, async (t) => {

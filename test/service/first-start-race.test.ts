@@ -4,35 +4,26 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startService, type Service } from '../../src/service/service.ts';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
-import { TEST_DATABASE_URL } from '../support/engines.ts';
+import { createTestDatabase } from '../support/engines.ts';
 
-const database = `t_first_${randomBytes(5).toString('hex')}`;
-const databaseUrl = TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${database}`);
 const sim = new AmiSimulator({ port: 0 });
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
 
 before(async () => {
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
+  database = await createTestDatabase('t_first');
   await sim.listen();
 });
 after(async () => {
   await sim.close();
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
+  await database.drop();
 });
 
 test('four instances started at once on a new database all start, with one administrator', async () => {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, ADMIN_PASSWORD: 'admin-password', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATABASE_URL: database.url, ADMIN_PASSWORD: 'admin-password', LOG_LEVEL: 'silent' });
   const started = await Promise.allSettled(
     Array.from({ length: 4 }, () =>
       startService({ config, log: createLogger('silent'), pbx: { id: 'default', host: '127.0.0.1', port: sim.port, username: 'crm', secret: 'crmsecret', authType: 'plain' }, listen: false, agiPort: 0, ui: false, clusterRetryMs: 100 }),

@@ -54,3 +54,22 @@ export async function openTestStore(engine: Engine): Promise<TestStore> {
     },
   };
 }
+
+/**
+ * A PostgreSQL database of its own (for services opened by URL, with no schema option): its URL,
+ * and `drop()` for afterwards (it ends the connections still open on it).
+ */
+export async function createTestDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const admin = async (statement: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  return { url: TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${name}`), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}

@@ -124,21 +124,30 @@ function UserForm(props: { user: AdminUser | null; onSaved: () => void; onCancel
       <label class="checkbox">
         <input type="checkbox" checked={form.active} onChange={(e) => setForm({ ...form, active: e.currentTarget.checked })} /> Active (may sign in and gets pops)
       </label>
-      {error ? (
+      <FormFooter error={error} status={status} submit={u ? 'Save changes' : 'Add user'} onCancel={u ? props.onCancel : null} />
+    </form>
+  );
+}
+
+/** An admin form's last lines: what went wrong or what was done, and its buttons (Cancel while editing). */
+function FormFooter(props: { error: string | null; status: string | null; submit: string; onCancel: (() => void) | null }): JSX.Element {
+  return (
+    <>
+      {props.error ? (
         <p class="error" role="alert">
-          {error}
+          {props.error}
         </p>
       ) : null}
-      {status ? <p role="status">{status}</p> : null}
+      {props.status ? <p role="status">{props.status}</p> : null}
       <div class="button-row">
-        <button type="submit">{u ? 'Save changes' : 'Add user'}</button>
-        {u ? (
+        <button type="submit">{props.submit}</button>
+        {props.onCancel ? (
           <button type="button" class="secondary" onClick={props.onCancel}>
             Cancel
           </button>
         ) : null}
       </div>
-    </form>
+    </>
   );
 }
 
@@ -429,20 +438,7 @@ function PbxForm(props: { pbx: SavedPbx | null; onSaved: () => void; onCancel: (
         <label for="p-settings">Its own settings, one VARIABLE=value per line (DEFAULT_REGION, C2C_CONTEXT, CDR_SOURCE…)</label>
         <textarea id="p-settings" value={settings} onInput={(e) => setSettings(e.currentTarget.value)} rows={4} placeholder={'DEFAULT_REGION=DE\nC2C_CONTEXT=from-internal'} />
       </div>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {status ? <p role="status">{status}</p> : null}
-      <div class="button-row">
-        <button type="submit">{p ? 'Save changes' : 'Add PBX'}</button>
-        {p ? (
-          <button type="button" class="secondary" onClick={props.onCancel}>
-            Cancel
-          </button>
-        ) : null}
-      </div>
+      <FormFooter error={error} status={status} submit={p ? 'Save changes' : 'Add PBX'} onCancel={p ? props.onCancel : null} />
     </form>
   );
 }
