@@ -39,6 +39,11 @@ export interface EffectSink {
   /** What the sink's queue does at its bound (see effect-queue.ts). Default `backpressure`. */
   overflow?: OverflowPolicy;
   /**
+   * The only effect types the sink handles. Its queue then holds those alone, so its bound counts
+   * calls' worth of its own work, not every effect of every call. Default: every effect.
+   */
+  accepts?: ReadonlySet<Effect['type']>;
+  /**
    * A sink that stores call records may offer the calls it holds as open for a PBX, so that a
    * session reconciles them on start (the call log's sink does). Used when the session is given no
    * `openCallsAtStart`.
@@ -130,6 +135,8 @@ export class PbxSession {
   readonly #state: EngineState;
   readonly #contexts: CallContexts;
   readonly #queues: EffectQueue[];
+  /** Some sink takes only some effect types (`EffectSink.accepts`). */
+  readonly #filtered: boolean;
   /** Reading from the PBX is paused because a backpressure queue is full. */
   #paused = false;
   #pauses = 0;
@@ -184,6 +191,7 @@ export class PbxSession {
     this.id = options.client.id;
     this.#state = createEngineState(options.engine);
     this.#contexts = new CallContexts(options.context ?? { lookup: async () => [] });
+    this.#filtered = options.sinks.some((sink) => sink.accepts !== undefined);
     this.#queues = options.sinks.map(
       (sink, i) =>
         new EffectQueue({
@@ -575,10 +583,16 @@ export class PbxSession {
     const queues = this.#queues;
     const qualifier = this.#options.qualifier ?? null;
     const effects = qualifier === null ? local : local.map((e) => qualifyEffect(e, qualifier));
+    const sinks = this.#options.sinks;
     for (const effect of effects) {
       if (effect.type === 'call-ended') this.#rememberEnded(effect.callId);
-      const context = this.#contexts.hold(effect, queues.length);
-      for (const queue of queues) queue.push(effect, context);
+      let taking = queues.length;
+      if (this.#filtered) for (const sink of sinks) if (sink.accepts !== undefined && !sink.accepts.has(effect.type)) taking--;
+      const context = this.#contexts.hold(effect, taking);
+      for (let i = 0; i < queues.length; i++) {
+        const accepts = sinks[i]!.accepts;
+        if (accepts === undefined || accepts.has(effect.type)) queues[i]!.push(effect, context);
+      }
     }
     if (!this.#paused && queues.some((q) => q.full)) {
       this.#paused = true;

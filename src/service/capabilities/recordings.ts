@@ -30,6 +30,8 @@ export function createRecordings(
   const recordings = new Recordings({ store: deps.store, settings, log: deps.log, defaultPbx: deps.pbxs[0]?.id ?? 'default' });
   const sink: EffectSink = (effect) => recordings.sink(effect);
   sink.label = 'recordings';
+  // Its queue holds only what it handles: its bound is then thousands of calls, not hundreds.
+  sink.accepts = new Set(['recording-located', 'call-ended']);
   return {
     name: 'recordings',
     recordings,
