@@ -20,7 +20,7 @@ export const PBX_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 export const EXTENSION_PATTERN = /^[0-9*#+]{1,15}$/;
 
 /** A directory extension: `101` (the default PBX) or `101@branch`. */
-export const ADDRESS_PATTERN = /^[0-9*#+]{1,15}(@[a-z0-9][a-z0-9_-]{0,31})?$/;
+export const ADDRESS_PATTERN = new RegExp(`^${EXTENSION_PATTERN.source.slice(1, -1)}(@${PBX_ID_PATTERN.source.slice(1, -1)})?$`);
 
 /**
  * Where one PBX's extensions live among addresses: `qualifier` is null for the default PBX (bare

@@ -5,7 +5,7 @@
  */
 import type { CliIo } from './io.ts';
 import { setting } from './settings.ts';
-import { encryptSecret } from '../service/secret-box.ts';
+import { encryptSecret, isUsableSecretKey, MIN_SECRET_KEY_LENGTH } from '../service/secret-box.ts';
 
 export const ENCRYPT_SECRET_USAGE = `Usage: printf '%s' "$SECRET" | crm-telephony encrypt-secret
 
@@ -24,8 +24,8 @@ export async function encryptSecretCommand(args: string[], io: CliIo): Promise<n
     return 2;
   }
   const key = setting(io.env, 'CRM_TELEPHONY_SECRET_KEY');
-  if (key === undefined || key.length < 16) {
-    io.stderr.write(`error: set CRM_TELEPHONY_SECRET_KEY (at least 16 characters) to the key the service will have, then run this again.\n`);
+  if (!isUsableSecretKey(key)) {
+    io.stderr.write(`error: set CRM_TELEPHONY_SECRET_KEY (at least ${MIN_SECRET_KEY_LENGTH} characters) to the key the service will have, then run this again.\n`);
     return 2;
   }
   const secret = (await (io.readStdin?.() ?? Promise.resolve(''))).replace(/\r?\n$/, '');

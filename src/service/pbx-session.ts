@@ -135,8 +135,8 @@ export class PbxSession {
   readonly #state: EngineState;
   readonly #contexts: CallContexts;
   readonly #queues: EffectQueue[];
-  /** Some sink takes only some effect types (`EffectSink.accepts`). */
-  readonly #filtered: boolean;
+  /** The queues that take each effect type (`EffectSink.accepts`), worked out once per type. */
+  readonly #taking = new Map<Effect['type'], EffectQueue[]>();
   /** Reading from the PBX is paused because a backpressure queue is full. */
   #paused = false;
   #pauses = 0;
@@ -191,7 +191,6 @@ export class PbxSession {
     this.id = options.client.id;
     this.#state = createEngineState(options.engine);
     this.#contexts = new CallContexts(options.context ?? { lookup: async () => [] });
-    this.#filtered = options.sinks.some((sink) => sink.accepts !== undefined);
     this.#queues = options.sinks.map(
       (sink, i) =>
         new EffectQueue({
@@ -583,16 +582,11 @@ export class PbxSession {
     const queues = this.#queues;
     const qualifier = this.#options.qualifier ?? null;
     const effects = qualifier === null ? local : local.map((e) => qualifyEffect(e, qualifier));
-    const sinks = this.#options.sinks;
     for (const effect of effects) {
       if (effect.type === 'call-ended') this.#rememberEnded(effect.callId);
-      let taking = queues.length;
-      if (this.#filtered) for (const sink of sinks) if (sink.accepts !== undefined && !sink.accepts.has(effect.type)) taking--;
-      const context = this.#contexts.hold(effect, taking);
-      for (let i = 0; i < queues.length; i++) {
-        const accepts = sinks[i]!.accepts;
-        if (accepts === undefined || accepts.has(effect.type)) queues[i]!.push(effect, context);
-      }
+      const taking = this.#queuesTaking(effect.type);
+      const context = this.#contexts.hold(effect, taking.length);
+      for (const queue of taking) queue.push(effect, context);
     }
     if (!this.#paused && queues.some((q) => q.full)) {
       this.#paused = true;
@@ -600,6 +594,16 @@ export class PbxSession {
       this.#options.client.pauseReading();
       this.#options.log.warn({ pbx: this.id, queues: queues.filter((q) => q.full).map((q) => q.stats) }, 'the service is behind the PBX: reading its events is paused until the queues drain');
     }
+  }
+
+  #queuesTaking(type: Effect['type']): EffectQueue[] {
+    let taking = this.#taking.get(type);
+    if (taking === undefined) {
+      const sinks = this.#options.sinks;
+      taking = this.#queues.filter((_, i) => sinks[i]!.accepts?.has(type) ?? true);
+      this.#taking.set(type, taking);
+    }
+    return taking;
   }
 
   /** Stored records (addresses) as the engine knows them: in this PBX's own extensions. */

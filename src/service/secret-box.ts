@@ -9,13 +9,19 @@ import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
 
 const SALT = 'crm-telephony/secret-box/v1';
-const MIN_KEY_LENGTH = 16;
+/** The shortest CRM_TELEPHONY_SECRET_KEY accepted. */
+export const MIN_SECRET_KEY_LENGTH = 16;
+
+/** Whether this key can seal and open secrets. */
+export function isUsableSecretKey(key: string | undefined): key is string {
+  return key !== undefined && key.length >= MIN_SECRET_KEY_LENGTH;
+}
 
 function keyOf(passphrase: string | undefined, where: string): Buffer {
-  if (passphrase === undefined || passphrase.length < MIN_KEY_LENGTH) {
+  if (!isUsableSecretKey(passphrase)) {
     throw new CrmTelephonyError(
       ErrorCodes.CONFIG_ERR_INVALID,
-      `${where}: an encrypted secret needs CRM_TELEPHONY_SECRET_KEY (at least ${MIN_KEY_LENGTH} characters), the key it was encrypted with. Set it in the service's environment, not in the file.`,
+      `${where}: an encrypted secret needs CRM_TELEPHONY_SECRET_KEY (at least ${MIN_SECRET_KEY_LENGTH} characters), the key it was encrypted with. Set it in the service's environment, not in the file.`,
     );
   }
   return scryptSync(passphrase, SALT, 32);

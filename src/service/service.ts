@@ -27,7 +27,7 @@ import type { RouteByPbx } from '../routing/pbx-routers.ts';
 import type { CdrSourceChoice } from '../cdr/config.ts';
 import { savedPbxDefinitions, type AmiTlsSettings, type PbxDefinition } from './pbx-config.ts';
 import { PbxConnections } from '../store/pbx-connections.ts';
-import { addressOf } from '../calls/extension-address.ts';
+import { addressingOf, addressOf } from '../calls/extension-address.ts';
 import type { CrmRuntime } from '../crm/index.ts';
 import type { Recordings } from '../recordings/index.ts';
 import type { CdrSource } from '../cdr/pbx-cdr.ts';
@@ -177,7 +177,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
   if (targets.length > 1) log.info({ pbxs: targets.map((t) => t.id), saved: saved.map((t) => t.id) }, `following ${targets.length} PBXs`);
   // Each PBX: its client now; its session once the capabilities say which sinks it feeds. They
   // reach it only while running (a click-to-call, health), by then it is there.
-  const units = targets.map((target, i) => {
+  const units = targets.map((target) => {
     const pbxConfig = target.config ?? config;
     const client = new AmiClient({
       id: target.id,
@@ -193,8 +193,8 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
       target,
       id: target.id,
       name: target.name ?? target.id,
-      qualifier: target.qualifier !== undefined ? target.qualifier : i === 0 ? null : target.id,
-      ownRecordings: target.ownRecordings ?? i === 0,
+      qualifier: target.qualifier !== undefined ? target.qualifier : addressingOf(target.id, targets[0]!.id).qualifier,
+      ownRecordings: target.ownRecordings ?? target === targets[0],
       config: pbxConfig,
       client,
       // Set below, once the sinks are known.
@@ -204,10 +204,11 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
   });
   const first = units[0]!;
   const unitById = new Map(units.map((u) => [u.id, u]));
-  const pbxs = (): PbxHealth[] =>
-    units.map((u) => {
+  const pbxs = (): PbxHealth[] => {
+    const leads = cluster?.status.pbxs;
+    return units.map((u) => {
       const { state, problem, nextAttemptAt } = u.client.status;
-      const lead = cluster?.status.pbxs[u.id]?.lead;
+      const lead = leads?.[u.id]?.lead;
       return {
         id: u.id,
         name: u.name,
@@ -223,6 +224,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
         ...(lead ? { lead } : {}),
       };
     });
+  };
   // Where each click-to-call came from, until its call's context closes.
   const origins = new OriginMemory();
 

@@ -9,6 +9,7 @@ import type { RecordModule, SuiteCrmModule, SuiteCrmSettings } from '../config.t
 import { textOf } from './html-entities.ts';
 import { parseSuiteDateTime } from './datetime.ts';
 import type { V8Record } from './v8-api.ts';
+import { EXTENSION_PATTERN } from '../../calls/extension-address.ts';
 
 export const SOURCE = 'suitecrm';
 
@@ -101,8 +102,6 @@ export interface SyncedUser {
   modifiedAt: number;
 }
 
-const DIALABLE = /^[0-9*#+]{1,15}$/;
-
 export function toSyncedUser(r: V8Record, extensionField: string): SyncedUser {
   const a = r.attributes;
   const full = textOf(a['full_name']).trim();
@@ -111,8 +110,8 @@ export function toSyncedUser(r: V8Record, extensionField: string): SyncedUser {
   return {
     externalId: r.id,
     name: name === '' ? r.id : name,
-    extensions: [...new Set(parts.filter((p) => DIALABLE.test(p)))],
-    invalid: parts.filter((p) => !DIALABLE.test(p)),
+    extensions: [...new Set(parts.filter((p) => EXTENSION_PATTERN.test(p)))],
+    invalid: parts.filter((p) => !EXTENSION_PATTERN.test(p)),
     modifiedAt: parseSuiteDateTime(a['date_modified']),
   };
 }

@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../auth/auth-plugin.ts';
 import { sendError } from '../errors.ts';
 import { DEFAULT_PBX_ID, parsePbxEntry, type PbxEntry } from '../../service/pbx-config.ts';
-import { encryptSecret } from '../../service/secret-box.ts';
+import { encryptSecret, isUsableSecretKey } from '../../service/secret-box.ts';
 import type { PbxConnections, SavedPbx } from '../../store/pbx-connections.ts';
 
 export interface PbxConnectionsRoutesOptions {
@@ -27,11 +27,9 @@ export interface PbxConnectionsRoutesOptions {
   startedAt: number;
 }
 
-const MIN_KEY_LENGTH = 16;
-
 export async function pbxConnectionsRoutes(app: FastifyInstance, options: PbxConnectionsRoutesOptions): Promise<void> {
   const { connections } = options;
-  const canSave = (options.secretKey?.length ?? 0) >= MIN_KEY_LENGTH;
+  const canSave = isUsableSecretKey(options.secretKey);
   const configuredIds = new Set(options.configured.map((c) => c.id));
 
   app.get('/api/admin/pbx/connections', { preHandler: requireAdmin }, async () => {
