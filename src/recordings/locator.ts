@@ -52,12 +52,13 @@ export class Locator {
   }
 
   /** The engine named the recording (and maybe its full path). */
-  async located(effect: { callId: string; file: string; path: string | null }): Promise<RecordingRow | null> {
+  async located(effect: { callId: string; file: string; path: string | null }): Promise<void> {
     const pbx = pbxOf(effect.callId);
-    if (!this.#hasSource(pbx)) return null;
+    if (!this.#hasSource(pbx)) return;
     const location = this.#locationOf(effect.callId, pbx, effect.path ?? effect.file);
-    if (location === null && !isSafeFileName(effect.file)) return null;
-    return this.#o.rows.ensure({ callId: effect.callId, pbx, file: location ? fileNameOf(location) : effect.file, location, fromPath: effect.path !== null });
+    if (location === null && !isSafeFileName(effect.file)) return;
+    // Nobody reads the row here: written (when it would change) without reading it back.
+    await this.#o.rows.touch({ callId: effect.callId, pbx, file: location ? fileNameOf(location) : effect.file, location, fromPath: effect.path !== null });
   }
 
   /** The call is over: its recordings are complete. An unanswered call's recording holds no audio. */
@@ -70,8 +71,7 @@ export class Locator {
         await this.#o.rows.touch({ callId: record.id, pbx, file: location ? fileNameOf(location) : record.recordingFile, location, fromPath: false });
       }
     }
-    await this.#o.rows.markCallEnded(record.id);
-    for (const row of await this.#o.rows.forCall(record.id)) {
+    for (const row of await this.#o.rows.endCall(record.id)) {
       if (record.recording === null && row.file === record.recordingFile && row.audio !== true) {
         // MixMonitor's option b records only while bridged: nobody answered, nothing was recorded.
         await this.#o.rows.update(row.id, { audio: false, noAudioReason: 'not-answered' });

@@ -58,6 +58,14 @@ const INSERT_COLUMNS =
   'id, call_id, pbx, file, location, state, audio, no_audio_reason, format, size, duration_ms, playable, reported_size, confirmed_at, stored_location, stored_format, stored_size, copied_at, pbx_deleted, removed_at, problem, created_at, updated_at';
 const INSERT_VALUES = '?, ?, ?, ?, ?, ?, null, null, null, null, null, null, null, null, null, null, null, null, 0, null, null, ?, ?';
 
+/** Calls' files remembered by `touch` (a few minutes of calls at 100 calls/s). */
+const WRITTEN_KEPT = 20_000;
+/**
+ * Remembered for a row whose location this process did not set (a guess kept the row's own): a
+ * full path must still be written, since the row's location is not known to equal it.
+ */
+const GUESSED = '\u0000guessed';
+
 export class RecordingRows {
   readonly #store: Store;
   readonly #now: () => number;
@@ -66,7 +74,14 @@ export class RecordingRows {
   readonly #ensureGuessed: Statement<never>;
   readonly #byCallAndFile: Statement<Row>;
   readonly #forCall: Statement<Row>;
-  readonly #markCallEnded: Statement<never>;
+  readonly #endCall: Statement<Row>;
+  /**
+   * What this process last wrote for a call's file (`call_id`, `file` -> its location): the engine
+   * names a call's recording more than once (each channel's MixMonitor variables, then the call's
+   * end), and an upsert that would change nothing is a statement saved. Rows are never deleted, so a
+   * remembered row exists; forgetting is always safe (the next write is the upsert again).
+   */
+  readonly #written = new Map<string, string | null>();
 
   constructor(store: Store, now: () => number = Date.now) {
     this.#store = store;
@@ -77,7 +92,13 @@ export class RecordingRows {
     this.#ensureGuessed = statement(store, 'recordings_ensure_guessed', upsert('recordings.location'));
     this.#byCallAndFile = statement(store, 'recordings_by_call_and_file', 'select * from recordings where call_id = cast(? as text) and file = cast(? as text)');
     this.#forCall = statement(store, 'recordings_for_call', 'select * from recordings where call_id = cast(? as text) order by created_at, id');
-    this.#markCallEnded = statement(store, 'recordings_mark_call_ended', "update recordings set state = 'ready', updated_at = ? where call_id = cast(? as text) and state = 'recording'");
+    // Marks the call's recordings complete and reads them all back, in one statement. Only rows
+    // still recording change (`updated_at` too); the others come back as they are.
+    this.#endCall = statement(
+      store,
+      'recordings_end_call',
+      "update recordings set state = case when state = 'recording' then 'ready' else state end, updated_at = case when state = 'recording' then ? else updated_at end where call_id = cast(? as text) returning *",
+    );
   }
 
   /**
@@ -94,9 +115,18 @@ export class RecordingRows {
 
   /** `ensure` without reading the row back: for a caller that reads the call's rows next anyway. */
   async touch(input: EnsureInput): Promise<void> {
+    const key = `${input.callId}\u0000${input.file}`;
+    const known = this.#written.get(key);
+    // A guess never changes an existing row's location; a full path changes it only when it differs.
+    if (known !== undefined && (!input.fromPath || known === input.location)) return;
     const now = this.#iso();
     const upsert = input.fromPath ? this.#ensureFromPath : this.#ensureGuessed;
     await upsert.run([newRecordingId(), input.callId, input.pbx, input.file, input.location, input.state ?? 'recording', now, now]);
+    // The row's location now: the one given when it came from a path; after a guess it is not known
+    // here (an existing row kept its own), so only later guesses may be skipped.
+    this.#written.delete(key);
+    this.#written.set(key, input.fromPath ? input.location : GUESSED);
+    if (this.#written.size > WRITTEN_KEPT) this.#written.delete(this.#written.keys().next().value!);
   }
 
   async get(id: string): Promise<RecordingRow | undefined> {
@@ -135,6 +165,8 @@ export class RecordingRows {
   }
 
   async update(id: string, patch: RecordingPatch): Promise<void> {
+    // The row's location is no longer the one remembered (rare: a report, a correction).
+    if (patch.location !== undefined) this.#written.clear();
     const set: Updateable<RecordingsTable> = { updated_at: this.#iso() };
     if (patch.location !== undefined) set.location = patch.location;
     if (patch.state !== undefined) set.state = patch.state;
@@ -156,9 +188,13 @@ export class RecordingRows {
     await this.#store.db.updateTable('recordings').set(set).where('id', '=', id).execute();
   }
 
-  /** A call ended: its recordings are complete (MixMonitor closes the file as the channel goes). */
-  async markCallEnded(callId: string): Promise<void> {
-    await this.#markCallEnded.run([this.#iso(), callId]);
+  /**
+   * A call ended: its recordings are complete (MixMonitor closes the file as the channel goes).
+   * Returns every recording of the call, oldest first, as `forCall` would after the change.
+   */
+  async endCall(callId: string): Promise<RecordingRow[]> {
+    const rows = (await this.#endCall.all([this.#iso(), callId])).map(toRow);
+    return rows.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** Rows older than `cutoffIso` not yet removed by retention, oldest first. */
