@@ -3,10 +3,17 @@
  * (`kind` + a JSON body) published in order, received by every other instance. Pops, device states
  * and their snapshots ride on it (`pop-relay.ts`, `device-state-share.ts`).
  *
- * Order: messages go out in the order they were published, several per statement: those of one
- * turn of the event loop, and those that queue up behind a statement in flight (one transaction:
- * PostgreSQL delivers its notifications together and in order). A payload over NOTIFY's 8,000 bytes goes as numbered parts in that same transaction.
+ * Order: messages go out in the order they were published, several per payload and several
+ * payloads per statement: those of one turn of the event loop, and those that queue up behind a
+ * statement in flight (one transaction: PostgreSQL delivers its notifications together and in
+ * order). A message over NOTIFY's 8,000 bytes goes as numbered parts in that same transaction.
  * A failed send is logged and counted, never thrown: the publisher's own instance already acted.
+ *
+ * On the wire (the sender's id first, so that an instance skips its own echo without parsing it):
+ *   `m<instance> [[kind, body], ...]`         messages, packed up to the payload's size
+ *   `q<instance> <key> <k> <n> <text>`        part k of n of one `[[kind, body]]` too long for one
+ * Instances before packing sent one message per payload (`w{"i","k","b"}`, parts `p<key> <k> <n>`);
+ * those are still read, so that a rolling upgrade keeps pops flowing from an older leader.
  */
 import { randomBytes } from 'node:crypto';
 import type { Log } from '../logger.ts';
@@ -16,11 +23,11 @@ export interface ClusterBusOptions {
   log: Log;
   /** Sends these notification payloads in order, in one transaction. */
   send: (payloads: string[]) => Promise<void>;
-  /** Largest payload in UTF-16 units; default 2,600 (at most 3 bytes each: under NOTIFY's 8,000). */
-  partChars?: number;
+  /** Largest payload in UTF-8 bytes, header included; default 7,800 (NOTIFY takes under 8,000). */
+  payloadBytes?: number;
 }
 
-/** One message on the wire: who sent it, what kind, its body. */
+/** One message as instances before packing sent it: who sent it, what kind, its body. */
 interface Envelope {
   i: string;
   k: string;
@@ -30,9 +37,12 @@ interface Envelope {
 type Handler = (body: unknown, from: string) => void;
 
 const PART_TTL_MS = 30_000;
+const PAYLOAD_BYTES = 7_800;
+const ID = /^[A-Za-z0-9_-]+$/;
 
 export class ClusterBus {
   readonly #o: ClusterBusOptions;
+  /** Messages (`[kind, body]` as JSON) waiting for the next statement. */
   #queue: string[] = [];
   #sending = false;
   #scheduled = false;
@@ -43,6 +53,7 @@ export class ClusterBus {
   #failed = 0;
 
   constructor(options: ClusterBusOptions) {
+    if (!ID.test(options.instanceId)) throw new Error(`an instance id is letters, digits, _ and - only, got "${options.instanceId}"`);
     this.#o = options;
   }
 
@@ -61,8 +72,7 @@ export class ClusterBus {
   }
 
   publish(kind: string, body: unknown): void {
-    const json = JSON.stringify({ i: this.#o.instanceId, k: kind, b: body } satisfies Envelope);
-    this.#queue.push(...encode(json, this.#o.partChars ?? 2600));
+    this.#queue.push(JSON.stringify([kind, body]));
     this.#sent++;
     // What one event of the PBX makes (a pop, a device state or two) goes in one statement: sent
     // once the current turn of the event loop is over, not per message (a round trip to
@@ -78,26 +88,46 @@ export class ClusterBus {
   /** A notification from the channel (ours included: they are skipped). False: not the bus's. */
   receive(payload: string): boolean {
     const kind = payload[0];
-    if (kind !== 'w' && kind !== 'p') return false;
-    const json = this.#assemble(payload);
-    if (json === null) return true;
-    let e: Envelope;
-    try {
-      e = JSON.parse(json) as Envelope;
-    } catch {
-      this.#o.log.warn('a message from another instance could not be read; skipped');
+    if (kind === 'm' || kind === 'q') {
+      const space = payload.indexOf(' ');
+      const from = payload.slice(1, space);
+      // Our own echo: every payload of ours comes back to us, and is skipped unread.
+      if (space < 2 || from === this.#o.instanceId) return true;
+      const json = kind === 'm' ? payload.slice(space + 1) : this.#assemble(from, payload.slice(space + 1));
+      if (json === null) return true;
+      const messages = this.#parse(json);
+      if (!Array.isArray(messages)) return true;
+      for (const m of messages) if (Array.isArray(m) && typeof m[0] === 'string') this.#deliver(m[0], m[1], from);
       return true;
     }
+    if (kind !== 'w' && kind !== 'p') return false;
+    // An instance from before packing: one envelope per payload.
+    const json = kind === 'w' ? payload.slice(1) : this.#assemble('', payload.slice(1));
+    if (json === null) return true;
+    const e = this.#parse(json) as Envelope | undefined;
     if (typeof e !== 'object' || e === null || typeof e.i !== 'string' || typeof e.k !== 'string' || e.i === this.#o.instanceId) return true;
-    const handler = this.#handlers.get(e.k);
-    if (handler === undefined) return true;
+    this.#deliver(e.k, e.b, e.i);
+    return true;
+  }
+
+  #parse(json: string): unknown {
+    try {
+      return JSON.parse(json) as unknown;
+    } catch {
+      this.#o.log.warn('a message from another instance could not be read; skipped');
+      return undefined;
+    }
+  }
+
+  #deliver(kind: string, body: unknown, from: string): void {
+    const handler = this.#handlers.get(kind);
+    if (handler === undefined) return;
     this.#received++;
     try {
-      handler(e.b, e.i);
+      handler(body, from);
     } catch (err) {
-      this.#o.log.warn({ kind: e.k, err: (err as Error).message }, 'a message from another instance could not be applied; skipped');
+      this.#o.log.warn({ kind, err: (err as Error).message }, 'a message from another instance could not be applied; skipped');
     }
-    return true;
   }
 
   /** Resolves when everything published so far has been handed to PostgreSQL (or failed). */
@@ -110,7 +140,7 @@ export class ClusterBus {
     this.#sending = true;
     try {
       while (this.#queue.length > 0) {
-        const batch = this.#queue;
+        const batch = pack(this.#o.instanceId, this.#queue, this.#o.payloadBytes ?? PAYLOAD_BYTES);
         this.#queue = [];
         try {
           await this.#o.send(batch);
@@ -124,12 +154,12 @@ export class ClusterBus {
     }
   }
 
-  #assemble(payload: string): string | null {
-    if (payload.startsWith('w')) return payload.slice(1);
-    // p<key> <k> <n> <text>
-    const m = /^p([A-Za-z0-9_-]+) (\d+) (\d+) /.exec(payload);
+  /** `<key> <k> <n> <text>` from `from`: the whole text once every part has come, else null. */
+  #assemble(from: string, part: string): string | null {
+    const m = /^([A-Za-z0-9_-]+) (\d+) (\d+) /.exec(part);
     if (m === null) return null;
-    const [head, key, kText, nText] = m as unknown as [string, string, string, string];
+    const [head, id, kText, nText] = m as unknown as [string, string, string, string];
+    const key = `${from}/${id}`;
     const k = Number(kText);
     const n = Number(nText);
     if (n < 1 || n > 10_000 || k >= n) return null;
@@ -140,26 +170,60 @@ export class ClusterBus {
       entry = { parts: new Array<string | undefined>(n).fill(undefined), at: now };
       this.#parts.set(key, entry);
     }
-    entry.parts[k] = payload.slice(head.length);
+    entry.parts[k] = part.slice(head.length);
     if (entry.parts.some((p) => p === undefined)) return null;
     this.#parts.delete(key);
     return entry.parts.join('');
   }
 }
 
-/** One payload (`w…`), or numbered parts (`p<key> <k> <n> …`) when it is too long for one. */
-export function encode(json: string, partChars: number): string[] {
-  if (json.length <= partChars) return [`w${json}`];
+/**
+ * Messages (each `[kind, body]` as JSON) as payloads of `instanceId`: as many whole messages per
+ * payload as fit in `payloadBytes`, in order; a message too long for one alone goes as parts.
+ */
+export function pack(instanceId: string, messages: readonly string[], payloadBytes: number): string[] {
+  const head = `m${instanceId} `;
+  const room = payloadBytes - Buffer.byteLength(head) - 2;
+  const out: string[] = [];
+  let group: string[] = [];
+  let size = 0;
+  const close = (): void => {
+    if (group.length > 0) out.push(`${head}[${group.join(',')}]`);
+    group = [];
+    size = 0;
+  };
+  for (const message of messages) {
+    const bytes = Buffer.byteLength(message);
+    if (bytes > room) {
+      close();
+      out.push(...split(instanceId, `[${message}]`, payloadBytes));
+      continue;
+    }
+    const comma = group.length > 0 ? 1 : 0;
+    if (size + comma + bytes > room) close();
+    size += (group.length > 0 ? 1 : 0) + bytes;
+    group.push(message);
+  }
+  close();
+  return out;
+}
+
+/** `json` as numbered parts (`q<instance> <key> <k> <n> <text>`), each under `payloadBytes`. */
+export function split(instanceId: string, json: string, payloadBytes: number): string[] {
   const key = randomBytes(6).toString('base64url');
-  const n = Math.ceil(json.length / partChars);
+  // A part's header at its longest (k and n up to 5 digits); a character is at most 3 bytes in
+  // UTF-8 (a surrogate pair, two units, is 4).
+  const headBytes = Buffer.byteLength(`q${instanceId} ${key} 99999 99999 `);
+  const chars = Math.max(2, Math.floor((payloadBytes - headBytes) / 3));
+  const n = Math.ceil(json.length / chars);
   const out: string[] = [];
   for (let k = 0; k < n; k++) {
-    let start = k * partChars;
-    let end = Math.min(json.length, start + partChars);
+    let start = k * chars;
+    let end = Math.min(json.length, start + chars);
     // Never split a surrogate pair: PostgreSQL would refuse half a character.
     if (k > 0 && isLowSurrogate(json.charCodeAt(start))) start--;
     if (end < json.length && isLowSurrogate(json.charCodeAt(end))) end--;
-    out.push(`p${key} ${k} ${n} ${json.slice(start, end)}`);
+    out.push(`q${instanceId} ${key} ${k} ${n} ${json.slice(start, end)}`);
   }
   return out;
 }

@@ -5,7 +5,7 @@
 import { createLogger } from '../logger.ts';
 import { ClusterBus } from './cluster-bus.ts';
 
-export function busesOn(names: readonly string[], partChars?: number): { buses: Map<string, ClusterBus>; batches: string[][] } {
+export function busesOn(names: readonly string[], payloadBytes?: number): { buses: Map<string, ClusterBus>; batches: string[][] } {
   const buses = new Map<string, ClusterBus>();
   const batches: string[][] = [];
   const send = async (payloads: string[]): Promise<void> => {
@@ -13,7 +13,7 @@ export function busesOn(names: readonly string[], partChars?: number): { buses: 
     await new Promise((resolve) => setImmediate(resolve));
     for (const p of payloads) for (const bus of buses.values()) bus.receive(p);
   };
-  for (const name of names) buses.set(name, new ClusterBus({ instanceId: name, log: createLogger('silent'), send, ...(partChars ? { partChars } : {}) }));
+  for (const name of names) buses.set(name, new ClusterBus({ instanceId: name, log: createLogger('silent'), send, ...(payloadBytes ? { payloadBytes } : {}) }));
   return { buses, batches };
 }
 
