@@ -105,3 +105,23 @@ test('garbage on the channel is ignored; a failed send is counted and later ones
   assert.deepEqual(bus.stats, { sent: 2, received: 1, failed: 1 });
   assert.equal(sent.length, 1);
 });
+
+test('a message that may wait goes with the next one that does not, or alone once its wait is over; order kept', async () => {
+  const { buses, batches } = busesOn(['a', 'b']);
+  const got: number[] = [];
+  buses.get('b')!.on('note', (body) => got.push((body as { n: number }).n));
+  const a = buses.get('a')!;
+  a.publish('note', { n: 1 }, { waitMs: 10_000 });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(batches.length, 0, 'nothing sent for a message that may wait');
+  a.publish('note', { n: 2 });
+  await settled(buses);
+  assert.deepEqual(got, [1, 2]);
+  assert.equal(batches.length, 1, 'both in one statement');
+  a.publish('note', { n: 3 }, { waitMs: 30 });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(batches.length, 1);
+  await settled(buses);
+  assert.deepEqual(got, [1, 2, 3], 'sent alone after its wait');
+  assert.equal(batches.length, 2);
+});
