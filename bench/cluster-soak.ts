@@ -8,7 +8,7 @@
  * first DialBegin to the first ringing frame on any agent's stream) and the CPU per call are set
  * beside one instance alone under the same load and PBXs. See bench/README.md, "cluster-soak".
  *
- * Run alone: `npx tsx bench/cluster-soak.ts [--seconds N] [--alone-seconds N] [--rate N] [--instances N] [--pbxs N]`.
+ * Run alone: `npx tsx bench/cluster-soak.ts [--seconds N] [--alone-seconds N] [--rate N] [--instances N] [--pbxs N] [--no-timestamp-events]`.
  * `npm run bench` runs a short version (60 s of cluster, 30 s alone).
  * Environment: BENCH_SOAK_SECONDS (600), BENCH_SOAK_ALONE_SECONDS (60), BENCH_SOAK_RATE (100, all
  * PBXs together), BENCH_SOAK_INSTANCES (3), BENCH_SOAK_PBXS (2), BENCH_SOAK_AGENTS (30, all PBXs
@@ -29,6 +29,8 @@ export interface SoakOptions {
   /** Simulated PBXs (the load and the agents split over them). */
   pbxs?: number;
   agents?: number;
+  /** Events carry the PBX's time (`timestampevents = yes`, as the README recommends); default on. */
+  timestampEvents?: boolean;
   resultsDir?: URL;
 }
 
@@ -58,7 +60,8 @@ export async function runClusterSoak(options: SoakOptions = {}): Promise<string>
   const postgresUrl = env['BENCH_DATABASE_URL'] ?? env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
   const progress = (line: string): void => void process.stderr.write(`[cluster-soak] ${line}\n`);
   const machine = machineLine();
-  const common = { callsPerSecond: rate, pbxs: pbxCount, agents, seed: 1, postgresUrl };
+  const timestampEvents = options.timestampEvents ?? env['BENCH_SOAK_TIMESTAMP_EVENTS'] !== '0';
+  const common = { callsPerSecond: rate, pbxs: pbxCount, agents, seed: 1, postgresUrl, timestampEvents };
   // The CPU and steady-state pop figures come from the same load without outages, alone and as a
   // cluster; the soak itself (kills and cuts) gives the correctness, the takeovers and the pops
   // across outages.
@@ -102,7 +105,7 @@ export async function runClusterSoak(options: SoakOptions = {}): Promise<string>
     `## Cluster soak: several instances on one PostgreSQL and ${pbxWords}, instances killed and links cut under load`,
     '',
     `${instances} service processes (\`node src/main.ts\`) on one fresh PostgreSQL database, following ${pbxWords}: ${setup}. Each PBX is its own simulator with its own CDRs in its own Master.csv (each PBX's CDR source), its own AMI login and its own link to the instances; ${pbxCount === 1 ? 'it is the default PBX (`AMI_*`)' : 'the first is the default PBX (`AMI_*`, extensions written `101`), the others come from a `CRM_TELEPHONY_CONFIG` file (extensions written `101@branch`): the same extension numbers at every PBX are different agents'}. ${rate} calls/s in all (the simulator's contact-centre mix, each PBX its own seed and its own agents' extensions), ${agents} agents each holding an SSE stream, spread over the instances (a broken stream comes back on the next instance with its Last-Event-ID). ${pbxCount === 1 ? 'One instance leads the PBX' : 'Each PBX has a leader of its own (one instance may lead several)'}; every ${killEveryMs / 1000} s an instance is SIGKILLed and started again 2 s later, the default PBX's leader every other time, else an instance leading no PBX when there is one; ${pbxCount === 1 ? `the PBX's AMI link is cut ${cluster.cuts} times` : `the PBXs' AMI links are cut ${cluster.cuts} times, one PBX's link at a time, in turn (${cluster.pbxs.map((p) => `${p.id} ${p.cuts}`).join(', ')})`}. The same load and PBXs on one instance alone is the baseline. Each PBX's calls are compared with its own truth (an uncut AMI session on its simulator), the counts below are their sums.`,
-    `Machine: ${machine}; ${loadAverage().toFixed(2)} at the end. Whole benchmark: ${((performance.now() - began) / 60_000).toFixed(1)} min.`,
+    `Machine: ${machine}; ${loadAverage().toFixed(2)} at the end. Whole benchmark: ${((performance.now() - began) / 60_000).toFixed(1)} min. ${timestampEvents ? "Events carry the PBX's time (manager.conf `timestampevents = yes`, as the README recommends), so the service, the truth and the CDRs time a call by one clock." : "Events without `Timestamp:` (Asterisk's default): the service and the truth time events by their arrival, the CDRs by the call's script, so a PBX process that falls behind makes CDR-corrected talk times differ from the truth's."}`,
     '',
     '### Goals',
     '',
@@ -115,7 +118,7 @@ export async function runClusterSoak(options: SoakOptions = {}): Promise<string>
     '',
     `Per PBX (${cluster.pbxs.length}): ${cluster.pbxs.map(perPbx).join('; ')}.`,
     '',
-    `CPU per instance over the load (s): alone ${alone.cpu.perInstanceSeconds.map((x) => x.toFixed(1)).join(', ')}; cluster without outages ${calm.cpu.perInstanceSeconds.map((x) => x.toFixed(1)).join(', ')}; with outages ${cluster.cpu.perInstanceSeconds.map((x) => x.toFixed(1)).join(', ')} (a killed instance's last 100 ms are not counted; recoveries and CDR corrections add to it). Wrong talk is the known difference between a CDR-corrected record and the events (issue 11's outage-recovery benchmark shows the same on one instance), not the cluster's doing. Streams reconnected ${cluster.pops.reconnects} times. Settled: alone ${alone.settle}; cluster ${cluster.settle}. Records the CDRs corrected / rebuilt in the cluster run: ${c.fromCdr.corrected} / ${c.fromCdr.rebuilt}.`,
+    `CPU per instance over the load (s): alone ${alone.cpu.perInstanceSeconds.map((x) => x.toFixed(1)).join(', ')}; cluster without outages ${calm.cpu.perInstanceSeconds.map((x) => x.toFixed(1)).join(', ')}; with outages ${cluster.cpu.perInstanceSeconds.map((x) => x.toFixed(1)).join(', ')} (a killed instance's last 100 ms are not counted; recoveries and CDR corrections add to it).${timestampEvents ? '' : " Wrong talk is the known difference between a CDR-corrected record and the events' arrival times (issue 11's outage-recovery benchmark shows the same on one instance), not the cluster's doing."} Streams reconnected ${cluster.pops.reconnects} times. Settled: alone ${alone.settle}; cluster ${cluster.settle}. Records the CDRs corrected / rebuilt in the cluster run: ${c.fromCdr.corrected} / ${c.fromCdr.rebuilt}.`,
     '',
   ].join('\n');
   const dir = options.resultsDir ?? RESULTS_DIR;
@@ -127,7 +130,7 @@ export async function runClusterSoak(options: SoakOptions = {}): Promise<string>
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { seconds: { type: 'string' }, 'alone-seconds': { type: 'string' }, rate: { type: 'string' }, instances: { type: 'string' }, pbxs: { type: 'string' } } });
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { seconds: { type: 'string' }, 'alone-seconds': { type: 'string' }, rate: { type: 'string' }, instances: { type: 'string' }, pbxs: { type: 'string' }, 'no-timestamp-events': { type: 'boolean' } } });
   const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
   const md = await runClusterSoak({
     ...(values.seconds ? { seconds: num(values.seconds)! } : {}),
@@ -135,6 +138,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ...(values.rate ? { callsPerSecond: num(values.rate)! } : {}),
     ...(values.instances ? { instances: num(values.instances)! } : {}),
     ...(values.pbxs ? { pbxs: num(values.pbxs)! } : {}),
+    ...(values['no-timestamp-events'] ? { timestampEvents: false } : {}),
   });
   process.stdout.write(md);
 }

@@ -51,6 +51,8 @@ export interface PhaseSpec {
   cuts: number;
   seed: number;
   postgresUrl: string;
+  /** The PBXs stamp every event with their own time (manager.conf `timestampevents = yes`). */
+  timestampEvents: boolean;
 }
 
 export interface PbxPhaseResult {
@@ -193,7 +195,7 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
     // Seeds differ per PBX (the first keeps the phase's, as with one PBX), so the PBXs' calls differ.
     const loadsDone = Promise.all(
       pbxs.map((p, i) =>
-        p.sim.startLoad({ callsPerSecond: ratePerPbx[i]!, durationMs: spec.durationMs, seed: spec.seed + 1000 * i, extensions: p.extensions }).then((st) => {
+        p.sim.startLoad({ callsPerSecond: ratePerPbx[i]!, durationMs: spec.durationMs, seed: spec.seed + 1000 * i, extensions: p.extensions, ...(spec.timestampEvents ? { params: { timestampEvents: true } } : {}) }).then((st) => {
           loadStats[i] = st;
         }),
       ),
