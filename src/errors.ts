@@ -61,6 +61,8 @@ const CATALOGUE = {
   DIRECTORY_ERR_CONFLICT: { status: 409, retryable: false, summary: 'The record conflicts with another one (an extension or login already taken).' },
   /** Another running service holds the SQLite file: SQLite serves one instance; several need PostgreSQL. */
   STORE_ERR_IN_USE: { status: 503, retryable: false, summary: 'Another crm-telephony service is using this SQLite file: stop it, or run several instances on PostgreSQL.' },
+  /** A port the service must listen on is taken by another program, or not allowed to it (the message names the variable to change). */
+  SERVICE_ERR_PORT_UNAVAILABLE: { status: 500, retryable: false, summary: 'A port the service needs is taken or not allowed: set the variable the message names to a free port and start again.' },
   /** A configuration value is missing or wrong. */
   CONFIG_ERR_INVALID: { status: 500, retryable: false, summary: 'A setting is missing or wrong.' },
   /** The PBX's CDR store cannot be reached or read: Master.csv missing or unreadable, SFTP or the CDR database down, the table missing. */

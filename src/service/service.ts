@@ -33,6 +33,7 @@ import type { Recordings } from '../recordings/index.ts';
 import type { CdrSource } from '../cdr/pbx-cdr.ts';
 import { logPbxConnection } from './pbx-connection-log.ts';
 import { PbxSession } from './pbx-session.ts';
+import { assertPortsFree, listenError, type PortNeed } from './port-check.ts';
 import { OriginMemory } from './call-log-sink.ts';
 import { cdrSourceFromConfig } from './cdr-setup.ts';
 import { routesOf, sinksOf, type Capability } from './capability.ts';
@@ -153,6 +154,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
 async function startUnlocked(options: ServiceOptions): Promise<Service> {
   const { config, log } = options;
+  // Nothing is changed (the first administrator, whose password is shown once) before the ports
+  // this start needs are known to be free.
+  const httpNeed: PortNeed = { variable: 'HTTP_PORT', hostVariable: 'HTTP_HOST', host: config.HTTP_HOST, port: config.HTTP_PORT, what: 'the web console and API' };
+  const agiPort = options.agiPort ?? config.AGI_PORT;
+  await assertPortsFree([
+    ...(options.listen ?? true ? [httpNeed] : []),
+    { variable: 'AGI_PORT', hostVariable: 'AGI_HOST', host: config.AGI_HOST, port: agiPort, what: 'FastAGI (routing for the dialplan)', alternative: 'or 0 to turn FastAGI off' },
+  ]);
   const store = await openStore({ url: config.DATABASE_URL });
   const directory = new Directory(store, { defaultRegion: config.DEFAULT_REGION });
   const callLog = new CallLog(store);
@@ -353,7 +362,10 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
 
   let url: string | null = null;
   if (options.listen ?? true) {
-    await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+    // A port taken since the check above (another start racing this one) is worded the same way.
+    await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT }).catch((err: NodeJS.ErrnoException) => {
+      throw listenError(httpNeed, err);
+    });
     url = `http://${config.HTTP_HOST.includes(':') ? `[${config.HTTP_HOST}]` : config.HTTP_HOST}:${config.HTTP_PORT}/`;
   }
   for (const c of capabilities) await c.start?.();
