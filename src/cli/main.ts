@@ -14,6 +14,8 @@ import { directoryLookup, LOOKUP_USAGE } from './directory-lookup.ts';
 import { directorySeed, SEED_USAGE } from './directory-seed.ts';
 import { dialplan, DIALPLAN_USAGE } from './dialplan.ts';
 import { tokens, TOKENS_USAGE } from './tokens.ts';
+import { users, USERS_USAGE } from './users.ts';
+import { serve, SERVE_USAGE } from './serve.ts';
 import { encryptSecretCommand, ENCRYPT_SECRET_USAGE } from './encrypt-secret.ts';
 import { suitecrmSync, SUITECRM_SYNC_USAGE } from './suitecrm-sync.ts';
 import { suitecrmPackage, PACKAGE_USAGE } from './suitecrm-package.ts';
@@ -26,6 +28,9 @@ export type { CliIo, CliOutput } from './io.ts';
 export const USAGE = `Usage: crm-telephony <command> [options]
 
 Commands:
+  serve                         Run the service (what "npm start" runs), without npm.
+  users list                    Show who can sign in.
+  users set-password <login>    Give a user (the admin who lost it) a new password, printed once.
   ami tail                      Print every event the PBX sends, one JSON object per line.
   ami send <Action> [Key=Value ...]
                                 Send one action and print the PBX's answer as JSON.
@@ -68,6 +73,8 @@ const DIRECTORY_COMMANDS: Record<string, Command> = {
   lookup: { run: (args, io) => directoryLookup(args, io), usage: LOOKUP_USAGE },
   seed: { run: (args, io) => directorySeed(args, io), usage: SEED_USAGE },
   tokens: { run: (args, io) => tokens(args, io), usage: TOKENS_USAGE },
+  users: { run: (args, io) => users(args, io), usage: USERS_USAGE },
+  serve: { run: (args, io) => serve(args, io), usage: SERVE_USAGE },
   dialplan: { run: (args, io) => dialplan(args, io), usage: DIALPLAN_USAGE },
   'encrypt-secret': { run: (args, io) => encryptSecretCommand(args, io), usage: ENCRYPT_SECRET_USAGE },
   suitecrm: {

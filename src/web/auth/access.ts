@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../../store/store.ts';
 import { statement, type Statement } from '../../store/statements.ts';
 import type { Directory, User } from '../../directory/directory.ts';
-import { verifyPassword } from '../../directory/passwords.ts';
+import { hashPassword, verifyPassword } from '../../directory/passwords.ts';
 
 export type TokenKind = 'api' | 'routing';
 
@@ -67,6 +67,21 @@ export class Access {
     const user = await this.#directory.userByLogin(login);
     if (!user || !user.active) return null;
     return { ...(await openSession(this.#store, user.id, this.#ttl)), user };
+  }
+
+  /**
+   * A new password for a user (an administrator who lost theirs, from the command line): the old
+   * one stops working and every session the user had is closed. False: no such login.
+   */
+  async setPassword(login: string, password: string): Promise<boolean> {
+    const user = await this.#directory.userByLogin(login);
+    if (!user) return false;
+    const hash = await hashPassword(password);
+    await this.#store.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: hash, updated_at: new Date().toISOString() }).where('id', '=', user.id).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    });
+    return true;
   }
 
   async logout(sessionId: string): Promise<void> {
