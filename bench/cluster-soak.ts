@@ -112,6 +112,7 @@ export async function runClusterSoak(options: SoakOptions = {}): Promise<string>
     `- nothing lost, duplicated, left open or wrong: ${clean ? '**met**' : '**missed**'} (lost ${c.lost}, duplicated ${c.duplicated}, left open ${c.leftOpen}, wrong ${c.wrongOutcome + c.wrongTalk + c.wrongDirection}).`,
     `- pop p99 <= 25 ms across instances (agents on every instance, no outage): ${ms(p99)}: ${p99 <= 25 ? '**met**' : '**missed**'}; through the kills and cuts: ${ms(p99Outages)} (a call that rings while no instance follows the PBX pops when the new leader has recovered it).`,
     `- the cluster's CPU per call <= 1.2 x one instance's (same load, no outages; every instance's CPU counted): ${ratio.toFixed(2)} x: ${ratio <= 1.2 ? '**met**' : '**missed**'}.`,
+    `- pops in the calm cluster by the way they came (each agent's first ringing frame of a call): from the leader's own hub p50 ${ms(percentile(calm.pops.byPath.own, 50))} / p99 ${ms(percentile(calm.pops.byPath.own, 99))} (${n(calm.pops.byPath.own.length)}); relayed through PostgreSQL to the other instances p50 ${ms(percentile(calm.pops.byPath.relayed, 50))} / p99 ${ms(percentile(calm.pops.byPath.relayed, 99))} (${n(calm.pops.byPath.relayed.length)}); one instance alone p50 ${ms(percentile(alone.pops.byPath.own, 50))} / p99 ${ms(percentile(alone.pops.byPath.own, 99))}.`,
     `- takeover after a leader's SIGKILL (until every PBX is led by an instance connected to it): ${takeovers.length === 0 ? 'no leader killed' : `p50 ${ms(percentile(takeovers, 50))}, max ${ms(Math.max(...takeovers))} over ${takeovers.length}`} (issue: within 5 s)${cluster.kills.leads > cluster.kills.leaders ? `; ${cluster.kills.leads} PBX leads taken by ${cluster.kills.leaders} kills` : ''}.`,
     '',
     table(['run', 'load', 'placed', 'logged', 'lost', 'duplicated', 'left open', 'wrong (outcome / talk / direction)', 'inbound calls with a pop / that rang an agent', 'pop p50', 'pop p99', 'CPU per call (all instances)'], [row(alone), row(calm), row(cluster)]),
@@ -124,7 +125,7 @@ export async function runClusterSoak(options: SoakOptions = {}): Promise<string>
   const dir = options.resultsDir ?? RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   writeFileSync(new URL('cluster-soak.md', dir), md);
-  const strip = (r: PhaseResult) => ({ ...r, comparison: { ...r.comparison, lostCalls: r.comparison.lostCalls.slice(0, 300) }, pops: { ...r.pops, latencyMs: undefined, p50: percentile(r.pops.latencyMs, 50), p90: percentile(r.pops.latencyMs, 90), p99: percentile(r.pops.latencyMs, 99), max: Math.max(...r.pops.latencyMs) } });
+  const strip = (r: PhaseResult) => ({ ...r, comparison: { ...r.comparison, lostCalls: r.comparison.lostCalls.slice(0, 300) }, pops: { ...r.pops, latencyMs: undefined, byPath: undefined, p50: percentile(r.pops.latencyMs, 50), p90: percentile(r.pops.latencyMs, 90), p99: percentile(r.pops.latencyMs, 99), max: Math.max(...r.pops.latencyMs) } });
   writeFileSync(new URL('cluster-soak.json', dir), `${JSON.stringify({ machine, alone: strip(alone), calm: strip(calm), cluster: strip(cluster) }, null, 2)}\n`);
   return md;
 }

@@ -10,6 +10,8 @@ import { sseFrames } from '../../test/support/sse.ts';
 
 export interface Frame {
   at: number;
+  /** The instance (index into the URLs) whose stream carried it. */
+  instance: number;
   id: number;
   callId: string;
   state: string;
@@ -52,7 +54,7 @@ export class AgentStream {
           if (id === undefined || data === undefined) continue;
           const m = JSON.parse(data) as { callId: string; state: string };
           this.#lastId = Number(id);
-          this.frames.push({ at: performance.now(), id: this.#lastId, callId: m.callId, state: m.state });
+          this.frames.push({ at: performance.now(), instance: at % urls.length, id: this.#lastId, callId: m.callId, state: m.state });
         }
       } catch {
         // refused, reset or aborted: another instance, after EventSource's pause

@@ -80,7 +80,20 @@ export interface PhaseResult {
   kills: { total: number; leaders: number; leads: number; takeoverMs: number[] };
   cuts: number;
   /** `slow`: up to 10 calls whose first pop came more than 1 s after their first DialBegin. */
-  pops: { callsThatRang: number; callsWithAPop: number; frames: number; latencyMs: number[]; reconnects: number; slow: { callId: string; kind: string; rang: string; ms: number; frames: string[] }[] };
+  pops: {
+    callsThatRang: number;
+    callsWithAPop: number;
+    frames: number;
+    latencyMs: number[];
+    /**
+     * Each agent's first ringing frame of a call, by the way it came: from the hub of the instance
+     * that led the call's PBX when the load began (`own`), or relayed through PostgreSQL to another
+     * instance (`relayed`). Meaningful without kills (the leaders stay where they were).
+     */
+    byPath: { own: number[]; relayed: number[] };
+    reconnects: number;
+    slow: { callId: string; kind: string; rang: string; ms: number; frames: string[] }[];
+  };
   cpu: { perInstanceSeconds: number[]; totalSeconds: number; perCallMs: number };
   settle: string;
   /** Seconds from the load's start: each outage (a cut's PBX with it), each lost call's end, each gap the service recorded (with its PBX). */
@@ -185,6 +198,7 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
     const windows = new Map<string, { from: number; to: number }[]>(pbxIds.map((id) => [id, []]));
     const outages: { kind: 'cut' | 'kill' | 'leader-kill'; pbx?: string; at: number }[] = [];
     const loadStartedAt = Date.now();
+    const leadersAtStart = await leadersNow(services);
     const takeoverMs: number[] = [];
     let kills = 0;
     let leaderKills = 0;
@@ -334,6 +348,18 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
         slow.push({ callId: r.id, kind: callKind(r), rang: r.rang.join(','), ms: Math.round(at - began), frames: seen });
       }
     }
+    const byPath: PhaseResult['pops']['byPath'] = { own: [], relayed: [] };
+    const pbxOfCall = (callId: string): string => callId.slice(0, callId.indexOf(':'));
+    for (const s of streams) {
+      const seen = new Set<string>();
+      for (const f of s.frames) {
+        if (f.state !== 'ringing' || seen.has(f.callId)) continue;
+        seen.add(f.callId);
+        const began = dialBegin.get(f.callId);
+        if (began === undefined) continue;
+        (leadersAtStart.get(pbxOfCall(f.callId)) === f.instance ? byPath.own : byPath.relayed).push(f.at - began);
+      }
+    }
     const perInstanceSeconds = services.map((_, i) => cpuAfterLoad[i]! - cpuBefore[i]!);
     const totalSeconds = perInstanceSeconds.reduce((a, b) => a + b, 0);
     return {
@@ -344,7 +370,7 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
       pbxs: perPbx,
       kills: { total: kills, leaders: leaderKills, leads: leadsKilled, takeoverMs },
       cuts: cuts(),
-      pops: { callsThatRang, callsWithAPop, frames, latencyMs, reconnects, slow },
+      pops: { callsThatRang, callsWithAPop, frames, latencyMs, byPath, reconnects, slow },
       cpu: { perInstanceSeconds, totalSeconds, perCallMs: (totalSeconds * 1000) / Math.max(1, placed) },
       settle: `${((performance.now() - settleBegan) / 1000).toFixed(0)} s (${outcome.join(', ')})`,
       timeline: { outages: outages.map((o) => ({ kind: o.kind, ...(o.pbx === undefined ? {} : { pbx: o.pbx }), at: rel(o.at) })), lostAt, gaps: gapLines },
