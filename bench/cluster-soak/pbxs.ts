@@ -3,7 +3,7 @@
  *
  * Every PBX is one AmiSimulator writing its own Master.csv, reached by the instances through a
  * Link of its own (so that one PBX's link can be cut while the others stay up), watched by a
- * TruthObserver and a DialBegin clock of its own (never cut). The first PBX is the service's
+ * TruthObserver of its own (never cut); its DialBegin clock runs with the agents (observers.ts). The first PBX is the service's
  * `default` one (the AMI_* variables, bare extensions); the others come from a CRM_TELEPHONY_CONFIG
  * file (extensions written `101@branch`), each with its own secret and CDR file, since a
  * non-default PBX inherits none of the default's CDR_* settings.
@@ -11,8 +11,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AmiClient } from '../../src/ami/client.ts';
-import type { AmiMessage } from '../../src/ami/message.ts';
 import { DEFAULT_PBX_ID } from '../../src/service/pbx-config.ts';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
 import type { PbxHealth } from '../../src/web/routes/health-routes.ts';
@@ -50,11 +48,10 @@ export interface PbxRig {
   secretEnv: string;
   csvPath: string;
   sim: AmiSimulator;
+  /** The simulator's own port (the link's is what the instances dial). */
+  simPort: number;
   link: Link;
   truth: TruthObserver;
-  clock: AmiClient;
-  /** When the PBX began ringing each call's agent (the pop latency's start), by call id. */
-  dialBegin: Map<string, number>;
   /** Its agents' extensions as the PBX knows them ('101'...): what its load rings. */
   extensions: string[];
   /** Its agents' logins, in the order of `extensions`. */
@@ -62,7 +59,7 @@ export interface PbxRig {
 }
 
 /**
- * Starts PBX `index` (simulator, link, truth, clock) with `agents` extensions from 101 up.
+ * Starts PBX `index` (simulator, link, truth) with `agents` extensions from 101 up.
  * `started` receives each part as soon as it is up, so that the caller can close whatever a
  * failure half-way left open.
  */
@@ -83,20 +80,9 @@ export async function openPbx(index: number, agents: number, dir: string, starte
   const truth = new TruthObserver({ host: '127.0.0.1', port, username, secret, pbxId: id });
   started(() => truth.stop());
   await truth.start();
-  const dialBegin = new Map<string, number>();
-  const clock = new AmiClient({ id: `clock-${id}`, host: '127.0.0.1', port, username, secret, events: 'on', keepaliveIntervalMs: 0 });
-  started(() => clock.close());
-  clock.on('event', (e: AmiMessage) => {
-    if (e.event !== 'DialBegin') return;
-    const linkedid = e.get('Linkedid') ?? e.get('DestLinkedid');
-    // Keyed by call id: two simulators may well hand out the same Linkedids.
-    const callId = `${id}:${linkedid ?? ''}`;
-    if (linkedid !== undefined && !dialBegin.has(callId)) dialBegin.set(callId, performance.now());
-  });
-  await clock.connect();
   const extensions = Array.from({ length: agents }, (_, i) => String(101 + i));
   const logins = extensions.map((ext) => `${loginPrefixOf(index)}${ext}`);
-  return { id, qualifier, username, secret, secretEnv: `BENCH_SOAK_${id.toUpperCase()}_AMI_SECRET`, csvPath, sim, link, truth, clock, dialBegin, extensions, logins };
+  return { id, qualifier, username, secret, secretEnv: `BENCH_SOAK_${id.toUpperCase()}_AMI_SECRET`, csvPath, sim, simPort: port, link, truth, extensions, logins };
 }
 
 /**

@@ -5,10 +5,10 @@
  * SIGKILLed every minute (the default PBX's leader every other time) and the PBXs' AMI links cut in
  * turn; then every call each PBX made is looked for in the call log.
  *
- *   simulator "default" (Master.csv) <── truth observer, DialBegin clock (never cut)
+ *   simulator "default" (Master.csv) <── truth observer, DialBegin clock (never cut; the clock in observers.ts)
  *        ^
  *        └── link (relay, cut) <──┐
- *   simulator "branch" (Master.csv) <── truth observer, DialBegin clock (never cut)
+ *   simulator "branch" (Master.csv) <── truth observer, DialBegin clock (never cut; the clock in observers.ts)
  *        ^                        ├── instance 1 .. N (each PBX led by one of them)
  *        └── link (relay, cut) <──┘
  */
@@ -29,7 +29,7 @@ import { planChaos } from '../outage-recovery/chaos.ts';
 import { callKind, compareWithTruth, type Comparison } from '../outage-recovery/compare.ts';
 import { ServiceProcess } from '../outage-recovery/service-process.ts';
 import { callLogProgress, createStore, readServiceStore } from '../outage-recovery/stores.ts';
-import { AgentStream } from './agents.ts';
+import { Observers, type ObserverReport } from './observers.ts';
 import { mergeComparisons } from './merge.ts';
 import { leadersNow, openPbx, serviceEnvFor, split, untilEveryPbxLed, type PbxRig } from './pbxs.ts';
 
@@ -125,7 +125,7 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
   // What to close, in the reverse order it was opened, whatever fails half-way.
   const closers: (() => Promise<void>)[] = [];
   const services: ServiceProcess[] = [];
-  const streams: AgentStream[] = [];
+  let observers: Observers | null = null;
   try {
     const agentsPerPbx = split(spec.agents, spec.pbxs);
     const ratePerPbx = split(spec.callsPerSecond, spec.pbxs);
@@ -180,14 +180,15 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
     // Every instance answering before the agents come.
     for (const [i, s] of services.entries()) await untilReady(s, urls[i]!, logPaths[i]!, 90_000);
     // Agents in turn over the instances across PBXs, so that every instance holds some of each PBX's.
-    agents.forEach((a, i) => streams.push(new AgentStream(a.login, a.cookie, urls, i % urls.length)));
-    const openBy = performance.now() + 30_000;
-    while (!streams.every((s) => s.connected)) {
-      if (performance.now() > openBy) throw new Error(`${streams.filter((s) => !s.connected).length} agents' streams did not open in 30 s`);
-      await sleep(50);
-    }
+    // The agents and the DialBegin clocks in a thread of their own (observers.ts), their streams in
+    // turn over the instances across PBXs, so that every instance holds some of each PBX's.
+    observers = await Observers.start({
+      pbxs: pbxs.map((p) => ({ id: p.id, port: p.simPort, username: p.username, secret: p.secret })),
+      agents: agents.map((a, i) => ({ login: a.login, cookie: a.cookie, first: i % urls.length })),
+      urls,
+    });
     const shares = pbxs.map((p, i) => `${p.id} ${ratePerPbx[i]!}`).join(' + ');
-    progress(`[${spec.name}] ${spec.instances} instance(s) up, ${pbxs.length} PBX(s), ${streams.length} agents streaming; load ${spec.callsPerSecond} calls/s (${shares}) for ${spec.durationMs / 1000} s`);
+    progress(`[${spec.name}] ${spec.instances} instance(s) up, ${pbxs.length} PBX(s), ${agents.length} agents streaming; load ${spec.callsPerSecond} calls/s (${shares}) for ${spec.durationMs / 1000} s`);
 
     const cpuBefore = services.map((s) => s.cpuSeconds());
     const cpuSampler = setInterval(() => {
@@ -300,7 +301,9 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
     } finally {
       await reader.close();
     }
-    for (const s of streams) await s.stop();
+    const seen: ObserverReport = await observers.stop();
+    observers = null;
+    const streams = seen.streams;
     for (const s of services) await s.stop();
 
     // Each PBX against its own truth, its extensions qualified as the service stores them (101@branch).
@@ -329,7 +332,7 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
       reconnects += s.reconnects;
       for (const f of s.frames) if (f.state === 'ringing' && f.at < (firstRing.get(f.callId) ?? Number.POSITIVE_INFINITY)) firstRing.set(f.callId, f.at);
     }
-    const dialBegin = new Map(pbxs.flatMap((p) => [...p.dialBegin]));
+    const dialBegin = new Map(seen.dialBegin);
     const latencyMs: number[] = [];
     const slow: PhaseResult['pops']['slow'] = [];
     let callsThatRang = 0;
@@ -351,12 +354,15 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
     const byPath: PhaseResult['pops']['byPath'] = { own: [], relayed: [] };
     const pbxOfCall = (callId: string): string => callId.slice(0, callId.indexOf(':'));
     for (const s of streams) {
-      const seen = new Set<string>();
+      const counted = new Set<string>();
       for (const f of s.frames) {
-        if (f.state !== 'ringing' || seen.has(f.callId)) continue;
-        seen.add(f.callId);
+        if (f.state !== 'ringing' || counted.has(f.callId)) continue;
+        counted.add(f.callId);
         const began = dialBegin.get(f.callId);
-        if (began === undefined) continue;
+        const first = firstRing.get(f.callId);
+        // Only the call's first ringing (a ring group, a queue): a phone rung later (a transfer)
+        // began ringing after the call's first DialBegin, which is all the clock keeps.
+        if (began === undefined || first === undefined || f.at - first > 1000) continue;
         (leadersAtStart.get(pbxOfCall(f.callId)) === f.instance ? byPath.own : byPath.relayed).push(f.at - began);
       }
     }
@@ -377,7 +383,7 @@ export async function runPhase(spec: PhaseSpec, progress: (line: string) => void
       wallSeconds: (performance.now() - began) / 1000,
     };
   } finally {
-    for (const s of streams) await s.stop().catch(() => undefined);
+    await observers?.close().catch(() => undefined);
     for (const s of services) await s.stop(5000).catch(() => undefined);
     for (const close of closers.reverse()) await close().catch(() => undefined);
     await store.dispose().catch(() => undefined);
