@@ -94,6 +94,11 @@ const baseSchema = z.object({
   AGI_PORT: z.coerce.number().int().min(0).max(65535).default(4573),
   /** Log level: fatal, error, warn, info, debug, trace, silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * How log lines look: `json` (one JSON object per line, for the journal and log shippers),
+   * `pretty` (readable lines), `auto` (pretty on a terminal, JSON otherwise).
+   */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** For the demo PBX: milliseconds between replayed events. */
   DEMO_EVENT_INTERVAL_MS: z.coerce.number().int().min(0).default(20),
   /** For the demo: the password of the demo agents (alice, bob, carol, dave). Unset: one is generated and printed. */

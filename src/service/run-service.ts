@@ -43,7 +43,7 @@ async function start(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
 
   // No PBX configured (no AMI_HOST, no CRM_TELEPHONY_CONFIG) and none saved on the PBX page: the demo PBX.
   let demo: Demo | undefined;
