@@ -11,12 +11,15 @@ import { Access } from '../web/auth/access.ts';
 
 export const TOKENS_USAGE = `Usage: crm-telephony tokens create --user <login> [--name <label>]
        crm-telephony tokens create --kind routing [--name <label>]
+       crm-telephony tokens create --kind metrics [--name <label>]
        crm-telephony tokens list
        crm-telephony tokens revoke <id>
 
 API tokens (the default kind) act as the user they belong to: send them as
 "Authorization: Bearer <token>". Routing tokens serve the dialplan's CURL() (GET /api/route and
-/api/callerid) and see nothing else. The token is printed once; keep it in a secret store.
+/api/callerid) and see nothing else. Metrics tokens read GET /metrics (Prometheus: the scrape
+job's "authorization: { credentials: <token> }") and nothing else. The token is printed once;
+keep it in a secret store.
 
 ${STORE_USAGE}`;
 
@@ -34,8 +37,8 @@ export async function tokens(args: string[], io: CliIo, open: OpenStore = openSt
     (values.help ? io.stdout : io.stderr).write(TOKENS_USAGE);
     return values.help ? 0 : 2;
   }
-  if (values.kind !== 'api' && values.kind !== 'routing') {
-    io.stderr.write(`error: --kind must be api or routing, not "${values.kind}".\n`);
+  if (values.kind !== 'api' && values.kind !== 'routing' && values.kind !== 'metrics') {
+    io.stderr.write(`error: --kind must be api, routing or metrics, not "${values.kind}".\n`);
     return 2;
   }
   const settings = resolveStoreSettings(values, io.env);
@@ -58,7 +61,7 @@ export async function tokens(args: string[], io: CliIo, open: OpenStore = openSt
           }
           userId = user.id;
         }
-        const name = values.name ?? (values.kind === 'routing' ? 'dialplan' : `token for ${values.user}`);
+        const name = values.name ?? (values.kind === 'routing' ? 'dialplan' : values.kind === 'metrics' ? 'prometheus' : `token for ${values.user}`);
         const created = await access.createToken(values.kind, name, userId);
         io.stdout.write(`${created.token}\n`);
         io.stderr.write(`Created ${values.kind} token ${created.id} ("${name}"). It is shown only now: store it safely.\n`);

@@ -12,6 +12,7 @@ import * as pbxGaps from './migrations/0006-pbx-gaps.ts';
 import * as crmOutboxUpdate from './migrations/0007-crm-outbox-update.ts';
 import * as lookupCovering from './migrations/0008-lookup-covering.ts';
 import * as pbxConnections from './migrations/0009-pbx-connections.ts';
+import * as metricsTokens from './migrations/0010-metrics-tokens.ts';
 
 // A static list, not a folder scan: the set of migrations is part of the code, and works from tsx or a build.
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-crm-outbox-update': crmOutboxUpdate,
   '0008-lookup-covering': lookupCovering,
   '0009-pbx-connections': pbxConnections,
+  '0010-metrics-tokens': metricsTokens,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

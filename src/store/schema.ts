@@ -102,7 +102,7 @@ export interface ApiTokensTable {
   id: string;
   /** Null for routing tokens, which act for the dialplan, not for a person. */
   user_id: string | null;
-  kind: 'api' | 'routing';
+  kind: 'api' | 'routing' | 'metrics';
   name: string;
   token_hash: string;
   created_at: string;

@@ -10,7 +10,8 @@ import { statement, type Statement } from '../../store/statements.ts';
 import type { Directory, User } from '../../directory/directory.ts';
 import { hashPassword, verifyPassword } from '../../directory/passwords.ts';
 
-export type TokenKind = 'api' | 'routing';
+/** `api`: acts as its user; `routing`: the dialplan's routes only; `metrics`: `GET /metrics` only. */
+export type TokenKind = 'api' | 'routing' | 'metrics';
 
 export interface Principal {
   /** The person, for sessions and API tokens; null for a routing token (it acts for the dialplan). */
@@ -133,7 +134,7 @@ export class Access {
   }
 
   async byToken(token: string): Promise<Principal | null> {
-    if (!/^crmt_(api|routing)_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+    if (!/^crmt_(api|routing|metrics)_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
     const row = await this.#tokenByHash.get([sha256(token)]);
     if (!row) return null;
     // "Last used" to the minute: a write per routed call would cost a commit on the call path.
@@ -141,7 +142,7 @@ export class Access {
     if (row.last_used_at === null || now - Date.parse(row.last_used_at) > 60_000) {
       await this.#store.db.updateTable('api_tokens').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', row.id).execute();
     }
-    if (row.kind === 'routing') return { user: null, via: 'token', tokenKind: 'routing' };
+    if (row.kind === 'routing' || row.kind === 'metrics') return { user: null, via: 'token', tokenKind: row.kind };
     const user = row.user_id ? await this.#directory.userById(row.user_id) : undefined;
     if (!user || !user.active) return null;
     return { user, via: 'token', tokenKind: 'api' };
