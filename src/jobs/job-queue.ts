@@ -269,6 +269,18 @@ export class JobQueue<Row extends object> {
     return (row?.at as string | null | undefined) ?? null;
   }
 
+  /** Pending jobs (held or not) and when the oldest of them was queued (ISO), for the metrics. */
+  async backlog(): Promise<{ depth: number; oldestCreatedAt: string | null }> {
+    const c = this.#t.columns;
+    const row = await this.#db
+      .selectFrom(this.#t.name)
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min(c.createdAt).as('oldest')])
+      .where((eb) => this.#scoped(eb))
+      .where(c.state, '=', JobStates.pending)
+      .executeTakeFirst();
+    return { depth: Number(row?.n ?? 0), oldestCreatedAt: (row?.oldest as string | null | undefined) ?? null };
+  }
+
   /** Pending jobs and dead letters, soonest due first. */
   async jobs(limit: number): Promise<Row[]> {
     const c = this.#t.columns;

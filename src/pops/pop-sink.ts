@@ -33,6 +33,11 @@ export interface PopSinkOptions {
   defaultRegion: CountryCode;
   /** The clock for messages' `at`. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Each message handed to the hub, with the milliseconds since its effect was queued (its PBX
+   * event had just arrived), when the caller said (for the pop latency metric).
+   */
+  delivered?(message: CallMessage, sinceQueuedMs: number | null): void;
 }
 
 /** Facts about a call that do not change: looked up at its first ring. */
@@ -76,7 +81,7 @@ export class PopSink {
     return this.#calls.size;
   }
 
-  async apply(effect: Effect, context?: PopContext): Promise<void> {
+  async apply(effect: Effect, context?: PopContext, queuedAt?: number): Promise<void> {
     const callId = 'callId' in effect ? effect.callId : null;
     if (callId === null) return;
     // Started before the owner is asked, so the two lookups overlap on a call's first ring.
@@ -98,6 +103,11 @@ export class PopSink {
       this.#facts.delete(callId);
     }
     for (const { userId, message } of step.deliveries) this.#o.hub.publish(userId, message);
+    const delivered = this.#o.delivered;
+    if (delivered !== undefined && step.deliveries.length > 0) {
+      const since = queuedAt === undefined ? null : performance.now() - queuedAt;
+      for (const { message } of step.deliveries) delivered(message, since);
+    }
   }
 
   #lookUp(callId: string, ring: Ring, context: PopContext | undefined): CallFacts {

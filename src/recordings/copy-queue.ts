@@ -147,6 +147,11 @@ export class CopyQueue {
     return run;
   }
 
+  /** Recordings waiting to be copied (held by a worker or not). */
+  async backlog(): Promise<number> {
+    return (await this.#jobs.backlog()).depth;
+  }
+
   async jobs(): Promise<CopyJob[]> {
     const rows = await this.#jobs.jobs(1000);
     return rows.map((r) => ({

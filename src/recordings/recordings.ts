@@ -187,6 +187,11 @@ export class Recordings {
     return this.#copies ? this.#copies.runDue() : 0;
   }
 
+  /** Recordings waiting to be copied to our storage (0 when recordings stay on the PBX). */
+  async copyBacklog(): Promise<number> {
+    return this.#copies ? this.#copies.backlog() : 0;
+  }
+
   async copyJobs(): Promise<CopyJob[]> {
     return this.#copies ? this.#copies.jobs() : [];
   }

@@ -20,7 +20,8 @@ export interface EffectQueueOptions {
   /** Effects queued at most before the policy applies. */
   capacity: number;
   overflow: OverflowPolicy;
-  handle(effect: Effect, context: CallContext | undefined): Promise<void> | void;
+  /** `queuedAt`: `performance.now()` when the effect was queued (its PBX event had just arrived). */
+  handle(effect: Effect, context: CallContext | undefined, queuedAt: number): Promise<void> | void;
   /** The effect was handled, failed or was dropped: its context may be released. */
   done(effect: Effect, context: CallContext | undefined): void;
   failed(err: unknown, effect: Effect): void;
@@ -45,6 +46,7 @@ interface Item {
   effect: Effect;
   context: CallContext | undefined;
   seq: number;
+  at: number;
 }
 
 export class EffectQueue {
@@ -80,7 +82,7 @@ export class EffectQueue {
   }
 
   push(effect: Effect, context: CallContext | undefined): void {
-    this.#items.push({ effect, context, seq: ++this.#pushed });
+    this.#items.push({ effect, context, seq: ++this.#pushed, at: performance.now() });
     if (this.size > this.#o.capacity) this.#overflow();
     if (this.size > this.#highWater) this.#highWater = this.size;
     if (!this.#running) void this.#run();
@@ -118,7 +120,7 @@ export class EffectQueue {
       while (this.#head < this.#items.length) {
         const item = this.#items[this.#head]!;
         try {
-          await this.#o.handle(item.effect, item.context);
+          await this.#o.handle(item.effect, item.context, item.at);
         } catch (err) {
           this.#o.failed(err, item.effect);
         }

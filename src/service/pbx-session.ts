@@ -33,7 +33,8 @@ import { pbxEventFilter } from './pbx-event-filter.ts';
 
 export interface EffectSink {
   /** `context`: the call's matches and click-to-call origin, resolved once per call (see call-context.ts). */
-  (effect: Effect, context?: CallContext): Promise<void> | void;
+  /** `queuedAt`: `performance.now()` when the effect was queued for the sink (its PBX event had just arrived). */
+  (effect: Effect, context?: CallContext, queuedAt?: number): Promise<void> | void;
   /** A name for the queue's stats and logs. */
   label?: string;
   /** What the sink's queue does at its bound (see effect-queue.ts). Default `backpressure`. */
@@ -197,7 +198,7 @@ export class PbxSession {
           name: sink.label ?? `sink ${i + 1}`,
           capacity: options.sinkCapacity ?? 10_000,
           overflow: sink.overflow ?? 'backpressure',
-          handle: (effect, context) => sink(effect, context),
+          handle: (effect, context, queuedAt) => sink(effect, context, queuedAt),
           done: (_effect, context) => {
             if (context !== undefined) this.#contexts.release(context);
           },

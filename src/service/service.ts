@@ -34,6 +34,8 @@ import type { CdrSource } from '../cdr/pbx-cdr.ts';
 import { logPbxConnection } from './pbx-connection-log.ts';
 import { PbxSession } from './pbx-session.ts';
 import { assertPortsFree, listenError, type PortNeed } from './port-check.ts';
+import { ServiceMetrics } from '../metrics/service-metrics.ts';
+import { createMetricsCapability } from '../metrics/metrics-capability.ts';
 import { OriginMemory } from './call-log-sink.ts';
 import { cdrSourceFromConfig } from './cdr-setup.ts';
 import { routesOf, sinksOf, type Capability } from './capability.ts';
@@ -236,6 +238,17 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
   };
   // Where each click-to-call came from, until its call's context closes.
   const origins = new OriginMemory();
+  // For operators (GET /metrics, metrics tokens): counted as things happen, the rest read at each
+  // scrape from the parts below.
+  const metrics = new ServiceMetrics({
+        pbxs,
+        sseClients: () => hub.listenerCount,
+        outbox: async () => {
+          const s = await crm.crm.callLogger.status();
+          return { depth: s.pending, oldestSeconds: s.oldestPendingAt === null ? null : Math.max(0, (Date.now() - Date.parse(s.oldestPendingAt)) / 1000) };
+        },
+        recordingCopies: () => recordings.recordings.copyBacklog(),
+      });
 
   // What the service does, one capability each (capabilities/): their sinks, routes, start and stop.
   // Several instances on one PostgreSQL: the one holding a PBX's lead follows it and relays its
@@ -266,7 +279,15 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
           ...(options.clusterRetryMs ? { retryMs: options.clusterRetryMs } : {}),
         })
       : null;
-  const pops = createPops(config, { directory, hub, ...(cluster ? { publisher: cluster.relay } : {}) });
+  const pops = createPops(config, {
+    directory,
+    hub,
+    ...(cluster ? { publisher: cluster.relay } : {}),
+    delivered: (message, sinceQueuedMs) => {
+      metrics.pops.inc({ state: message.state });
+      if (sinceQueuedMs !== null && message.state === 'ringing') metrics.popLatency.observe(sinceQueuedMs / 1000);
+    },
+  });
   const calls = createCalls(config, {
     callLog,
     origins,
@@ -282,6 +303,10 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     log,
     ...(options.agiPort !== undefined ? { agiPort: options.agiPort } : {}),
     ...(cluster ? { shareDeviceStates: (pbxId, tracker) => cluster.shareDeviceStates(pbxId, tracker) } : {}),
+    answered: (pbxId, reason, ms) => {
+      metrics.routingAnswers.inc({ pbx: pbxId, reason });
+      metrics.routingLatency.observe({ pbx: pbxId }, ms / 1000);
+    },
   });
   const recordings = createRecordings(config, { store, access, log, pbxs: units.map((u) => ({ id: u.id, config: u.config, ownRecordings: u.ownRecordings })) });
   const crm = createCrm(config, { store, directory, log });
@@ -302,6 +327,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
         startedAt: Date.now(),
       },
     }),
+    createMetricsCapability(metrics),
     ...(demo ? [createDemoControls(demo)] : []),
     ...(options.routes ? [{ name: 'extra routes', routes: options.routes }] : []),
     // Last: the console's catch-all serves the page for every path the API does not own.
@@ -324,7 +350,15 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
       },
       qualifier: u.qualifier,
       // Each call's matches and click-to-call origin, resolved once and handed with its effects.
-      context: { lookup: async (number, phone) => (await (phone ? findByNormalized(directory, phone) : findByPhone(directory, number))).candidates, origins },
+      context: {
+        lookup: async (number, phone) => {
+          const began = performance.now();
+          const found = await (phone ? findByNormalized(directory, phone) : findByPhone(directory, number));
+          metrics.lookupLatency.observe((performance.now() - began) / 1000);
+          return found.candidates;
+        },
+        origins,
+      },
       sinks,
       filterEvents: u.config.AMI_EVENT_FILTER,
       // A standby follows nothing until it leads (cluster/pbx-lead.ts).

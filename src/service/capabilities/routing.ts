@@ -9,7 +9,7 @@ import type { AmiMessage } from '../../ami/message.ts';
 import type { Directory } from '../../directory/directory.ts';
 import type { CallLog } from '../../store/call-log.ts';
 import type { Access } from '../../web/auth/access.ts';
-import { createRouter, DeviceStateTracker, gatherFacts, rulesFromConfig, type LastAgentFact, type RoutingConfig } from '../../routing/index.ts';
+import { createRouter, DeviceStateTracker, gatherFacts, rulesFromConfig, type LastAgentFact, type RouteDecision, type RouteInput, type RoutingConfig } from '../../routing/index.ts';
 import { routeByPbx, type RouteByPbx } from '../../routing/pbx-routers.ts';
 import { localExtension } from '../../calls/extension-address.ts';
 import type { PbxDeviceStates } from '../../cluster/device-state-share.ts';
@@ -48,6 +48,8 @@ export interface RoutingDeps {
    * from its lists, so that instances that do not follow that PBX know its device states too.
    */
   shareDeviceStates?: (pbxId: string, tracker: DeviceStateTracker) => PbxDeviceStates;
+  /** Each answer a PBX's router gave, with how long it took (for the metrics). */
+  answered?: (pbxId: string, reason: RouteDecision['reason'], ms: number) => void;
 }
 
 export interface RoutingCapability extends Capability {
@@ -84,7 +86,19 @@ export function createRouting(config: RoutingCapabilityConfig, deps: RoutingDeps
         gatherFacts({ directory, deviceStates, caller: input.caller, did: input.did, lastAgentDays: rules.lastAgentDays, signal: stop, lastAgentFor, qualifier }),
       onDegraded: (e) => log.warn({ pbx: pbx.id, uniqueid: e.input.uniqueid, why: e.why, ms: e.elapsedMs }, "routing answered without the caller's facts (fallback)"),
     });
-    return { pbx, deviceStates, share, router };
+    const answered = deps.answered;
+    if (answered === undefined) return { pbx, deviceStates, share, router };
+    const observed = Object.defineProperty(
+      async (input: RouteInput): Promise<RouteDecision> => {
+        const began = performance.now();
+        const decision = await router(input);
+        answered(pbx.id, decision.reason, performance.now() - began);
+        return decision;
+      },
+      'stats',
+      { get: () => router.stats, enumerable: true },
+    ) as typeof router;
+    return { pbx, deviceStates, share, router: observed };
   });
   const warned = new Set<string>();
   const router = routeByPbx(
