@@ -128,3 +128,36 @@ for (const [how, args] of [
     }
   });
 }
+
+test('npm start: SIGTERM to npm\'s own process stops the service (npm runs it directly, no shell or wrapper in between)', async () => {
+  const port = await freePort();
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: root,
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], LOG_LEVEL: 'info', DATABASE_URL: join(dir, 'npm.sqlite'), HTTP_PORT: String(port), AGI_PORT: '0', ADMIN_PASSWORD: 'admin-password' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // A group of its own: whatever npm leaves behind when the test fails is killed with it.
+    detached: true,
+  });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!/crm-telephony is running/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.match(stdout, /crm-telephony is running/);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/api/health`)).status, 200);
+    const sent = performance.now();
+    process.kill(child.pid!, 'SIGTERM');
+    await within(exited, 10_000, 'npm should end with the service');
+    assert.ok(performance.now() - sent < 5_000, `stopped in ${Math.round(performance.now() - sent)} ms`);
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/api/health`), 'nothing listens any more: the service itself stopped');
+    assert.match(stdout, /shutting down/);
+  } finally {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // the group is gone already: everything stopped
+    }
+  }
+});
