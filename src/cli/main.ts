@@ -16,6 +16,7 @@ import { dialplan, DIALPLAN_USAGE } from './dialplan.ts';
 import { tokens, TOKENS_USAGE } from './tokens.ts';
 import { users, USERS_USAGE } from './users.ts';
 import { serve, SERVE_USAGE } from './serve.ts';
+import { doctor, DOCTOR_USAGE } from './doctor.ts';
 import { encryptSecretCommand, ENCRYPT_SECRET_USAGE } from './encrypt-secret.ts';
 import { suitecrmSync, SUITECRM_SYNC_USAGE } from './suitecrm-sync.ts';
 import { suitecrmPackage, PACKAGE_USAGE } from './suitecrm-package.ts';
@@ -29,6 +30,8 @@ export const USAGE = `Usage: crm-telephony <command> [options]
 
 Commands:
   serve                         Run the service (what "npm start" runs), without npm.
+  doctor [--json]               Check the setup end to end (store, ports, each PBX, CDRs, recordings,
+                                SuiteCRM) and say what to fix.
   users list                    Show who can sign in.
   users set-password <login>    Give a user (the admin who lost it) a new password, printed once.
   ami tail                      Print every event the PBX sends, one JSON object per line.
@@ -75,6 +78,7 @@ const DIRECTORY_COMMANDS: Record<string, Command> = {
   tokens: { run: (args, io) => tokens(args, io), usage: TOKENS_USAGE },
   users: { run: (args, io) => users(args, io), usage: USERS_USAGE },
   serve: { run: (args, io) => serve(args, io), usage: SERVE_USAGE },
+  doctor: { run: (args, io) => doctor(args, io), usage: DOCTOR_USAGE },
   dialplan: { run: (args, io) => dialplan(args, io), usage: DIALPLAN_USAGE },
   'encrypt-secret': { run: (args, io) => encryptSecretCommand(args, io), usage: ENCRYPT_SECRET_USAGE },
   suitecrm: {
