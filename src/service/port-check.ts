@@ -26,15 +26,19 @@ export interface PortNeed {
 export async function assertPortsFree(needs: readonly PortNeed[]): Promise<void> {
   for (const need of needs) {
     if (need.port === 0) continue;
-    await new Promise<void>((resolve, reject) => {
-      const probe = net.createServer();
-      probe.once('error', (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EADDRINUSE') return reject(listenError(need, err));
-        void freePortNear(need.host, need.port).then((free) => reject(listenError(need, err, free)));
-      });
-      probe.listen({ host: need.host, port: need.port, exclusive: true }, () => probe.close(() => resolve()));
-    });
+    const err = await tryListen(need.host, need.port);
+    if (err === null) continue;
+    throw listenError(need, err, err.code === 'EADDRINUSE' ? await freePortNear(need.host, need.port) : null);
   }
+}
+
+/** Listens on `host:port` and closes again: null when that worked, else why not. */
+function tryListen(host: string, port: number): Promise<NodeJS.ErrnoException | null> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => resolve(err));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(null)));
+  });
 }
 
 /** A listen failure in words: what could not listen where, why, and which variable to change. */
@@ -62,13 +66,6 @@ export function listenError(need: PortNeed, err: NodeJS.ErrnoException, suggesti
 
 /** The first of the next 20 ports that is free at `host` now, or null. */
 async function freePortNear(host: string, port: number): Promise<number | null> {
-  for (let p = port + 1; p <= Math.min(65535, port + 20); p++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = net.createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen({ host, port: p, exclusive: true }, () => probe.close(() => resolve(true)));
-    });
-    if (free) return p;
-  }
+  for (let p = port + 1; p <= Math.min(65535, port + 20); p++) if ((await tryListen(host, p)) === null) return p;
   return null;
 }
