@@ -3,7 +3,7 @@
  * key in CRM_TELEPHONY_SECRET_KEY (`service/secret-box.ts`). The secret is read from standard input,
  * never from the command line, where shells and process lists would keep it.
  */
-import type { CliIo } from './io.ts';
+import { pipedLine, type CliIo } from './io.ts';
 import { setting } from './settings.ts';
 import { encryptSecret, isUsableSecretKey, MIN_SECRET_KEY_LENGTH } from '../service/secret-box.ts';
 
@@ -28,7 +28,7 @@ export async function encryptSecretCommand(args: string[], io: CliIo): Promise<n
     io.stderr.write(`error: set CRM_TELEPHONY_SECRET_KEY (at least ${MIN_SECRET_KEY_LENGTH} characters) to the key the service will have, then run this again.\n`);
     return 2;
   }
-  const secret = (await (io.readStdin?.() ?? Promise.resolve(''))).replace(/\r?\n$/, '');
+  const secret = await pipedLine(io);
   if (secret === '' || secret.includes('\n')) {
     io.stderr.write(`error: ${secret === '' ? 'no secret came on standard input' : 'the input has several lines; give the secret alone'}.\n\n${ENCRYPT_SECRET_USAGE}`);
     return 2;

@@ -24,6 +24,11 @@ export interface CliIo {
   readStdin?: () => Promise<string>;
 }
 
+/** What was piped in, without its final line break: a secret or password given on one line. */
+export async function pipedLine(io: CliIo): Promise<string> {
+  return (await (io.readStdin?.() ?? Promise.resolve(''))).replace(/\r?\n$/, '');
+}
+
 export function processIo(): CliIo {
   return {
     stdout: process.stdout,

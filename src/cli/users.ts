@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { CliIo } from './io.ts';
+import { pipedLine, type CliIo } from './io.ts';
 import { openStoreAt, resolveStoreSettings, storeOptions, STORE_USAGE, type OpenStore } from './store-options.ts';
 import { Directory } from '../directory/directory.ts';
 import { Access } from '../web/auth/access.ts';
@@ -47,7 +47,7 @@ export async function users(args: string[], io: CliIo, open: OpenStore = openSto
   }
   let password: string | null = null;
   if (verb === 'set-password' && values.stdin) {
-    password = (await (io.readStdin?.() ?? Promise.resolve(''))).replace(/\r?\n$/, '');
+    password = await pipedLine(io);
     if (password.includes('\n') || password.length < MIN_PASSWORD_LENGTH) {
       io.stderr.write(`error: ${password.includes('\n') ? 'the input has several lines; give the password alone' : `the password must have at least ${MIN_PASSWORD_LENGTH} characters`}. Nothing was changed.\n`);
       return 2;
