@@ -18,6 +18,7 @@ export function createMetricsCapability(metrics: ServiceMetrics): Capability {
     metrics.calls.inc({ pbx: r.pbx, direction: r.direction, disposition: r.disposition ?? 'unknown' });
   };
   sink.label = 'metrics';
+  const eventCounters = new Map<string, ReturnType<ServiceMetrics['amiEvents']['labels']>>();
   sink.accepts = CALL_ENDED;
   // A count missed under overload is better than a PBX reading paused for it.
   sink.overflow = 'shed-progress';
@@ -25,6 +26,11 @@ export function createMetricsCapability(metrics: ServiceMetrics): Capability {
     name: 'metrics',
     routes,
     sinks: [sink],
-    onPbxEvent: (_event, pbxId) => metrics.amiEvents.inc({ pbx: pbxId }),
+    onPbxEvent: (_event, pbxId) => {
+      // Every AMI event passes here: the PBX's counter is looked up once, not its labels per event.
+      let counter = eventCounters.get(pbxId);
+      if (counter === undefined) eventCounters.set(pbxId, (counter = metrics.amiEvents.labels({ pbx: pbxId })));
+      counter.inc();
+    },
   };
 }
