@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { test } from 'node:test';
 import { isCrmTelephonyError } from '../errors.ts';
 import { assertPortsFree, listenError } from './port-check.ts';
-
-async function holdPort(): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+import { holdPort } from '../../test/support/ports.ts';
 
 const http = (port: number, host = '127.0.0.1') => ({ variable: 'HTTP_PORT', hostVariable: 'HTTP_HOST', host, port, what: 'the web console and API' });
 

@@ -6,11 +6,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
+import { holdPort } from '../support/ports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'crmt-doctor-'));
 let sim: AmiSimulator;
@@ -24,25 +24,6 @@ after(async () => {
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A port another program holds: it accepts and never answers (the doctor's HTTP probe waits, then gives up). */
-async function holdPort(): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    port,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 async function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = { stdout: '', stderr: '' };

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
+import { freePort, holdPort } from '../support/ports.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/crm-telephony.js', import.meta.url));
@@ -20,19 +20,6 @@ const AS_NPM_START = ['--import', 'tsx', MAIN];
 const AS_SERVE = [BIN, 'serve'];
 const dir = mkdtempSync(join(tmpdir(), 'crmt-start-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function holdPort(): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-async function freePort(): Promise<number> {
-  const held = await holdPort();
-  await held.close();
-  return held.port;
-}
 
 interface Running {
   pid: number;
