@@ -12,6 +12,7 @@ import { pbxTargetOf, startService, type PbxTarget } from './service.ts';
 import { readPbxDefinitions } from './pbx-config.ts';
 import { startDemo, type Demo } from '../demo/demo.ts';
 import { isCrmTelephonyError, isErrorCode } from '../errors.ts';
+import { nodeSupport } from './node-support.ts';
 
 /** Starts the service; the process ends when it stops (or at once, when the start fails). */
 export function runService(): void {
@@ -44,6 +45,8 @@ async function start(): Promise<void> {
     return;
   }
   const log = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
+  const node = nodeSupport(process.versions.node);
+  if (!node.supported) log.warn({ node: process.versions.node }, node.advice);
 
   // No PBX configured (no AMI_HOST, no CRM_TELEPHONY_CONFIG) and none saved on the PBX page: the demo PBX.
   let demo: Demo | undefined;
