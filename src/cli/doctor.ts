@@ -4,10 +4,11 @@
  * (the store is migrated as the service would at start). Exit status 0: nothing failed (warnings
  * allowed); 1: something failed; 2: the settings themselves are wrong. `--json` for scripts.
  *
- * Checked: the settings; the store; the HTTP and FastAGI ports (free, or held by the running
+ * Checked: the settings; the Node.js line; the store; the HTTP and FastAGI ports (free, or held by the running
  * service); each PBX (reached, login, the AMI user's rights as manager.conf gives them, events
- * flowing, `timestampevents`, the clock against the PBX's); each PBX's CDR source; the recordings
- * folder; SuiteCRM's OAuth2 client.
+ * flowing, `timestampevents`, the clock against the PBX's); each PBX's CDR source; each PBX's recordings
+ * folder, or its SFTP login (host key, key, folder); SuiteCRM: its OAuth2 client, the Users extension field (and whether anyone has an
+ * extension), a test lookup of each module with its phone fields, the widget's shared secret.
  */
 import { access as accessFile, constants } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -16,11 +17,18 @@ import type { AmiMessage } from '../ami/message.ts';
 import { noReconnect } from '../ami/reconnect-strategy.ts';
 import { createCdrSource, cdrSettings } from '../cdr/config.ts';
 import { loadConfig, type Config } from '../config.ts';
-import { suiteCrmSettings, usesSuiteCrm } from '../crm/config.ts';
+import { suiteCrmSettings, usesSuiteCrm, type SuiteCrmSettings } from '../crm/config.ts';
+import { CrmErrorCodes, isCrmError } from '../crm/crm-errors.ts';
+import { fieldsFor, toSyncedUser } from '../crm/suitecrm/records.ts';
+import { V8Api } from '../crm/suitecrm/v8-api.ts';
 import { TokenSource } from '../crm/suitecrm/oauth-token.ts';
 import { fetchTransport } from '../crm/suitecrm/transport.ts';
 import { isCrmTelephonyError } from '../errors.ts';
+import { silentLog } from '../logger.ts';
 import { readPbxDefinitions, type PbxDefinition } from '../service/pbx-config.ts';
+import { recordingSettings, type SourceSettings } from '../recordings/config.ts';
+import { sourceOf } from '../recordings/sources/source-of.ts';
+import { nodeSupport } from '../service/node-support.ts';
 import { assertPortsFree } from '../service/port-check.ts';
 import { openStore } from '../store/store.ts';
 import type { CliIo } from './io.ts';
@@ -87,6 +95,8 @@ export async function doctor(args: string[], io: CliIo): Promise<number> {
   }
   say({ check: 'settings', status: 'ok', message: `read; ${pbxs.length === 0 ? 'no PBX set (AMI_HOST or CRM_TELEPHONY_CONFIG): the service would start its demo PBX' : `${pbxs.length} PBX${pbxs.length === 1 ? '' : 's'}: ${pbxs.map((p) => p.id).join(', ')}`}` });
 
+  const node = nodeSupport(process.versions.node);
+  say({ check: 'Node.js', status: node.supported ? 'ok' : 'warn', message: node.supported ? `${process.versions.node}` : node.advice });
   await checkStore(config, say);
   const serviceAnswers = await checkHttp(config, say, timeoutMs);
   await checkAgi(config, say, serviceAnswers);
@@ -94,7 +104,7 @@ export async function doctor(args: string[], io: CliIo): Promise<number> {
     await checkPbx(pbx, say, timeoutMs);
     await checkCdr(pbx, say);
   }
-  await checkRecordings(config, say);
+  await checkRecordings(config, pbxs, say);
   await checkSuiteCrm(config, say, timeoutMs);
   return finish(results, values.json === true, io, results.some((r) => r.status === 'fail') ? 1 : 0);
 }
@@ -246,22 +256,41 @@ async function checkCdr(pbx: PbxDefinition, say: Say): Promise<void> {
   }
 }
 
-async function checkRecordings(config: Config, say: Say): Promise<void> {
-  if (config.RECORDINGS_SOURCE === 'sftp') {
-    say({ check: 'recordings', status: 'ok', message: `fetched over SFTP from ${config.RECORDINGS_SFTP_HOST ?? '?'} (the connection is tried when a recording is played)` });
-    return;
-  }
-  const dir = config.RECORDINGS_LOCAL_DIR ?? config.RECORDINGS_PBX_DIR;
-  try {
-    await accessFile(dir, constants.R_OK | constants.X_OK);
-    say({ check: 'recordings', status: 'ok', message: `${dir} is readable` });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    say({
-      check: 'recordings',
-      status: 'warn',
-      message: `${dir} ${code === 'ENOENT' ? 'does not exist here' : `cannot be read (${code ?? 'error'})`}: mount the PBX's recordings folder there (RECORDINGS_LOCAL_DIR), or fetch them over SFTP (RECORDINGS_SOURCE=sftp); until then calls show no recording`,
-    });
+/** Each PBX's recordings source (the default PBX's, and each other PBX's own): a mounted folder, or SFTP logged into. */
+async function checkRecordings(config: Config, pbxs: readonly PbxDefinition[], say: Say): Promise<void> {
+  const targets = pbxs.length === 0 ? [{ id: null, config }] : pbxs.filter((p, i) => i === 0 || p.ownRecordings).map((p) => ({ id: p.id, config: p.config }));
+  for (const target of targets) {
+    const check = pbxs.length > 1 && target.id !== null ? `recordings of PBX ${target.id}` : 'recordings';
+    let source: SourceSettings;
+    try {
+      source = recordingSettings(target.config).sources['*']!;
+    } catch (err) {
+      say({ check, status: 'fail', message: (err as Error).message });
+      continue;
+    }
+    if (source.kind === 'sftp') {
+      const sftp = sourceOf(source);
+      try {
+        await sftp.check();
+        say({ check, status: 'ok', message: `SFTP ${source.username}@${source.host}:${source.port}: logged in (host key as set), ${source.pbxDir} is readable` });
+      } catch (err) {
+        say({ check, status: 'fail', message: `SFTP ${source.username}@${source.host}:${source.port}: ${(err as Error).message}` });
+      } finally {
+        await sftp.close().catch(() => undefined);
+      }
+      continue;
+    }
+    try {
+      await accessFile(source.localDir, constants.R_OK | constants.X_OK);
+      say({ check, status: 'ok', message: `${source.localDir} is readable` });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      say({
+        check,
+        status: 'warn',
+        message: `${source.localDir} ${code === 'ENOENT' ? 'does not exist here' : `cannot be read (${code ?? 'error'})`}: mount the PBX's recordings folder there (RECORDINGS_LOCAL_DIR), or fetch them over SFTP (RECORDINGS_SOURCE=sftp); until then calls show no recording`,
+      });
+    }
   }
 }
 
@@ -277,11 +306,76 @@ async function checkSuiteCrm(config: Config, say: Say, timeoutMs: number): Promi
     say({ check: 'SuiteCRM', status: 'fail', message: (err as Error).message });
     return;
   }
+  const tokens = new TokenSource({ url: settings.url, clientId: settings.clientId, clientSecret: settings.clientSecret, transport: fetchTransport, timeoutMs });
   try {
-    const tokens = new TokenSource({ url: settings.url, clientId: settings.clientId, clientSecret: settings.clientSecret, transport: fetchTransport, timeoutMs });
     await tokens.get(AbortSignal.timeout(timeoutMs));
     say({ check: 'SuiteCRM', status: 'ok', message: `${settings.url}: the OAuth2 client got a token` });
   } catch (err) {
     say({ check: 'SuiteCRM', status: 'fail', message: `${settings.url}: ${(err as Error).message}` });
+    return;
   }
+  const api = new V8Api({ url: settings.url, tokens, transport: fetchTransport, timeoutMs, log: silentLog });
+  await checkExtensionField(api, settings, say, timeoutMs);
+  await checkPhoneFields(api, settings, say, timeoutMs);
+  checkWidgetSecret(config, say);
+}
+
+/** Users are listed with the extension field: SuiteCRM refuses a field it does not have. */
+async function checkExtensionField(api: V8Api, settings: SuiteCrmSettings, say: Say, timeoutMs: number): Promise<void> {
+  const check = 'SuiteCRM extension field';
+  const field = settings.extensionField;
+  try {
+    const page = await api.list('Users', { fields: fieldsFor('Users', settings), pageSize: 200, pageNumber: 1, signal: AbortSignal.timeout(timeoutMs) });
+    const users = page.records.map((r) => toSyncedUser(r, field));
+    const withExtension = users.filter((u) => u.extensions.length > 0).length;
+    const listed = `${users.length}${(page.totalPages ?? 1) > 1 ? '+' : ''}`;
+    if (withExtension === 0) {
+      say({ check, status: 'warn', message: `Users have the field "${field}", but none of the ${listed} listed has an extension in it: fill in each agent's extension on their user profile in SuiteCRM, or nobody gets pops` });
+    } else {
+      say({ check, status: 'ok', message: `"${field}": ${withExtension} of ${listed} users have an extension` });
+    }
+    const invalid = users.filter((u) => u.invalid.length > 0);
+    if (invalid.length > 0) {
+      say({ check, status: 'warn', message: `not an extension (digits, * and # only): ${invalid.slice(0, 5).map((u) => `${u.name}: "${u.invalid.join(', ')}"`).join('; ')}${invalid.length > 5 ? ` and ${invalid.length - 5} more` : ''}` });
+    }
+  } catch (err) {
+    if (isCrmError(err, CrmErrorCodes.CRM_ERR_REJECTED) && err.message.includes(field)) {
+      say({
+        check,
+        status: 'fail',
+        message: `SuiteCRM's Users module has no field "${field}": install the crm-telephony package (npx crm-telephony suitecrm package, then Admin -> Module Loader), which adds it, or set SUITECRM_EXTENSION_FIELD to the field your users' extensions are in`,
+      });
+      return;
+    }
+    say({ check, status: 'fail', message: (err as Error).message });
+  }
+}
+
+/** A test lookup of each synced module with the fields the sync asks for (one record each; the total from the paging). */
+async function checkPhoneFields(api: V8Api, settings: SuiteCrmSettings, say: Say, timeoutMs: number): Promise<void> {
+  const check = 'SuiteCRM lookup';
+  const found: string[] = [];
+  for (const module of settings.modules) {
+    if (module === 'Users') continue;
+    const fields = settings.phoneFields[module];
+    try {
+      const page = await api.list(module, { fields: fieldsFor(module, settings), pageSize: 1, pageNumber: 1, signal: AbortSignal.timeout(timeoutMs) });
+      found.push(`${page.totalPages ?? 0} ${module}`);
+    } catch (err) {
+      const variable = `SUITECRM_${module === 'Contacts' ? 'CONTACT' : module === 'Leads' ? 'LEAD' : 'ACCOUNT'}_PHONE_FIELDS`;
+      say({ check, status: 'fail', message: `${module} with the fields ${fields.join(',')}: ${(err as Error).message} (a field that SuiteCRM lacks: correct ${variable})` });
+      return;
+    }
+  }
+  say({ check, status: 'ok', message: `${found.join(', ')} readable with their phone fields (crm-telephony lookup <number> looks one up)` });
+}
+
+/** The widget in SuiteCRM's pages signs in with tokens signed by a secret the service must share. */
+function checkWidgetSecret(config: Config, say: Say): void {
+  const secrets = config.CRM_WIDGET_SECRET;
+  say(
+    secrets.length === 0
+      ? { check: 'SuiteCRM widget', status: 'warn', message: 'CRM_WIDGET_SECRET is not set: the phone widget inside SuiteCRM cannot sign in. Set it to the secret "npx crm-telephony suitecrm package" printed (or build the package with --secret-env from the one you set)' }
+      : { check: 'SuiteCRM widget', status: 'ok', message: `CRM_WIDGET_SECRET set (${secrets.length === 1 ? 'one secret' : `${secrets.length} secrets, the first signs`}); it must be the one in the installed package` },
+  );
 }

@@ -9,7 +9,7 @@ import type { RecordingsSettings, SourceSettings } from './config.ts';
 import type { RecordingRow, RecordingRows } from './recording-rows.ts';
 import type { RecordingCache } from './cache.ts';
 import { LocalSource } from './sources/local-source.ts';
-import { SftpSource } from './sources/sftp-source.ts';
+import { sourceOf } from './sources/source-of.ts';
 import type { OpenedRecording, RecordingSource } from './sources/source.ts';
 import { isRecordingError, RecordingErrorCodes } from './recording-errors.ts';
 import { probe } from './probe.ts';
@@ -58,10 +58,7 @@ export class RecordingFiles {
     const known = this.#sources.get(pbx) ?? this.#sources.get('*');
     if (known) return known;
     const s = this.settingsFor(pbx);
-    const source =
-      s.kind === 'local'
-        ? new LocalSource({ root: s.localDir })
-        : new SftpSource({ root: s.pbxDir, host: s.host, port: s.port, username: s.username, privateKey: s.privateKey, hostKey: s.hostKey, timeoutMs: s.timeoutMs, ...(s.passphrase ? { passphrase: s.passphrase } : {}) });
+    const source = sourceOf(s);
     this.#sources.set(this.#o.settings.sources[pbx] ? pbx : '*', source);
     return source;
   }

@@ -1,27 +1,33 @@
 /**
  * `crm-telephony doctor` against the PBX simulator: a working setup is all ok (with the warnings
  * Asterisk's defaults deserve), a wrong AMI secret and a taken port are named with what to change,
- * wrong settings exit 2, `--json` is for scripts.
+ * wrong settings exit 2, `--json` is for scripts; against the fake SuiteCRM 7.14.6, a missing
+ * extension field and a wrong phone field are named with what to do.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
 import { holdPort } from '../support/ports.ts';
+import { startSshd, sshdMissing } from '../recordings/support/sshd.ts';
+import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'crmt-doctor-'));
 let sim: AmiSimulator;
 let amiPort: number;
+const suitecrm = new FakeSuiteCrm();
 
 before(async () => {
   sim = new AmiSimulator({ port: 0, username: 'crm', secret: 'crmsecret' });
   amiPort = (await sim.listen()).port;
+  await suitecrm.start();
 });
 after(async () => {
   await sim.close();
+  await suitecrm.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -41,6 +47,8 @@ test('a working setup: every check ok but the warnings Asterisk\'s defaults dese
   const res = await run([], await setup());
   assert.equal(res.code, 0, res.stdout);
   assert.match(res.stdout, /^ok {4}store: .*store\.sqlite: opened, migrations up to date/m);
+  // The machine's own Node.js may be an unsupported line (CI's is 20): then a warning that says what to install.
+  assert.match(res.stdout, /^(ok {4}Node\.js: \d+\.\d+\.\d+|warn {2}Node\.js: .*install Node\.js)/m);
   assert.match(res.stdout, new RegExp(`^ok {4}PBX default \\(127\\.0\\.0\\.1:${amiPort}\\): reached; logged in as "crm"`, 'm'));
   assert.match(res.stdout, /^ok {4}PBX default .* events: events flow/m);
   assert.match(res.stdout, /^warn {2}PBX default .* timestampevents: .*timestampevents = yes/m);
@@ -80,4 +88,59 @@ test('wrong settings: exit 2 with what is wrong', async () => {
   const res = await run([], { AMI_HOST: '127.0.0.1', AMI_PORT: 'not-a-port', DATABASE_URL: join(dir, 'x.sqlite') });
   assert.equal(res.code, 2);
   assert.match(res.stdout, /^FAIL {2}settings: The configuration is not valid:\n {2}AMI_PORT: /m);
+});
+
+const WIDGET_SECRET = 'w'.repeat(40);
+
+function suitecrmEnv(): Record<string, string> {
+  return { SUITECRM_URL: suitecrm.url, SUITECRM_CLIENT_ID: FAKE_CLIENT_ID, SUITECRM_CLIENT_SECRET: FAKE_CLIENT_SECRET, CRM_WIDGET_SECRET: WIDGET_SECRET };
+}
+
+test('SuiteCRM: the token, the extension field with who has one, a lookup of each module, the widget secret', async () => {
+  const res = await run([], { ...(await setup()), ...suitecrmEnv() });
+  assert.equal(res.code, 0, res.stdout);
+  assert.match(res.stdout, /^ok {4}SuiteCRM: http:\/\/127\.0\.0\.1:\d+: the OAuth2 client got a token/m);
+  // The recorded fixture: agent101 and agent102 have extensions, admin has none.
+  assert.match(res.stdout, /^ok {4}SuiteCRM extension field: "asterisk_ext_c": 2 of 3 users have an extension/m);
+  assert.match(res.stdout, /^ok {4}SuiteCRM lookup: 3 Accounts, 5 Contacts, 3 Leads readable with their phone fields/m);
+  assert.match(res.stdout, /^ok {4}SuiteCRM widget: CRM_WIDGET_SECRET set \(one secret/m);
+  assert.doesNotMatch(res.stdout, new RegExp(`${FAKE_CLIENT_SECRET}|${WIDGET_SECRET}`), 'no secret printed');
+});
+
+test('SuiteCRM without the extension field: named, with the package or SUITECRM_EXTENSION_FIELD as the way out; exit 1', async () => {
+  const res = await run([], { ...(await setup()), ...suitecrmEnv(), SUITECRM_EXTENSION_FIELD: 'phone_ext_c' });
+  assert.equal(res.code, 1, res.stdout);
+  assert.match(res.stdout, /^FAIL {2}SuiteCRM extension field: SuiteCRM's Users module has no field "phone_ext_c": install the crm-telephony package .*SUITECRM_EXTENSION_FIELD/m);
+});
+
+test('SuiteCRM: a phone field it lacks names the variable; no widget secret is a warning', async () => {
+  const env = { ...(await setup()), ...suitecrmEnv(), SUITECRM_CONTACT_PHONE_FIELDS: 'phone_work,phone_cell' };
+  delete (env as Record<string, string | undefined>)['CRM_WIDGET_SECRET'];
+  const res = await run(['--json'], env);
+  assert.equal(res.code, 1, res.stdout);
+  const report = JSON.parse(res.stdout) as { checks: { check: string; status: string; message: string }[] };
+  const lookup = report.checks.find((c) => c.check === 'SuiteCRM lookup')!;
+  assert.equal(lookup.status, 'fail');
+  assert.match(lookup.message, /phone_cell.*SUITECRM_CONTACT_PHONE_FIELDS/);
+  const widget = report.checks.find((c) => c.check === 'SuiteCRM widget')!;
+  assert.equal(widget.status, 'warn');
+  assert.match(widget.message, /CRM_WIDGET_SECRET is not set/);
+});
+
+test('recordings over SFTP: a login with the host key and the folder is ok; a wrong host key is named with the one shown', { skip: sshdMissing() ?? false }, async () => {
+  const sshd = await startSshd();
+  try {
+    const keyFile = join(dir, 'sftp-key');
+    writeFileSync(keyFile, sshd.clientKey, { mode: 0o600 });
+    const sftp = { RECORDINGS_SOURCE: 'sftp', RECORDINGS_SFTP_HOST: sshd.host, RECORDINGS_SFTP_PORT: String(sshd.port), RECORDINGS_SFTP_USER: sshd.user, RECORDINGS_SFTP_KEY_FILE: keyFile, RECORDINGS_PBX_DIR: sshd.files };
+    const good = await run([], { ...(await setup()), ...sftp, RECORDINGS_SFTP_HOST_KEY: sshd.hostKey });
+    assert.equal(good.code, 0, good.stdout);
+    assert.match(good.stdout, new RegExp(`^ok {4}recordings: SFTP ${sshd.user}@${sshd.host}:${sshd.port}: logged in \\(host key as set\\), ${sshd.files} is readable`, 'm'));
+    const wrong = await run([], { ...(await setup()), ...sftp, RECORDINGS_SFTP_HOST_KEY: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+    assert.equal(wrong.code, 1, wrong.stdout);
+    assert.match(wrong.stdout, /^FAIL {2}recordings: SFTP .*RECORDINGS_SFTP_HOST_KEY/m);
+    assert.ok(wrong.stdout.includes(sshd.hostKey), 'the fingerprint the server showed is named');
+  } finally {
+    await sshd.stop();
+  }
 });
