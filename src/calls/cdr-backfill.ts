@@ -51,6 +51,9 @@ const BEFORE_GAP_SLACK_MS = 2_000;
  */
 export const UNSEEN_LOOKBACK_MS = 15_000;
 
+/** How far the PBX's event times (Timestamp:) and our own clock may be apart when compared. */
+const CLOCK_SLACK_MS = 1000;
+
 /**
  * The rows of the calls a gap's read concerns: those that touched the window (or ended up to
  * `UNSEEN_LOOKBACK_MS` before it), with all their rows, even ones that began after it (a transfer's
@@ -307,10 +310,16 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
       call.answerLeg = leg;
     }
     if (!Number.isFinite(call.answeredAt)) call.answeredAt = r.answeredAt;
-    if (call.endedWhileDisconnected || call.talkUnknown || call.talkFromCdr) {
+    // One conversation, over now, whose talk overlapped the gap: the engine may have seen only part
+    // of it, or none (the bridge entered and left while it was not watching: found after the gap
+    // with both phones still up but no longer bridged). The CDR's row counts it whole. The gap is
+    // on our clock, the call's times on the PBX's (Timestamp:): a second's slack between the two.
+    const single = call.transfers.length === 0 && answeredCdrCount(call, group) <= 1;
+    const talkInGap = single && call.spannedGap && !call.talking && Number.isFinite(call.endedAt) && window.from - CLOCK_SLACK_MS <= call.endedAt && window.to + CLOCK_SLACK_MS >= call.answeredAt;
+    if (call.endedWhileDisconnected || call.talkUnknown || call.talkFromCdr || talkInGap) {
       // The talk ended inside the gap. One conversation (no transfer): from the answer (as watched,
       // else as the CDRs tell) to the PBX's end. Otherwise the CDRs' billable seconds.
-      if (call.transfers.length === 0 && answeredCdrCount(call, group) <= 1) {
+      if (single) {
         const talk = conversation(call, r.answered, watched ? call.answeredAt : Number.NaN, r.answeredAt, window);
         // An end the engine only guessed (when sight was lost) gives way to the one the CDR pins.
         if (call.endedWhileDisconnected) call.endedAt = talk.endedAt;

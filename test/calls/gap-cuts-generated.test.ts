@@ -1,0 +1,45 @@
+/**
+ * The simulator's calls of one conversation (no transfer, no Originate), cut at every event
+ * boundary, with and without a restart of the service in the gap: after the PBX's CDRs are read,
+ * the talk time is the uncut one within a second. Calls whose bridge was entered and left while
+ * the engine was not watching (found after the gap with both phones up but unbridged) had lost
+ * their whole talk before the CDR's row was trusted for it.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildScenario, ScenarioIds, toMessages, type ScenarioKind } from '../../src/simulator/scenarios/index.ts';
+import { liveEvents, uncut, withGap } from './gap-support.ts';
+import type { TimedMessage } from '../../src/calls/analyze-capture.ts';
+
+const START = Date.UTC(2026, 11, 7, 4, 0, 0);
+const KINDS: ScenarioKind[] = ['inbound-answered', 'ringgroup-answered', 'queue-answered', 'outbound-from-phone', 'internal'];
+
+function scenario(kind: ScenarioKind): TimedMessage[] {
+  // Times off the whole second, as real calls are: the CDRs' whole seconds then have to be read right.
+  const events = buildScenario(kind, { startEpochMs: START + 137, timestampEvents: true, ringMs: 5_310, talkMs: 20_740 }, new ScenarioIds({ seed: 7 }));
+  const messages = toMessages(events);
+  return liveEvents(messages.map((message, i) => ({ message, time: START + 137 + events[i]!.atMs })));
+}
+
+describe('one conversation cut at every event boundary, then the CDRs: the talk time stands', () => {
+  for (const kind of KINDS) {
+    it(kind, () => {
+      const events = scenario(kind);
+      const base = uncut(events).records;
+      assert.equal(base.size, 1);
+      const want = [...base.values()][0]!;
+      assert.ok((want.talkSeconds ?? 0) >= 20, `the uncut call talked (${want.talkSeconds})`);
+      const failures: string[] = [];
+      for (const restart of [false, true]) {
+        for (let cut = 1; cut < events.length; cut++) {
+          for (const resume of [cut, cut + 3, cut + 10, events.length].filter((m) => m <= events.length)) {
+            const got = withGap(events, { cut, resume, restart }).records.get(want.id);
+            if (got === undefined) failures.push(`cut ${cut} resume ${resume}${restart ? ' restart' : ''}: no record`);
+            else if (Math.abs((got.talkSeconds ?? -99) - want.talkSeconds!) > 1) failures.push(`cut ${cut} resume ${resume}${restart ? ' restart' : ''}: talk ${got.talkSeconds} != ${want.talkSeconds}`);
+          }
+        }
+      }
+      assert.deepEqual(failures.slice(0, 10), [], `${failures.length} of the cuts`);
+    });
+  }
+});
