@@ -315,7 +315,7 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
     // with both phones still up but no longer bridged). The CDR's row counts it whole. The gap is
     // on our clock, the call's times on the PBX's (Timestamp:): a second's slack between the two.
     const single = call.transfers.length === 0 && answeredCdrCount(call, group) <= 1;
-    const talkInGap = single && call.spannedGap && !call.talking && Number.isFinite(call.endedAt) && window.from - CLOCK_SLACK_MS <= call.endedAt && window.to + CLOCK_SLACK_MS >= call.answeredAt;
+    const talkInGap = call.spannedGap && !call.talking && Number.isFinite(call.endedAt) && window.from - CLOCK_SLACK_MS <= call.endedAt && window.to + CLOCK_SLACK_MS >= call.answeredAt;
     if (call.endedWhileDisconnected || call.talkUnknown || call.talkFromCdr || talkInGap) {
       // The talk ended inside the gap. One conversation (no transfer): from the answer (as watched,
       // else as the CDRs tell) to the PBX's end. Otherwise the CDRs' billable seconds.
@@ -442,18 +442,18 @@ function unseenStart(call: CallState, row: PbxCdr, unseen: UnseenTalk): UnseenTa
  * agents' consultations with each other nor the Local plumbing. No such row: the PBX's sum.
  */
 function setSplitTalk(call: CallState, group: CdrGroup, inbound: boolean): void {
-  // A call restored after a restart may have no legs left: an inbound call's caller is the channel
-  // of its first row (the Linkedid's own).
-  const party = call.external?.channel ?? (inbound ? (group.rows.find((x) => x.uniqueid === call.key)?.channel ?? null) : null);
   let total = 0;
   let rows = 0;
-  if (party !== null) {
-    for (const row of group.rows) {
-      if (row.disposition !== 'ANSWERED' || row.dstchannel === '' || row.dstchannel.startsWith('Local/')) continue;
-      if (row.channel !== party && row.dstchannel !== party) continue;
-      total += row.billsec;
-      rows++;
-    }
+  for (const row of partyRows(call, group, inbound)) {
+    let ms = row.billsec * 1000;
+    // A row's answer is its first channel's: after a transfer that is the caller, up long before,
+    // so the row counts the new phone's ringing as talk. Where the events saw that phone answer,
+    // the ringing comes off (a second's slack: the row's times are whole seconds).
+    const leg = row.answer === null ? undefined : call.legs.find((l) => l.channel === row.dstchannel && Number.isFinite(l.answeredAt));
+    const ring = leg === undefined ? 0 : leg.answeredAt - row.answer!;
+    if (ring >= 1000 && ring < ms) ms -= ring;
+    total += ms;
+    rows++;
   }
   if (rows === 0) {
     call.talkUnknown = true;
@@ -461,8 +461,17 @@ function setSplitTalk(call: CallState, group: CdrGroup, inbound: boolean): void 
   }
   call.talking = false;
   call.talkUnknown = false;
-  call.talkMs = total * 1000;
+  call.talkMs = total;
   call.queueTalkSeconds = null;
+}
+
+/** The answered rows in which the outside party itself was connected to a person (see setSplitTalk). */
+function partyRows(call: CallState, group: CdrGroup, inbound: boolean): PbxCdr[] {
+  // A call restored after a restart may have no legs left: an inbound call's caller is the channel
+  // of its first row (the Linkedid's own).
+  const party = call.external?.channel ?? (inbound ? (group.rows.find((x) => x.uniqueid === call.key)?.channel ?? null) : null);
+  if (party === null) return [];
+  return group.rows.filter((row) => row.disposition === 'ANSWERED' && row.dstchannel !== '' && !row.dstchannel.startsWith('Local/') && (row.channel === party || row.dstchannel === party));
 }
 
 /** Answered rows towards a person (agent or outside): more than one means the talk was split. */
