@@ -26,6 +26,7 @@ describe('CDR configuration', () => {
       CDR_CSV_ACCESS: 'local',
       CDR_TABLE: 'cdr',
       CDR_TIMEZONE: hostTimeZone(),
+      CDR_LATE_READ_SECONDS: 120,
     });
     assert.deepEqual(cdrSettings(env), { kind: 'auto-local', csvPath: '/var/log/asterisk/cdr-csv/Master.csv', timeZone: hostTimeZone(), slackMs: 600_000 });
     const table = cdrSettings(cdrEnv({ CDR_DATABASE_URL: 'mysql://cdr@pbx/asteriskcdrdb' }));

@@ -11,6 +11,7 @@
  *   CDR_TABLE           the CDR table, or schema.table                             cdr
  *   CDR_TIMEZONE        the PBX's IANA time zone (its CDRs are in local time)      this machine's zone
  *   CDR_SLACK_MINUTES   how far before a window calls are looked for               10 (Master.csv), 120 (a table)
+ *   CDR_LATE_READ_SECONDS  each gap read once more this long after it, for late rows  120 (0: off)
  *
  * `auto` picks, in order: the database when CDR_DATABASE_URL is set, Master.csv over SFTP when
  * CDR_CSV_ACCESS=sftp, Master.csv here when the file exists; else none.
@@ -70,6 +71,12 @@ export const cdrConfigSchema = z.object({
    * calldate): the slack must cover the longest call, so 120.
    */
   CDR_SLACK_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).optional(),
+  /**
+   * Each gap's CDRs are read a few seconds after it and once more this many seconds after it: rows
+   * written late (cdr.conf's batch mode: set this above its `time`; a replica that lags) rebuild
+   * the calls they belong to then. 0: one read only.
+   */
+  CDR_LATE_READ_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
 });
 
 export type CdrEnv = z.infer<typeof cdrConfigSchema>;

@@ -31,6 +31,12 @@ export interface GapFillerOptions {
   firstReadDelayMs?: number;
   /** Read again this often while the gap's calls go on or the source fails. Default 60 s. */
   retryMs?: number;
+  /**
+   * Read each gap once more this long after it ended, for CDRs that reach their store late
+   * (cdr.conf's batch mode holds them up to its `time`; a database replica lags): a call that began
+   * and ended inside the gap is rebuilt then. 0: one read. Default 120 s (CDR_LATE_READ_SECONDS).
+   */
+  lateReadMs?: number;
   /** Give up on a gap this long after it ended (the CDR store may have rotated). Default 7 days. */
   maxAgeMs?: number;
   /**
@@ -57,6 +63,7 @@ export class GapFiller {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | null = null;
   #stopped = false;
+  #timerAt = Infinity;
   #pending = 0;
   #last: Gap | null = null;
   readonly #totals = { gaps: 0, corrected: 0, rebuilt: 0 };
@@ -88,9 +95,14 @@ export class GapFiller {
   /** Reads due gaps after `delayMs` (the earliest request wins). */
   schedule(delayMs: number): void {
     if (this.#stopped || this.#o.source === null) return;
-    if (this.#timer !== undefined) return;
+    const at = this.#now() + delayMs;
+    // A later read already waiting (a gap's second read) gives way to an earlier one.
+    if (this.#timer !== undefined && this.#timerAt <= at) return;
+    clearTimeout(this.#timer);
+    this.#timerAt = at;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      this.#timerAt = Infinity;
       void this.fillNow();
     }, delayMs);
     this.#timer.unref();
@@ -132,7 +144,9 @@ export class GapFiller {
     const { log, pbxId, source, logger } = this.#o;
     if (source === null) return;
     const retryMs = this.#o.retryMs ?? 60_000;
+    const lateReadMs = this.#o.lateReadMs ?? 120_000;
     let again = false;
+    let lateAt = Infinity;
     const gaps = await log.due(pbxId, this.#now()).catch((err: unknown) => {
       logger.warn({ pbx: pbxId, err: (err as Error).message }, 'could not read the gaps to fill from the store; trying again later');
       again = true;
@@ -164,6 +178,10 @@ export class GapFiller {
         if (result.stillOpen && !tooOld) {
           await log.progress(gap.id, result, now + retryMs);
           again = true;
+        } else if (now < gap.to + lateReadMs) {
+          // Read once more when rows written late are in: until then the gap stays pending.
+          await log.progress(gap.id, result, gap.to + lateReadMs);
+          lateAt = Math.min(lateAt, gap.to + lateReadMs);
         } else {
           await log.done(gap.id, result, now);
           this.#totals.gaps++;
@@ -187,6 +205,7 @@ export class GapFiller {
         again = true;
       }
     }
-    if (again) this.schedule(retryMs);
+    if (again) this.schedule(Math.min(retryMs, Math.max(0, lateAt - this.#now())));
+    else if (lateAt !== Infinity) this.schedule(Math.max(0, lateAt - this.#now()));
   }
 }

@@ -69,6 +69,8 @@ export interface PbxGapOptions {
   syncMs?: number;
   firstReadDelayMs?: number;
   retryMs?: number;
+  /** Each gap's second read, for CDRs written late (GapFillerOptions.lateReadMs). */
+  lateReadMs?: number;
 }
 
 export interface PbxSessionOptions {
@@ -348,6 +350,7 @@ export class PbxSession {
       logger: options.log,
       firstReadDelayMs: gaps.firstReadDelayMs,
       retryMs: gaps.retryMs,
+      lateReadMs: gaps.lateReadMs,
       clock: options.clock,
     });
   }

@@ -87,7 +87,7 @@ export interface ServiceOptions {
    */
   cdr?: { source: CdrSource | null; missing?: string | null };
   /** Gap timings (tests pass short ones). */
-  gapTimings?: { heartbeatMs?: number; firstReadDelayMs?: number; retryMs?: number };
+  gapTimings?: { heartbeatMs?: number; firstReadDelayMs?: number; retryMs?: number; lateReadMs?: number };
   /** Extra route plugins (static UI, routing...). */
   routes?: ((app: FastifyInstance) => Promise<void>)[];
   /** Listen on HTTP (false in tests that use inject()). Default true. */
@@ -366,7 +366,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
       onEvent: (event) => {
         for (const c of capabilities) c.onPbxEvent?.(event, u.id);
       },
-      gaps: { log: gapLog, source: u.cdr.source, sourceMissing: u.cdr.missing ?? null, ...options.gapTimings },
+      gaps: { log: gapLog, source: u.cdr.source, sourceMissing: u.cdr.missing ?? null, lateReadMs: u.config.CDR_LATE_READ_SECONDS * 1000, ...options.gapTimings },
     });
     u.client.on('ready', (info) => {
       log.info({ pbx: info.id, amiVersion: info.version, reconnected: info.reconnected }, 'connected to the PBX');
