@@ -338,7 +338,7 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
       // The talk went on past the recovery, watched; only its start was unseen: the CDR says when.
       const unseen = unseenStart(call, r.answered, call.unseenTalk);
       if (unseen !== null) call.unseenTalk = unseen;
-      else if (call.transfers.length > 0 || answeredCdrCount(call, group) > 1) {
+      else if (!single) {
         // A later conversation (after a transfer) began unseen: its row's answer is the caller's,
         // long before; the rows' billable seconds are the better count (they include the new
         // phone's ringing, as the PBX counts it).
@@ -442,9 +442,13 @@ function unseenStart(call: CallState, row: PbxCdr, unseen: UnseenTalk): UnseenTa
  * agents' consultations with each other nor the Local plumbing. No such row: the PBX's sum.
  */
 function setSplitTalk(call: CallState, group: CdrGroup, inbound: boolean): void {
+  const rows = partyRows(call, group, inbound);
+  if (rows.length === 0) {
+    call.talkUnknown = true;
+    return;
+  }
   let total = 0;
-  let rows = 0;
-  for (const row of partyRows(call, group, inbound)) {
+  for (const row of rows) {
     let ms = row.billsec * 1000;
     // A row's answer is its first channel's: after a transfer that is the caller, up long before,
     // so the row counts the new phone's ringing as talk. Where the events saw that phone answer,
@@ -453,11 +457,6 @@ function setSplitTalk(call: CallState, group: CdrGroup, inbound: boolean): void 
     const ring = leg === undefined ? 0 : leg.answeredAt - row.answer!;
     if (ring >= 1000 && ring < ms) ms -= ring;
     total += ms;
-    rows++;
-  }
-  if (rows === 0) {
-    call.talkUnknown = true;
-    return;
   }
   call.talking = false;
   call.talkUnknown = false;
