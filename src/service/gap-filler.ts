@@ -205,7 +205,8 @@ export class GapFiller {
         again = true;
       }
     }
-    if (again) this.schedule(Math.min(retryMs, Math.max(0, lateAt - this.#now())));
-    else if (lateAt !== Infinity) this.schedule(Math.max(0, lateAt - this.#now()));
+    // The earlier of the two is kept (schedule).
+    if (again) this.schedule(retryMs);
+    if (lateAt !== Infinity) this.schedule(Math.max(0, lateAt - this.#now()));
   }
 }
