@@ -30,9 +30,8 @@ if (major < 20 || (major === 20 && minor < 19)) {
   console.error(`Node.js ${process.versions.node} is too old: crm-telephony needs ${engines.node} (Node.js 22, 24 or 26).`);
   process.exit(1);
 }
-if (major < 22) {
-  console.error(`Node.js ${process.versions.node} is past its end of life (April 2026) and not supported: crm-telephony runs on Node.js 22, 24 and 26 (${engines.node}). It still starts on 20 for now; install Node.js 24 LTS.`);
-}
+// On Node.js 20 (past its end of life) npm ci has warned already, and the service warns at start
+// (src/service/node-support.ts): no third warning here.
 
 // Native modules are built for one Node.js ABI. After a switch of Node.js (nvm, a system upgrade,
 // CI's second run on Node.js 24) better-sqlite3 would fail at start with "compiled against a

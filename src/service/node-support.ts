@@ -3,7 +3,6 @@
  * line. Supported: the lines CI and the README name (22, 24, 26). Node.js 20 reached its end of life
  * in April 2026: the product still starts on 20.19+, with a warning, until a dependency needs more.
  */
-export const SUPPORTED_NODE_LINES = [22, 24, 26] as const;
 
 export interface NodeSupport {
   supported: boolean;
