@@ -26,7 +26,7 @@ import { fetchTransport } from '../crm/suitecrm/transport.ts';
 import { isCrmTelephonyError } from '../errors.ts';
 import { silentLog } from '../logger.ts';
 import { readPbxDefinitions, type PbxDefinition } from '../service/pbx-config.ts';
-import { recordingSettings, type SourceSettings } from '../recordings/config.ts';
+import { pbxsWithRecordings, recordingSettings, type SourceSettings } from '../recordings/config.ts';
 import { sourceOf } from '../recordings/sources/source-of.ts';
 import { nodeSupport } from '../service/node-support.ts';
 import { assertPortsFree } from '../service/port-check.ts';
@@ -258,7 +258,7 @@ async function checkCdr(pbx: PbxDefinition, say: Say): Promise<void> {
 
 /** Each PBX's recordings source (the default PBX's, and each other PBX's own): a mounted folder, or SFTP logged into. */
 async function checkRecordings(config: Config, pbxs: readonly PbxDefinition[], say: Say): Promise<void> {
-  const targets = pbxs.length === 0 ? [{ id: null, config }] : pbxs.filter((p, i) => i === 0 || p.ownRecordings).map((p) => ({ id: p.id, config: p.config }));
+  const targets = pbxs.length === 0 ? [{ id: null, config }] : pbxsWithRecordings(pbxs).map((p) => ({ id: p.id, config: p.config }));
   for (const target of targets) {
     const check = pbxs.length > 1 && target.id !== null ? `recordings of PBX ${target.id}` : 'recordings';
     let source: SourceSettings;

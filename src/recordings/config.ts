@@ -114,6 +114,15 @@ export interface RecordingsSettings {
   auditWindowMs: number;
 }
 
+/**
+ * The PBXs whose recordings have a source of their own: the default PBX (the first), and each
+ * other PBX whose settings name one. A PBX that names none has none (with several PBXs, a branch's
+ * file name is never looked for on the main PBX's host).
+ */
+export function pbxsWithRecordings<T extends { ownRecordings: boolean }>(pbxs: readonly T[]): T[] {
+  return pbxs.filter((pbx, i) => i === 0 || pbx.ownRecordings);
+}
+
 /** Parses RECORDINGS_* variables; a RecordingError (`RECORDING_ERR_CONFIG`) lists every problem. */
 export function recordingsEnv(env: NodeJS.ProcessEnv = process.env): RecordingsEnv {
   const parsed = recordingsConfigSchema.safeParse(env);

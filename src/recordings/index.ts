@@ -2,7 +2,7 @@
 export { Recordings } from './recordings.ts';
 export type { RecordingsOptions, Requester, Outcome, Playback, CallRecordingInfo } from './recordings.ts';
 export type { RecordingInfo, RecordingStatus } from './recording-info.ts';
-export { recordingsConfigSchema, recordingsEnv, recordingSettings, defaultRecordingSettings } from './config.ts';
+export { recordingsConfigSchema, recordingsEnv, recordingSettings, defaultRecordingSettings, pbxsWithRecordings } from './config.ts';
 export type { RecordingsEnv, RecordingsSettings, SourceSettings } from './config.ts';
 export { recordingSubroutine } from './dialplan.ts';
 export type { RecordingSubroutineOptions } from './dialplan.ts';

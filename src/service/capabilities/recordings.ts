@@ -1,7 +1,7 @@
 /** Call recordings: located from the engine's effects and the PBX's reports, streamed to those allowed. */
 import type { Log } from '../../logger.ts';
 import type { Store } from '../../store/store.ts';
-import { Recordings, recordingSettings, type RecordingsEnv } from '../../recordings/index.ts';
+import { pbxsWithRecordings, Recordings, recordingSettings, type RecordingsEnv } from '../../recordings/index.ts';
 import type { Access } from '../../web/auth/access.ts';
 import { recordingsRoutes } from '../../web/routes/recordings-routes.ts';
 import type { Capability } from '../capability.ts';
@@ -23,8 +23,7 @@ export function createRecordings(
   const settings = recordingSettings(config);
   if (deps.pbxs.length > 1) {
     const sources: typeof settings.sources = {};
-    // The default PBX's source, and each other PBX's own; a PBX that names none has none.
-    for (const pbx of deps.pbxs) if (pbx === deps.pbxs[0] || pbx.ownRecordings) sources[pbx.id] = recordingSettings(pbx.config).sources['*']!;
+    for (const pbx of pbxsWithRecordings(deps.pbxs)) sources[pbx.id] = recordingSettings(pbx.config).sources['*']!;
     settings.sources = sources;
   }
   const recordings = new Recordings({ store: deps.store, settings, log: deps.log, defaultPbx: deps.pbxs[0]?.id ?? 'default' });
