@@ -68,6 +68,7 @@ class CallMore {
   fromCdr: 'corrected' | 'rebuilt' | null = null;
   spannedGap = false;
   talkFromCdr: TalkFromCdr = null;
+  cdrRowsRead = 0;
   unseenTalk: UnseenTalk | null = null;
 }
 
@@ -280,6 +281,17 @@ export class CallState {
   }
   set talkFromCdr(value: TalkFromCdr) {
     if (value !== null || this.#more !== null) this.#m().talkFromCdr = value;
+  }
+
+  /**
+   * How many of the PBX's CDR rows of this call the last correction or rebuild read: a later read
+   * with no more rows than that has nothing new to tell (see cdr-backfill.ts).
+   */
+  get cdrRowsRead(): number {
+    return this.#more === null ? 0 : this.#more.cdrRowsRead;
+  }
+  set cdrRowsRead(value: number) {
+    if (value !== 0 || this.#more !== null) this.#m().cdrRowsRead = value;
   }
 
   /** The call was going on when the engine lost sight of the PBX (a recovery found it, or ended it). */

@@ -85,18 +85,21 @@ export function backfillFromCdrs(state: EngineState, input: CdrBackfillInput, no
     const beforeGap = group.end < input.window.from - BEFORE_GAP_SLACK_MS;
     const known = findCall(state, group);
     if (known !== undefined) {
-      if (beforeGap || !known.ended || !spannedGap(known)) continue;
+      if (beforeGap || !known.ended || !spannedGap(known) || settled(known.fromCdr, known.endedWhileDisconnected, known.cdrRowsRead, group)) continue;
       if (correct(ctx, known, group, input.window)) corrected++;
       continue;
     }
     const record = stored.get(group.key);
     if (record !== undefined) {
-      if (beforeGap || !storedNeedsCdr(record.record)) continue;
+      const r = record.record;
+      if (beforeGap || !storedNeedsCdr(r) || (r.status === 'ended' && settled(r.fromCdr ?? null, r.endedWhileDisconnected, r.cdrRowsRead ?? 0, group))) continue;
       const call = callFromRecord(state, record.record, record.writtenAt);
       if (call === null) continue;
       call.ended = true;
-      call.endedWhileDisconnected = true;
       call.endedAt = Date.parse(record.record.endedAt ?? '') || call.lastEventAt;
+      // An end the events saw, or an earlier read of the CDRs pinned, stands; only a guessed one
+      // (ended while disconnected, or still open in the store) is the CDR's to tell.
+      call.endedWhileDisconnected = record.record.status !== 'ended' || record.record.endedWhileDisconnected || !Number.isFinite(Date.parse(record.record.endedAt ?? ''));
       state.ended.set(call.key, call);
       if (correct(ctx, call, group, input.window)) corrected++;
       continue;
@@ -106,6 +109,15 @@ export function backfillFromCdrs(state: EngineState, input: CdrBackfillInput, no
     if (rebuild(ctx, group)) rebuilt++;
   }
   return { state, effects: flush(ctx), corrected, rebuilt };
+}
+
+/**
+ * The CDRs already told this ended call's story from as many rows as there are now: read again
+ * (by another instance, or for a later gap) they have nothing new, and without the events' legs
+ * they would tell less.
+ */
+function settled(fromCdr: 'corrected' | 'rebuilt' | null, endedWhileDisconnected: boolean, rowsRead: number, group: CdrGroup): boolean {
+  return fromCdr !== null && !endedWhileDisconnected && rowsRead >= group.rows.length;
 }
 
 /** A call whose story crossed a gap: ended in it, found going on after it, or restored after a restart. */
@@ -360,6 +372,7 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
   if (Number.isFinite(r.end) && !(call.endedAt >= r.end && call.endedAt < r.end + 1000)) call.endedAt = r.end;
   call.endedWhileDisconnected = false;
   if (call.fromCdr !== 'rebuilt') call.fromCdr = 'corrected';
+  call.cdrRowsRead = group.rows.length;
   const after = buildRecord(call, state.config);
   if (JSON.stringify(after) === before) return false;
   emit(ctx, { type: 'call-updated', callId: call.id, record: after, phone: call.phone });
@@ -600,6 +613,7 @@ function rebuild(ctx: Ctx, group: CdrGroup): boolean {
   call.recovered = false;
   call.endedWhileDisconnected = false;
   call.fromCdr = 'rebuilt';
+  call.cdrRowsRead = group.rows.length;
   call.lastEventAt = group.end;
   endCall(ctx, call, 'rebuilt-from-cdr', group.end);
   return true;

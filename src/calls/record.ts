@@ -86,6 +86,19 @@ export interface CallRecord {
    * so that a restart keeps the bounds the CDRs are read against.
    */
   talkBeganWithin?: [string, string];
+  /**
+   * Present when the talk was counted from the CDRs: from an answer the events saw
+   * (`watched-answer`) or from the CDR's own answer second (`cdr-answer`). Another instance that
+   * reads the CDRs again (a takeover, a later gap's read) must not take the CDR's whole second for a
+   * watched instant, or the talk grows by up to a second at every read.
+   */
+  talkFromCdr?: 'watched-answer' | 'cdr-answer';
+  /**
+   * With `fromCdr`: how many of the PBX's CDR rows of the call that read had. A later read (another
+   * instance's, a later gap's) with no more rows leaves the record as it is: read again without the
+   * events' legs, the same rows would tell less (a transfer target's ringing, say), not more.
+   */
+  cdrRowsRead?: number;
 }
 
 /** What `calls from-capture` prints: the record as it is (it is plain JSON). */
@@ -134,6 +147,8 @@ export function buildRecord(call: CallState, config: ResolvedEngineConfig): Call
     endReason: call.endReason,
     fromCdr: call.fromCdr,
     ...(call.spannedGap ? { spannedGap: true as const } : {}),
+    ...(call.talkFromCdr !== null ? { talkFromCdr: call.talkFromCdr } : {}),
+    ...(call.fromCdr !== null && call.cdrRowsRead > 0 ? { cdrRowsRead: call.cdrRowsRead } : {}),
     ...(call.unseenTalk !== null && Number.isFinite(call.unseenTalk.lo) && Number.isFinite(call.unseenTalk.hi) ? { talkBeganWithin: [new Date(call.unseenTalk.lo).toISOString(), new Date(call.unseenTalk.hi).toISOString()] satisfies [string, string] } : {}),
   };
 }

@@ -92,6 +92,9 @@ function apply(state: EngineState, call: CallState, r: CallRecord): void {
   call.recovered = r.recovered === true;
   call.fromCdr = r.fromCdr === 'corrected' || r.fromCdr === 'rebuilt' ? r.fromCdr : null;
   if (r.spannedGap === true) call.spannedGap = true;
+  // Whether its answer time is one the events saw or the CDR's second (see CallRecord.talkFromCdr).
+  if (r.talkFromCdr === 'watched-answer' || r.talkFromCdr === 'cdr-answer') call.talkFromCdr = r.talkFromCdr;
+  if (typeof r.cdrRowsRead === 'number' && Number.isInteger(r.cdrRowsRead) && r.cdrRowsRead > 0) call.cdrRowsRead = r.cdrRowsRead;
   // Its talk is left to the CDRs (talkUnknown), but when it began stays bounded for them.
   const within = Array.isArray(r.talkBeganWithin) ? r.talkBeganWithin.map(time) : [];
   if (within.length === 2 && within.every(Number.isFinite)) call.unseenTalk = { lo: within[0]!, hi: within[1]!, until: within[1]! };

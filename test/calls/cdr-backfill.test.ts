@@ -58,14 +58,22 @@ describe('CDR backfill', () => {
     const end = Date.parse(corrected.record.endedAt!);
     assert.ok(end >= lost + 300 && end < lost + 1_300, `ended ${corrected.record.endedAt}: inside the CDR's end second, which the guess ${guessed} is not`);
     assert.ok(Math.abs((corrected.record.talkSeconds ?? -9) - (record.talkSeconds ?? 0)) <= 1, `talk ${corrected.record.talkSeconds}, truly ${record.talkSeconds}`);
-    // The gap that began where sight was lost is read next: the talk stays the CDR's.
+    assert.equal(corrected.record.cdrRowsRead, rows.length);
+    // The gap that began where sight was lost is read next: the same rows have nothing new, the
+    // record stays as the first read left it.
     const second = { from: lost, to: Date.parse(record.endedAt!) + 5_000 };
     const two = backfillFromCdrs(state, { rows, window: second }, second.to);
-    assert.equal(two.corrected + one.corrected, 2, 'read again for the second gap');
-    const again = two.effects.find((e) => e.type === 'call-updated');
-    const final = again && 'record' in again ? again.record : corrected.record;
-    assert.ok(Math.abs((final.talkSeconds ?? -9) - (record.talkSeconds ?? 0)) <= 1, `talk after the second read ${final.talkSeconds}, truly ${record.talkSeconds}`);
-    assert.equal(final.endedAt, corrected.record.endedAt);
+    assert.equal(two.corrected, 0, 'the same rows, read again for the second gap, change nothing');
+    assert.equal(two.effects.filter((e) => e.type === 'call-updated').length, 0);
+    // Another instance (a fresh engine) reading the stored record against the same rows: the same.
+    const peer = backfillFromCdrs(createEngineState(CONFIG), { rows, window: second, stored: [{ record: corrected.record }] }, second.to);
+    assert.equal(peer.corrected, 0, 'another instance leaves the settled record alone');
+    // A row the first read did not have (written late): read again.
+    const more = backfillFromCdrs(createEngineState(CONFIG), { rows, window: second, stored: [{ record: { ...corrected.record, cdrRowsRead: rows.length - 1 } }] }, second.to);
+    assert.equal(more.corrected, 1, 'more rows than the first read had: read again');
+    const final = more.effects.find((e) => e.type === 'call-updated');
+    assert.ok(final && 'record' in final);
+    assert.ok(Math.abs((final.record.talkSeconds ?? -9) - (record.talkSeconds ?? 0)) <= 1, `talk after the read with more rows ${final.record.talkSeconds}, truly ${record.talkSeconds}`);
   });
 
   it('a stored record the events told whole is left alone', () => {

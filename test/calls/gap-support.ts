@@ -54,6 +54,12 @@ export interface GapOptions {
    * store held (`restore`), then recovers. Default false: the same engine, the link cut.
    */
   restart?: boolean;
+  /**
+   * After the CDRs are read, another instance (a fresh engine, as after a takeover) reads the same
+   * gap's CDRs against what the store then holds, and then once more (a later gap's read takes in
+   * the calls that ended shortly before it). Default false.
+   */
+  reread?: boolean;
 }
 
 export function withGap(events: readonly TimedMessage[], o: GapOptions): Run {
@@ -83,6 +89,13 @@ export function withGap(events: readonly TimedMessage[], o: GapOptions): Run {
   if (o.cdrs !== false) {
     const end = events[events.length - 1]!.time;
     collect(run, backfillFromCdrs(state, { rows: cdrRows(events), window: { from: lostAt, to: at }, stored: o.restart === true ? stored : [] }, end).effects);
+    if (o.reread === true) {
+      const peer = createEngineState(CONFIG);
+      for (let read = 0; read < 2; read++) {
+        const held = [...run.records.values()].map((record) => ({ record }));
+        collect(run, backfillFromCdrs(peer, { rows: cdrRows(events), window: { from: lostAt, to: at }, stored: held }, end).effects);
+      }
+    }
   }
   return run;
 }
