@@ -305,6 +305,8 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
   if (r.answered !== null && r.answeredAt !== null) {
     // An answer time an earlier read of the CDRs set is not one the events saw.
     const watched = call.answered && Number.isFinite(call.answeredAt) && call.talkFromCdr !== 'cdr-answer';
+    // The events never saw this call answered: whatever talk they counted (none) is not its talk.
+    const answerUnseen = !call.answered || !Number.isFinite(call.answeredAt);
     if (!call.answered) {
       call.answered = true;
       if (r.answeredBy !== null && call.answeredBy === null) call.answeredBy = intern(state, r.answeredBy);
@@ -328,7 +330,7 @@ function correct(ctx: Ctx, call: CallState, group: CdrGroup, window: { from: num
     // on our clock, the call's times on the PBX's (Timestamp:): a second's slack between the two.
     const single = call.transfers.length === 0 && answeredCdrCount(call, group) <= 1;
     const talkInGap = call.spannedGap && !call.talking && Number.isFinite(call.endedAt) && window.from - CLOCK_SLACK_MS <= call.endedAt && window.to + CLOCK_SLACK_MS >= call.answeredAt;
-    if (call.endedWhileDisconnected || call.talkUnknown || call.talkFromCdr || talkInGap) {
+    if (answerUnseen || call.endedWhileDisconnected || call.talkUnknown || call.talkFromCdr || talkInGap) {
       // The talk ended inside the gap. One conversation (no transfer): from the answer (as watched,
       // else as the CDRs tell) to the PBX's end. Otherwise the CDRs' billable seconds.
       if (single) {

@@ -10,7 +10,7 @@ import { createEngineState } from '../../src/calls/state.ts';
 import type { CallRecord } from '../../src/calls/record.ts';
 import type { PbxCdr } from '../../src/cdr/pbx-cdr.ts';
 import { CONFIG, timedMessages } from './support.ts';
-import { cdrRows, liveEvents, uncut } from './gap-support.ts';
+import { cdrRows, liveEvents, uncut, withGap } from './gap-support.ts';
 
 const CAPTURE = '01-inbound-answered-101.ami';
 
@@ -74,6 +74,26 @@ describe('CDR backfill', () => {
     const final = more.effects.find((e) => e.type === 'call-updated');
     assert.ok(final && 'record' in final);
     assert.ok(Math.abs((final.record.talkSeconds ?? -9) - (record.talkSeconds ?? 0)) <= 1, `talk after the read with more rows ${final.record.talkSeconds}, truly ${record.talkSeconds}`);
+  });
+
+  it('an answer the events never saw (lost after a recovery), on a call they saw end: the talk is the CDR\'s, not none', () => {
+    const events = liveEvents(timedMessages(CAPTURE));
+    const { record } = truth();
+    // Whatever told the engine the call was answered and bridged, lost; the rest (the hangups, the
+    // Cdr) heard live after a gap that ended while the phone still rang.
+    const answering = (e: (typeof events)[number]): boolean =>
+      e.message.event === 'DialEnd' || e.message.event === 'BridgeEnter' || e.message.event === 'BridgeLeave' || (e.message.event === 'Newstate' && e.message.get('ChannelState') === '6');
+    const firstAnswer = events.findIndex(answering);
+    // The gap closes while the phone still rings, more than the clocks' second of slack before the answer.
+    const resume = events.findLastIndex((e, i) => i < firstAnswer && e.time < events[firstAnswer]!.time - 1_500) + 1;
+    assert.ok(resume > 2, 'the capture rings for a while before the answer');
+    // A PBX without cdr_manager: its CDRs are read from its CDR store only.
+    const lossy = events.filter((e) => !answering(e) && e.message.event !== 'Cdr');
+    const got = withGap(lossy, { cut: resume - 1, resume, rows: cdrRows(events) }).records.get(record.id);
+    assert.ok(got !== undefined);
+    assert.equal(got.disposition, 'answered');
+    assert.equal(got.talkFromCdr, 'cdr-answer');
+    assert.ok(Math.abs((got.talkSeconds ?? -9) - (record.talkSeconds ?? 0)) <= 1, `talk ${got.talkSeconds}, truly ${record.talkSeconds}`);
   });
 
   it('a stored record the events told whole is left alone', () => {

@@ -60,6 +60,8 @@ export interface GapOptions {
    * the calls that ended shortly before it). Default false.
    */
   reread?: boolean;
+  /** The PBX's CDR rows, when not the events' own Cdr events (a PBX without cdr_manager). */
+  rows?: readonly PbxCdr[];
 }
 
 export function withGap(events: readonly TimedMessage[], o: GapOptions): Run {
@@ -88,12 +90,13 @@ export function withGap(events: readonly TimedMessage[], o: GapOptions): Run {
   feed(state, events.slice(o.resume), run);
   if (o.cdrs !== false) {
     const end = events[events.length - 1]!.time;
-    collect(run, backfillFromCdrs(state, { rows: cdrRows(events), window: { from: lostAt, to: at }, stored: o.restart === true ? stored : [] }, end).effects);
+    const rows = o.rows ?? cdrRows(events);
+    collect(run, backfillFromCdrs(state, { rows, window: { from: lostAt, to: at }, stored: o.restart === true ? stored : [] }, end).effects);
     if (o.reread === true) {
       const peer = createEngineState(CONFIG);
       for (let read = 0; read < 2; read++) {
         const held = [...run.records.values()].map((record) => ({ record }));
-        collect(run, backfillFromCdrs(peer, { rows: cdrRows(events), window: { from: lostAt, to: at }, stored: held }, end).effects);
+        collect(run, backfillFromCdrs(peer, { rows, window: { from: lostAt, to: at }, stored: held }, end).effects);
       }
     }
   }
