@@ -26,6 +26,7 @@ const TABLES = [
   'recording_copy_jobs',
   'recordings',
   'sessions',
+  'user_languages',
   'users',
 ];
 

@@ -174,6 +174,14 @@ export interface DatabaseSchema {
   pbx_heartbeats: PbxHeartbeatsTable;
   pbx_gaps: PbxGapsTable;
   pbx_connections: PbxConnectionsTable;
+  user_languages: UserLanguagesTable;
+}
+
+/** The console language each person picked (migration 0011). */
+export interface UserLanguagesTable {
+  user_id: string;
+  locale: string;
+  updated_at: string;
 }
 
 /** PBXs added on the PBX page, their AMI secret sealed (migration 0009). */

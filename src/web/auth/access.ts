@@ -9,6 +9,8 @@ import type { Store } from '../../store/store.ts';
 import { statement, type Statement } from '../../store/statements.ts';
 import type { Directory, User } from '../../directory/directory.ts';
 import { hashPassword, verifyPassword } from '../../directory/passwords.ts';
+import { isLocale, type Locale } from '../../i18n/locales.ts';
+import { UserLanguages } from '../../store/user-languages.ts';
 
 /** `api`: acts as its user; `routing`: the dialplan's routes only; `metrics`: `GET /metrics` only. */
 export type TokenKind = 'api' | 'routing' | 'metrics';
@@ -20,6 +22,8 @@ export interface Principal {
   tokenKind?: TokenKind;
   /** For session principals: the token a state-changing request must echo in `x-csrf-token`. */
   csrfToken?: string;
+  /** The language the person picked in the console; null when they never did (their browser's, then). */
+  locale?: Locale | null;
 }
 
 /** One API or routing token as `crm-telephony tokens list` shows it: never its secret. */
@@ -43,19 +47,27 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 const secret = (): string => randomBytes(32).toString('base64url');
 
 export class Access {
+  /** The language each person picked. */
+  readonly languages: UserLanguages;
   readonly #store: Store;
   readonly #directory: Directory;
   readonly #ttl: number;
   // Every authenticated request reads one of these: prepared once (store/statements.ts). The cast
   // keeps SQLite from preparing the statement again after ANALYZE (a bare ? in a plan does).
-  readonly #sessionByHash: Statement<{ user_id: string; csrf_token: string; expires_at: string }>;
+  readonly #sessionByHash: Statement<{ user_id: string; csrf_token: string; expires_at: string; locale: string | null }>;
   readonly #tokenByHash: Statement<{ id: string; user_id: string | null; kind: TokenKind; last_used_at: string | null }>;
 
   constructor(store: Store, directory: Directory, options: AccessOptions = {}) {
     this.#store = store;
     this.#directory = directory;
     this.#ttl = options.sessionTtlMs ?? 12 * 3600_000;
-    this.#sessionByHash = statement(store, 'access_session_by_hash', 'select user_id, csrf_token, expires_at from sessions where id_hash = cast(? as text)');
+    // The person's language comes with the session (one read per request, not two).
+    this.#sessionByHash = statement(
+      store,
+      'access_session_by_hash',
+      'select s.user_id, s.csrf_token, s.expires_at, l.locale from sessions s left join user_languages l on l.user_id = s.user_id where s.id_hash = cast(? as text)',
+    );
+    this.languages = new UserLanguages(store);
     this.#tokenByHash = statement(store, 'access_token_by_hash', 'select id, user_id, kind, last_used_at from api_tokens where token_hash = cast(? as text) and revoked = 0');
   }
 
@@ -98,7 +110,7 @@ export class Access {
     }
     const user = await this.#directory.userById(row.user_id);
     if (!user || !user.active) return null;
-    return { user, via: 'session', csrfToken: row.csrf_token };
+    return { user, via: 'session', csrfToken: row.csrf_token, locale: isLocale(row.locale) ? row.locale : null };
   }
 
   /** Creates a token; the secret is returned once and never stored. */
@@ -149,7 +161,7 @@ export class Access {
     if (row.kind === 'routing' || row.kind === 'metrics') return { user: null, via: 'token', tokenKind: row.kind };
     const user = row.user_id ? await this.#directory.userById(row.user_id) : undefined;
     if (!user || !user.active) return null;
-    return { user, via: 'token', tokenKind: 'api' };
+    return { user, via: 'token', tokenKind: 'api', locale: await this.languages.get(user.id) };
   }
 }
 

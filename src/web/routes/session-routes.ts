@@ -4,8 +4,10 @@ import { z } from 'zod';
 import type { Access } from '../auth/access.ts';
 import { requireUser, SESSION_COOKIE } from '../auth/auth-plugin.ts';
 import { sendError } from '../errors.ts';
+import { LOCALES } from '../../i18n/locales.ts';
 
 const loginBody = z.object({ login: z.string().min(1).max(200), password: z.string().min(1).max(1000) });
+const languageBody = z.object({ locale: z.enum(LOCALES).nullable() });
 
 export interface SessionRoutesOptions {
   access: Access;
@@ -20,7 +22,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     const session = await options.access.login(body.data.login, body.data.password);
     if (!session) return sendError(reply, 'AUTH_FAILED', 'Wrong login or password (or the user is disabled). Check them, or ask an administrator.');
     reply.setCookie(SESSION_COOKIE, session.sessionId, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies });
-    return { user: publicUser(session.user), csrfToken: session.csrfToken };
+    return { user: publicUser(session.user), csrfToken: session.csrfToken, locale: await options.access.languages.get(session.user.id) };
   });
 
   app.post('/api/logout', async (request, reply) => {
@@ -33,7 +35,17 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
   app.get('/api/me', { preHandler: requireUser }, async (request) => ({
     user: publicUser(request.principal!.user!),
     csrfToken: request.principal!.csrfToken ?? null,
+    // The language the person picked; null: none yet (the console follows the browser's).
+    locale: request.principal!.locale ?? null,
   }));
+
+  /** The person picks the console's language (null: follow the browser's again). */
+  app.put('/api/me/language', { preHandler: requireUser }, async (request, reply) => {
+    const body = languageBody.safeParse(request.body);
+    if (!body.success) return sendError(reply, 'BAD_REQUEST', `Send JSON with "locale": one of ${LOCALES.map((l) => `"${l}"`).join(', ')}, or null for the browser's language.`);
+    await options.access.languages.set(request.principal!.user!.id, body.data.locale);
+    return { locale: body.data.locale };
+  });
 }
 
 export function publicUser(u: { id: string; login: string; name: string; role: string; extensions: string[]; primaryExtension: string | null }) {

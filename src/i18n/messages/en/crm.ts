@@ -1,0 +1,3 @@
+/** The crm's messages in English (ICU message syntax; see ../index.ts). */
+export default {
+} as const;

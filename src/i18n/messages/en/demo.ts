@@ -1,0 +1,3 @@
+/** The demo's messages in English (ICU message syntax; see ../index.ts). */
+export default {
+} as const;

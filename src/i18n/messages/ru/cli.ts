@@ -1,0 +1,6 @@
+/** The cli's messages in Russian (ICU message syntax; see ../index.ts). */
+import type { Translation } from '../index.ts';
+import type en from '../en/cli.ts';
+
+export default {
+} satisfies Translation<typeof en>;

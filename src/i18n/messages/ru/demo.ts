@@ -1,0 +1,6 @@
+/** The demo's messages in Russian (ICU message syntax; see ../index.ts). */
+import type { Translation } from '../index.ts';
+import type en from '../en/demo.ts';
+
+export default {
+} satisfies Translation<typeof en>;

@@ -1,0 +1,6 @@
+/** The widget's messages in Russian (ICU message syntax; see ../index.ts). */
+import type { Translation } from '../index.ts';
+import type en from '../en/widget.ts';
+
+export default {
+} satisfies Translation<typeof en>;
