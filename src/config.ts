@@ -13,6 +13,7 @@ import { crmSsoConfigSchema } from './web/auth/crm-sso.ts';
 import { suitecrmConfigSchema } from './crm/config.ts';
 import { recordingsConfigSchema } from './recordings/config.ts';
 import { cdrConfigSchema } from './cdr/config.ts';
+import { LOCALES } from './i18n/locales.ts';
 import type { CountryCode } from './phone/types.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -55,6 +56,8 @@ const baseSchema = z.object({
     .transform((s) => s.trim().toUpperCase())
     .refine((s) => isSupportedRegion(s), { message: 'not a known region code: use an ISO 3166-1 alpha-2 code such as US, RU, DE, GB (GB, not UK)' })
     .default('US'),
+  /** The language of the texts written into the CRM (call subjects and descriptions): `en` or `ru`. */
+  CRM_LANGUAGE: z.enum(LOCALES).default('en'),
   /** Address the web console and API listen on. Default loopback only: put a TLS proxy in front to publish it. */
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   /** Port of the web console and API. */

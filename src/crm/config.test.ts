@@ -19,6 +19,8 @@ test('a SuiteCRM configuration; the URL loses its trailing slash; lists are chec
   assert.deepEqual(s.modules, ['Users', 'Leads'], 'in sync order');
   assert.deepEqual(s.phoneFields.Contacts, ['phone_mobile', 'assistant_phone']);
   assert.equal(s.legacy, null);
+  assert.equal(s.language, 'en', 'calls are written in English unless CRM_LANGUAGE says otherwise');
+  assert.equal(suiteCrmSettings({ ...c, DEFAULT_REGION: 'RU', CRM_LANGUAGE: 'ru' }).language, 'ru');
   assert.equal(suitecrmConfigSchema.safeParse({ SUITECRM_MODULES: 'Contacts,Opportunities' }).success, false);
   assert.equal(suitecrmConfigSchema.safeParse({ SUITECRM_SYNC_OVERLAP_MS: '1000' }).success, false, 'at least a minute');
   assert.equal(suitecrmConfigSchema.safeParse({ SUITECRM_URL: 'crm.example.com' }).success, false);

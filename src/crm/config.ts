@@ -21,6 +21,7 @@
  *   SUITECRM_RECORDING_LINK          link to a recording in our service, {callId} (none: the file name only)
  */
 import { z } from 'zod';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.ts';
 import type { CountryCode } from '../phone/types.ts';
 import { CrmErrorCodes, CrmTelephonyError } from './crm-errors.ts';
 
@@ -129,6 +130,8 @@ export interface SuiteCrmSettings {
   logCalls: boolean;
   recordingLink: string;
   region: CountryCode;
+  /** The language of the call subjects and descriptions written into SuiteCRM (CRM_LANGUAGE); default English. */
+  language?: Locale;
 }
 
 /** True when SuiteCRM is configured (otherwise the embedded CRM runs). */
@@ -137,7 +140,7 @@ export function usesSuiteCrm(config: Pick<SuiteCrmConfig, 'SUITECRM_URL'>): bool
 }
 
 /** The adapter's settings; throws CRM_ERR_CONFIG in words when a required value is missing. */
-export function suiteCrmSettings(config: SuiteCrmConfig & { DEFAULT_REGION: CountryCode }): SuiteCrmSettings {
+export function suiteCrmSettings(config: SuiteCrmConfig & { DEFAULT_REGION: CountryCode; CRM_LANGUAGE?: Locale }): SuiteCrmSettings {
   const missing = (name: string, what: string): never => {
     throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_CONFIG, `${name} is not set. ${what}`);
   };
@@ -166,5 +169,6 @@ export function suiteCrmSettings(config: SuiteCrmConfig & { DEFAULT_REGION: Coun
     logCalls: config.SUITECRM_LOG_CALLS,
     recordingLink: config.SUITECRM_RECORDING_LINK,
     region: config.DEFAULT_REGION,
+    language: config.CRM_LANGUAGE ?? DEFAULT_LOCALE,
   };
 }

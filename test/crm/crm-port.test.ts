@@ -16,6 +16,9 @@ import { createCallLogger } from '../../src/crm/outbox/call-logger.ts';
 import { callLoggerSink } from '../../src/crm/outbox/call-logger-sink.ts';
 import { createCrmRuntime } from '../../src/crm/index.ts';
 import { suitecrmConfigSchema } from '../../src/crm/config.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { CallLogEntry } from '../../src/crm/crm-port.ts';
+import { markerLine } from '../../src/crm/suitecrm/call-attributes.ts';
 import type { CallRecord } from '../../src/calls/record.ts';
 import type { FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET } from '../fakes/fake-suitecrm.ts';
@@ -81,6 +84,47 @@ describe('the CRM port', () => {
     assert.deepEqual(fake.store.related('Calls', call!.id, 'leads')?.ids, [IDS.L1]);
     assert.deepEqual(fake.store.related('Calls', call!.id, 'contacts')?.ids, [IDS.C1, IDS.C2]);
     assert.ok(String(call?.attrs['description']).includes('Placed with click-to-call'));
+  });
+
+  test('CRM_LANGUAGE=ru from the configuration: the Call is written in Russian, and a retry still finds it by its marker', async () => {
+    const env = { SUITECRM_URL: fake.url, SUITECRM_CLIENT_ID: FAKE_CLIENT_ID, SUITECRM_CLIENT_SECRET: FAKE_CLIENT_SECRET, DEFAULT_REGION: 'RU' };
+    const entry: CallLogEntry = {
+      callId: 'pbx1:lang.1',
+      direction: 'inbound',
+      answered: false,
+      disposition: 'missed',
+      externalNumber: '84951234567',
+      normalizedNumber: '+74951234567',
+      did: '5550100',
+      startedAt: '2026-11-23T22:00:00.000Z',
+      endedAt: '2026-11-23T22:00:20.000Z',
+      talkSeconds: 0,
+      ringSeconds: 20,
+      agentExtension: null,
+      assignedUser: null,
+      parent: null,
+      related: [],
+      users: [],
+      recordingUrl: null,
+      recordingFile: null,
+      clickToCall: false,
+    };
+    const russian = createCrmRuntime(loadConfig({ ...env, CRM_LANGUAGE: 'ru' }), { directory: dir });
+    const first = await russian.crm.logCall(entry, { mayExist: false });
+    const retried = await russian.crm.logCall(entry, { mayExist: true });
+    assert.deepEqual(retried, { crmCallId: first.crmCallId, found: true }, 'the marker line is never translated');
+    const [call] = fake.callsMentioning(entry.callId);
+    assert.equal(call?.attrs['name'], 'Пропущенный звонок от +7 495 123 45 67');
+    assert.deepEqual([call?.attrs['direction'], call?.attrs['status']], ['Inbound', 'Not Held'], 'SuiteCRM dropdown keys stay keys');
+    assert.equal(call?.attrs['description'], ['Номер звонившего: +7 495 123 45 67', 'Итог: пропущен', 'Разговор: 0 с', 'Дозвон: 20 с', 'Линия: 5550100', markerLine(entry.callId)].join('\n'));
+
+    const english = createCrmRuntime(loadConfig(env), { directory: dir });
+    const other = { ...entry, callId: 'pbx1:lang.2' };
+    await english.crm.logCall(other, { mayExist: false });
+    const [written] = fake.callsMentioning(other.callId);
+    assert.equal(written?.attrs['name'], 'Missed call from +7 495 123 45 67', 'English by default, as before');
+    assert.equal(written?.attrs['description'], ['Caller: +7 495 123 45 67', 'Disposition: missed', 'Talk: 0 s', 'Ring: 20 s', 'Line: 5550100', markerLine(other.callId)].join('\n'));
+    await Promise.all([russian.stop(), english.stop()]);
   });
 
   test('an extension field SuiteCRM does not have: the sync says how to add it', async () => {

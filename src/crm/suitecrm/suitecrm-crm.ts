@@ -9,6 +9,7 @@ import type { CallLinkTarget, CallLogEntry, CreatedRecord, CrmPort, CrmRecordRef
 import { CrmErrorCodes, CrmTelephonyError } from '../crm-errors.ts';
 import { SyncStateStore } from '../sync-state.ts';
 import { callAttributes, callUpdateAttributes, MARKER_PREFIX, markerLine } from './call-attributes.ts';
+import { DEFAULT_LOCALE } from '../../i18n/locales.ts';
 import { silentLog, type Log } from '../../logger.ts';
 import { toSuiteDateTime } from './datetime.ts';
 import { decodeHtml } from './html-entities.ts';
@@ -104,7 +105,7 @@ export class SuiteCrm implements CrmPort {
    * it first looks for a Call whose description holds our call id, within the minute of its start.
    */
   async logCall(entry: CallLogEntry, options: LogCallOptions): Promise<LoggedCall> {
-    const attributes = callAttributes(entry, this.settings.region);
+    const attributes = callAttributes(entry, this.settings.region, this.settings.language ?? DEFAULT_LOCALE);
     if (options.mayExist) {
       const found = await this.findLoggedCall(entry.callId, entry.startedAt, options.signal);
       if (found !== null) return { crmCallId: found, found: true };
@@ -115,7 +116,7 @@ export class SuiteCrm implements CrmPort {
 
   /** Rewrites the Call with the corrected entry: the same API as the create, `PATCH` with its id (recording 73). */
   async updateCall(crmCallId: string, entry: CallLogEntry, options: { signal?: AbortSignal } = {}): Promise<void> {
-    await this.api.update('Calls', crmCallId, callUpdateAttributes(entry, this.settings.region), options.signal);
+    await this.api.update('Calls', crmCallId, callUpdateAttributes(entry, this.settings.region, this.settings.language ?? DEFAULT_LOCALE), options.signal);
   }
 
   /** The SuiteCRM id of the Call we wrote for `callId`, or null. */
