@@ -274,11 +274,20 @@ export class Directory {
     return (await this.#origins.records(type, ids)).map(({ id, source, externalId }) => ({ id, source, externalId }));
   }
 
-  /** Marks a record as just active (a call), which ranks it first among equal matches. */
+  /**
+   * Marks a record as active at `at` (an answered call: its card's "Last call"), which also ranks it
+   * first among equal matches. Never moves the time back: a call the PBX's CDRs told of late, or a
+   * second instance's record of an older call, leaves a later call's time standing.
+   */
   async touch(type: RecordType, id: string, at = new Date().toISOString()): Promise<void> {
     await writing(this.store, () => this.#db.transaction().execute(async (trx) => {
-      await trx.updateTable(TABLE[type]).set({ last_activity_at: at }).where('id', '=', id).execute();
-      await touchedOnPhones(trx, type, id, at);
+      const res = await trx
+        .updateTable(TABLE[type])
+        .set({ last_activity_at: at })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('last_activity_at', 'is', null), eb('last_activity_at', '<', at)]))
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) > 0) await touchedOnPhones(trx, type, id, at);
     }));
   }
 

@@ -1,5 +1,9 @@
-/** Writes every call record the engine produces to the call log, with the CRM records it concerns. */
+/**
+ * Writes every call record the engine produces to the call log, with the CRM records it concerns,
+ * and marks the records of each answered call as just called (their cards' "Last call").
+ */
 import type { CallRecord, StoredCall } from '../calls/index.ts';
+import type { RecordType } from '../directory/record-types.ts';
 import type { EffectSink } from './pbx-session.ts';
 import type { CallLog, CallLink } from '../store/call-log.ts';
 import type { CallOrigin } from './call-context.ts';
@@ -17,6 +21,17 @@ export interface CallLogSinkOptions {
    * wait: it goes with the next batch. Default 5.
    */
   batchMs?: number;
+  /**
+   * The directory: when a call ends answered, the records it was with are marked as called then
+   * (`Directory.touch`), which a pop shows as "Last call" and which ranks equal matches. Without
+   * it, nothing is marked.
+   */
+  directory?: CalledRecords;
+}
+
+/** What the sink needs of the directory (`Directory`). */
+export interface CalledRecords {
+  touch(type: RecordType, id: string, at?: string): Promise<void>;
 }
 
 interface Entry {
@@ -51,6 +66,9 @@ export function callLogSink(callLog: CallLog, options: CallLogSinkOptions = {}):
   let immediate: NodeJS.Immediate | null = null;
   // A call's end is waiting: the next batch starts as soon as it can, not after the window.
   let urgent = false;
+  // Marks of answered calls being written (see `called`), awaited by `idle`.
+  const marking = new Set<Promise<void>>();
+  let markFailures = 0;
 
   const write = async (): Promise<void> => {
     const batch = pending;
@@ -107,17 +125,47 @@ export function callLogSink(callLog: CallLog, options: CallLogSinkOptions = {}):
     }
   };
 
+  /**
+   * Marks the records an answered call was with as called at its end, beside the call log's batch
+   * (a pop never waits for it). "Last call" is the last conversation: a missed, busy or abandoned
+   * call is no call with the person, so it marks nothing. A click-to-call placed from a record
+   * marks that record alone (the agent chose whom to call, though the number may be on others too);
+   * any other call marks every record its number matched. A failed mark is said, not retried: the
+   * next answered call marks the record again.
+   */
+  const called = (record: CallRecord, records: readonly { type: RecordType; id: string }[]): void => {
+    const directory = options.directory;
+    if (directory === undefined || records.length === 0) return;
+    const at = record.endedAt ?? new Date().toISOString();
+    const mark = (async () => {
+      for (const r of records) await directory.touch(r.type, r.id, at);
+      markFailures = 0;
+    })()
+      .catch((err: unknown) => {
+        markFailures++;
+        if (markFailures === 1 || markFailures % 30 === 0) {
+          log.warn({ callId: record.id, failures: markFailures, err: errorInWords(err) }, "could not mark an answered call's records as called: their cards' \"Last call\" stays older (check the database)");
+        }
+      })
+      .finally(() => marking.delete(mark));
+    marking.add(mark);
+  };
+
   const sink: EffectSink = async (effect, context): Promise<void> => {
     if (effect.type !== 'call-started' && effect.type !== 'call-updated' && effect.type !== 'call-ended') return;
     const record = effect.record;
     const links: CallLink[] = [];
-    if (effect.type !== 'call-updated' && context !== undefined) {
-      for (const c of await context.matches()) links.push({ type: c.type, id: c.id, link: 'matched' });
-    }
+    const matches = effect.type !== 'call-updated' && context !== undefined ? await context.matches() : [];
+    for (const c of matches) links.push({ type: c.type, id: c.id, link: 'matched' });
     const origin = context?.origin;
     if (origin?.entity) links.push({ type: origin.entity.type, id: origin.entity.id, link: 'origin' });
     const prev = pending.get(record.id);
     pending.set(record.id, { record, links: prev ? [...prev.links, ...links] : links });
+    // Also an ended call's correction (the PBX's CDRs, read after a gap, say it was answered).
+    if (record.status === 'ended' && record.disposition === 'answered') {
+      const withWhom = origin?.entity ? [origin.entity] : effect.type === 'call-updated' && context !== undefined ? await context.matches() : matches;
+      called(record, withWhom);
+    }
     if (effect.type === 'call-ended') hurry();
     else arm();
   };
@@ -141,6 +189,7 @@ export function callLogSink(callLog: CallLog, options: CallLogSinkOptions = {}):
   // now. A store that refuses is tried once and not waited for: what it refused stays in memory
   // for the next try (and a stop with the store down leaves it to the next start's gap reading).
   sink.idle = async (): Promise<void> => {
+    while (marking.size > 0) await Promise.all(marking);
     while (writing !== null || pending.size > 0) {
       if (writing === null) start();
       await writing;

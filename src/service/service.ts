@@ -290,6 +290,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
   });
   const calls = createCalls(config, {
     callLog,
+    directory,
     origins,
     log,
     pbxs: units.map((u) => ({ id: u.id, qualifier: u.qualifier, config: u.config, client: u.client, noteAction: (action) => u.session.noteAction(action) })),

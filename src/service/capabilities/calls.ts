@@ -9,7 +9,7 @@ import type { CallLog } from '../../store/call-log.ts';
 import type { Log } from '../../logger.ts';
 import { callsRoutes, type ClickToCallOutcome, type ClickToCallRequest } from '../../web/routes/calls-routes.ts';
 import type { Capability } from '../capability.ts';
-import { callLogSink, type OriginMemory } from '../call-log-sink.ts';
+import { callLogSink, type CalledRecords, type OriginMemory } from '../call-log-sink.ts';
 import { placeCall } from '../click-to-call.ts';
 import { parseAddress } from '../../calls/extension-address.ts';
 
@@ -27,6 +27,8 @@ export interface CallsPbx {
 
 export interface CallsDeps {
   callLog: CallLog;
+  /** The directory: an answered call marks the records it was with as called (their cards' "Last call"). */
+  directory: CalledRecords;
   /** Where each click-to-call came from, until its call's context closes. */
   origins: OriginMemory;
   /** Every PBX, the default first: a user's call is placed by the PBX of their primary extension. */
@@ -94,7 +96,7 @@ export function createCalls(config: Pick<Config, 'DEFAULT_REGION'>, deps: CallsD
   };
   return {
     name: 'calls',
-    sinks: [callLogSink(callLog, { log: deps.log })],
+    sinks: [callLogSink(callLog, { log: deps.log, directory: deps.directory })],
     routes: [(app) => callsRoutes(app, { callLog, defaultRegion: config.DEFAULT_REGION, placeCall: place })],
   };
 }
