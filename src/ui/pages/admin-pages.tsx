@@ -3,12 +3,16 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, type AdminUser, type AdminUserInput, type PbxConnection, type PbxSetup, type SavedPbx } from '../api.ts';
 import { formatWhen } from '../format.ts';
+import { useT } from '../i18n.ts';
+import type { Translator } from '../../i18n/translator.ts';
+import type { MessageKey } from '../../i18n/messages/index.ts';
 
 export function AdminUsersPage(): JSX.Element {
   const [users, setUsers] = useState<AdminUser[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<AdminUser | null>(null);
   const [reload, setReload] = useState(0);
+  const tr = useT();
 
   useEffect(() => {
     api.users().then(
@@ -19,7 +23,7 @@ export function AdminUsersPage(): JSX.Element {
 
   return (
     <div class="page">
-      <h1>Users and extensions</h1>
+      <h1>{tr.t('console.admin.users.heading')}</h1>
       {error ? (
         <p class="error" role="alert">
           {error}
@@ -28,16 +32,16 @@ export function AdminUsersPage(): JSX.Element {
       {users ? (
         <div class="table-wrap">
           <table>
-            <caption class="visually-hidden">Users</caption>
+            <caption class="visually-hidden">{tr.t('console.admin.users.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Login</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Extensions</th>
-                <th scope="col">Active</th>
+                <th scope="col">{tr.t('console.admin.users.colLogin')}</th>
+                <th scope="col">{tr.t('console.admin.users.colName')}</th>
+                <th scope="col">{tr.t('console.admin.users.colRole')}</th>
+                <th scope="col">{tr.t('console.admin.users.colExtensions')}</th>
+                <th scope="col">{tr.t('console.admin.users.colActive')}</th>
                 <th scope="col">
-                  <span class="visually-hidden">Actions</span>
+                  <span class="visually-hidden">{tr.t('console.admin.common.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -46,12 +50,12 @@ export function AdminUsersPage(): JSX.Element {
                 <tr key={u.id}>
                   <td>{u.login}</td>
                   <td>{u.name}</td>
-                  <td>{u.role}</td>
+                  <td>{roleText(u.role, tr)}</td>
                   <td>{u.extensions.join(', ') || '–'}</td>
-                  <td>{u.active ? 'yes' : 'no'}</td>
+                  <td>{tr.t(u.active ? 'console.admin.users.activeYes' : 'console.admin.users.activeNo')}</td>
                   <td>
-                    <button type="button" class="secondary" onClick={() => setEditing(u)} aria-label={`Edit ${u.login}`}>
-                      Edit
+                    <button type="button" class="secondary" onClick={() => setEditing(u)} aria-label={tr.t('console.admin.users.editLabel', { login: u.login })}>
+                      {tr.t('console.admin.common.edit')}
                     </button>
                   </td>
                 </tr>
@@ -73,6 +77,13 @@ export function AdminUsersPage(): JSX.Element {
   );
 }
 
+/** A role as a word in the reader's language; a role this console does not know, as it came. */
+function roleText(role: string, tr: Translator): string {
+  if (role === 'admin') return tr.t('console.admin.role.admin');
+  if (role === 'agent') return tr.t('console.admin.role.agent');
+  return role;
+}
+
 function UserForm(props: { user: AdminUser | null; onSaved: () => void; onCancel: () => void }): JSX.Element {
   const u = props.user;
   const [form, setForm] = useState<AdminUserInput>({ login: u?.login ?? '', name: u?.name ?? '', role: u?.role === 'admin' ? 'admin' : 'agent', extensions: u?.extensions ?? [], active: u?.active ?? true });
@@ -80,6 +91,7 @@ function UserForm(props: { user: AdminUser | null; onSaved: () => void; onCancel
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  const tr = useT();
 
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
@@ -87,7 +99,7 @@ function UserForm(props: { user: AdminUser | null; onSaved: () => void; onCancel
     try {
       const ext = extensions.split(/[\s,;]+/).filter(Boolean);
       await api.saveUser({ ...form, extensions: ext, ...(password ? { password } : {}) });
-      setStatus(`Saved ${form.login}.`);
+      setStatus(tr.t('console.admin.userForm.saved', { login: form.login }));
       setPassword('');
       props.onSaved();
     } catch (err) {
@@ -96,41 +108,44 @@ function UserForm(props: { user: AdminUser | null; onSaved: () => void; onCancel
   };
   return (
     <form class="admin-form" onSubmit={submit} aria-labelledby="user-form-heading">
-      <h2 id="user-form-heading">{u ? `Edit ${u.login}` : 'Add a user'}</h2>
+      <h2 id="user-form-heading">{u ? tr.t('console.admin.userForm.headingEdit', { login: u.login }) : tr.t('console.admin.userForm.headingAdd')}</h2>
       <div class="field">
-        <label for="u-login">Login</label>
+        <label for="u-login">{tr.t('console.admin.userForm.login')}</label>
         <input id="u-login" value={form.login} readOnly={!!u} onInput={(e) => setForm({ ...form, login: e.currentTarget.value })} required autoComplete="off" />
       </div>
       <div class="field">
-        <label for="u-name">Name</label>
+        <label for="u-name">{tr.t('console.admin.userForm.name')}</label>
         <input id="u-name" value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} required autoComplete="off" />
       </div>
       <div class="field">
-        <label for="u-role">Role</label>
+        <label for="u-role">{tr.t('console.admin.userForm.role')}</label>
         <select id="u-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.currentTarget.value === 'admin' ? 'admin' : 'agent' })}>
-          <option value="agent">agent</option>
-          <option value="admin">admin</option>
+          <option value="agent">{tr.t('console.admin.role.agent')}</option>
+          <option value="admin">{tr.t('console.admin.role.admin')}</option>
         </select>
       </div>
       <div class="field">
-        <label for="u-ext">Extensions (the first is the one click-to-call rings)</label>
-        <input id="u-ext" value={extensions} onInput={(e) => setExtensions(e.currentTarget.value)} placeholder="101, 201@branch" autoComplete="off" aria-describedby="u-ext-help" />
-        <p id="u-ext-help" class="muted">At another PBX than the default one, add @ and its id (the PBX page shows how each PBX writes them).</p>
+        <label for="u-ext">{tr.t('console.admin.userForm.extensions')}</label>
+        <input id="u-ext" value={extensions} onInput={(e) => setExtensions(e.currentTarget.value)} placeholder={tr.t('console.admin.userForm.extensionsPlaceholder')} autoComplete="off" aria-describedby="u-ext-help" />
+        <p id="u-ext-help" class="muted">
+          {tr.t('console.admin.userForm.extensionsHelp')}
+        </p>
       </div>
       <div class="field">
-        <label for="u-password">{u ? 'New password (leave empty to keep)' : 'Password (8 characters or more)'}</label>
+        <label for="u-password">{tr.t(u ? 'console.admin.userForm.newPassword' : 'console.admin.userForm.password')}</label>
         <input id="u-password" type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} minLength={8} autoComplete="new-password" />
       </div>
       <label class="checkbox">
-        <input type="checkbox" checked={form.active} onChange={(e) => setForm({ ...form, active: e.currentTarget.checked })} /> Active (may sign in and gets pops)
+        <input type="checkbox" checked={form.active} onChange={(e) => setForm({ ...form, active: e.currentTarget.checked })} /> {tr.t('console.admin.userForm.active')}
       </label>
-      <FormFooter error={error} status={status} submit={u ? 'Save changes' : 'Add user'} onCancel={u ? props.onCancel : null} />
+      <FormFooter error={error} status={status} submit={tr.t(u ? 'console.admin.common.saveChanges' : 'console.admin.userForm.add')} onCancel={u ? props.onCancel : null} />
     </form>
   );
 }
 
 /** An admin form's last lines: what went wrong or what was done, and its buttons (Cancel while editing). */
 function FormFooter(props: { error: string | null; status: string | null; submit: string; onCancel: (() => void) | null }): JSX.Element {
+  const tr = useT();
   return (
     <>
       {props.error ? (
@@ -143,7 +158,7 @@ function FormFooter(props: { error: string | null; status: string | null; submit
         <button type="submit">{props.submit}</button>
         {props.onCancel ? (
           <button type="button" class="secondary" onClick={props.onCancel}>
-            Cancel
+            {tr.t('console.admin.common.cancel')}
           </button>
         ) : null}
       </div>
@@ -151,27 +166,36 @@ function FormFooter(props: { error: string | null; status: string | null; submit
   );
 }
 
-const STATE_TEXT: Record<string, string> = {
-  idle: 'Not started',
-  connecting: 'Connecting…',
-  ready: 'Connected',
-  'waiting-to-reconnect': 'Not connected, will try again',
-  failed: 'Gave up (restart the service once the problem is fixed)',
-  closed: 'Stopped',
+const STATE_TEXT: Readonly<Record<string, MessageKey>> = {
+  idle: 'console.admin.pbxState.idle',
+  connecting: 'console.admin.pbxState.connecting',
+  ready: 'console.admin.pbxState.ready',
+  'waiting-to-reconnect': 'console.admin.pbxState.waitingToReconnect',
+  failed: 'console.admin.pbxState.failed',
+  closed: 'console.admin.pbxState.closed',
 };
 
+/** A connection's state in words; a state this console does not know, as it came. */
+function stateText(state: string, tr: Translator): string {
+  const key = STATE_TEXT[state];
+  return key === undefined ? state : tr.t(key);
+}
+
 /** `Trying again in 42 s` soon, `Trying again at 14:05` later; null when no attempt is scheduled. */
-function retryText(iso: string | null, now = Date.now()): string | null {
+function retryText(iso: string | null, tr: Translator, now = Date.now()): string | null {
   if (!iso) return null;
   const inMs = new Date(iso).getTime() - now;
   if (Number.isNaN(inMs)) return null;
-  if (inMs <= 1000) return 'Trying again now.';
-  return inMs < 120_000 ? `Trying again in ${Math.round(inMs / 1000)} s.` : `Trying again at ${formatWhen(iso)}.`;
+  if (inMs <= 1000) return tr.t('console.admin.retry.now');
+  return inMs < 120_000
+    ? tr.t('console.admin.retry.inSeconds', { seconds: Math.round(inMs / 1000) })
+    : tr.t('console.admin.retry.at', { when: formatWhen(iso, undefined, tr) });
 }
 
 export function AdminPbxPage(): JSX.Element {
   const [pbxs, setPbxs] = useState<PbxConnection[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const tr = useT();
   useEffect(() => {
     const load = (): void => {
       api.pbxs().then(
@@ -188,7 +212,7 @@ export function AdminPbxPage(): JSX.Element {
   }, []);
   return (
     <div class="page">
-      <h1>PBX connections</h1>
+      <h1>{tr.t('console.admin.pbx.heading')}</h1>
       {error ? (
         <p class="error" role="alert">
           {error}
@@ -197,18 +221,18 @@ export function AdminPbxPage(): JSX.Element {
       {pbxs ? (
         <div class="table-wrap">
           <table>
-            <caption class="visually-hidden">PBX connections, refreshed every 5 seconds</caption>
+            <caption class="visually-hidden">{tr.t('console.admin.pbx.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">PBX</th>
-                <th scope="col">Address</th>
-                <th scope="col">Extensions</th>
-                <th scope="col">State</th>
-                <th scope="col">Problem</th>
-                <th scope="col">AMI version</th>
-                <th scope="col">Last event</th>
-                <th scope="col">Reconnects</th>
-                <th scope="col">Gaps (from the PBX's CDRs)</th>
+                <th scope="col">{tr.t('console.admin.pbx.colPbx')}</th>
+                <th scope="col">{tr.t('console.admin.pbx.colAddress')}</th>
+                <th scope="col">{tr.t('console.admin.pbx.colExtensions')}</th>
+                <th scope="col">{tr.t('console.admin.pbx.colState')}</th>
+                <th scope="col">{tr.t('console.admin.pbx.colProblem')}</th>
+                <th scope="col">{tr.t('console.admin.pbx.colAmiVersion')}</th>
+                <th scope="col">{tr.t('console.admin.pbx.colLastEvent')}</th>
+                <th scope="col">{tr.t('console.admin.pbx.colReconnects')}</th>
+                <th scope="col">{tr.t('console.admin.pbx.colGaps')}</th>
               </tr>
             </thead>
             <tbody>
@@ -219,31 +243,31 @@ export function AdminPbxPage(): JSX.Element {
                     {p.name !== undefined && p.name !== p.id ? <span class="muted"> ({p.id})</span> : null}
                   </td>
                   <td>{p.address ?? '–'}</td>
-                  <td>{p.extensionForm ? <span title="how this PBX's extensions are written on the Users page">{p.extensionForm}</span> : '–'}</td>
+                  <td>{p.extensionForm ? <span title={tr.t('console.admin.pbx.extensionFormTitle')}>{p.extensionForm}</span> : '–'}</td>
                   <td>
                     {p.lead === 'standby' ? (
                       <>
-                        <span class="dot dot--ok" aria-hidden="true" /> Followed by another instance
+                        <span class="dot dot--ok" aria-hidden="true" /> {tr.t('console.admin.pbx.standby')}
                       </>
                     ) : (
                       <>
-                        <span class={`dot dot--${p.state === 'ready' ? 'ok' : 'bad'}`} aria-hidden="true" /> {STATE_TEXT[p.state] ?? p.state}
+                        <span class={`dot dot--${p.state === 'ready' ? 'ok' : 'bad'}`} aria-hidden="true" /> {stateText(p.state, tr)}
                       </>
                     )}
                   </td>
                   <td>
                     {p.problem ? (
                       <>
-                        {p.problem.message} <span class="muted">(since {formatWhen(p.problem.since)}; {p.problem.code})</span> {retryText(p.retryingAt)}
+                        {p.problem.message} <span class="muted">{tr.t('console.admin.pbx.problemSince', { when: formatWhen(p.problem.since, undefined, tr), code: p.problem.code })}</span> {retryText(p.retryingAt, tr)}
                       </>
                     ) : (
                       '–'
                     )}
                   </td>
                   <td>{p.protocolVersion ?? '–'}</td>
-                  <td>{p.lastEventAt ? formatWhen(p.lastEventAt) : 'none yet'}</td>
+                  <td>{p.lastEventAt ? formatWhen(p.lastEventAt, undefined, tr) : tr.t('console.admin.pbx.noEventYet')}</td>
                   <td>{p.reconnects}</td>
-                  <td>{gapText(p.cdr)}</td>
+                  <td>{gapText(p.cdr, tr)}</td>
                 </tr>
               ))}
             </tbody>
@@ -261,6 +285,7 @@ function SavedPbxs(): JSX.Element {
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<SavedPbx | null>(null);
   const [reload, setReload] = useState(0);
+  const tr = useT();
   useEffect(() => {
     api.pbxSetup().then(
       (r) => setSetup(r),
@@ -274,9 +299,9 @@ function SavedPbxs(): JSX.Element {
       </p>
     );
   }
-  if (!setup) return <p class="muted">Loading the PBXs saved here…</p>;
+  if (!setup) return <p class="muted">{tr.t('console.admin.saved.loading')}</p>;
   const remove = async (id: string): Promise<void> => {
-    if (!window.confirm(`Remove the PBX "${id}"? The service stops following it at its next start.`)) return;
+    if (!window.confirm(tr.t('console.admin.saved.confirmRemove', { id }))) return;
     try {
       await api.removePbx(id);
       setReload((n) => n + 1);
@@ -286,27 +311,29 @@ function SavedPbxs(): JSX.Element {
   };
   return (
     <section aria-labelledby="saved-pbxs-heading">
-      <h2 id="saved-pbxs-heading">PBXs added here</h2>
+      <h2 id="saved-pbxs-heading">{tr.t('console.admin.saved.heading')}</h2>
       <p class="muted">
-        From the service's configuration (AMI_* and the CRM_TELEPHONY_CONFIG file, changed there): {setup.configured.map((c) => `${c.name} (${c.id})`).join(', ') || 'none'}.
+        {tr.t('console.admin.saved.configured', {
+          pbxs: setup.configured.map((c) => `${c.name} (${c.id})`).join(', ') || tr.t('console.admin.saved.configuredNone'),
+        })}
       </p>
       {setup.restartNeeded ? (
         <p class="notice" role="status">
-          Saved changes are followed from the service's next start: restart it (every instance) to apply them.
+          {tr.t('console.admin.saved.restartNeeded')}
         </p>
       ) : null}
       {setup.saved.length > 0 ? (
         <div class="table-wrap">
           <table>
-            <caption class="visually-hidden">PBXs added on this page</caption>
+            <caption class="visually-hidden">{tr.t('console.admin.saved.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">PBX</th>
-                <th scope="col">AMI</th>
-                <th scope="col">Followed</th>
-                <th scope="col">Saved</th>
+                <th scope="col">{tr.t('console.admin.saved.colPbx')}</th>
+                <th scope="col">{tr.t('console.admin.saved.colAmi')}</th>
+                <th scope="col">{tr.t('console.admin.saved.colFollowed')}</th>
+                <th scope="col">{tr.t('console.admin.saved.colSaved')}</th>
                 <th scope="col">
-                  <span class="visually-hidden">Actions</span>
+                  <span class="visually-hidden">{tr.t('console.admin.common.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -317,20 +344,21 @@ function SavedPbxs(): JSX.Element {
                     {p.entry.name ?? p.entry.id} <span class="muted">({p.entry.id})</span>
                   </td>
                   <td>
-                    {p.entry.ami ? `${p.entry.ami.username}@${p.entry.ami.host}:${p.entry.ami.port ?? (p.entry.ami.tls ? 5039 : 5038)}${p.entry.ami.tls ? ' (TLS)' : ''}` : '–'} <span class="muted">secret kept encrypted</span>
+                    {p.entry.ami ? `${p.entry.ami.username}@${p.entry.ami.host}:${p.entry.ami.port ?? (p.entry.ami.tls ? 5039 : 5038)}${p.entry.ami.tls ? ' (TLS)' : ''}` : '–'} <span class="muted">{tr.t('console.admin.saved.secretKept')}</span>
                   </td>
-                  <td>{p.running ? 'yes' : 'from the next start'}</td>
+                  <td>{tr.t(p.running ? 'console.admin.saved.followedYes' : 'console.admin.saved.followedNextStart')}</td>
                   <td>
-                    {formatWhen(p.updatedAt)}
-                    {p.updatedBy ? ` by ${p.updatedBy}` : ''}
+                    {p.updatedBy
+                      ? tr.t('console.admin.saved.savedBy', { when: formatWhen(p.updatedAt, undefined, tr), login: p.updatedBy })
+                      : formatWhen(p.updatedAt, undefined, tr)}
                   </td>
                   <td>
                     <div class="button-row">
-                      <button type="button" class="secondary" onClick={() => setEditing(p)} aria-label={`Edit the PBX ${p.entry.id}`}>
-                        Edit
+                      <button type="button" class="secondary" onClick={() => setEditing(p)} aria-label={tr.t('console.admin.saved.editLabel', { id: p.entry.id })}>
+                        {tr.t('console.admin.common.edit')}
                       </button>
-                      <button type="button" class="secondary" onClick={() => void remove(p.entry.id)} aria-label={`Remove the PBX ${p.entry.id}`}>
-                        Remove
+                      <button type="button" class="secondary" onClick={() => void remove(p.entry.id)} aria-label={tr.t('console.admin.saved.removeLabel', { id: p.entry.id })}>
+                        {tr.t('console.admin.saved.remove')}
                       </button>
                     </div>
                   </td>
@@ -370,6 +398,7 @@ function PbxForm(props: { pbx: SavedPbx | null; onSaved: () => void; onCancel: (
   const [settings, setSettings] = useState(Object.entries(p?.settings ?? {}).map(([k, v]) => `${k}=${String(v)}`).join('\n'));
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  const tr = useT();
 
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
@@ -378,7 +407,7 @@ function PbxForm(props: { pbx: SavedPbx | null; onSaved: () => void; onCancel: (
     for (const line of settings.split('\n').map((l) => l.trim()).filter(Boolean)) {
       const eq = line.indexOf('=');
       if (eq <= 0) {
-        setError(`"${line}" is not a setting: write one VARIABLE=value per line.`);
+        setError(tr.t('console.admin.pbxForm.notASetting', { line }));
         return;
       }
       own[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
@@ -399,69 +428,81 @@ function PbxForm(props: { pbx: SavedPbx | null; onSaved: () => void; onCancel: (
   };
   return (
     <form class="admin-form" onSubmit={submit} aria-labelledby="pbx-form-heading">
-      <h3 id="pbx-form-heading">{p ? `Edit the PBX ${p.id}` : 'Add a PBX'}</h3>
+      <h3 id="pbx-form-heading">{p ? tr.t('console.admin.pbxForm.headingEdit', { id: p.id }) : tr.t('console.admin.pbxForm.headingAdd')}</h3>
       <div class="field">
-        <label for="p-id">Id (how its extensions are written: 101@id)</label>
-        <input id="p-id" value={id} readOnly={!!p} onInput={(e) => setId(e.currentTarget.value)} required pattern="[a-z0-9][a-z0-9_\-]{0,31}" placeholder="hamburg" autoComplete="off" />
+        <label for="p-id">{tr.t('console.admin.pbxForm.id')}</label>
+        <input id="p-id" value={id} readOnly={!!p} onInput={(e) => setId(e.currentTarget.value)} required pattern="[a-z0-9][a-z0-9_\-]{0,31}" placeholder={tr.t('console.admin.pbxForm.idPlaceholder')} autoComplete="off" />
       </div>
       <div class="field">
-        <label for="p-name">Name</label>
-        <input id="p-name" value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="Hamburg office" autoComplete="off" />
+        <label for="p-name">{tr.t('console.admin.pbxForm.name')}</label>
+        <input id="p-name" value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder={tr.t('console.admin.pbxForm.namePlaceholder')} autoComplete="off" />
       </div>
       <div class="field">
-        <label for="p-host">AMI host</label>
+        <label for="p-host">{tr.t('console.admin.pbxForm.host')}</label>
         <input id="p-host" value={host} onInput={(e) => setHost(e.currentTarget.value)} required autoComplete="off" />
       </div>
       <div class="field">
-        <label for="p-port">AMI port (default 5038, or 5039 with TLS)</label>
+        <label for="p-port">{tr.t('console.admin.pbxForm.port')}</label>
         <input id="p-port" value={port} onInput={(e) => setPort(e.currentTarget.value)} inputMode="numeric" pattern="[0-9]{1,5}" autoComplete="off" />
       </div>
       <div class="field">
-        <label for="p-user">AMI user (manager.conf)</label>
+        <label for="p-user">{tr.t('console.admin.pbxForm.user')}</label>
         <input id="p-user" value={username} onInput={(e) => setUsername(e.currentTarget.value)} required autoComplete="off" />
       </div>
       <div class="field">
-        <label for="p-secret">{p ? 'AMI secret (leave empty to keep the one kept)' : 'AMI secret'}</label>
+        <label for="p-secret">{tr.t(p ? 'console.admin.pbxForm.secretKeep' : 'console.admin.pbxForm.secret')}</label>
         <input id="p-secret" type="password" value={secret} onInput={(e) => setSecret(e.currentTarget.value)} required={!p} autoComplete="new-password" />
       </div>
       <div class="field">
-        <label for="p-auth">Login</label>
+        <label for="p-auth">{tr.t('console.admin.pbxForm.auth')}</label>
         <select id="p-auth" value={auth} onChange={(e) => setAuth(e.currentTarget.value === 'plain' ? 'plain' : 'md5')}>
-          <option value="md5">md5 (challenge)</option>
-          <option value="plain">plain</option>
+          <option value="md5">{tr.t('console.admin.pbxForm.authMd5')}</option>
+          <option value="plain">{tr.t('console.admin.pbxForm.authPlain')}</option>
         </select>
       </div>
       <label class="checkbox">
-        <input type="checkbox" checked={tls} onChange={(e) => setTls(e.currentTarget.checked)} /> AMI over TLS (manager.conf tlsenable; the certificate is checked)
+        <input type="checkbox" checked={tls} onChange={(e) => setTls(e.currentTarget.checked)} /> {tr.t('console.admin.pbxForm.tls')}
       </label>
       <div class="field">
-        <label for="p-settings">Its own settings, one VARIABLE=value per line (DEFAULT_REGION, C2C_CONTEXT, CDR_SOURCE…)</label>
-        <textarea id="p-settings" value={settings} onInput={(e) => setSettings(e.currentTarget.value)} rows={4} placeholder={'DEFAULT_REGION=DE\nC2C_CONTEXT=from-internal'} />
+        <label for="p-settings">{tr.t('console.admin.pbxForm.settings')}</label>
+        <textarea id="p-settings" value={settings} onInput={(e) => setSettings(e.currentTarget.value)} rows={4} placeholder={tr.t('console.admin.pbxForm.settingsPlaceholder')} />
       </div>
-      <FormFooter error={error} status={status} submit={p ? 'Save changes' : 'Add PBX'} onCancel={p ? props.onCancel : null} />
+      <FormFooter error={error} status={status} submit={tr.t(p ? 'console.admin.common.saveChanges' : 'console.admin.pbxForm.add')} onCancel={p ? props.onCancel : null} />
     </form>
   );
 }
 
-const GAP_CAUSE: Record<string, string> = { 'link-cut': 'link cut', restart: 'service restart', 'pbx-restart': 'PBX restart' };
+const GAP_CAUSE: Readonly<Record<string, MessageKey>> = {
+  'link-cut': 'console.admin.gap.cause.linkCut',
+  restart: 'console.admin.gap.cause.restart',
+  'pbx-restart': 'console.admin.gap.cause.pbxRestart',
+};
 
 /** What the gaps in the view of the PBX cost, and what the PBX's CDRs filled in. */
-function gapText(cdr: PbxConnection['cdr']): JSX.Element | string {
+function gapText(cdr: PbxConnection['cdr'], tr: Translator): JSX.Element | string {
   if (cdr === undefined || cdr === null) return '–';
   if (cdr.warning !== null) return <span class="error">{cdr.warning}</span>;
   const last = cdr.lastGap;
+  const cause = last ? GAP_CAUSE[last.cause] : undefined;
   return (
     <>
       {cdr.source}
       {last ? (
         <span class="muted">
           {' '}
-          (last gap: {GAP_CAUSE[last.cause] ?? last.cause} at {formatWhen(last.from)}, {Math.max(0, Math.round((Date.parse(last.to) - Date.parse(last.from)) / 1000))} s, {last.corrected} corrected, {last.rebuilt} rebuilt
-          {last.state === 'pending' ? ', reading' : ''}
-          {last.lastError ? `; ${last.lastError}` : ''})
+          {tr.t('console.admin.gap.last', {
+            cause: cause === undefined ? last.cause : tr.t(cause),
+            when: formatWhen(last.from, undefined, tr),
+            seconds: Math.max(0, Math.round((Date.parse(last.to) - Date.parse(last.from)) / 1000)),
+            corrected: last.corrected,
+            rebuilt: last.rebuilt,
+            reading: last.state === 'pending' ? 'yes' : 'no',
+            failed: last.lastError ? 'yes' : 'no',
+            error: last.lastError,
+          })}
         </span>
       ) : null}
-      {cdr.pendingGaps > 0 ? <span class="muted"> {cdr.pendingGaps} gap(s) still to read</span> : null}
+      {cdr.pendingGaps > 0 ? <span class="muted"> {tr.t('console.admin.gap.pending', { count: cdr.pendingGaps })}</span> : null}
     </>
   );
 }
