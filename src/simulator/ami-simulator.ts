@@ -9,7 +9,9 @@
  * test/fixtures/ami-transcripts/. The channels it reports are those its own events described
  * (see channel-table.ts), so a replayed call can be inspected with CoreShowChannels or Status.
  * Like a real PBX it also keeps its own CDRs, in a cdr_csv Master.csv (see cdr-csv-writer.ts),
- * whoever is connected.
+ * whoever is connected, and, when asked, the recordings of the calls it plays
+ * (recording-writer.ts); and an Originate may ring phones and place the call it asks for
+ * (originate-call.ts).
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
@@ -18,6 +20,9 @@ import { AmiDecoder } from '../ami/codec.ts';
 import { AmiMessage, type AmiField } from '../ami/message.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
 import { CdrCsvWriter, type CdrCsvOptions } from './cdr-csv-writer.ts';
+import { RecordingWriter } from './recording-writer.ts';
+import { originateCallParams, withoutPlaceholderActionId, type OriginateCallOptions } from './originate-call.ts';
+import { buildScenario } from './scenarios/build.ts';
 import {
   overrideMessages,
   ReceivedAction,
@@ -41,8 +46,8 @@ import { ScenarioPlayer, type PlayOptions, type PlayResult } from './scenarios/p
 import type { TimedEvent } from './scenarios/types.ts';
 
 export { ReceivedAction, type ActionContext, type ActionHandler, type ActionOverride };
-export type { ReplayOptions, PlayOptions, PlayResult, LoadOptions, LoadStats, TimedEvent, CdrCsvOptions };
-export { CdrCsvWriter };
+export type { ReplayOptions, PlayOptions, PlayResult, LoadOptions, LoadStats, TimedEvent, CdrCsvOptions, OriginateCallOptions };
+export { CdrCsvWriter, RecordingWriter };
 
 export interface AmiSimulatorOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
@@ -71,6 +76,20 @@ export interface AmiSimulatorOptions {
   cdrEvents?: boolean;
   /** AMI over TLS, as manager.conf's `tlsenable` (PEM key and certificate). Default: plain TCP. */
   tls?: { key: string; cert: string };
+  /**
+   * The folder standing for the PBX's /var/spool/asterisk/monitor: each answered call whose
+   * dialplan recorded it (`__CRM_RECORDING`, MIXMONITOR_FILENAME, CDR(userfield)) leaves its WAV
+   * there, named as reported, once its Cdr is produced (see recording-writer.ts). Default: none.
+   */
+  recordingsDir?: string;
+  /**
+   * An `Async: true` Originate of `Channel: PJSIP/<ext>` to an `Exten` plays the call it starts
+   * (the click-to-call scenario, see originate-call.ts): the agent's phone rings and answers, then
+   * the customer's, who talks and hangs up; ActionID, `Variable:` lines and `Account` carried as
+   * Asterisk carries them. `true` or timings. Default false: only the OriginateResponse, after
+   * `originateDelayMs`, with no channel events.
+   */
+  originatePlaysCall?: boolean | OriginateCallOptions;
 }
 
 interface Client {
@@ -121,6 +140,8 @@ export class AmiSimulator {
   #player: ScenarioPlayer | undefined;
   #cdrCsv: CdrCsvWriter | undefined;
   #cdrEvents: boolean;
+  readonly #recordings: RecordingWriter | undefined;
+  readonly #originateCall: OriginateCallOptions | undefined;
 
   constructor(options: AmiSimulatorOptions = {}) {
     this.#host = options.host ?? '127.0.0.1';
@@ -131,6 +152,9 @@ export class AmiSimulator {
     this.#originateDelayMs = options.originateDelayMs ?? 10;
     this.#cdrEvents = options.cdrEvents ?? true;
     if (options.cdrCsv !== undefined) this.#cdrCsv = new CdrCsvWriter(options.cdrCsv);
+    if (options.recordingsDir !== undefined) this.#recordings = new RecordingWriter({ dir: options.recordingsDir });
+    const playsCall = options.originatePlaysCall ?? false;
+    this.#originateCall = playsCall === false ? undefined : playsCall === true ? {} : playsCall;
   }
 
   /** The port listened on (after listen(); also while stopped, so a test can reconnect to it). */
@@ -263,6 +287,11 @@ export class AmiSimulator {
   /** The Master.csv writer, when one is on. */
   get cdrCsv(): CdrCsvWriter | undefined {
     return this.#cdrCsv;
+  }
+
+  /** The recordings writer, when `recordingsDir` was given (its counters tell what was written). */
+  get recordings(): RecordingWriter | undefined {
+    return this.#recordings;
   }
 
   /** Turns cdr_manager on or off: whether sessions get Cdr events (Master.csv is written either way). */
@@ -561,6 +590,7 @@ export class AmiSimulator {
     this.#reply(client, [plan.reply]);
     const event = plan.event;
     if (!event) return;
+    if (this.#originateCall !== undefined && this.#playOriginate(action, this.#originateCall)) return;
     this.#ids.reserveChannelNumber();
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -569,11 +599,28 @@ export class AmiSimulator {
     this.#timers.add(timer);
   }
 
+  /** Plays the call an Originate starts; false when the click-to-call scenario cannot stand for it. */
+  #playOriginate(action: AmiMessage, options: OriginateCallOptions): boolean {
+    const params = originateCallParams(action, options, Date.now());
+    if (params === null) return false;
+    let events: TimedEvent[];
+    try {
+      events = withoutPlaceholderActionId(buildScenario('click-to-call', params, this.#ids));
+    } catch {
+      return false; // values the scenario refuses (an endpoint name it cannot use): the bare answer
+    }
+    this.playScenario(events, { speed: options.speed ?? 1 }).catch(() => undefined);
+    return true;
+  }
+
   #deliver(event: AmiMessage, bytes: Buffer): void {
     this.#channels.apply(event, Date.now());
     if (event.get('Event') === 'Cdr') {
       // The PBX records the call whoever listens: before the stall and the sessions are looked at.
-      if (!this.#closed) this.#cdrCsv?.write(event);
+      if (!this.#closed) {
+        this.#cdrCsv?.write(event);
+        this.#recordings?.write(event);
+      }
       if (!this.#cdrEvents) return;
     }
     if (this.#stalled) return;

@@ -68,7 +68,7 @@ function originateResponse(c: Call, ok: boolean, agent: Channel): AmiField[] {
     ['Response', ok ? 'Success' : 'Failure'],
     // A failed Originate never got a channel of its own to name: Asterisk prints the dial target.
     ['Channel', ok ? agent.name : `PJSIP/${agent.endpoint}`],
-    ['Context', 'click-to-call'],
+    ['Context', p.originateContext],
     ['Exten', p.customer.number],
     ['Reason', ok ? '4' : '3'],
     ['Uniqueid', ok ? agent.uniqueid : '<unknown>'],
@@ -79,14 +79,15 @@ function originateResponse(c: Call, ok: boolean, agent: Channel): AmiField[] {
 
 /**
  * click-to-call: `Originate Channel=PJSIP/<agent> Context=click-to-call Exten=<customer> Async=true`
- * with `CallerID: "<customer name>" <customer>` and `Variable: __CRM_CALL_ID=<id>`.
+ * with `CallerID: "<customer name>" <customer>` and `Variable: __CRM_CALL_ID=<id>` (or the
+ * variables and context `p.clickToCall` names, as the simulator's own Originate passes them).
  */
 export function clickToCall(c: Call): void {
   const { s, p } = c;
   const ext = p.extensions[0]!;
   const agent = newLeg(c, null, { endpoint: ext, cidNum: ext, cidName: c.agentName(ext), context: 'from-internal', announce: false });
   s.newexten(agent, 'AppDial2', '(Outgoing Line)');
-  c.setVar(agent, '__CRM_CALL_ID', p.callId);
+  for (const [name, value] of p.originateVariables) c.setVar(agent, name, value);
   if (p.account !== null) s.newAccountCode(agent, p.account);
   s.callerId(agent, p.customer.number, p.customer.name);
   s.connectedLine(agent, p.customer.number, p.customer.name);
@@ -123,8 +124,10 @@ export function clickToCall(c: Call): void {
   s.event('OriginateResponse', 'call,all', originateResponse(c, true, agent));
   s.dial('DialEnd', null, agent, [['DialStatus', 'ANSWER']]);
   s.device(`PJSIP/${ext}`, 'INUSE');
-  s.newexten(agent, 'NoOp', `Click-to-call agent=${agent.cidNum} customer=${p.customer.number} crm_id=${p.callId}`, {
-    context: 'click-to-call',
+  // The dialplan prints ${CRM_CALL_ID}: what the Originate set, or nothing.
+  const crmId = p.originateVariables.find(([name]) => name.replace(/^_{1,2}/, '') === 'CRM_CALL_ID')?.[1] ?? '';
+  s.newexten(agent, 'NoOp', `Click-to-call agent=${agent.cidNum} customer=${p.customer.number} crm_id=${crmId}`, {
+    context: p.originateContext,
     exten: p.customer.number,
     priority: 1,
   });
@@ -134,7 +137,7 @@ export function clickToCall(c: Call): void {
   const shown = p.outboundCallerId;
   s.step(agent, 'Set', `CALLERID(all)=${callerIdAll(shown.number, shown.name)}`);
   s.callerId(agent, shown.number, shown.name);
-  dialCustomer(c, agent, p.account, 'click-to-call');
+  dialCustomer(c, agent, p.account, p.originateContext);
 }
 
 /** outbound-from-phone: the agent dials the customer's number; [outbound] sets the caller ID and dials the trunk. */

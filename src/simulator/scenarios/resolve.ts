@@ -41,6 +41,10 @@ export interface Resolved {
   account: string | null;
   agentRingMs: number;
   agentAnswers: boolean;
+  /** click-to-call: the Originate's variables, in order. */
+  originateVariables: readonly (readonly [string, string])[];
+  /** click-to-call: the Originate's context. */
+  originateContext: string;
   outboundCallerId: ResolvedParty;
 }
 
@@ -137,6 +141,14 @@ export function resolveParams(kind: ScenarioKind, params: ScenarioParams, token:
   text(actionId, 'clickToCall.actionId', false);
   text(callId, 'clickToCall.callId', false);
   if (account !== null) text(account, 'clickToCall.account', false);
+  const originateVariables = (c2c.variables ?? [['__CRM_CALL_ID', callId]]).map(([name, value]) => {
+    text(name, 'clickToCall.variables[].name', false);
+    if (!/^[A-Za-z0-9_()]+$/.test(name)) throw invalid(`Variable name ${JSON.stringify(name)} is not one Asterisk would set.`, 'clickToCall.variables[].name');
+    text(value, 'clickToCall.variables[].value', true);
+    return [name, value] as const;
+  });
+  const originateContext = c2c.context ?? 'click-to-call';
+  text(originateContext, 'clickToCall.context', false);
   const offset = params.utcOffsetMinutes ?? 0;
   if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) throw invalid('utcOffsetMinutes must be a whole number of minutes within ±14 h.', 'utcOffsetMinutes');
   const customer = party(params.customer, { number: '15559876543', name: null }, 'customer');
@@ -174,6 +186,8 @@ export function resolveParams(kind: ScenarioKind, params: ScenarioParams, token:
     account,
     agentRingMs: duration(c2c.agentRingMs, 2000, 'clickToCall.agentRingMs'),
     agentAnswers: c2c.agentAnswers ?? true,
+    originateVariables,
+    originateContext,
     outboundCallerId: party(params.outboundCallerId, { number: '5550100', name: 'ACME Sales' }, 'outboundCallerId'),
   };
 }

@@ -124,4 +124,11 @@ export interface ClickToCallParams {
   agentRingMs?: number;
   /** False: the agent never answers; OriginateResponse Failure, reason 3 (capture 17). Default true. */
   agentAnswers?: boolean;
+  /**
+   * The Originate's `Variable:` lines, `[name, value]` in order, set on the agent's channel as
+   * Asterisk sets them. Default `[['__CRM_CALL_ID', callId]]`.
+   */
+  variables?: readonly (readonly [string, string])[];
+  /** The Originate's `Context`, where the customer's number is dialled. Default `click-to-call`. */
+  context?: string;
 }
