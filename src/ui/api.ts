@@ -4,6 +4,9 @@
  */
 import { CrmTelephonyError, type ErrorCode } from '../errors.ts';
 import type { ApiUser, LoggedCall, PbxState, RecordCard, RecordType } from './types.ts';
+import type { Locale } from '../i18n/locales.ts';
+import { browserTranslator as translator, type BrowserTranslator as Translator } from '../i18n/browser.ts';
+import { browserLocale } from './i18n.ts';
 
 /** A failed request: the catalogue's error (its code, typed; its message for people), with the HTTP status. */
 export class ApiError extends CrmTelephonyError {
@@ -18,6 +21,13 @@ export class ApiError extends CrmTelephonyError {
 }
 
 let csrfToken: string | null = null;
+// The console's own words (the service words its answers itself, in the same language).
+let tr: Translator = translator(browserLocale());
+
+/** Called when the console's language is known or changes. */
+export function setApiLanguage(language: Translator): void {
+  tr = language;
+}
 let onSignedOut: (() => void) | null = null;
 
 /** Called after sign-in and on start-up (from GET /api/me): later POSTs echo it. */
@@ -38,7 +48,7 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: strin
   try {
     res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   } catch {
-    throw new ApiError(0, 'NETWORK', 'The console cannot reach the server. Check your network connection; it retries by itself.');
+    throw new ApiError(0, 'NETWORK', tr.t('console.api.network'));
   }
   const text = await res.text();
   let data: unknown = null;
@@ -54,7 +64,7 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: strin
     const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
     // A reply not from the service (a proxy's error page) carries no code of ours.
       const code = (typeof err?.code === 'string' ? err.code : res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST') as ErrorCode;
-    const message = typeof err?.message === 'string' ? err.message : `The server answered ${res.status} ${res.statusText || ''}`.trim() + '. Try again in a moment.';
+    const message = typeof err?.message === 'string' ? err.message : tr.t('console.api.status', { status: `${res.status} ${res.statusText || ''}`.trim() });
     throw new ApiError(res.status, code, message);
   }
   return data as T;
@@ -66,6 +76,8 @@ let demoProbe: Promise<boolean> | undefined;
 export interface Session {
   user: ApiUser;
   csrfToken: string | null;
+  /** The language the person picked; null: none (the browser's). */
+  locale?: Locale | null;
 }
 
 export interface PlacedCall {
@@ -85,6 +97,7 @@ export const api = {
   me: () => request<Session>('GET', '/api/me'),
   login: (login: string, password: string) => request<Session>('POST', '/api/login', { login, password }),
   logout: () => request<{ ok: true }>('POST', '/api/logout', {}),
+  setLanguage: (locale: Locale | null) => request<{ locale: Locale | null }>('PUT', '/api/me/language', { locale }),
 
   myCalls: (limit = 500) => request<{ calls: LoggedCall[] }>('GET', `/api/calls?limit=${limit}`),
   callsForRecord: (type: RecordType, id: string) => request<{ calls: LoggedCall[] }>('GET', `/api/calls?entity=${encodeURIComponent(`${type}:${id}`)}&limit=100`),
@@ -190,6 +203,6 @@ export interface AdminUserInput {
 /** Text for an unexpected failure: the service's words when it had some. */
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) return err.message;
-  return 'Something went wrong in the console. Reload the page and try again.';
+  return tr.t('console.api.unexpected');
 }
 

@@ -4,7 +4,10 @@
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { api, errorText, onSessionLost, setCsrfToken, type EntityRef, type Session } from './api.ts';
+import { api, errorText, onSessionLost, setApiLanguage, setCsrfToken, type EntityRef, type Session } from './api.ts';
+import { browserLocale, I18nContext, useT } from './i18n.ts';
+import { LOCALE_NAMES, LOCALES, isLocale, type Locale } from '../i18n/locales.ts';
+import { browserTranslator as translator } from '../i18n/browser.ts';
 import { AppContext, useApp, type AppServices } from './app-context.ts';
 import { useLiveBoard, type Connection } from './live/use-live-board.ts';
 import { ringingCount } from './live/board-state.ts';
@@ -21,9 +24,17 @@ type SessionState = { kind: 'loading' } | { kind: 'signed-out'; notice: string |
 
 export function App(): JSX.Element {
   const [session, setSession] = useState<SessionState>({ kind: 'loading' });
+  // The person's pick once signed in; until then, and when they never picked, the browser's.
+  const [locale, setLocale] = useState<Locale>(browserLocale);
+  const tr = useMemo(() => translator(locale), [locale]);
+  useEffect(() => {
+    setApiLanguage(tr);
+    document.documentElement.lang = locale;
+  }, [tr, locale]);
 
   const signedIn = useCallback((s: Session) => {
     setCsrfToken(s.csrfToken);
+    if (s.locale != null && isLocale(s.locale)) setLocale(s.locale);
     setSession({ kind: 'signed-in', user: s.user });
   }, []);
   const signedOut = useCallback((notice: string | null) => {
@@ -33,13 +44,22 @@ export function App(): JSX.Element {
 
   useEffect(() => {
     api.me().then(signedIn, () => signedOut(null));
-    onSessionLost(() => signedOut('Your session ended: sign in again to go on.'));
+    onSessionLost(() => signedOut('console.session.ended'));
     return () => onSessionLost(null);
   }, [signedIn, signedOut]);
 
-  if (session.kind === 'loading') return <main id="main" class="loading" aria-busy="true" />;
-  if (session.kind === 'signed-out') return <SignInPage onSignedIn={signedIn} notice={session.notice} />;
-  return <Console user={session.user} onSignOut={() => signedOut(null)} onLost={() => signedOut('Your session ended: sign in again to go on.')} />;
+  const pick = useCallback(async (next: Locale) => {
+    setLocale(next);
+    // Kept by the service, so that it follows the person to another browser; a failure only means
+    // the choice lasts until the page is reloaded.
+    await api.setLanguage(next).catch(() => undefined);
+  }, []);
+
+  let page: JSX.Element;
+  if (session.kind === 'loading') page = <main id="main" class="loading" aria-busy="true" />;
+  else if (session.kind === 'signed-out') page = <SignInPage onSignedIn={signedIn} notice={session.notice === null ? null : tr.t('console.session.ended')} />;
+  else page = <Console user={session.user} locale={locale} onPickLocale={pick} onSignOut={() => signedOut(null)} onLost={() => signedOut('console.session.ended')} />;
+  return <I18nContext.Provider value={tr}>{page}</I18nContext.Provider>;
 }
 
 interface CallStatus {
@@ -47,20 +67,21 @@ interface CallStatus {
   text: string;
 }
 
-function Console({ user, onSignOut, onLost }: { user: ApiUser; onSignOut: () => void; onLost: () => void }): JSX.Element {
+function Console({ user, locale, onPickLocale, onSignOut, onLost }: { user: ApiUser; locale: Locale; onPickLocale: (l: Locale) => void; onSignOut: () => void; onLost: () => void }): JSX.Element {
+  const tr = useT();
   const live = useLiveBoard(onLost);
   const route = useRoute();
   const [callStatus, setCallStatus] = useState<CallStatus | null>(null);
 
   const placeCall = useCallback(async (number: string, entity?: EntityRef) => {
-    setCallStatus({ kind: 'placing', text: `Calling ${number}: ringing your phone first…` });
+    setCallStatus({ kind: 'placing', text: tr.t('console.call.placing', { number }) });
     try {
       const res = await api.placeCall(number, entity);
       setCallStatus({ kind: 'placed', text: res.message });
     } catch (err) {
       setCallStatus({ kind: 'failed', text: errorText(err) });
     }
-  }, []);
+  }, [tr]);
   useEffect(() => {
     if (callStatus?.kind !== 'placed') return;
     const t = window.setTimeout(() => setCallStatus(null), 15_000);
@@ -69,8 +90,8 @@ function Console({ user, onSignOut, onLost }: { user: ApiUser; onSignOut: () => 
 
   const ringing = ringingCount(live.board);
   useEffect(() => {
-    document.title = ringing > 0 ? `(${ringing}) Ringing · Phone console` : 'Phone console';
-  }, [ringing]);
+    document.title = ringing > 0 ? tr.t('console.title.ringing', { count: ringing }) : tr.t('console.title');
+  }, [ringing, tr]);
 
   const services = useMemo<AppServices>(() => ({ user, live, placeCall }), [user, live, placeCall]);
   const signOut = async (): Promise<void> => {
@@ -82,28 +103,29 @@ function Console({ user, onSignOut, onLost }: { user: ApiUser; onSignOut: () => 
   return (
     <AppContext.Provider value={services}>
       <a class="skip-link" href="#main">
-        Skip to the content
+        {tr.t('console.skip')}
       </a>
       <header class="top">
-        <span class="brand">Phone console</span>
-        <nav aria-label="Main">
+        <span class="brand">{tr.t('console.title')}</span>
+        <nav aria-label={tr.t('console.nav.label')}>
           <ul>
             <NavLink route={route} page="board" href="/">
-              Live{ringing > 0 ? ` (${ringing})` : ''}
+              {tr.t('console.nav.live')}
+              {ringing > 0 ? ` (${ringing})` : ''}
             </NavLink>
             <NavLink route={route} page="records" href="/records">
-              Records
+              {tr.t('console.nav.records')}
             </NavLink>
             <NavLink route={route} page="missed" href="/missed">
-              Missed calls
+              {tr.t('console.nav.missed')}
             </NavLink>
             {user.role === 'admin' ? (
               <>
                 <NavLink route={route} page="admin-users" href="/admin/users">
-                  Users
+                  {tr.t('console.nav.users')}
                 </NavLink>
                 <NavLink route={route} page="admin-pbx" href="/admin/pbx">
-                  PBX
+                  {tr.t('console.nav.pbx')}
                 </NavLink>
               </>
             ) : null}
@@ -112,10 +134,20 @@ function Console({ user, onSignOut, onLost }: { user: ApiUser; onSignOut: () => 
         <ConnectionBadge connection={live.connection} />
         <span class="who">
           {user.name}
-          {user.primaryExtension ? <span class="muted"> · ext. {user.primaryExtension}</span> : null}
+          {user.primaryExtension ? <span class="muted"> · {tr.t('console.card.extension', { extension: user.primaryExtension })}</span> : null}
         </span>
+        <label class="language">
+          <span class="visually-hidden">{tr.t('console.language')}</span>
+          <select value={locale} onChange={(e) => onPickLocale(e.currentTarget.value as Locale)}>
+            {LOCALES.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {LOCALE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" class="secondary" onClick={signOut}>
-          Sign out
+          {tr.t('console.signOut')}
         </button>
       </header>
       {callStatus ? <CallStatusLine status={callStatus} onClose={() => setCallStatus(null)} /> : null}
@@ -147,11 +179,12 @@ function Page({ route }: { route: Route }): JSX.Element {
 }
 
 function NotFound(): JSX.Element {
+  const tr = useT();
   return (
     <div class="page">
-      <h1>Nothing here</h1>
+      <h1>{tr.t('console.notFound.heading')}</h1>
       <p>
-        This page does not exist. Go to the <Link href="/">live board</Link>.
+        {tr.t('console.notFound.text')} <Link href="/">{tr.t('console.notFound.link')}</Link>
       </p>
     </div>
   );
@@ -168,21 +201,23 @@ function NavLink(props: { route: Route; page: Route['page']; href: string; child
   );
 }
 
-const CONNECTION_TEXT: Record<Connection, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' };
+const CONNECTION_KEY = { connecting: 'console.connection.connecting', live: 'console.connection.live', reconnecting: 'console.connection.reconnecting' } as const;
 
 function ConnectionBadge({ connection }: { connection: Connection }): JSX.Element {
+  const tr = useT();
   return (
-    <span class={`connection connection--${connection}`} role="status" title={connection === 'live' ? 'Calls appear the moment they ring' : 'Calls may show late until the connection is back'}>
-      <span class="dot" aria-hidden="true" /> {CONNECTION_TEXT[connection]}
+    <span class={`connection connection--${connection}`} role="status" title={tr.t(connection === 'live' ? 'console.connection.liveTitle' : 'console.connection.lateTitle')}>
+      <span class="dot" aria-hidden="true" /> {tr.t(CONNECTION_KEY[connection])}
     </span>
   );
 }
 
 function CallStatusLine({ status, onClose }: { status: CallStatus; onClose: () => void }): JSX.Element {
+  const tr = useT();
   return (
     <div class={`call-status call-status--${status.kind}`} role={status.kind === 'failed' ? 'alert' : 'status'}>
       <span>{status.text}</span>
-      <button type="button" class="link" onClick={onClose} aria-label="Dismiss this message">
+      <button type="button" class="link" onClick={onClose} aria-label={tr.t('console.dismiss')}>
         ×
       </button>
     </div>

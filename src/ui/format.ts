@@ -1,87 +1,68 @@
-/** Words and numbers for people: durations, times, call outcomes. Pure, so tests pin the wording. */
+/**
+ * Words and numbers for people: durations, times, call outcomes, in the reader's language (the
+ * translator passed last; English when none is). Pure, so tests pin the wording. The widget uses
+ * these too, so that a call reads the same in the console and inside the CRM.
+ */
+import { browserTranslator as translator, type BrowserTranslator as Translator } from '../i18n/browser.ts';
+import { formatClock, formatDaysAgo as daysAgo, formatWhen as when } from '../i18n/format.ts';
 import type { CallRecord, CardState } from './types.ts';
+
+const ENGLISH = translator('en');
 
 /** `0:42`, `12:05`, `1:02:03`. Null or negative: an en dash. */
 export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '–';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+  return formatClock(seconds);
 }
 
-function sameDay(a: Date, b: Date): boolean {
-  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+/** `14:05` today, `yesterday, 14:05`, `3 Mar, 14:05` this year, `3 Mar 2025, 14:05` before. */
+export function formatWhen(iso: string | null | undefined, now: Date = new Date(), tr: Translator = ENGLISH): string {
+  return when(iso, { locale: tr.locale, now });
 }
 
-const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayMonth = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
-const fullDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-
-/** `14:05` today, `Yesterday 14:05`, `3 Mar 14:05` this year, `3 Mar 2025 14:05` before. */
-export function formatWhen(iso: string | null | undefined, now: Date = new Date()): string {
-  if (!iso) return '–';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '–';
-  if (sameDay(d, now)) return time.format(d);
-  const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
-  if (sameDay(d, yesterday)) return `Yesterday ${time.format(d)}`;
-  return `${d.getFullYear() === now.getFullYear() ? dayMonth.format(d) : fullDate.format(d)} ${time.format(d)}`;
-}
-
-/** `today`, `yesterday`, `5 days ago`, then a date: for "last call" on a candidate. */
-export function formatDaysAgo(iso: string | null | undefined, now: Date = new Date()): string {
-  if (!iso) return 'never';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return 'never';
-  const startOf = (x: Date): number => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
-  const days = Math.round((startOf(now) - startOf(d)) / 86_400_000);
-  if (days <= 0) return 'today';
-  if (days === 1) return 'yesterday';
-  if (days < 30) return `${days} days ago`;
-  return d.getFullYear() === now.getFullYear() ? dayMonth.format(d) : fullDate.format(d);
+/** `today`, `yesterday`, `5 days ago`, then a date: for "last call" on a candidate; none: `never`. */
+export function formatDaysAgo(iso: string | null | undefined, now: Date = new Date(), tr: Translator = ENGLISH): string {
+  return daysAgo(iso, { locale: tr.locale, now }) ?? tr.t('console.when.never');
 }
 
 /** The card's state in words, as the person sees it. */
-export function cardStateText(state: CardState, direction: 'inbound' | 'outbound' | 'internal'): string {
+export function cardStateText(state: CardState, direction: 'inbound' | 'outbound' | 'internal', tr: Translator = ENGLISH): string {
   const outbound = direction === 'outbound';
   switch (state) {
     case 'ringing':
-      return outbound ? 'Ringing your phone' : 'Ringing';
+      return tr.t(outbound ? 'console.state.ringingYourPhone' : 'console.state.ringing');
     case 'answered':
-      return 'On the call';
+      return tr.t('console.state.onTheCall');
     case 'answered-elsewhere':
-      return 'Answered by a colleague';
+      return tr.t('console.state.answeredElsewhere');
     case 'missed':
-      return outbound ? 'Not connected' : 'Missed';
+      return tr.t(outbound ? 'console.state.notConnected' : 'console.state.missed');
     case 'ended':
-      return 'Call ended';
+      return tr.t('console.state.ended');
   }
 }
 
-export function directionText(direction: CallRecord['direction']): string {
-  return direction === 'inbound' ? 'Incoming' : direction === 'outbound' ? 'Outgoing' : 'Internal';
+export function directionText(direction: CallRecord['direction'], tr: Translator = ENGLISH): string {
+  return tr.t(direction === 'inbound' ? 'console.direction.inbound' : direction === 'outbound' ? 'console.direction.outbound' : 'console.direction.internal');
 }
 
 /** How a logged call ended, in words: `Answered, caller hung up`, `Missed`, `Busy`... */
-export function outcomeText(record: Pick<CallRecord, 'disposition' | 'hangupBy' | 'direction' | 'status'>): string {
-  if (record.status === 'in-progress' || record.disposition === null) return 'In progress';
+export function outcomeText(record: Pick<CallRecord, 'disposition' | 'hangupBy' | 'direction' | 'status'>, tr: Translator = ENGLISH): string {
+  if (record.status === 'in-progress' || record.disposition === null) return tr.t('console.outcome.inProgress');
   switch (record.disposition) {
-    case 'answered': {
-      const who = record.hangupBy === 'agent' ? 'we hung up' : record.hangupBy === 'caller' ? (record.direction === 'outbound' ? 'customer hung up' : 'caller hung up') : '';
-      return who ? `Answered, ${who}` : 'Answered';
-    }
+    case 'answered':
+      if (record.hangupBy === 'agent') return tr.t('console.outcome.answeredWeHungUp');
+      if (record.hangupBy === 'caller') return tr.t(record.direction === 'outbound' ? 'console.outcome.answeredCustomerHungUp' : 'console.outcome.answeredCallerHungUp');
+      return tr.t('console.outcome.answered');
     case 'missed':
-      return 'Missed (no answer)';
+      return tr.t('console.outcome.missed');
     case 'busy':
-      return 'Busy';
+      return tr.t('console.outcome.busy');
     case 'unavailable':
-      return 'Phone unavailable';
+      return tr.t('console.outcome.unavailable');
     case 'abandoned':
-      return 'Caller hung up before an answer';
+      return tr.t('console.outcome.abandoned');
     case 'failed':
-      return 'Not connected';
+      return tr.t('console.outcome.failed');
   }
 }
 
@@ -98,4 +79,27 @@ export function splitName(name: string | null | undefined): { firstName: string;
   return { firstName: parts.slice(0, -1).join(' '), lastName: parts[parts.length - 1]! };
 }
 
-export const RECORD_TYPE_LABEL: Record<'contact' | 'account' | 'lead', string> = { contact: 'Contact', account: 'Account', lead: 'Lead' };
+export type RecordType = 'contact' | 'account' | 'lead';
+
+/** `Contact`, `Account`, `Lead` in the reader's language. */
+export function recordTypeLabel(type: RecordType, tr: Translator = ENGLISH): string {
+  return tr.t(type === 'contact' ? 'console.recordType.contact' : type === 'account' ? 'console.recordType.account' : 'console.recordType.lead');
+}
+
+/** English labels, for code that has no reader's language yet (prefer `recordTypeLabel`). */
+export const RECORD_TYPE_LABEL: Record<RecordType, string> = { contact: recordTypeLabel('contact'), account: recordTypeLabel('account'), lead: recordTypeLabel('lead') };
+
+const PHONE_KIND_KEYS = {
+  work: 'console.phoneKind.work',
+  mobile: 'console.phoneKind.mobile',
+  home: 'console.phoneKind.home',
+  other: 'console.phoneKind.other',
+  fax: 'console.phoneKind.fax',
+  office: 'console.phoneKind.office',
+  alternate: 'console.phoneKind.alternate',
+} as const;
+
+/** A phone's kind (`mobile`, `work`...) in the reader's language; one we do not know, as it came. */
+export function phoneKindLabel(kind: string, tr: Translator = ENGLISH): string {
+  return Object.hasOwn(PHONE_KIND_KEYS, kind) ? tr.t(PHONE_KIND_KEYS[kind as keyof typeof PHONE_KIND_KEYS]) : kind;
+}

@@ -24,6 +24,8 @@ export interface LoggedCall {
   record: CallRecord;
   handledBy: string | null;
   handledAt: string | null;
+  /** The outside number as people read it (national at home, international otherwise). */
+  externalNumberFormatted?: string | null;
 }
 
 /** A CRM record as the console shows it (GET /api/records, /api/records/:type/:id). */
@@ -33,7 +35,8 @@ export interface RecordCard {
   name: string;
   account: string | null;
   owner: string | null;
-  phones: { kind: string; number: string }[];
+  /** `formatted`: the number as people read it, when the service gives one. */
+  phones: { kind: string; number: string; formatted?: string | null }[];
 }
 
 export interface PbxState {

@@ -7,19 +7,21 @@
  */
 import type { Locale } from '../locales.ts';
 import enConsole from './en/console.ts';
+import enConsoleAdmin from './en/console-admin.ts';
 import enWidget from './en/widget.ts';
 import enServer from './en/server.ts';
 import enCrm from './en/crm.ts';
 import enCli from './en/cli.ts';
 import enDemo from './en/demo.ts';
 import ruConsole from './ru/console.ts';
+import ruConsoleAdmin from './ru/console-admin.ts';
 import ruWidget from './ru/widget.ts';
 import ruServer from './ru/server.ts';
 import ruCrm from './ru/crm.ts';
 import ruCli from './ru/cli.ts';
 import ruDemo from './ru/demo.ts';
 
-export const en = { ...enConsole, ...enWidget, ...enServer, ...enCrm, ...enCli, ...enDemo } as const;
+export const en = { ...enConsole, ...enConsoleAdmin, ...enWidget, ...enServer, ...enCrm, ...enCli, ...enDemo } as const;
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Readonly<Record<MessageKey, string>>;
@@ -27,6 +29,6 @@ export type Catalogue = Readonly<Record<MessageKey, string>>;
 /** One part's messages in another language: every key English has for that part, no other. */
 export type Translation<Part> = { readonly [K in keyof Part]: string };
 
-const ru: Catalogue = { ...ruConsole, ...ruWidget, ...ruServer, ...ruCrm, ...ruCli, ...ruDemo };
+const ru: Catalogue = { ...ruConsole, ...ruConsoleAdmin, ...ruWidget, ...ruServer, ...ruCrm, ...ruCli, ...ruDemo };
 
 export const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en, ru };

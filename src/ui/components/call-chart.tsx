@@ -7,14 +7,19 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { callsPerHour, type HourBucket } from '../live/hourly.ts';
+import { useApp } from '../app-context.ts';
+import { useT } from '../i18n.ts';
+import type { BrowserTranslator as Translator } from '../../i18n/browser.ts';
 
 const W = 560;
 const H = 150;
 const PAD = { left: 28, right: 8, top: 10, bottom: 22 };
 
 export function CallChart({ reloadKey }: { reloadKey: number }): JSX.Element {
+  const tr = useT();
+  const { user } = useApp();
   const [buckets, setBuckets] = useState<HourBucket[] | null>(null);
-  const [totals, setTotals] = useState({ calls: 0, answered: 0, missed: 0 });
+  const [totals, setTotals] = useState({ calls: 0, answered: 0, missed: 0, elsewhere: 0 });
   const [failed, setFailed] = useState(false);
 
   useEffect(() => {
@@ -25,9 +30,13 @@ export function CallChart({ reloadKey }: { reloadKey: number }): JSX.Element {
         api.myCalls().then(
           (res) => {
             if (stale) return;
-            const b = callsPerHour(res.calls.map((c) => c.record), new Date());
+            const b = callsPerHour(
+              res.calls.map((c) => c.record),
+              new Date(),
+              user.extensions,
+            );
             setBuckets(b);
-            setTotals(b.reduce((s, x) => ({ calls: s.calls + x.answered + x.missed + x.other, answered: s.answered + x.answered, missed: s.missed + x.missed }), { calls: 0, answered: 0, missed: 0 }));
+            setTotals(b.reduce((s, x) => ({ calls: s.calls + x.answered + x.missed + x.elsewhere + x.other, answered: s.answered + x.answered, missed: s.missed + x.missed, elsewhere: s.elsewhere + x.elsewhere }), { calls: 0, answered: 0, missed: 0, elsewhere: 0 }));
             setFailed(false);
           },
           () => !stale && setFailed(true),
@@ -38,23 +47,23 @@ export function CallChart({ reloadKey }: { reloadKey: number }): JSX.Element {
       stale = true;
       window.clearTimeout(t);
     };
-  }, [reloadKey]);
+  }, [reloadKey, user.extensions]);
 
-  const summary = `Today: ${totals.calls} call${totals.calls === 1 ? '' : 's'}, ${totals.answered} answered, ${totals.missed} missed.`;
+  const summary = tr.t('console.chart.summary', totals);
   return (
     <section class="chart" aria-labelledby="chart-heading">
-      <h2 id="chart-heading">Your calls today</h2>
-      {failed ? <p class="muted">The call log could not be read just now.</p> : <p class="chart-summary">{summary}</p>}
-      {buckets ? <Bars buckets={buckets} summary={summary} /> : null}
+      <h2 id="chart-heading">{tr.t('console.chart.heading')}</h2>
+      {failed ? <p class="muted">{tr.t('console.chart.unreadable')}</p> : <p class="chart-summary">{summary}</p>}
+      {buckets ? <Bars buckets={buckets} summary={summary} tr={tr} /> : null}
       <p class="legend" aria-hidden="true">
-        <span class="swatch swatch--answered" /> answered <span class="swatch swatch--missed" /> missed <span class="swatch swatch--other" /> other
+        <span class="swatch swatch--answered" /> {tr.t('console.chart.answered')} <span class="swatch swatch--missed" /> {tr.t('console.chart.missed')} <span class="swatch swatch--elsewhere" /> {tr.t('console.chart.elsewhere')} <span class="swatch swatch--other" /> {tr.t('console.chart.other')}
       </p>
     </section>
   );
 }
 
-function Bars({ buckets, summary }: { buckets: HourBucket[]; summary: string }): JSX.Element {
-  const max = Math.max(1, ...buckets.map((b) => b.answered + b.missed + b.other));
+function Bars({ buckets, summary, tr }: { buckets: HourBucket[]; summary: string; tr: Translator }): JSX.Element {
+  const max = Math.max(1, ...buckets.map((b) => b.answered + b.missed + b.elsewhere + b.other));
   const step = niceStep(max);
   const top = Math.ceil(max / step) * step;
   const plotW = W - PAD.left - PAD.right;
@@ -65,7 +74,7 @@ function Bars({ buckets, summary }: { buckets: HourBucket[]; summary: string }):
   const ticks: number[] = [];
   for (let v = 0; v <= top; v += step) ticks.push(v);
   return (
-    <svg class="chart-svg" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Calls per hour. ${summary}`}>
+    <svg class="chart-svg" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={tr.t('console.chart.label', { summary })}>
       {ticks.map((v) => (
         <g key={v}>
           <line class="grid" x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} />
@@ -79,12 +88,13 @@ function Bars({ buckets, summary }: { buckets: HourBucket[]; summary: string }):
         const segments: [string, number][] = [
           ['answered', b.answered],
           ['missed', b.missed],
+          ['elsewhere', b.elsewhere],
           ['other', b.other],
         ];
         let base = 0;
         return (
           <g key={b.hour}>
-            <title>{`${b.hour}:00–${b.hour + 1}:00: ${b.answered} answered, ${b.missed} missed${b.other ? `, ${b.other} other` : ''}`}</title>
+            <title>{tr.t('console.chart.hour', { from: `${b.hour}:00`, to: `${b.hour + 1}:00`, answered: b.answered, missed: b.missed, elsewhere: b.elsewhere, other: b.other })}</title>
             {segments.map(([kind, n]) => {
               if (n === 0) return null;
               const rect = <rect key={kind} class={`bar bar--${kind}`} x={x} width={barW} y={y(base + n)} height={y(base) - y(base + n)} rx={2} />;

@@ -3,11 +3,13 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
+import { useT } from '../i18n.ts';
 
 type Answer = 'none' | 'here' | 'elsewhere';
 
 export function DemoControl(): JSX.Element | null {
   const { user } = useApp();
+  const tr = useT();
   const [available, setAvailable] = useState(false);
   const [extension, setExtension] = useState(user.primaryExtension ?? '');
   const [from, setFrom] = useState('');
@@ -22,6 +24,12 @@ export function DemoControl(): JSX.Element | null {
       live = false;
     };
   }, []);
+  // A success says where to look, then goes: the form is used again and again.
+  useEffect(() => {
+    if (status === null || status.error) return;
+    const t = window.setTimeout(() => setStatus(null), 10_000);
+    return () => window.clearTimeout(t);
+  }, [status]);
   if (!available) return null;
 
   const submit = async (e: Event): Promise<void> => {
@@ -30,7 +38,7 @@ export function DemoControl(): JSX.Element | null {
     setStatus(null);
     try {
       const res = await api.simulateCall({ answer, ...(extension ? { extension } : {}), ...(from.trim() ? { from: from.trim() } : {}) });
-      setStatus({ text: `Extension ${res.extension} is ringing: watch for the card.`, error: false });
+      setStatus({ text: tr.t('console.demo.ringing', { extension: res.extension }), error: false });
     } catch (err) {
       // The route disappeared (the service restarted outside demo mode): stop offering it.
       if (err instanceof ApiError && err.httpStatus === 404) setAvailable(false);
@@ -42,10 +50,10 @@ export function DemoControl(): JSX.Element | null {
 
   return (
     <section class="demo" aria-labelledby="demo-heading">
-      <h2 id="demo-heading">Demo</h2>
+      <h2 id="demo-heading">{tr.t('console.demo.heading')}</h2>
       <form class="demo-form" onSubmit={submit}>
         <div class="field">
-          <label for="demo-ext">Ring extension</label>
+          <label for="demo-ext">{tr.t('console.demo.extension')}</label>
           {user.extensions.length > 1 ? (
             <select id="demo-ext" value={extension} onChange={(e) => setExtension(e.currentTarget.value)}>
               {user.extensions.map((x) => (
@@ -54,24 +62,29 @@ export function DemoControl(): JSX.Element | null {
                 </option>
               ))}
             </select>
+          ) : user.extensions.length === 1 ? (
+            // Your one extension: nothing to choose, nothing to mistype.
+            <output id="demo-ext" class="demo-ext">
+              {extension}
+            </output>
           ) : (
-            <input id="demo-ext" value={extension} onInput={(e) => setExtension(e.currentTarget.value)} inputMode="numeric" size={6} />
+            <input id="demo-ext" value={extension} onInput={(e) => setExtension(e.currentTarget.value)} inputMode="numeric" pattern="[0-9]{2,6}" size={6} />
           )}
         </div>
         <div class="field">
-          <label for="demo-from">From number (optional)</label>
-          <input id="demo-from" value={from} onInput={(e) => setFrom(e.currentTarget.value)} inputMode="tel" placeholder="a demo customer" size={16} />
+          <label for="demo-from">{tr.t('console.demo.from')}</label>
+          <input id="demo-from" type="tel" value={from} onInput={(e) => setFrom(e.currentTarget.value)} inputMode="tel" pattern="[+0-9 ()./-]{3,40}" placeholder={tr.t('console.demo.fromPlaceholder')} size={16} />
         </div>
         <div class="field">
-          <label for="demo-answer">Then</label>
+          <label for="demo-answer">{tr.t('console.demo.then')}</label>
           <select id="demo-answer" value={answer} onChange={(e) => setAnswer(e.currentTarget.value as Answer)}>
-            <option value="none">nobody answers</option>
-            <option value="here">you answer</option>
-            <option value="elsewhere">a colleague answers</option>
+            <option value="none">{tr.t('console.demo.nobody')}</option>
+            <option value="here">{tr.t('console.demo.you')}</option>
+            <option value="elsewhere">{tr.t('console.demo.colleague')}</option>
           </select>
         </div>
         <button type="submit" disabled={busy}>
-          Simulate an incoming call
+          {tr.t('console.demo.submit')}
         </button>
       </form>
       {status ? (

@@ -3,8 +3,10 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, errorText, type CallNote } from '../api.ts';
 import { formatWhen } from '../format.ts';
+import { useT } from '../i18n.ts';
 
 export function NoteBox({ callId }: { callId: string }): JSX.Element {
+  const tr = useT();
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
   const [notes, setNotes] = useState<CallNote[] | null>(null);
@@ -20,7 +22,7 @@ export function NoteBox({ callId }: { callId: string }): JSX.Element {
   const save = async (e: Event): Promise<void> => {
     e.preventDefault();
     if (!text.trim()) {
-      setError('Write something first.');
+      setError(tr.t('console.note.empty'));
       return;
     }
     setSaving(true);
@@ -40,7 +42,7 @@ export function NoteBox({ callId }: { callId: string }): JSX.Element {
     return (
       <div class="button-row">
         <button type="button" class="secondary" onClick={expand}>
-          Add a note
+          {tr.t('console.note.add')}
         </button>
       </div>
     );
@@ -48,15 +50,15 @@ export function NoteBox({ callId }: { callId: string }): JSX.Element {
   return (
     <form class="note-box" onSubmit={save}>
       {notes && notes.length > 0 ? (
-        <ul class="notes" aria-label="Notes on this call">
+        <ul class="notes" aria-label={tr.t('console.note.list')}>
           {notes.map((n) => (
             <li key={n.id}>
-              <time dateTime={n.createdAt}>{formatWhen(n.createdAt)}</time> {n.text}
+              <time dateTime={n.createdAt}>{formatWhen(n.createdAt, undefined, tr)}</time> {n.text}
             </li>
           ))}
         </ul>
       ) : null}
-      <label for={id}>Note on this call</label>
+      <label for={id}>{tr.t('console.note.label')}</label>
       <textarea id={id} rows={2} maxLength={5000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
       {error ? (
         <p class="error" role="alert">
@@ -65,10 +67,10 @@ export function NoteBox({ callId }: { callId: string }): JSX.Element {
       ) : null}
       <div class="button-row">
         <button type="submit" disabled={saving}>
-          Save note
+          {tr.t('console.note.save')}
         </button>
         <button type="button" class="secondary" onClick={() => setOpen(false)}>
-          Hide
+          {tr.t('console.note.hide')}
         </button>
       </div>
     </form>

@@ -2,8 +2,10 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { dismissNotificationOffer, requestNotifications, shouldOfferNotifications } from '../live/notify.ts';
+import { useT } from '../i18n.ts';
 
 export function NotificationOffer(): JSX.Element | null {
+  const tr = useT();
   const [show, setShow] = useState(shouldOfferNotifications);
   const [answer, setAnswer] = useState<string | null>(null);
   if (answer) {
@@ -17,21 +19,21 @@ export function NotificationOffer(): JSX.Element | null {
   const turnOn = async (): Promise<void> => {
     const permission = await requestNotifications();
     setShow(false);
-    setAnswer(permission === 'granted' ? 'Notifications are on: a call that rings while this tab is hidden shows on your desktop.' : 'No notifications, then. You can change this in the browser’s site settings.');
+    setAnswer(tr.t(permission === 'granted' ? 'console.notify.on' : 'console.notify.declined'));
   };
   const notNow = (): void => {
     dismissNotificationOffer();
     setShow(false);
   };
   return (
-    <aside class="offer" aria-label="Desktop notifications">
-      <p>Get a desktop notification when a call rings while this tab is hidden?</p>
+    <aside class="offer" aria-label={tr.t('console.notify.label')}>
+      <p>{tr.t('console.notify.offer')}</p>
       <div class="button-row">
         <button type="button" onClick={turnOn}>
-          Turn on notifications
+          {tr.t('console.notify.turnOn')}
         </button>
         <button type="button" class="secondary" onClick={notNow}>
-          Not now
+          {tr.t('console.notify.notNow')}
         </button>
       </div>
     </aside>

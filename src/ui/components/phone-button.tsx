@@ -3,6 +3,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { EntityRef } from '../api.ts';
 import { useApp } from '../app-context.ts';
+import { useT } from '../i18n.ts';
 
 export interface PhoneButtonProps {
   number: string;
@@ -16,6 +17,7 @@ export interface PhoneButtonProps {
 
 export function PhoneButton(props: PhoneButtonProps): JSX.Element {
   const { placeCall } = useApp();
+  const tr = useT();
   const [busy, setBusy] = useState(false);
   const shown = props.display || props.number;
   // The accessible name holds the visible text (kind and number), then whose number it is.
@@ -29,7 +31,7 @@ export function PhoneButton(props: PhoneButtonProps): JSX.Element {
     }
   };
   return (
-    <button type="button" class="phone" onClick={onClick} aria-busy={busy} disabled={busy} aria-label={`Call ${props.kind ? `${props.kind} ` : ''}${shown}${props.entity?.name ? ` (${props.entity.name})` : ''}`}>
+    <button type="button" class="phone" onClick={onClick} aria-busy={busy} disabled={busy} aria-label={tr.t(props.entity?.name ? 'console.phone.callWhose' : 'console.phone.call', { number: `${props.kind ? `${props.kind} ` : ''}${shown}`, name: props.entity?.name ?? '' })}>
       <PhoneIcon />
       {props.kind ? <span class="phone-kind">{props.kind}</span> : null}
       <span class="phone-number">{shown}</span>

@@ -7,12 +7,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { directionText, formatDuration, formatWhen, outcomeText } from '../format.ts';
+import { useT } from '../i18n.ts';
 import type { CallRecord, LoggedCall, RecordType } from '../types.ts';
 import { PhoneButton } from './phone-button.tsx';
 import { RecordingPlayer } from './recording-player.tsx';
 
 export function PhoneCallsPanel({ type, id }: { type: RecordType; id: string }): JSX.Element {
   const { user, live } = useApp();
+  const tr = useT();
   const [calls, setCalls] = useState<LoggedCall[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -37,46 +39,46 @@ export function PhoneCallsPanel({ type, id }: { type: RecordType; id: string }):
     };
   }, [type, id, live.callsChanged]);
 
-  const who = (ext: string | null): string => (ext === null ? '–' : user.extensions.includes(ext) ? `You (${ext})` : `ext. ${ext}`);
+  const who = (ext: string | null): string => (ext === null ? '–' : tr.t(user.extensions.includes(ext) ? 'console.calls.you' : 'console.card.extension', { extension: ext }));
 
   return (
     <section class="phone-calls" aria-labelledby="calls-heading">
-      <h2 id="calls-heading">Phone calls</h2>
+      <h2 id="calls-heading">{tr.t('console.calls.heading')}</h2>
       {error ? (
         <p class="error" role="alert">
           {error}
         </p>
       ) : null}
-      {calls && calls.length === 0 ? <p class="muted">No calls with this record yet.</p> : null}
+      {calls && calls.length === 0 ? <p class="muted">{tr.t('console.calls.none')}</p> : null}
       {calls && calls.length > 0 ? (
         <div class="table-wrap">
           <table class="calls-table">
-            <caption class="visually-hidden">Calls with this record, newest first</caption>
+            <caption class="visually-hidden">{tr.t('console.calls.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">When</th>
-                <th scope="col">Direction</th>
-                <th scope="col">From</th>
-                <th scope="col">To</th>
-                <th scope="col">Handled by</th>
-                <th scope="col">Talk</th>
-                <th scope="col">Ended</th>
-                <th scope="col">Recording</th>
+                <th scope="col">{tr.t('console.calls.when')}</th>
+                <th scope="col">{tr.t('console.calls.direction')}</th>
+                <th scope="col">{tr.t('console.calls.from')}</th>
+                <th scope="col">{tr.t('console.calls.to')}</th>
+                <th scope="col">{tr.t('console.calls.handledBy')}</th>
+                <th scope="col">{tr.t('console.calls.talk')}</th>
+                <th scope="col">{tr.t('console.calls.ended')}</th>
+                <th scope="col">{tr.t('console.calls.recording')}</th>
               </tr>
             </thead>
             <tbody>
-              {calls.map(({ record: r }) => (
+              {calls.map(({ record: r, externalNumberFormatted }) => (
                 <tr key={r.id} data-call-id={r.id}>
                   <td>
-                    <time dateTime={r.startedAt ?? undefined}>{formatWhen(r.startedAt)}</time>
+                    <time dateTime={r.startedAt ?? undefined}>{formatWhen(r.startedAt, undefined, tr)}</time>
                   </td>
-                  <td>{directionText(r.direction)}</td>
-                  <td>{r.direction === 'inbound' ? <ExternalNumber record={r} /> : who(r.callerExtension)}</td>
-                  <td>{r.direction === 'inbound' ? (r.did ? `line ${r.did}${r.queue ? ` · ${r.queue}` : ''}` : '–') : <ExternalNumber record={r} />}</td>
+                  <td>{directionText(r.direction, tr)}</td>
+                  <td>{r.direction === 'inbound' ? <ExternalNumber record={r} formatted={externalNumberFormatted} /> : who(r.callerExtension)}</td>
+                  <td>{r.direction === 'inbound' ? (r.did ? `${tr.t('console.card.line', { did: r.did })}${r.queue ? ` · ${r.queue}` : ''}` : '–') : <ExternalNumber record={r} formatted={externalNumberFormatted} />}</td>
                   <td>{who(r.answeredBy)}</td>
-                  <td>{r.disposition === 'answered' ? formatDuration(r.talkSeconds) : <span class="muted">rang {formatDuration(r.ringSeconds)}</span>}</td>
-                  <td>{outcomeText(r)}</td>
-                  <td>{r.recording ? <RecordingPlayer callId={r.id} /> : <span class="muted">none</span>}</td>
+                  <td>{r.disposition === 'answered' ? formatDuration(r.talkSeconds) : <span class="muted">{tr.t('console.calls.rang', { duration: formatDuration(r.ringSeconds) })}</span>}</td>
+                  <td>{outcomeText(r, tr)}</td>
+                  <td>{r.recording ? <RecordingPlayer callId={r.id} /> : <span class="muted">{tr.t('console.calls.noRecording')}</span>}</td>
                 </tr>
               ))}
             </tbody>
@@ -87,8 +89,9 @@ export function PhoneCallsPanel({ type, id }: { type: RecordType; id: string }):
   );
 }
 
-function ExternalNumber({ record }: { record: CallRecord }): JSX.Element {
+function ExternalNumber({ record, formatted }: { record: CallRecord; formatted: string | null | undefined }): JSX.Element {
+  const tr = useT();
   const number = record.externalNumber;
-  if (!number) return <span class="muted">withheld</span>;
-  return <PhoneButton number={number} />;
+  if (!number) return <span class="muted">{tr.t('console.calls.withheld')}</span>;
+  return <PhoneButton number={number} display={formatted ?? null} />;
 }

@@ -6,6 +6,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../api.ts';
+import { useT } from '../i18n.ts';
 
 interface RecordingInfoView {
   audio: boolean;
@@ -26,6 +27,7 @@ const SPEEDS = [0.75, 1, 1.25, 1.5, 2];
 export function RecordingPlayer({ callId }: { callId: string }): JSX.Element {
   const [state, setState] = useState<{ kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; info: RecordingInfoView } | { kind: 'none'; text: string }>({ kind: 'idle' });
   const [speed, setSpeed] = useState(1);
+  const tr = useT();
 
   const load = (): void => {
     setState({ kind: 'loading' });
@@ -34,7 +36,7 @@ export function RecordingPlayer({ callId }: { callId: string }): JSX.Element {
         const rec = r.recording;
         // Only our own API paths are ever put into the page as a media source.
         if (rec && rec.audio && rec.url?.startsWith('/api/')) setState({ kind: 'ready', info: rec });
-        else setState({ kind: 'none', text: rec?.reason ?? r.reason ?? 'No recording for this call.' });
+        else setState({ kind: 'none', text: rec?.reason ?? r.reason ?? tr.t('console.recording.none') });
       },
       (err: unknown) => setState({ kind: 'none', text: errorText(err) }),
     );
@@ -42,18 +44,18 @@ export function RecordingPlayer({ callId }: { callId: string }): JSX.Element {
 
   if (state.kind === 'idle') {
     return (
-      <button type="button" class="link-button" onClick={load} aria-label="Play the recording">
-        ▶ Play
+      <button type="button" class="link-button" onClick={load} aria-label={tr.t('console.recording.playLabel')}>
+        ▶ {tr.t('console.recording.play')}
       </button>
     );
   }
-  if (state.kind === 'loading') return <span class="muted">Loading…</span>;
+  if (state.kind === 'loading') return <span class="muted">{tr.t('console.loading')}</span>;
   if (state.kind === 'none') return <span class="muted">{state.text}</span>;
   const { info } = state;
   return (
     <span class="recording-player">
       {info.playable === false ? (
-        <span class="muted">This browser cannot play this format; download it instead.</span>
+        <span class="muted">{tr.t('console.recording.cannotPlay')}</span>
       ) : (
         <audio
           controls
@@ -61,11 +63,11 @@ export function RecordingPlayer({ callId }: { callId: string }): JSX.Element {
           src={info.url!}
           autoPlay
           onLoadedMetadata={(e) => ((e.currentTarget as HTMLAudioElement).playbackRate = speed)}
-          aria-label="Call recording"
+          aria-label={tr.t('console.recording.label')}
         />
       )}
       <label class="speed">
-        <span class="visually-hidden">Playback speed</span>
+        <span class="visually-hidden">{tr.t('console.recording.speed')}</span>
         <select
           value={String(speed)}
           onChange={(e) => {
@@ -84,7 +86,7 @@ export function RecordingPlayer({ callId }: { callId: string }): JSX.Element {
       </label>
       {info.downloadUrl?.startsWith('/api/') ? (
         <a href={info.downloadUrl} download>
-          Download
+          {tr.t('console.recording.download')}
         </a>
       ) : null}
     </span>

@@ -3,6 +3,7 @@
  * person's permission, asked for from a button they press (never on page load), and never in the
  * way: a browser without notifications, or a "no", simply means none are shown.
  */
+import type { BrowserTranslator as Translator } from '../../i18n/browser.ts';
 import type { CallMessage } from '../types.ts';
 
 const open = new Map<string, Notification>();
@@ -35,12 +36,12 @@ export async function requestNotifications(): Promise<NotificationPermission> {
   return Notification.requestPermission();
 }
 
-export function notifyIncoming(message: CallMessage): void {
+export function notifyIncoming(message: CallMessage, tr: Translator): void {
   if (!notificationsSupported() || Notification.permission !== 'granted' || !document.hidden || open.has(message.callId)) return;
-  const who = message.candidates[0]?.name ?? message.externalName ?? 'Unknown caller';
   const number = message.externalNumberFormatted ?? message.externalNumber ?? '';
-  const title = message.direction === 'outbound' ? 'Your phone is ringing' : `Incoming call: ${who}`;
-  const body = [number, message.candidates[0]?.account, message.did ? `Line ${message.did}` : null].filter(Boolean).join(' · ');
+  const who = message.candidates[0]?.name ?? message.externalName ?? (number || tr.t('console.card.anonymousCaller'));
+  const title = message.direction === 'outbound' ? tr.t('console.notify.yourPhoneRinging') : tr.t('console.notify.incoming', { who });
+  const body = [who === number ? null : number, message.candidates[0]?.account, message.did ? tr.t('console.notify.line', { did: message.did }) : null].filter(Boolean).join(' · ');
   try {
     // Notifications show text only; the caller's name cannot become markup here either.
     const n = new Notification(title, { body, tag: message.callId });

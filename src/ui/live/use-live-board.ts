@@ -9,6 +9,7 @@ import type { CallMessage } from '../types.ts';
 import { isTerminal } from '../../pops/card-state.ts';
 import { boardReducer, emptyBoard, type BoardAction, type BoardState } from './board-state.ts';
 import { closeNotification, notifyIncoming } from './notify.ts';
+import { useT } from '../i18n.ts';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting';
 
@@ -30,6 +31,10 @@ export function useLiveBoard(onSignedOut: () => void): LiveBoard {
   const [generation, setGeneration] = useState(0);
   const signedOut = useRef(onSignedOut);
   signedOut.current = onSignedOut;
+  // Notifications speak the language of the moment, without reopening the stream when it changes.
+  const language = useT();
+  const tr = useRef(language);
+  tr.current = language;
 
   useEffect(() => {
     const source = new EventSource('/api/events');
@@ -57,7 +62,7 @@ export function useLiveBoard(onSignedOut: () => void): LiveBoard {
         return;
       }
       dispatch({ type: 'message', message });
-      if (message.state === 'ringing') notifyIncoming(message);
+      if (message.state === 'ringing') notifyIncoming(message, tr.current);
       if (isTerminal(message.state) || message.state === 'answered') closeNotification(message.callId);
       if (isTerminal(message.state)) setCallsChanged((n) => n + 1);
     });

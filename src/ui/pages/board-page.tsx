@@ -6,20 +6,20 @@ import { RecentStrip } from '../components/recent-strip.tsx';
 import { CallChart } from '../components/call-chart.tsx';
 import { DemoControl } from '../components/demo-control.tsx';
 import { NotificationOffer } from '../components/notification-offer.tsx';
+import { useT } from '../i18n.ts';
 
 export function BoardPage(): JSX.Element {
   const { user, live } = useApp();
+  const tr = useT();
   const { board } = live;
   const dismiss = (callId: string): void => live.dispatch({ type: 'dismiss', callId });
   return (
     <div class="board">
       <NotificationOffer />
       <section class="live" aria-labelledby="live-heading">
-        <h2 id="live-heading">Live calls</h2>
+        <h2 id="live-heading">{tr.t('console.board.heading')}</h2>
         {board.cards.length === 0 ? (
-          <p class="empty">
-            No calls right now. A card appears here the moment {user.extensions.length > 0 ? `your phone (${user.extensions.join(', ')})` : 'one of your phones'} rings.
-          </p>
+          <p class="empty">{user.extensions.length > 0 ? tr.t('console.board.emptyWithPhones', { extensions: user.extensions.join(', ') }) : tr.t('console.board.empty')}</p>
         ) : null}
         {/* Cards are announced as they arrive: the list is a polite live region. */}
         <div class="cards" aria-live="polite" aria-relevant="additions">

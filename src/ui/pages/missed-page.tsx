@@ -6,9 +6,11 @@ import { useApp } from '../app-context.ts';
 import { PhoneButton } from '../components/phone-button.tsx';
 import { formatDuration, formatWhen, outcomeText } from '../format.ts';
 import type { LoggedCall } from '../types.ts';
+import { useT } from '../i18n.ts';
 
 export function MissedPage(): JSX.Element {
   const { live } = useApp();
+  const tr = useT();
   const [includeHandled, setIncludeHandled] = useState(false);
   const [calls, setCalls] = useState<LoggedCall[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -33,7 +35,7 @@ export function MissedPage(): JSX.Element {
     try {
       await api.markHandled(callId);
       setCalls((cs) => (includeHandled ? (cs ?? []).map((c) => (c.record.id === callId ? { ...c, handledAt: new Date().toISOString() } : c)) : (cs ?? []).filter((c) => c.record.id !== callId)));
-      setStatus('Marked as handled.');
+      setStatus(tr.t('console.missed.marked'));
     } catch (err) {
       setError(errorText(err));
     }
@@ -41,9 +43,9 @@ export function MissedPage(): JSX.Element {
 
   return (
     <div class="page">
-      <h1>Missed calls</h1>
+      <h1>{tr.t('console.nav.missed')}</h1>
       <label class="checkbox">
-        <input type="checkbox" checked={includeHandled} onChange={(e) => setIncludeHandled(e.currentTarget.checked)} /> Show handled calls too
+        <input type="checkbox" checked={includeHandled} onChange={(e) => setIncludeHandled(e.currentTarget.checked)} /> {tr.t('console.missed.showHandled')}
       </label>
       {error ? (
         <p class="error" role="alert">
@@ -53,26 +55,26 @@ export function MissedPage(): JSX.Element {
       <p class="visually-hidden" role="status">
         {status ?? ''}
       </p>
-      {calls && calls.length === 0 ? <p class="empty">No missed calls to deal with. Well done.</p> : null}
+      {calls && calls.length === 0 ? <p class="empty">{tr.t('console.missed.none')}</p> : null}
       {calls && calls.length > 0 ? (
-        <ul class="missed-list" aria-label="Missed calls">
-          {calls.map(({ record: r, handledAt }) => (
+        <ul class="missed-list" aria-label={tr.t('console.nav.missed')}>
+          {calls.map(({ record: r, handledAt, externalNumberFormatted }) => (
             <li key={r.id} class="missed-item" data-call-id={r.id}>
               <div class="missed-who">
-                <strong>{r.externalName ?? 'Unknown caller'}</strong>
+                <strong>{r.externalName ?? tr.t(r.externalNumber ? 'console.card.unknownCaller' : 'console.card.anonymousCaller')}</strong>
                 <span class="muted">
-                  {formatWhen(r.startedAt)} · {outcomeText(r)} · rang {formatDuration(r.ringSeconds)}
-                  {r.did ? ` · line ${r.did}` : ''}
+                  {formatWhen(r.startedAt, undefined, tr)} · {outcomeText(r, tr)} · {tr.t('console.calls.rang', { duration: formatDuration(r.ringSeconds) })}
+                  {r.did ? ` · ${tr.t('console.card.line', { did: r.did })}` : ''}
                   {r.queue ? ` · ${r.queue}` : ''}
                 </span>
               </div>
               <div class="button-row">
-                {r.externalNumber ? <PhoneButton number={r.externalNumber} /> : <span class="muted">No number to call back</span>}
+                {r.externalNumber ? <PhoneButton number={r.externalNumber} display={externalNumberFormatted ?? null} /> : <span class="muted">{tr.t('console.missed.noNumber')}</span>}
                 {handledAt ? (
-                  <span class="muted">Handled {formatWhen(handledAt)}</span>
+                  <span class="muted">{tr.t('console.missed.handled', { when: formatWhen(handledAt, undefined, tr) })}</span>
                 ) : (
                   <button type="button" class="secondary" onClick={() => void markHandled(r.id)}>
-                    Mark handled
+                    {tr.t('console.missed.markHandled')}
                   </button>
                 )}
               </div>

@@ -4,10 +4,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api.ts';
 import { PhoneButton } from '../components/phone-button.tsx';
 import { PhoneCallsPanel } from '../components/phone-calls-panel.tsx';
-import { RECORD_TYPE_LABEL } from '../format.ts';
+import { phoneKindLabel, recordTypeLabel } from '../format.ts';
+import { useT } from '../i18n.ts';
 import type { RecordCard, RecordType } from '../types.ts';
 
 export function RecordPage({ type, id }: { type: RecordType; id: string }): JSX.Element {
+  const tr = useT();
   const [record, setRecord] = useState<RecordCard | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -27,7 +29,7 @@ export function RecordPage({ type, id }: { type: RecordType; id: string }): JSX.
   if (error) {
     return (
       <div class="page">
-        <h1>{RECORD_TYPE_LABEL[type]}</h1>
+        <h1>{recordTypeLabel(type, tr)}</h1>
         <p class="error" role="alert">
           {error}
         </p>
@@ -39,28 +41,28 @@ export function RecordPage({ type, id }: { type: RecordType; id: string }): JSX.
   return (
     <div class="page record">
       <p class="eyebrow">
-        <span class={`tag tag--${record.type}`}>{RECORD_TYPE_LABEL[record.type]}</span>
+        <span class={`tag tag--${record.type}`}>{recordTypeLabel(record.type, tr)}</span>
       </p>
       <h1>{record.name}</h1>
       <dl class="facts facts--wide">
         {record.account ? (
           <div>
-            <dt>{record.type === 'lead' ? 'Company' : 'Account'}</dt>
+            <dt>{tr.t(record.type === 'lead' ? 'console.create.company' : 'console.card.account')}</dt>
             <dd>{record.account}</dd>
           </div>
         ) : null}
         <div>
-          <dt>Owner</dt>
-          <dd>{record.owner ?? 'nobody'}</dd>
+          <dt>{tr.t('console.card.owner')}</dt>
+          <dd>{record.owner ?? tr.t('console.card.nobody')}</dd>
         </div>
       </dl>
       <section aria-labelledby="phones-heading">
-        <h2 id="phones-heading">Phones</h2>
-        {record.phones.length === 0 ? <p class="muted">No phone numbers.</p> : null}
+        <h2 id="phones-heading">{tr.t('console.record.phones')}</h2>
+        {record.phones.length === 0 ? <p class="muted">{tr.t('console.record.noPhones')}</p> : null}
         <ul class="phone-list">
           {record.phones.map((p) => (
             <li key={`${p.kind}:${p.number}`}>
-              <PhoneButton number={p.number} kind={p.kind} entity={entity} />
+              <PhoneButton number={p.number} display={p.formatted ?? null} kind={phoneKindLabel(p.kind, tr)} entity={entity} />
             </li>
           ))}
         </ul>

@@ -4,10 +4,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api.ts';
 import { Link, navigate, recordPath } from '../router.tsx';
 import { PhoneButton } from '../components/phone-button.tsx';
-import { RECORD_TYPE_LABEL } from '../format.ts';
+import { phoneKindLabel, recordTypeLabel } from '../format.ts';
+import { useT } from '../i18n.ts';
 import type { RecordCard } from '../types.ts';
 
 export function RecordsPage({ q }: { q: string }): JSX.Element {
+  const tr = useT();
   const [text, setText] = useState(q);
   const [results, setResults] = useState<RecordCard[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -36,12 +38,12 @@ export function RecordsPage({ q }: { q: string }): JSX.Element {
 
   return (
     <div class="page">
-      <h1>Records</h1>
+      <h1>{tr.t('console.records.heading')}</h1>
       <form class="search" role="search" onSubmit={submit}>
-        <label for="record-search">Search contacts, accounts and leads by name or phone number</label>
+        <label for="record-search">{tr.t('console.records.searchLabel')}</label>
         <div class="search-row">
           <input id="record-search" type="search" value={text} onInput={(e) => setText(e.currentTarget.value)} autoComplete="off" />
-          <button type="submit">Search</button>
+          <button type="submit">{tr.t('console.records.search')}</button>
         </div>
       </form>
       {error ? (
@@ -49,16 +51,16 @@ export function RecordsPage({ q }: { q: string }): JSX.Element {
           {error}
         </p>
       ) : null}
-      {results && results.length === 0 ? <p role="status">Nothing matches “{q}”.</p> : null}
+      {results && results.length === 0 ? <p role="status">{tr.t('console.records.nothing', { q })}</p> : null}
       {results && results.length > 0 ? (
-        <ul class="results" aria-label="Search results">
+        <ul class="results" aria-label={tr.t('console.records.results')}>
           {results.map((r) => (
             <li key={`${r.type}:${r.id}`} class="result">
-              <span class={`tag tag--${r.type}`}>{RECORD_TYPE_LABEL[r.type]}</span> <Link href={recordPath(r.type, r.id)}>{r.name}</Link>
-              <span class="muted">{[r.account, r.owner ? `owner ${r.owner}` : null].filter(Boolean).join(' · ')}</span>
+              <span class={`tag tag--${r.type}`}>{recordTypeLabel(r.type, tr)}</span> <Link href={recordPath(r.type, r.id)}>{r.name}</Link>
+              <span class="muted">{[r.account, r.owner ? tr.t('console.records.owner', { owner: r.owner }) : null].filter(Boolean).join(' · ')}</span>
               <span class="phones">
                 {r.phones.map((p) => (
-                  <PhoneButton key={`${p.kind}:${p.number}`} number={p.number} kind={p.kind} entity={{ type: r.type, id: r.id, name: r.name }} />
+                  <PhoneButton key={`${p.kind}:${p.number}`} number={p.number} display={p.formatted ?? null} kind={phoneKindLabel(p.kind, tr)} entity={{ type: r.type, id: r.id, name: r.name }} />
                 ))}
               </span>
             </li>

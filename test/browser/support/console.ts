@@ -102,7 +102,8 @@ export interface BrowserRig {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<BrowserRig> {
+/** `locale`: the browser's language (its Accept-Language and navigator.languages); default British English. */
+export async function launchBrowser(options: { locale?: string } = {}): Promise<BrowserRig> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`The browser tests need Debian's Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does). No browser is ever downloaded.`);
   }
@@ -112,7 +113,7 @@ export async function launchBrowser(): Promise<BrowserRig> {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1280, height: 860 },
-    locale: 'en-GB',
+    locale: options.locale ?? 'en-GB',
     timezoneId: 'UTC',
   });
   return {
