@@ -4,8 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, type AdminUser, type AdminUserInput, type PbxConnection, type PbxSetup, type SavedPbx } from '../api.ts';
 import { formatWhen } from '../format.ts';
 import { useT } from '../i18n.ts';
-import type { BrowserTranslator as Translator } from '../../i18n/browser.ts';
-import type { MessageKey } from '../../i18n/messages/index.ts';
+import type { BrowserKey as MessageKey, BrowserTranslator as Translator } from '../../i18n/browser.ts';
 
 export function AdminUsersPage(): JSX.Element {
   const [users, setUsers] = useState<AdminUser[] | null>(null);
