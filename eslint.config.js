@@ -24,6 +24,11 @@ export default tseslint.config(
         { selector: 'AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]', message: 'Render text, never markup: caller names and CRM texts are attacker-controlled.' },
         { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'Render text, never markup: caller names and CRM texts are attacker-controlled.' },
       ],
+      // The browser's bundles carry the console's and the widget's words only (src/i18n/browser.ts).
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: 'i18n/(translator|messages/index)\\.ts$', message: 'In the browser, translate with src/i18n/browser.ts: the server translator carries every part’s words.' }] },
+      ],
     },
   },
   {
