@@ -18,11 +18,12 @@ export const PACKAGE_USAGE = `Usage: crm-telephony suitecrm package --service-ur
 
 Builds a SuiteCRM 7 Module Loader package (a zip) that adds the phone widget to SuiteCRM's pages
 (screen pops, click-to-call, a "Phone calls" panel on contacts, accounts and leads) and the Users
-field for extensions. Install it in SuiteCRM: Admin -> Module Loader.
+field for extensions. Install it in SuiteCRM: Admin -> Module Loader (Upload, Install, then Commit).
 
 The widget signs in with tokens SuiteCRM signs with a secret shared with this service. By default
 a new secret is generated, written into the package, and printed: set it as CRM_WIDGET_SECRET in
-the service's environment. The package holds the secret: keep it like a password.
+the service's environment (a running service needs the new one, or the widget cannot sign in;
+--secret-env reuses the service's instead). The package holds the secret: keep it like a password.
 
 Options:
   --service-url <url>       The service's address as the browsers reach it (HTTPS), e.g.
@@ -94,9 +95,26 @@ export async function suitecrmPackage(args: string[], io: CliIo): Promise<number
   io.stdout.write(
     `${JSON.stringify({ file, bytes: zip.length, sha256: createHash('sha256').update(zip).digest('hex'), serviceUrl, ...(values['secret-env'] ? {} : { widgetSecret: secret }) }, null, 2)}\n`,
   );
-  const notes = [`Wrote ${file}. Install it in SuiteCRM: Admin -> Module Loader.`];
-  if (!values['secret-env']) {
-    notes.push(`Give the service the secret it holds: CRM_WIDGET_SECRET=${secret}`, 'Keep the zip like a password, and delete it once installed.');
+  const notes = [
+    `Wrote ${file}. Install it in SuiteCRM: Admin -> Module Loader -> Upload -> Install, then Commit (nothing is installed before Commit).`,
+    'Then put the "Phone extension" field on the Users layouts: Admin -> Studio -> Users -> Layouts -> Edit View and Detail View.',
+  ];
+  if (values['secret-env']) {
+    notes.push('The package holds the service\'s own secret (CRM_WIDGET_SECRET): nothing to change on the service.');
+  } else {
+    // Every build without --secret-env makes a new secret: a package rebuilt for a running service
+    // would lock the widget out until the service gets it. Say so where nobody can miss it.
+    notes.push(
+      'Warning: this package holds a NEW widget secret. The phone service must have it, or the widget cannot sign in:',
+      `  CRM_WIDGET_SECRET=${secret}`,
+      'Set it in the service\'s environment and restart the service when you install this package. To rebuild a package for a',
+      'service that already has its secret, build with --secret-env instead (it reuses CRM_WIDGET_SECRET).',
+    );
+    // Only whether it is set (a service's environment, most likely), not its value: this build does not use it.
+    if ((io.env['CRM_WIDGET_SECRET'] ?? '') !== '') {
+      notes.push('Warning: CRM_WIDGET_SECRET is set here to another secret: a service running with it refuses this package\'s sign-ins. Use --secret-env to keep it.');
+    }
+    notes.push('Keep the zip like a password, and delete it once installed.');
   }
   notes.push('Set CORS_ORIGINS to your SuiteCRM\'s origin (e.g. https://crm.example.com), so that the widget may call the service.');
   if (needsHttps(serviceUrl)) notes.push('Warning: browsers refuse the widget\'s session cookie over plain http (except on localhost): serve the service over https.');

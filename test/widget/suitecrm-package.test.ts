@@ -82,10 +82,31 @@ test('manifest: SuiteCRM 7 (checked on $suitecrm_version), CE; installdefs copy 
   assert.match(m, /'name' => 'asterisk_ext_c'/);
   assert.match(m, /'module' => 'Users'/);
   assert.match(m, /'post_execute' => array\(\s*'<basepath>\/scripts\/crm_telephony_install\.php'/);
+  // No installdefs 'layoutfields': SuiteCRM 7 runs it before it creates the custom field, appends the
+  // field to the first panel without looking whether it is there already (an earlier install, or
+  // Studio: twice on the page), and its uninstall takes the field off layouts the admin arranged.
+  // README.txt has the admin put it on the layouts in Studio instead.
+  assert.doesNotMatch(m, /layoutfields/);
   // The secret travels in the install step only, never in the manifest or readme.
   assert.doesNotMatch(m, new RegExp(SECRET));
   assert.doesNotMatch(text('README.txt'), new RegExp(SECRET));
   assert.match(text('scripts/crm_telephony_install.php'), new RegExp(`'widget_secret' => '${SECRET}'`));
+});
+
+test('README.txt: Install then Commit; the field onto the Users layouts in Studio; the secret the package command printed, also after a rebuild', () => {
+  const r = text('README.txt');
+  const install = r.indexOf('Module Loader -> Upload this zip -> Install');
+  assert.ok(install > 0, 'the Module Loader step');
+  assert.ok(r.indexOf('press Commit') > install, 'Commit comes after Install: SuiteCRM 7 installs nothing before it');
+  // The package creates the field and puts it on no layout: the admin does, in Studio.
+  assert.match(r, /puts it on no layout/);
+  assert.match(r, /Admin -> Studio -> Users -> Layouts -> Edit\s+View[\s\S]*Save & Deploy[\s\S]*Detail View/);
+  // The secret comes from the command that built the zip (the Module Loader prints nothing).
+  assert.match(r, /"crm-telephony suitecrm package"\s+command printed/);
+  assert.doesNotMatch(r, /installer prints|printed when this\s+package was built/i);
+  assert.match(r, /built without --secret-env holds a new secret: the service needs it/);
+  // Steps numbered in order.
+  assert.deepEqual([...r.matchAll(/^(\d)\. /gm)].map((m) => m[1]), ['1', '2', '3', '4']);
 });
 
 test('the hook: minimal, escaped, guarded, and wrapped so it can never break a page', () => {
@@ -94,7 +115,7 @@ test('the hook: minimal, escaped, guarded, and wrapped so it can never break a p
   assert.match(h, /catch \(\\Throwable \$e\)/);
   assert.match(h, /hash_hmac\('sha256', \$payload, \$secret\)/);
   assert.equal((h.match(/htmlspecialchars\(/g) ?? []).length, 1, 'one escaping function, used for every attribute');
-  assert.equal((h.match(/\$this->attribute\(/g) ?? []).length, 4);
+  assert.equal((h.match(/\$this->attribute\(/g) ?? []).length, 5);
   for (const flag of ['to_pdf', 'sugar_body_only', 'ajax_load']) assert.ok(h.includes(`'${flag}'`), flag);
   assert.match(h, /'popup'/);
   assert.match(h, /xmlhttprequest/);
@@ -233,6 +254,7 @@ class FakeLog { public $errors = array(); public function error($m) { $this->err
 class ThrowingUser { public function __isset($n) { throw new RuntimeException('boom'); } public function __get($n) { throw new RuntimeException('boom'); } }
 $GLOBALS['log'] = new FakeLog();
 if (array_key_exists('config', $in)) { $GLOBALS['sugar_config'] = $in['config']; }
+if (array_key_exists('language', $in)) { $GLOBALS['current_language'] = $in['language']; }
 if ($in['user'] === 'throwing') { $GLOBALS['current_user'] = new ThrowingUser(); }
 elseif (is_array($in['user'])) { $u = new stdClass(); foreach ($in['user'] as $k => $v) { $u->$k = $v; } $GLOBALS['current_user'] = $u; }
 $_REQUEST = $in['request'];
@@ -247,6 +269,8 @@ echo json_encode(array('html' => $html, 'errors' => $GLOBALS['log']->errors, 'ti
 
 interface HookInput {
   config?: unknown;
+  /** SuiteCRM's $GLOBALS['current_language'] for the request (unset when absent). */
+  language?: unknown;
   user?: Record<string, unknown> | 'throwing' | null;
   request?: Record<string, unknown>;
   server?: Record<string, string>;
@@ -275,7 +299,7 @@ test('php: on a page of a signed-in user the hook prints one script element whos
   assert.equal(checked.userId, ALICE_CRM);
   assert.equal(checked.expiresAt, run.time + 300);
   // Byte for byte what the browser tests inject (test/widget/support/hook-markup.ts).
-  assert.equal(run.html, hookMarkup({ service: SERVICE, user: ALICE_CRM, token }));
+  assert.equal(run.html, hookMarkup({ service: SERVICE, user: ALICE_CRM, token, language: '' }));
   assert.match(run.html, /data-src="https:\/\/crm-telephony\.example\.com\/widget\/widget\.js"/);
   // Another secret's service would not accept it.
   assert.equal(verifyWidgetToken(token, { secrets: ['z'.repeat(40)], now: run.time * 1000 }).ok, false);
@@ -334,12 +358,27 @@ test('php: what it prints is escaped; a failure inside is logged and swallowed, 
   const amp = runHook({ config: { crm_telephony: { service_url: 'https://x.example/tel&co/', widget_secret: SECRET } } });
   assert.match(amp.html, /data-src="https:\/\/x\.example\/tel&amp;co\/widget\/widget\.js" data-service="https:\/\/x\.example\/tel&amp;co"/);
   const token = /data-token="([^"]+)"/.exec(amp.html)![1]!;
-  assert.equal(amp.html, hookMarkup({ service: 'https://x.example/tel&co', user: ALICE_CRM, token }));
+  assert.equal(amp.html, hookMarkup({ service: 'https://x.example/tel&co', user: ALICE_CRM, token, language: '' }));
 
   const broken = runHook({ user: 'throwing' });
   assert.equal(broken.html, '');
   assert.equal(broken.stderr, '');
   assert.deepEqual(broken.errors, ['crm-telephony widget hook skipped: RuntimeException']);
+});
+
+test("php: the hook passes the user's language (SuiteCRM's current_language, as in <html lang>) to the widget; anything odd passes none", needsPhp, () => {
+  for (const language of ['ru_RU', 'en_us', 'pt_BR', 'sr_RS_latin']) {
+    const run = runHook({ language });
+    assert.equal(run.stderr, '', language);
+    const token = /data-token="([^"]+)"/.exec(run.html)![1]!;
+    assert.equal(run.html, hookMarkup({ service: SERVICE, user: ALICE_CRM, token, language }), language);
+  }
+  // A value that is not a language tag never reaches the page, and is no warning either.
+  for (const odd of ['ru"><script>alert(1)</script>', '', 'x', ['ru_RU'], 7, null]) {
+    const run = runHook({ language: odd });
+    assert.equal(run.stderr, '', JSON.stringify(odd));
+    assert.match(run.html, /data-language="" data-token="/, JSON.stringify(odd));
+  }
 });
 
 test("php: the install step stores the service's address and the secret through SuiteCRM's Configurator", needsPhp, () => {
@@ -380,6 +419,13 @@ test('cli: `suitecrm package` writes the zip with a new secret and says where to
   assert.match(result.widgetSecret, /^[A-Za-z0-9_-]{43}$/);
   assert.match(a.out.stderr, new RegExp(`CRM_WIDGET_SECRET=${result.widgetSecret}`));
   assert.match(a.out.stderr, /CORS_ORIGINS/);
+  // A new secret is news for a running service: said as a warning, with the way to keep the old one.
+  assert.match(a.out.stderr, /Warning: this package holds a NEW widget secret\. The phone service must have it/);
+  assert.match(a.out.stderr, /--secret-env/);
+  assert.doesNotMatch(a.out.stderr, /is set here to another secret/);
+  // The install is Install then Commit, and the field goes on the layouts in Studio.
+  assert.match(a.out.stderr, /Module Loader -> Upload -> Install, then Commit/);
+  assert.match(a.out.stderr, /Studio -> Users -> Layouts -> Edit View and Detail View/);
   const written = readZip(readFileSync(file));
   assert.deepEqual(written.map((e) => e.name), FILES);
   assert.match(written.find((e) => e.name === 'scripts/crm_telephony_install.php')!.data.toString(), new RegExp(result.widgetSecret));
@@ -388,9 +434,18 @@ test('cli: `suitecrm package` writes the zip with a new secret and says where to
   assert.equal(await suitecrmPackage(['--service-url', SERVICE, '--secret-env', '--out', file, '--extension-field', 'pbx_ext_c'], b.io), 0, b.out.stderr);
   assert.equal((JSON.parse(b.out.stdout) as { widgetSecret?: string }).widgetSecret, undefined);
   assert.doesNotMatch(b.out.stderr, new RegExp(SECRET));
+  assert.doesNotMatch(b.out.stderr, /NEW widget secret/);
+  assert.match(b.out.stderr, /holds the service's own secret/);
   const rebuilt = readZip(readFileSync(file));
   assert.match(rebuilt.find((e) => e.name === 'scripts/crm_telephony_install.php')!.data.toString(), new RegExp(`'widget_secret' => '${SECRET}'`));
   assert.match(rebuilt.find((e) => e.name === 'manifest.php')!.data.toString(), /'name' => 'pbx_ext_c'/);
+
+  // Rebuilding where the service's secret is set, but without --secret-env: the clash is spelled out.
+  const c = fakeIo({ CRM_WIDGET_SECRET: SECRET });
+  assert.equal(await suitecrmPackage(['--service-url', SERVICE, '--out', file], c.io), 0, c.out.stderr);
+  assert.match(c.out.stderr, /NEW widget secret/);
+  assert.match(c.out.stderr, /Warning: CRM_WIDGET_SECRET is set here to another secret: a service running with it refuses this package's sign-ins\. Use --secret-env/);
+  assert.doesNotMatch(c.out.stderr, new RegExp(SECRET));
 
   const http = fakeIo();
   assert.equal(await suitecrmPackage(['--service-url', 'http://tel.example.com', '--out', file], http.io), 0);

@@ -36,7 +36,7 @@ export const HOOK_FILE = 'custom/include/CrmTelephony/CrmTelephonyWidgetHook.php
 export const LOADER_JS =
   '(function(s){try{if(!s||window.crmTelephonyLoader)return;window.crmTelephonyLoader=true;' +
   'var go=function(){var e=document.createElement("script");e.async=true;e.src=s.getAttribute("data-src");' +
-  'e.setAttribute("data-crm-telephony","1");var a=["data-service","data-user","data-token"];' +
+  'e.setAttribute("data-crm-telephony","1");var a=["data-service","data-user","data-language","data-token"];' +
   'for(var i=0;i<a.length;i++){e.setAttribute(a[i],s.getAttribute(a[i])||"")}s.removeAttribute("data-token");' +
   '(document.head||document.documentElement).appendChild(e)};' +
   'if(document.readyState==="complete"){setTimeout(go,0)}else{window.addEventListener("load",go)}}catch(x){}})(document.currentScript);';
@@ -59,7 +59,8 @@ if (!defined('sugarEntry') || !sugarEntry) {
  * crm-telephony ${o.version}: the phone widget in SuiteCRM's pages (an after_ui_frame logic hook).
  *
  * For a signed-in user on a normal page it prints one script element which, once the page has
- * loaded, loads <service>/widget/widget.js with the user's id and a sign-in token:
+ * loaded, loads <service>/widget/widget.js with the user's id, the user's language (SuiteCRM's
+ * $GLOBALS['current_language'], e.g. ru_RU: the widget speaks it) and a sign-in token:
  *
  *     v1.<user id>.<expiry, Unix seconds>.<HMAC-SHA256 of "v1.<user id>.<expiry>", lower-case hex>
  *
@@ -119,9 +120,20 @@ class ${HOOK_CLASS}
             . ' data-src="' . $this->attribute($service . '/widget/widget.js') . '"'
             . ' data-service="' . $this->attribute($service) . '"'
             . ' data-user="' . $this->attribute($userId) . '"'
+            . ' data-language="' . $this->attribute($this->language()) . '"'
             . ' data-token="' . $this->attribute($token) . '">'
             . self::LOADER
             . '</script>';
+    }
+
+    /**
+     * The language SuiteCRM shows this user the page in ('ru_RU', 'en_us'): the one they chose at
+     * sign-in or in their profile, which SuiteCRM also writes into <html lang>. '' when unknown.
+     */
+    private function language()
+    {
+        $language = isset($GLOBALS['current_language']) ? $GLOBALS['current_language'] : '';
+        return is_string($language) && preg_match('/^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8}){0,3}$/', $language) ? $language : '';
     }
 
     private function isPageRequest()
@@ -294,24 +306,39 @@ What it installs
 - An after_ui_frame logic hook (${HOOK_FILE}) that adds the
   phone widget from ${o.serviceUrl} to every page of a signed-in user: screen pops for calls
   to your extension, click-to-call buttons beside phone numbers, and a "Phone calls" panel on
-  contact, account and lead pages. The widget signs in to the phone service with a token signed
-  for you by SuiteCRM, valid for a few minutes; there is no second password.
+  contact, account and lead pages, in the language the user reads SuiteCRM in. The widget signs
+  in to the phone service with a token signed for you by SuiteCRM, valid for a few minutes;
+  there is no second password.
 - The Users field ${o.extensionField} ("Phone extension"): each user's extensions, e.g. 101 or
-  101,201. Add it to the Users layouts in Studio (or set it through the API); the phone
-  service reads it on every sync.
+  101,201. The package creates the field but puts it on no layout (step 2 below).
 - The service's address and the shared secret, in config_override.php as
   $sugar_config['${CONFIG_KEY}'] ('service_url', 'widget_secret').
 
 This package holds that secret: keep it like a password, and delete it once installed.
 
 Install
-1. Admin -> Module Loader -> upload this zip -> Install.
-2. Set CRM_WIDGET_SECRET in the phone service's environment to the secret printed when this
-   package was built, and CORS_ORIGINS to this SuiteCRM's origin (e.g. https://crm.example.com).
-3. The phone service must be reachable from the browsers over HTTPS (its session cookie is
+1. Admin -> Module Loader -> Upload this zip -> Install. SuiteCRM then shows this text:
+   press Commit at the bottom of the page. Nothing is installed until Commit.
+2. Put the extension field on the Users layouts: Admin -> Studio -> Users -> Layouts -> Edit
+   View, drag "Phone extension" from the Toolbox into a panel, Save & Deploy; the same for
+   Detail View. Then fill in each agent's extension (or set it through the API); the phone
+   service reads it on every sync. If the field is already on those layouts (an earlier
+   install, or added in Studio by hand), leave it: once is enough.
+3. Give the phone service the secret in this package: set CRM_WIDGET_SECRET to the secret the
+   "crm-telephony suitecrm package" command printed when it built this zip (a package built
+   with --secret-env holds the service's own CRM_WIDGET_SECRET: nothing to change). Set
+   CORS_ORIGINS to this SuiteCRM's origin (e.g. https://crm.example.com) and restart the service.
+4. The phone service must be reachable from the browsers over HTTPS (its session cookie is
    Secure and SameSite=None); http works only on localhost.
 
-When the phone service is down, pages look and work as without the package.
+When the phone service is down, pages look and work as without the package. Until the service
+has the same secret as the package, the widget cannot sign in and stays away.
+
+Replacing it with a rebuilt or newer package: Admin -> Module Loader -> Uninstall this one,
+keeping the tables (the extensions and the field's place on the layouts stay), then install the
+new one as above. A package built without --secret-env holds a new secret: the service needs it
+(step 3) from the moment the new package is committed; build with --secret-env to keep the
+service's secret instead.
 
 Uninstall: Admin -> Module Loader -> Uninstall (keep the tables to keep the extensions).
 The two settings stay in config_override.php; remove them there if you like.

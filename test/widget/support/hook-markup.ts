@@ -10,10 +10,15 @@ export function htmlAttribute(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#039;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function hookMarkup(o: { service: string; user: string; token: string }): string {
+/**
+ * `language`: SuiteCRM's `$GLOBALS['current_language']` as the hook prints it ('' when it has none
+ * it trusts); null: the markup of a package built before the hook passed the language (no attribute).
+ */
+export function hookMarkup(o: { service: string; user: string; token: string; language: string | null }): string {
+  const language = o.language === null ? '' : ` data-language="${htmlAttribute(o.language)}"`;
   return (
     `<script data-crm-telephony-loader="1" data-src="${htmlAttribute(`${o.service}/widget/widget.js`)}"` +
-    ` data-service="${htmlAttribute(o.service)}" data-user="${htmlAttribute(o.user)}" data-token="${htmlAttribute(o.token)}">` +
+    ` data-service="${htmlAttribute(o.service)}" data-user="${htmlAttribute(o.user)}"${language} data-token="${htmlAttribute(o.token)}">` +
     `${LOADER_JS}</script>`
   );
 }

@@ -58,6 +58,13 @@ export class SuiteServer {
   readonly #o: SuiteOptions;
   /** Where the hook points the widget; null: print no hook output at all. */
   serviceUrl: string | null = null;
+  /**
+   * The SuiteCRM user's language (`$GLOBALS['current_language']`): SuiteCRM writes it into
+   * `<html lang='...'>` and the hook into `data-language`. The snapshots were taken in `en_us`.
+   */
+  language = 'en_us';
+  /** False: the hook of a package built before it passed the language (only the page says it). */
+  hookSaysLanguage = true;
   /** Page loads served, by file. */
   readonly served: string[] = [];
   origin = '';
@@ -87,9 +94,10 @@ export class SuiteServer {
   page(file: string): string {
     let html = readFileSync(FIXTURES + file, 'utf8');
     html = html.replace('</head>', '<script src="/suite-stub.js"></script>\n</head>');
+    html = html.replace(/<html lang=(['"])en_us\1>/, `<html lang='${this.language}'>`);
     if (this.serviceUrl !== null) {
       const token = signWidgetToken(this.#o.secret, this.#o.userId, Math.floor(Date.now() / 1000) + 300);
-      html = html.replace(NOTE, hookMarkup({ service: this.serviceUrl, user: this.#o.userId, token }));
+      html = html.replace(NOTE, hookMarkup({ service: this.serviceUrl, user: this.#o.userId, token, language: this.hookSaysLanguage ? this.language : null }));
     }
     return html;
   }
