@@ -6,15 +6,59 @@
  * by the service (the synced record with that SuiteCRM id).
  */
 import type { CallRecord } from '../calls/record.ts';
-import { directionText, formatDuration, formatWhen, outcomeText } from '../ui/format.ts';
+import type { WidgetKey, WidgetTranslator } from './i18n.ts';
+import { formatClock, formatWhen } from '../i18n/format.ts';
 import { el } from './dom.ts';
 import { ServiceError, type Api } from './http.ts';
 import type { WidgetUser } from './session.ts';
 import { detailView, isRecordModule, OWN, type RecordType } from './suitecrm-page.ts';
 
-interface LoggedCall {
+/** One row of `GET /api/calls`: the record, and its number as people read it (national at home, international otherwise). */
+export interface LoggedCall {
   record: CallRecord;
+  externalNumberFormatted?: string | null;
 }
+
+/** The number a row shows: the service's formatted one when it gives one, else the number as the PBX gave it. */
+export function numberShown(call: LoggedCall, tr: WidgetTranslator): string {
+  return call.externalNumberFormatted || call.record.externalNumber || tr.t('widget.panel.withheld');
+}
+
+/** How a logged call ended, in words: `Answered, caller hung up`, `Missed (no answer)`, `Busy`... */
+export function outcomeText(tr: WidgetTranslator, record: Pick<CallRecord, 'disposition' | 'hangupBy' | 'direction' | 'status'>): string {
+  if (record.status === 'in-progress' || record.disposition === null) return tr.t('widget.panel.outcome.inProgress');
+  let key: WidgetKey;
+  switch (record.disposition) {
+    case 'answered':
+      key =
+        record.hangupBy === 'agent'
+          ? 'widget.panel.outcome.answeredWeHungUp'
+          : record.hangupBy === 'caller'
+            ? record.direction === 'outbound'
+              ? 'widget.panel.outcome.answeredCustomerHungUp'
+              : 'widget.panel.outcome.answeredCallerHungUp'
+            : 'widget.panel.outcome.answered';
+      break;
+    case 'missed':
+      key = 'widget.panel.outcome.missed';
+      break;
+    case 'busy':
+      key = 'widget.panel.outcome.busy';
+      break;
+    case 'unavailable':
+      key = 'widget.panel.outcome.unavailable';
+      break;
+    case 'abandoned':
+      key = 'widget.panel.outcome.abandoned';
+      break;
+    case 'failed':
+      key = 'widget.panel.outcome.failed';
+      break;
+  }
+  return tr.t(key);
+}
+
+const COLUMNS = ['when', 'direction', 'number', 'handledBy', 'talk', 'outcome', 'recording'] as const;
 
 /** `GET /api/calls/:id/recording`: the call's recording to play, or why there is none. */
 interface RecordingInfo {
@@ -25,6 +69,7 @@ interface RecordingInfo {
 export class CallsPanel {
   readonly #api: Api;
   readonly #user: WidgetUser;
+  readonly #tr: WidgetTranslator;
   #panel: HTMLElement | null = null;
   #key: string | null = null;
   #ours: { type: RecordType; id: string } | null = null;
@@ -33,6 +78,7 @@ export class CallsPanel {
   constructor(api: Api, user: WidgetUser) {
     this.#api = api;
     this.#user = user;
+    this.#tr = api.tr;
   }
 
   /** Puts the panel on the detail view now shown (once), or forgets it when there is none. */
@@ -47,11 +93,13 @@ export class CallsPanel {
     const key = `${dv.record.module}:${dv.record.id}`;
     if (this.#panel?.isConnected && this.#key === key) return;
     this.#panel?.remove();
-    const body = el('div', { class: 'panel-body crmt-calls-body' }, el('p', { class: 'crmt-muted' }, 'Loading calls…'));
+    const tr = this.#tr;
+    const body = el('div', { class: 'panel-body crmt-calls-body' }, el('p', { class: 'crmt-muted' }, tr.t('widget.panel.loading')));
+    const title = tr.t('widget.panel.title');
     const panel = el(
       'div',
-      { class: 'panel panel-default sub-panel crmt-calls', role: 'region', 'aria-label': 'Phone calls', 'data-crmt-record': key, [OWN]: 'panel' },
-      el('div', { class: 'panel-heading' }, el('div', { class: 'crmt-calls-title' }, 'Phone calls')),
+      { class: 'panel panel-default sub-panel crmt-calls', role: 'region', 'aria-label': title, 'data-crmt-record': key, [OWN]: 'panel' },
+      el('div', { class: 'panel-heading' }, el('div', { class: 'crmt-calls-title' }, title)),
       body,
     );
     const tabs = doc.getElementById('groupTabs');
@@ -82,41 +130,41 @@ export class CallsPanel {
       if (attempt === this.#loading) body.replaceChildren(this.#table(calls));
     } catch (err) {
       if (attempt !== this.#loading) return;
-      const text =
-        err instanceof ServiceError && err.code === 'NOT_FOUND'
-          ? 'This record is not in the phone directory yet (it syncs every few seconds).'
-          : 'The calls cannot be shown right now: the phone service does not answer.';
+      const text = this.#tr.t(err instanceof ServiceError && err.code === 'NOT_FOUND' ? 'widget.panel.notInDirectory' : 'widget.panel.unavailable');
       body.replaceChildren(el('p', { class: 'crmt-muted' }, text));
     }
   }
 
   #who(extension: string | null): string {
     if (extension === null) return '–';
-    return this.#user.extensions.includes(extension) ? `You (${extension})` : `ext. ${extension}`;
+    return this.#tr.t(this.#user.extensions.includes(extension) ? 'widget.panel.you' : 'widget.call.extension', { extension });
   }
 
   #table(calls: LoggedCall[]): HTMLElement {
-    if (calls.length === 0) return el('p', { class: 'crmt-muted' }, 'No calls with this record yet.');
-    const head = el('tr', {}, ...['When', 'Direction', 'Number', 'Handled by', 'Talk', 'Outcome', 'Recording'].map((h) => el('th', { scope: 'col' }, h)));
-    const rows = calls.map(({ record: r }) =>
-      el(
+    const tr = this.#tr;
+    if (calls.length === 0) return el('p', { class: 'crmt-muted' }, tr.t('widget.panel.empty'));
+    const head = el('tr', {}, ...COLUMNS.map((c) => el('th', { scope: 'col' }, tr.t(`widget.panel.column.${c}`))));
+    const rows = calls.map((call) => {
+      const r = call.record;
+      return el(
         'tr',
         { 'data-call-id': r.id },
-        el('td', {}, el('time', { datetime: r.startedAt ?? undefined }, formatWhen(r.startedAt))),
-        el('td', {}, directionText(r.direction)),
-        el('td', {}, r.externalNumber ?? 'withheld', r.direction === 'inbound' && r.did ? el('span', { class: 'crmt-muted' }, ` · line ${r.did}`) : null),
+        el('td', {}, el('time', { datetime: r.startedAt ?? undefined }, formatWhen(r.startedAt, { locale: tr.locale }))),
+        el('td', {}, tr.t('widget.panel.direction', { direction: r.direction })),
+        el('td', {}, numberShown(call, tr), r.direction === 'inbound' && r.did ? el('span', { class: 'crmt-muted' }, ` · ${tr.t('widget.call.line', { did: r.did })}`) : null),
         el('td', {}, this.#who(r.answeredBy ?? r.callerExtension)),
-        el('td', {}, r.disposition === 'answered' ? formatDuration(r.talkSeconds) : `rang ${formatDuration(r.ringSeconds)}`),
-        el('td', {}, outcomeText(r)),
+        el('td', {}, r.disposition === 'answered' ? formatClock(r.talkSeconds) : tr.t('widget.panel.rang', { duration: formatClock(r.ringSeconds) })),
+        el('td', {}, outcomeText(tr, r)),
         el('td', {}, r.recording ? this.#player(r.id) : '–'),
-      ),
-    );
+      );
+    });
     return el('table', { class: 'list view table-responsive crmt-calls-table' }, el('thead', {}, head), el('tbody', {}, ...rows));
   }
 
   #player(callId: string): HTMLElement {
     const cell = el('span', { class: 'crmt-player' });
-    const button = el('button', { type: 'button', class: 'crmt-play', 'aria-label': 'Play the recording' }, 'Play');
+    const tr = this.#tr;
+    const button = el('button', { type: 'button', class: 'crmt-play', 'aria-label': tr.t('widget.panel.playLabel') }, tr.t('widget.panel.play'));
     button.addEventListener('click', () => {
       button.disabled = true;
       this.#api.get<RecordingInfo>(`/api/calls/${encodeURIComponent(callId)}/recording`).then(
@@ -126,9 +174,9 @@ export class CallsPanel {
             const audio = el('audio', { controls: '', preload: 'none', src: this.#api.url(rec.url) });
             cell.replaceChildren(audio);
             void audio.play().catch(() => undefined);
-          } else cell.replaceChildren(el('span', { class: 'crmt-muted' }, rec?.reason ?? info.reason ?? 'No recording.'));
+          } else cell.replaceChildren(el('span', { class: 'crmt-muted' }, rec?.reason ?? info.reason ?? tr.t('widget.panel.noRecording')));
         },
-        () => cell.replaceChildren(el('span', { class: 'crmt-muted' }, 'The recording cannot be played now.')),
+        () => cell.replaceChildren(el('span', { class: 'crmt-muted' }, tr.t('widget.panel.playFailed'))),
       );
     });
     cell.append(button);

@@ -1,15 +1,19 @@
 /**
- * What the SuiteCRM hook handed the widget: the service's address, the SuiteCRM user id and the
- * sign-in token, as data-* attributes of the widget's script element (put there by the hook's
- * loader), or of the loader itself, or of a plain `<script src data-...>` written by hand. The
- * token is taken off the page once read: nothing else on the page needs it.
+ * What the SuiteCRM hook handed the widget: the service's address, the SuiteCRM user id, the
+ * user's language and the sign-in token, as data-* attributes of the widget's script element (put
+ * there by the hook's loader), or of the loader itself, or of a plain `<script src data-...>`
+ * written by hand. The token is taken off the page once read: nothing else on the page needs it.
  */
+import { pickLocale, type Locale } from '../i18n/locales.ts';
+
 export interface WidgetConfig {
   /** The service's base URL, without a trailing slash. */
   service: string;
   /** The SuiteCRM user id the token was signed for. */
   user: string;
   token: string;
+  /** The SuiteCRM user's language as SuiteCRM names it (`ru_RU`, `en_us`), or null when not given. */
+  language: string | null;
 }
 
 const SELECTOR = 'script[data-crm-telephony], script[data-crm-telephony-loader]';
@@ -35,7 +39,8 @@ export function readConfig(doc: Document): WidgetConfig | null {
     const user = s.getAttribute('data-user') ?? '';
     const token = s.getAttribute('data-token') ?? '';
     const service = serviceOf(s);
-    if (found === null && user !== '' && token !== '' && service !== null) found = { service, user, token };
+    const language = s.getAttribute('data-language') || null;
+    if (found === null && user !== '' && token !== '' && service !== null) found = { service, user, token, language };
   }
   for (const s of scripts) s.removeAttribute('data-token');
   return found;
@@ -45,4 +50,14 @@ export function readConfig(doc: Document): WidgetConfig | null {
 export function tokenExpiry(token: string): number | null {
   const m = /^v\d+\.[A-Za-z0-9_-]+\.(\d{1,12})\.[0-9a-f]{64}$/.exec(token);
   return m ? Number(m[1]) * 1000 : null;
+}
+
+/**
+ * The language the widget speaks: the SuiteCRM user's. The hook says it (`data-language`, from
+ * SuiteCRM's `$GLOBALS['current_language']`); failing that (a package built before it did, a
+ * script tag written by hand) the page does, since SuiteCRM's themes write the same value into
+ * `<html lang='ru_RU'>`; then the browser's languages; then English.
+ */
+export function widgetLocale(config: Pick<WidgetConfig, 'language'> | null, doc: Document, nav: Pick<Navigator, 'languages' | 'language'> | undefined): Locale {
+  return pickLocale([config?.language, doc.documentElement.getAttribute('lang'), ...(nav?.languages ?? []), nav?.language]);
 }

@@ -5,6 +5,7 @@
  * never an exception left to SuiteCRM's page.
  */
 import { CrmTelephonyError, type ErrorCode } from '../errors.ts';
+import type { WidgetTranslator } from './i18n.ts';
 
 /** A failed request: the catalogue's error (its code, typed; its message for people), with the HTTP status. */
 export class ServiceError extends CrmTelephonyError {
@@ -20,13 +21,16 @@ export class ServiceError extends CrmTelephonyError {
 
 export class Api {
   readonly base: string;
+  /** The widget's language: its own words, and the service's (sent as Accept-Language). */
+  readonly tr: WidgetTranslator;
   /** Set after sign-in; sent as x-csrf-token with every POST. */
   csrfToken: string | null = null;
   /** Called when the service says the session is gone (401 on an authenticated route). */
   onSignedOut: (() => void) | null = null;
 
-  constructor(base: string) {
+  constructor(base: string, tr: WidgetTranslator) {
     this.base = base;
+    this.tr = tr;
   }
 
   url(path: string): string {
@@ -42,7 +46,9 @@ export class Api {
   }
 
   async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown, csrf?: string | null): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    // Accept-Language: the service words its answers (errors, "Ringing your phone") in the SuiteCRM
+    // user's language rather than the browser's. A bare tag is CORS-safelisted: no preflight.
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': this.tr.locale };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const token = csrf === undefined ? this.csrfToken : csrf;
     if (method === 'POST' && token) headers['x-csrf-token'] = token;
@@ -58,7 +64,7 @@ export class Api {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch {
-      throw new ServiceError(0, 'NETWORK', 'The phone service does not answer.');
+      throw new ServiceError(0, 'NETWORK', this.tr.t('widget.service.noAnswer'));
     }
     let data: unknown;
     try {
@@ -71,7 +77,7 @@ export class Api {
       const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
       // A reply not from the service (a proxy's error page) carries no code of ours.
       const code = (typeof err?.code === 'string' ? err.code : res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST') as ErrorCode;
-      const message = typeof err?.message === 'string' ? err.message : `The phone service answered ${res.status}.`;
+      const message = typeof err?.message === 'string' ? err.message : this.tr.t('widget.service.status', { status: String(res.status) });
       if (res.status === 401 && code === 'AUTH_REQUIRED') this.onSignedOut?.();
       throw new ServiceError(res.status, code, message);
     }

@@ -2,7 +2,8 @@
  * The crm-telephony widget in SuiteCRM's pages: screen pops, click-to-call beside phone numbers,
  * and a "Phone calls" panel on contacts, accounts and leads. Loaded by the package's logic hook
  * (src/crm/suitecrm-package/) once the page has loaded, with the SuiteCRM user's id and a signed
- * token; it signs in to our service with them and works from then on.
+ * token; it signs in to our service with them and works from then on. It speaks the SuiteCRM user's
+ * language (`widgetLocale`: what the hook and the page say, then the browser's).
  *
  * First rule: SuiteCRM's page works exactly as before whatever happens to us. Until the sign-in
  * succeeds the widget changes nothing on the page; every failure after that stays inside the
@@ -11,7 +12,8 @@
  * it retries quietly, with at most a small notice in a corner.
  */
 import type { CallCandidateView, CallMessage } from '../pops/wire.ts';
-import { readConfig, type WidgetConfig } from './config.ts';
+import { widgetTranslator, type WidgetTranslator } from './i18n.ts';
+import { readConfig, widgetLocale, type WidgetConfig } from './config.ts';
 import { el, safely } from './dom.ts';
 import { Api, ServiceError } from './http.ts';
 import { isTransient, signIn, type Session } from './session.ts';
@@ -25,7 +27,6 @@ import { isTerminal } from '../pops/card-state.ts';
 import { detailView, isRecordModule, OWN, recordOfCell, TYPE_OF_MODULE, type RecordType, type SuiteRecord } from './suitecrm-page.ts';
 
 const GUARD = 'crmTelephonyWidget';
-const OFFLINE = 'Phone features are offline: the phone service does not answer. They come back by themselves.';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -36,8 +37,11 @@ function ours(node: Node): boolean {
 
 class Widget {
   readonly #config: WidgetConfig;
+  readonly #tr: WidgetTranslator;
+  /** The notice's text while it says the service is offline (it goes when the service is back). */
+  readonly #offline: string;
   readonly #api: Api;
-  readonly #notice = new Notice();
+  readonly #notice: Notice;
   #stream: CallStream | null = null;
   #buttons: PhoneButtons | null = null;
   #panel: CallsPanel | null = null;
@@ -47,9 +51,12 @@ class Widget {
   readonly #refs = new Map<string, RecordRef>();
   readonly #ourRecords = new Map<string, { type: RecordType; id: string } | null>();
 
-  constructor(config: WidgetConfig) {
+  constructor(config: WidgetConfig, tr: WidgetTranslator) {
     this.#config = config;
-    this.#api = new Api(config.service);
+    this.#tr = tr;
+    this.#offline = tr.t('widget.notice.offline');
+    this.#api = new Api(config.service, tr);
+    this.#notice = new Notice(tr);
   }
 
   async start(): Promise<void> {
@@ -66,7 +73,7 @@ class Widget {
     for (;;) {
       try {
         const session = await signIn(this.#api, this.#config);
-        if (this.#notice.text === OFFLINE) this.#notice.hide();
+        if (this.#notice.text === this.#offline) this.#notice.hide();
         return session;
       } catch (err) {
         // A user the sync has not brought yet is a matter of seconds; one it never brings (a
@@ -76,13 +83,13 @@ class Widget {
           // Not signed in, and retrying will not help: say why once, quietly, and stay out of the way.
           const code = err instanceof ServiceError ? err.code : '';
           if (code === 'OTHER_SESSION' || code === 'COOKIE_BLOCKED' || code === 'SSO_EXPIRED' || code === 'SSO_REPLAYED') this.#attach(this.#notice.element);
-          if (code === 'SSO_EXPIRED' || code === 'SSO_REPLAYED') this.#notice.show('Phone features need the page reloaded to sign in again.');
-          else if (code === 'OTHER_SESSION' || code === 'COOKIE_BLOCKED') this.#notice.show(`Phone features are off: ${(err as ServiceError).message}`);
+          if (code === 'SSO_EXPIRED' || code === 'SSO_REPLAYED') this.#notice.show(this.#tr.t('widget.notice.reloadToSignIn'));
+          else if (code === 'OTHER_SESSION' || code === 'COOKIE_BLOCKED') this.#notice.show(this.#tr.t('widget.notice.off', { reason: (err as ServiceError).message }));
           return null;
         }
         if (err instanceof ServiceError && err.httpStatus === 0) {
           this.#attach(this.#notice.element);
-          this.#notice.show(OFFLINE);
+          this.#notice.show(this.#offline);
         }
         await sleep(pause * (0.75 + Math.random() * 0.5));
         pause = Math.min(pause * 2, 60_000);
@@ -101,11 +108,12 @@ class Widget {
     const pops = new PopStack({
       resolve: (candidates) => this.#resolveRefs(candidates),
       consoleUrl: (type, id) => `${this.#config.service}/records/${type}/${encodeURIComponent(id)}`,
+      tr: this.#tr,
     });
     this.#attach(pops.element);
     this.#attach(this.#notice.element);
 
-    this.#buttons = new PhoneButtons({ extension: session.user.primaryExtension, onCall: (number, cell, button) => void this.#call(number, cell, button) });
+    this.#buttons = new PhoneButtons({ extension: session.user.primaryExtension, tr: this.#tr, onCall: (number, cell, button) => void this.#call(number, cell, button) });
     this.#buttons.listen(document);
     this.#panel = new CallsPanel(this.#api, session.user);
     this.#scan();
@@ -128,9 +136,9 @@ class Widget {
         if (state === 'live') {
           if (this.#offlineTimer) clearTimeout(this.#offlineTimer);
           this.#offlineTimer = null;
-          if (this.#notice.text === OFFLINE) this.#notice.hide();
+          if (this.#notice.text === this.#offline) this.#notice.hide();
         } else if (state === 'down' && !this.#offlineTimer) {
-          this.#offlineTimer = setTimeout(() => this.#notice.show(OFFLINE), 10_000);
+          this.#offlineTimer = setTimeout(() => this.#notice.show(this.#offline), 10_000);
         }
       },
       stillSignedIn: async () => {
@@ -198,7 +206,7 @@ class Widget {
       const placed = await this.#api.post<{ message: string }>('/api/calls', entity ? { number, entity } : { number });
       this.#notice.show(placed.message, 8000);
     } catch (err) {
-      this.#notice.show(err instanceof ServiceError ? err.message : 'The call could not be placed.', 10_000);
+      this.#notice.show(err instanceof ServiceError ? err.message : this.#tr.t('widget.notice.callFailed'), 10_000);
     } finally {
       button.disabled = false;
     }
@@ -211,7 +219,7 @@ class Widget {
       this.#buttons?.unlisten(document);
       this.#buttons?.clear(document.body);
       document.querySelector('.crmt-calls')?.remove();
-      this.#notice.show('Phone features: you were signed out of the phone service. Reload the page to sign in again.');
+      this.#notice.show(this.#tr.t('widget.notice.signedOut'));
     });
   }
 }
@@ -230,9 +238,10 @@ function boot(): void {
   const config = readConfig(document);
   if (!config) return;
   w[GUARD] = true;
-  const start = (): void => {
-    new Widget(config).start().catch(() => undefined);
-  };
+  const start = (): void =>
+    safely(() => {
+      new Widget(config, widgetTranslator(widgetLocale(config, document, navigator))).start().catch(() => undefined);
+    });
   if (document.body) start();
   else document.addEventListener('DOMContentLoaded', start, { once: true });
 }

@@ -3,6 +3,7 @@
  * call could not be placed). Fixed in place, so nothing of SuiteCRM's moves; dismissible; the
  * transient ones go by themselves.
  */
+import type { WidgetTranslator } from './i18n.ts';
 import { el } from './dom.ts';
 import { OWN } from './suitecrm-page.ts';
 
@@ -11,9 +12,10 @@ export class Notice {
   readonly #text: HTMLElement;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor() {
+  constructor(tr: WidgetTranslator) {
     this.#text = el('span', { class: 'crmt-notice-text' });
-    const close = el('button', { type: 'button', class: 'crmt-notice-close', 'aria-label': 'Dismiss', title: 'Dismiss' }, '×');
+    const dismiss = tr.t('widget.notice.dismiss');
+    const close = el('button', { type: 'button', class: 'crmt-notice-close', 'aria-label': dismiss, title: dismiss }, '×');
     close.addEventListener('click', () => this.hide());
     this.element = el('div', { class: 'crmt-notice', role: 'status', hidden: '', [OWN]: 'notice' }, this.#text, close);
   }

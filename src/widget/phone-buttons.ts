@@ -9,6 +9,7 @@
  * stopped there: SuiteCRM binds `.inlineEdit a` clicks (a delayed `tel:` navigation) and
  * `.inlineEdit` double-clicks (the inline editor) on the cells that hold them.
  */
+import type { WidgetTranslator } from './i18n.ts';
 import { el, phoneIcon } from './dom.ts';
 import { buttonSpot, cellNumber, OWN, phoneCells } from './suitecrm-page.ts';
 
@@ -19,6 +20,8 @@ export interface PhoneButtonsOptions {
   onCall(number: string, cell: HTMLElement, button: HTMLButtonElement): void;
   /** The person's extension, for the tooltip. */
   extension: string | null;
+  /** The widget's language. */
+  tr: WidgetTranslator;
 }
 
 function isOurButton(target: EventTarget | null): HTMLButtonElement | null {
@@ -76,8 +79,9 @@ export class PhoneButtons {
   }
 
   #button(number: string): HTMLButtonElement {
-    const label = `Call ${number}`;
-    const title = this.#o.extension ? `Call ${number} from your phone (${this.#o.extension})` : label;
+    const { tr, extension } = this.#o;
+    const label = tr.t('widget.button.call', { number });
+    const title = extension ? tr.t('widget.button.callFrom', { number, extension }) : label;
     const button = el('button', { type: 'button', class: BUTTON_CLASS, 'data-number': number, 'aria-label': label, title, [OWN]: 'call' });
     button.append(phoneIcon());
     return button;

@@ -1,13 +1,14 @@
 /**
  * Screen pops inside SuiteCRM: one card per call, following it from ringing to its end, with the
- * same states and words as the console (the card's state, and whether it is withdrawn, come from
- * `src/pops/card-state.ts`, as the console's do). Each candidate opens SuiteCRM's own page of the record (the service
+ * same states as the console (the card's state, and whether it is withdrawn, come from
+ * `src/pops/card-state.ts`, as the console's do), in the SuiteCRM user's language. Each candidate opens SuiteCRM's own page of the record (the service
  * tells which SuiteCRM record our record is); a record that exists only in our directory opens in
  * the console. The stack floats in a corner (position: fixed): SuiteCRM's layout never moves.
  */
-import type { CallCandidateView, CallMessage } from '../pops/wire.ts';
+import type { CallCandidateView, CallMessage, CardState } from '../pops/wire.ts';
 import { isTerminal, nextCardStatus, type CardStatus } from '../pops/card-state.ts';
-import { cardStateText, formatDaysAgo, RECORD_TYPE_LABEL } from '../ui/format.ts';
+import type { WidgetTranslator } from './i18n.ts';
+import { formatDaysAgo } from '../i18n/format.ts';
 import { el } from './dom.ts';
 import { MODULE_OF_TYPE, OWN, recordPageUrl, type RecordType } from './suitecrm-page.ts';
 
@@ -24,6 +25,8 @@ export interface PopStackOptions {
   resolve(candidates: readonly CallCandidateView[]): Promise<Map<string, RecordRef>>;
   /** The console's address for records SuiteCRM does not have. */
   consoleUrl(type: RecordType, id: string): string;
+  /** The widget's language. */
+  tr: WidgetTranslator;
 }
 
 const MAX_CARDS = 4;
@@ -43,6 +46,19 @@ interface Card {
 
 const key = (c: { type: string; id: string }): string => `${c.type}:${c.id}`;
 
+const STATE_KEYS = {
+  ringing: ['widget.pop.state.ringing', 'widget.pop.state.ringingYourPhone'],
+  answered: ['widget.pop.state.answered', 'widget.pop.state.answered'],
+  'answered-elsewhere': ['widget.pop.state.answeredElsewhere', 'widget.pop.state.answeredElsewhere'],
+  missed: ['widget.pop.state.missed', 'widget.pop.state.notConnected'],
+  ended: ['widget.pop.state.ended', 'widget.pop.state.ended'],
+} as const satisfies Record<CardState, readonly [string, string]>;
+
+/** The card's state in words, as the person sees it: an outbound call rings their own phone first. */
+export function cardStateText(tr: WidgetTranslator, state: CardState, direction: CallMessage['direction']): string {
+  return tr.t(STATE_KEYS[state][direction === 'outbound' ? 1 : 0]);
+}
+
 export class PopStack {
   readonly element: HTMLElement;
   readonly #o: PopStackOptions;
@@ -50,7 +66,7 @@ export class PopStack {
 
   constructor(options: PopStackOptions) {
     this.#o = options;
-    this.element = el('section', { class: 'crmt-pops', 'aria-label': 'Live calls', 'aria-live': 'polite', [OWN]: 'pops' });
+    this.element = el('section', { class: 'crmt-pops', 'aria-label': options.tr.t('widget.pop.region'), 'aria-live': 'polite', [OWN]: 'pops' });
   }
 
   update(message: CallMessage): void {
@@ -105,15 +121,16 @@ export class PopStack {
   }
 
   #render(card: Card): void {
+    const { tr } = this.#o;
     const m = card.message;
     const state = card.status.state;
     const first = m.candidates[0];
-    const title = first?.name ?? m.externalName ?? (m.externalNumber ? 'Unknown caller' : 'Anonymous caller');
+    const title = first?.name ?? m.externalName ?? tr.t(m.externalNumber ? 'widget.pop.unknownCaller' : 'widget.pop.anonymousCaller');
     const line = [
-      m.direction === 'outbound' ? 'Your call' : m.direction === 'internal' ? 'Internal call' : 'Incoming call',
-      m.did ? `line ${m.did}` : null,
-      m.queue && m.queue !== m.did ? `via ${m.queue}` : null,
-      `ext. ${m.extension}`,
+      tr.t('widget.pop.direction', { direction: m.direction }),
+      m.did ? tr.t('widget.call.line', { did: m.did }) : null,
+      m.queue && m.queue !== m.did ? tr.t('widget.pop.via', { queue: m.queue }) : null,
+      tr.t('widget.call.extension', { extension: m.extension }),
     ]
       .filter(Boolean)
       .join(' · ');
@@ -122,39 +139,53 @@ export class PopStack {
     e.setAttribute('data-call-id', m.callId);
     e.setAttribute('data-state', state);
     e.className = `crmt-pop crmt-pop--${state}`;
-    const close = el('button', { type: 'button', class: 'crmt-pop-close', 'aria-label': 'Close', title: 'Close' }, '×');
+    const closeText = tr.t('widget.pop.close');
+    const close = el('button', { type: 'button', class: 'crmt-pop-close', 'aria-label': closeText, title: closeText }, '×');
     close.addEventListener('click', () => this.#remove(m.callId));
     const parts: (Node | null)[] = [
-      el('header', { class: 'crmt-pop-head' }, el('span', { class: 'crmt-badge' }, cardStateText(state, m.direction)), over || state === 'answered' ? close : null),
+      el('header', { class: 'crmt-pop-head' }, el('span', { class: 'crmt-badge' }, cardStateText(tr, state, m.direction)), over || state === 'answered' ? close : null),
       el('p', { class: 'crmt-pop-line' }, line),
       el('p', { class: 'crmt-pop-title' }, title),
-      m.externalName && m.externalName !== title ? el('p', { class: 'crmt-muted' }, `Caller ID name: ${m.externalName}`) : null,
-      el('p', { class: 'crmt-pop-number' }, m.externalNumber ? (m.externalNumberFormatted ?? m.externalNumber) : 'No number (withheld)'),
+      m.externalName && m.externalName !== title ? el('p', { class: 'crmt-muted' }, tr.t('widget.pop.callerIdName', { name: m.externalName })) : null,
+      el('p', { class: 'crmt-pop-number' }, m.externalNumber ? (m.externalNumberFormatted ?? m.externalNumber) : tr.t('widget.pop.noNumber')),
       m.detail ? el('p', { class: 'crmt-pop-detail', role: 'status' }, m.detail) : null,
-      m.candidates.length > 0 ? this.#candidates(m.candidates, card.refs) : m.externalNumber && m.direction !== 'internal' ? el('p', { class: 'crmt-muted' }, 'This number is not in the CRM.') : null,
+      m.candidates.length > 0
+        ? this.#candidates(m.candidates, card.refs)
+        : m.externalNumber && m.direction !== 'internal'
+          ? el('p', { class: 'crmt-muted' }, tr.t('widget.pop.notInCrm'))
+          : null,
     ];
     e.replaceChildren(...parts.filter((p): p is Node => p !== null));
   }
 
   #candidates(candidates: readonly CallCandidateView[], refs: Map<string, RecordRef>): HTMLElement {
+    const { tr } = this.#o;
     const list = el('ul', { class: 'crmt-candidates' });
     for (const c of candidates) {
-      const label = RECORD_TYPE_LABEL[c.type];
       const ref = refs.get(key(c));
       const own = (c as CallCandidateView & { externalId?: string | null; source?: string }).externalId;
       const externalId = own ?? (ref && ref.source === 'suitecrm' ? ref.externalId : null);
+      const named = { type: c.type, name: c.name };
       let name: HTMLElement;
       if (externalId) {
-        name = el('a', { class: 'crmt-candidate-name', href: recordPageUrl(MODULE_OF_TYPE[c.type], externalId), 'aria-label': `Open ${label.toLowerCase()} ${c.name}` }, c.name);
+        name = el('a', { class: 'crmt-candidate-name', href: recordPageUrl(MODULE_OF_TYPE[c.type], externalId), 'aria-label': tr.t('widget.pop.open', named) }, c.name);
       } else if (ref) {
-        name = el('a', { class: 'crmt-candidate-name', href: this.#o.consoleUrl(c.type, c.id), target: '_blank', rel: 'noopener noreferrer', 'aria-label': `Open ${label.toLowerCase()} ${c.name} in the phone console` }, c.name);
+        name = el('a', { class: 'crmt-candidate-name', href: this.#o.consoleUrl(c.type, c.id), target: '_blank', rel: 'noopener noreferrer', 'aria-label': tr.t('widget.pop.openInConsole', named) }, c.name);
       } else {
         name = el('span', { class: 'crmt-candidate-name' }, c.name);
       }
-      const facts = [c.account ? `Account: ${c.account}` : null, `Owner: ${c.owner ?? 'nobody'}`, `Last call: ${formatDaysAgo(c.lastCallAt)}`].filter(Boolean).join(' · ');
-      list.append(el('li', { class: 'crmt-candidate' }, el('span', { class: `crmt-tag crmt-tag--${c.type}` }, label), ' ', name, el('span', { class: 'crmt-facts' }, facts)));
+      const lastCall = formatDaysAgo(c.lastCallAt, { locale: tr.locale });
+      const facts = [
+        c.account ? tr.t('widget.pop.account', { name: c.account }) : null,
+        c.owner ? tr.t('widget.pop.owner', { name: c.owner }) : tr.t('widget.pop.ownerNobody'),
+        lastCall === null ? tr.t('widget.pop.lastCallNever') : tr.t('widget.pop.lastCall', { when: lastCall }),
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      const tag = el('span', { class: `crmt-tag crmt-tag--${c.type}` }, tr.t('widget.call.recordType', { type: c.type }));
+      list.append(el('li', { class: 'crmt-candidate' }, tag, ' ', name, el('span', { class: 'crmt-facts' }, facts)));
     }
-    const head = candidates.length === 1 ? 'In the CRM' : `${candidates.length} possible matches in the CRM`;
+    const head = tr.t('widget.pop.matches', { count: candidates.length });
     return el('div', { class: 'crmt-pop-candidates' }, el('p', { class: 'crmt-muted' }, head), list);
   }
 }

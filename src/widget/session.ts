@@ -52,10 +52,10 @@ export async function signIn(api: Api, config: WidgetConfig): Promise<Session> {
   }
   const after = await current(api);
   if (after === null) {
-    throw new ServiceError(401, 'COOKIE_BLOCKED', 'This browser did not keep the phone service\'s session cookie (third-party cookies blocked?).');
+    throw new ServiceError(401, 'COOKIE_BLOCKED', api.tr.t('widget.session.cookieBlocked'));
   }
   if (after.crmUserId !== config.user) {
-    throw new ServiceError(409, 'OTHER_SESSION', 'This browser is signed in to the phone console as someone else: sign out there, then reload this page.');
+    throw new ServiceError(409, 'OTHER_SESSION', api.tr.t('widget.session.otherSession'));
   }
   return { user: after.user, csrfToken: after.csrfToken };
 }

@@ -19,11 +19,11 @@ function newest(path: string): number {
   return t;
 }
 
-/** Builds the widget with Vite when its sources (or the console's wording it borrows) are newer. */
+/** Builds the widget with Vite when its sources (or the catalogue and formats it reads) are newer. */
 export async function ensureWidgetBuilt(): Promise<string> {
   const bundle = join(WIDGET_ROOT, 'widget.js');
   const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
-  const source = Math.max(newest(join(REPO, 'src/widget')), newest(join(REPO, 'src/ui/format.ts')), newest(join(REPO, 'src/pops')), newest(join(REPO, 'vite.widget.config.ts')));
+  const source = Math.max(newest(join(REPO, 'src/widget')), newest(join(REPO, 'src/i18n')), newest(join(REPO, 'src/pops')), newest(join(REPO, 'vite.widget.config.ts')));
   if (source > built) {
     const { build } = await import('vite');
     await build({ configFile: join(REPO, 'vite.widget.config.ts'), logLevel: 'warn' });
