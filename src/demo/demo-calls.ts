@@ -12,20 +12,35 @@ export const DEMO_CALLERS = [
 const DID = '5550100';
 let next = 0;
 
+/**
+ * One demo call to `extension`: from `from` (E.164) with no caller name, as a carrier sends a
+ * number it has no name for (`<unknown>`: the card shows the number, or the record it matches),
+ * or else from the next of DEMO_CALLERS, with their name. `speed` plays it faster (tests).
+ */
 export async function simulateDemoCall(
   sim: AmiSimulator,
   input: { extension: string; from?: string; answer?: 'here' | 'elsewhere' | 'none' },
+  options: { speed?: number } = {},
 ): Promise<{ callId: string }> {
-  const caller = DEMO_CALLERS[next++ % DEMO_CALLERS.length]!;
-  const from = input.from ?? caller.number.replace(/[^\d+]/g, '');
+  let from: string;
+  let name: string | null;
+  if (input.from) {
+    from = input.from;
+    name = null;
+  } else {
+    const caller = DEMO_CALLERS[next++ % DEMO_CALLERS.length]!;
+    from = caller.number.replace(/[^\d+]/g, '');
+    name = `${caller.firstName} ${caller.lastName}`;
+  }
   const linkedid = await simulateInboundCall(sim, {
     extension: input.extension,
     from,
-    name: input.from ? 'Unknown caller' : `${caller.firstName} ${caller.lastName}`,
+    name,
     did: DID,
     answer: input.answer ?? 'none',
     ringMs: 8000,
     talkMs: 6000,
+    ...(options.speed === undefined ? {} : { speed: options.speed }),
   });
   return { callId: `demo:${linkedid}` };
 }

@@ -51,8 +51,11 @@ async function start(): Promise<void> {
   // No PBX configured (no AMI_HOST, no CRM_TELEPHONY_CONFIG) and none saved on the PBX page: the demo PBX.
   let demo: Demo | undefined;
   const whenNoPbx = async () => {
-    const started = await startDemo(log, { password: config.DEMO_PASSWORD });
+    const started = await startDemo(log, { config });
     demo = started;
+    // Play the demo PBX's recordings from its folder (unless one is configured): startService reads
+    // the recordings settings from this configuration once it has its PBX.
+    Object.assign(config, started.recordingsSettings);
     return { pbx: started.pbx, demo: started.routes };
   };
 

@@ -6,7 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,4 +147,27 @@ test('npm start: SIGTERM to npm\'s own process stops the service (npm runs it di
       // the group is gone already: everything stopped
     }
   }
+});
+
+test('demo mode (no AMI_HOST): the password printed at the first start is printed again at the next, kept in data/demo-password (0600)', async () => {
+  const data = join(dir, 'demo-data');
+  mkdirSync(data);
+  const env = { DATABASE_URL: join(data, 'crm-telephony.sqlite'), AGI_PORT: '0', ADMIN_PASSWORD: 'admin-password' };
+  const passwords: string[] = [];
+  for (let start = 1; start <= 2; start++) {
+    const running = startService({ ...env, HTTP_PORT: String(await freePort()) });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!/password: \S+\n/.test(running.output().stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const printed = /Sign in as alice .*password: (\S+)\n/.exec(running.output().stdout);
+      assert.ok(printed, `start ${start}: ${running.output().stdout}\n${running.output().stderr}`);
+      passwords.push(printed[1]!);
+    } finally {
+      running.kill('SIGTERM');
+      await within(running.exited, 10_000, 'the demo should stop');
+    }
+  }
+  assert.equal(passwords[1], passwords[0]);
+  assert.equal(readFileSync(join(data, 'demo-password'), 'utf8').trim(), passwords[0]);
+  assert.equal(statSync(join(data, 'demo-password')).mode & 0o777, 0o600);
 });

@@ -6,7 +6,10 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AmiClient } from '../../src/ami/client.ts';
 import { AmiDecoder, encodeAction } from '../../src/ami/codec.ts';
 import { AmiMessage } from '../../src/ami/message.ts';
@@ -140,9 +143,6 @@ test('off by default: the OriginateResponse alone, no channel events', async () 
 });
 
 test('with a recordings folder, the call click-to-call placed leaves its recording', async () => {
-  const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const dir = mkdtempSync(join(tmpdir(), 'crmt-c2c-rec-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const { client, events } = await pbx({ originatePlaysCall: FAST, recordingsDir: dir });
