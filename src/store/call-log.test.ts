@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { loggable } from '../../test/support/calls.ts';
 import { ENGINES, openTestStore, type TestStore } from '../../test/support/engines.ts';
-import { CallLog, type LoggableCall } from './call-log.ts';
+import { CallLog, decodeCallCursor, type LoggableCall } from './call-log.ts';
 import { Directory } from '../directory/directory.ts';
 
 
@@ -35,14 +35,56 @@ for (const engine of ENGINES) {
       await log.upsert(call({ id: 'default:2.0', normalizedNumber: '+15551230002', externalNumber: '+15551230002', disposition: 'missed', answeredBy: null, rang: ['101', '102'], startedAt: '2026-11-23T20:00:00.000Z' }));
       await log.upsert(call({ id: 'default:3.0', normalizedNumber: '+15559876543', direction: 'outbound', callerExtension: '101', rang: [], startedAt: '2026-11-23T21:00:00.000Z' }), [{ type: 'contact', id: contact, link: 'origin' }]);
       const panel = await log.forRecord<LoggableCall>('contact', contact);
-      assert.deepEqual(panel.map((c) => c.record.id), ['default:3.0', 'default:2.0']);
-      assert.deepEqual((await log.forExtensions<LoggableCall>(['102'])).map((c) => c.record.id), ['default:2.0']);
+      assert.deepEqual(panel.calls.map((c) => c.record.id), ['default:3.0', 'default:2.0']);
+      assert.equal(panel.next, null, 'a page that is not full has no next');
+      assert.deepEqual((await log.forExtensions<LoggableCall>(['102'])).calls.map((c) => c.record.id), ['default:2.0']);
       const missed = await log.forExtensions<LoggableCall>(['101'], { missedOnly: true, unhandledOnly: true });
-      assert.deepEqual(missed.map((c) => c.record.id), ['default:2.0']);
+      assert.deepEqual(missed.calls.map((c) => c.record.id), ['default:2.0']);
       const alice = (await dir.upsertUser({ login: 'alice', name: 'A', extensions: ['101'] })).id;
       assert.equal(await log.markHandled('default:2.0', alice), true);
-      assert.deepEqual(await log.forExtensions(['101'], { missedOnly: true, unhandledOnly: true }), []);
-      assert.equal((await log.missed()).length, 1);
+      assert.deepEqual((await log.forExtensions(['101'], { missedOnly: true, unhandledOnly: true })).calls, []);
+      assert.equal((await log.missed()).calls.length, 1);
+    });
+
+    test('paging by cursor: calls that started in the same instant are neither skipped nor repeated at a page boundary', async () => {
+      // Seven calls from one number: three share 10:00:00, two share 09:00:00 (ids out of insertion
+      // order), one has no start time. Pages of two cut through both ties.
+      const number = '+15557770001';
+      const at = (id: string, startedAt: string | null) => call({ id, startedAt, normalizedNumber: number, externalNumber: number, rang: ['301'] });
+      await log.upsertMany([
+        { call: at('default:p.b', '2026-11-24T10:00:00.000Z') },
+        { call: at('default:p.a', '2026-11-24T10:00:00.000Z') },
+        { call: at('default:p.c', '2026-11-24T10:00:00.000Z') },
+        { call: at('default:p.e', '2026-11-24T09:00:00.000Z') },
+        { call: at('default:p.d', '2026-11-24T09:00:00.000Z') },
+        { call: at('default:p.f', '2026-11-24T11:00:00.000Z') },
+        { call: at('default:p.z', null) },
+      ]);
+      const expected = ['default:p.f', 'default:p.c', 'default:p.b', 'default:p.a', 'default:p.e', 'default:p.d', 'default:p.z'];
+      for (const list of [
+        (after?: string) => log.forNumber<LoggableCall>(number, { limit: 2, ...(after ? { after } : {}) }),
+        (after?: string) => log.forExtensions<LoggableCall>(['301'], { limit: 2, ...(after ? { after } : {}) }),
+      ]) {
+        const seen: string[][] = [];
+        let next: string | undefined;
+        for (let i = 0; i < 10; i++) {
+          const page = await list(next);
+          seen.push(page.calls.map((c) => c.record.id));
+          if (page.next === null) break;
+          next = page.next;
+        }
+        assert.deepEqual(seen.flat(), expected, `every call once, newest first, the null start last: ${JSON.stringify(seen)}`);
+        assert.deepEqual(seen.map((p) => p.length), [2, 2, 2, 1]);
+      }
+      // A full last page still gives a cursor; the page after it is empty and has none.
+      const six = await log.forNumber<LoggableCall>(number, { limit: 6 });
+      assert.ok(six.next !== null);
+      const rest = await log.forNumber<LoggableCall>(number, { limit: 6, after: six.next });
+      assert.deepEqual(rest.calls.map((c) => c.record.id), ['default:p.z']);
+      assert.equal(rest.next, null);
+      // `before` (by time) still works for callers that page by time.
+      const before = await log.forNumber<LoggableCall>(number, { before: '2026-11-24T10:00:00.000Z' });
+      assert.deepEqual(before.calls.map((c) => c.record.id), ['default:p.e', 'default:p.d']);
     });
 
     test('last agent for a number within a window', async () => {
@@ -90,6 +132,13 @@ for (const engine of ENGINES) {
       assert.deepEqual(await extensions(), ['201']);
       await log.upsertMany([{ call: call({ id, answeredBy: null, rang: ['201', '202'] }) }]);
       assert.deepEqual(await extensions(), ['201', '202']);
+    });
+
+    test('a cursor that is not ours is refused, not read', async () => {
+      for (const bad of ['', 'abc', '!!!', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1,"x"]').toString('base64url'), 'A'.repeat(500)]) {
+        assert.equal(decodeCallCursor(bad), null, bad);
+      }
+      await assert.rejects(log.forNumber('+15557770001', { after: 'abc' }), TypeError);
     });
 
     test('notes on a call', async () => {

@@ -3,7 +3,9 @@
  * answers the questions the console, routing and the CRM ask of past calls.
  */
 import { randomUUID } from 'node:crypto';
+import type { Selectable, SelectQueryBuilder } from 'kysely';
 import type { Store } from './store.ts';
+import type { CallsTable, DatabaseSchema } from './schema.ts';
 import { statement, type Statement } from './statements.ts';
 import { planWrites, WrittenCalls } from './call-log-plan.ts';
 import { batchRunner, type BatchRunner } from './call-log-writer.ts';
@@ -44,11 +46,30 @@ export interface LoggedCall<R = unknown> {
 
 export interface CallQuery {
   limit?: number;
-  /** Only calls started before this ISO time (paging backwards). */
+  /**
+   * Only calls started before this ISO time. Kept for callers that page by time; it skips the
+   * calls that started in the same instant as the last one shown, which `after` does not.
+   */
   before?: string;
+  /** The calls after this cursor: the `next` of the page before (see `CallPage`). */
+  after?: string;
+}
+
+/** A page of calls, newest first, and the cursor of the page after it. */
+export interface CallPage<R = unknown> {
+  calls: LoggedCall<R>[];
+  /** Give it as `after` for the next page; null when this page was not full (nothing older). */
+  next: string | null;
+}
+
+/** Where a page ended: the last call's start time and id (the order's tie-breaker). */
+interface CallPosition {
+  startedAt: string | null;
+  id: string;
 }
 
 const MAX_LIMIT = 500;
+const CALL_COLUMNS = ['id', 'started_at', 'record_json', 'handled_by', 'handled_at'] as const;
 
 export class CallLog {
   readonly #store: Store;
@@ -130,56 +151,47 @@ export class CallLog {
   }
 
   /** A CRM record's "Phone calls": calls linked to it, and calls with any of its numbers. */
-  async forRecord<R = unknown>(type: RecordType, id: string, query: CallQuery = {}): Promise<LoggedCall<R>[]> {
+  async forRecord<R = unknown>(type: RecordType, id: string, query: CallQuery = {}): Promise<CallPage<R>> {
     const db = this.#store.db;
     const numbers = db.selectFrom('phones').select('e164_key').where('record_type', '=', type).where('record_id', '=', id).where('e164_key', 'is not', null);
-    let q = db
+    const q = db
       .selectFrom('calls')
-      .select(['record_json', 'handled_by', 'handled_at'])
+      .select(CALL_COLUMNS)
       .where((eb) =>
         eb.or([
           eb('id', 'in', db.selectFrom('call_entities').select('call_id').where('record_type', '=', type).where('record_id', '=', id)),
           eb('normalized_number', 'in', numbers as never),
         ]),
       );
-    if (query.before) q = q.where('started_at', '<', query.before);
-    const rows = await q.orderBy('started_at', 'desc').limit(clampLimit(query.limit)).execute();
-    return rows.map((r) => toLogged<R>(r));
+    return page<R>(q, query);
   }
 
-  async forNumber<R = unknown>(normalizedNumber: string, query: CallQuery = {}): Promise<LoggedCall<R>[]> {
-    let q = this.#store.db.selectFrom('calls').select(['record_json', 'handled_by', 'handled_at']).where('normalized_number', '=', normalizedNumber);
-    if (query.before) q = q.where('started_at', '<', query.before);
-    const rows = await q.orderBy('started_at', 'desc').limit(clampLimit(query.limit)).execute();
-    return rows.map((r) => toLogged<R>(r));
+  async forNumber<R = unknown>(normalizedNumber: string, query: CallQuery = {}): Promise<CallPage<R>> {
+    return page<R>(this.#store.db.selectFrom('calls').select(CALL_COLUMNS).where('normalized_number', '=', normalizedNumber), query);
   }
 
   /** Calls that rang (or were placed from) any of these extensions, newest first. */
-  async forExtensions<R = unknown>(extensions: readonly string[], query: CallQuery & { missedOnly?: boolean; unhandledOnly?: boolean } = {}): Promise<LoggedCall<R>[]> {
-    if (extensions.length === 0) return [];
+  async forExtensions<R = unknown>(extensions: readonly string[], query: CallQuery & { missedOnly?: boolean; unhandledOnly?: boolean } = {}): Promise<CallPage<R>> {
+    if (extensions.length === 0) return { calls: [], next: null };
     let q = this.#store.db
       .selectFrom('calls')
-      .select(['record_json', 'handled_by', 'handled_at'])
+      .select(CALL_COLUMNS)
       .where('id', 'in', this.#store.db.selectFrom('call_extensions').select('call_id').where('extension', 'in', [...extensions]));
     if (query.missedOnly) q = q.where('direction', '=', 'inbound').where('status', '=', 'ended').where('disposition', 'in', ['missed', 'abandoned', 'busy', 'unavailable']);
     if (query.unhandledOnly) q = q.where('handled_at', 'is', null);
-    if (query.before) q = q.where('started_at', '<', query.before);
-    const rows = await q.orderBy('started_at', 'desc').limit(clampLimit(query.limit)).execute();
-    return rows.map((r) => toLogged<R>(r));
+    return page<R>(q, query);
   }
 
   /** Missed inbound calls overall (for admins and the missed-calls list). */
-  async missed<R = unknown>(query: CallQuery & { unhandledOnly?: boolean } = {}): Promise<LoggedCall<R>[]> {
+  async missed<R = unknown>(query: CallQuery & { unhandledOnly?: boolean } = {}): Promise<CallPage<R>> {
     let q = this.#store.db
       .selectFrom('calls')
-      .select(['record_json', 'handled_by', 'handled_at'])
+      .select(CALL_COLUMNS)
       .where('direction', '=', 'inbound')
       .where('status', '=', 'ended')
       .where('disposition', 'in', ['missed', 'abandoned', 'busy', 'unavailable']);
     if (query.unhandledOnly) q = q.where('handled_at', 'is', null);
-    if (query.before) q = q.where('started_at', '<', query.before);
-    const rows = await q.orderBy('started_at', 'desc').limit(clampLimit(query.limit)).execute();
-    return rows.map((r) => toLogged<R>(r));
+    return page<R>(q, query);
   }
 
   /** The log holds this call (it may not yet, for a call still queued for the store). */
@@ -214,6 +226,64 @@ export class CallLog {
     const rows = await this.#store.db.selectFrom('call_notes').selectAll().where('call_id', '=', callId).orderBy('created_at').execute();
     return rows.map((r) => ({ id: r.id, userId: r.user_id, text: r.text, createdAt: r.created_at }));
   }
+}
+
+/** The rows a list selects (`CALL_COLUMNS`), before the page's order, cursor and limit. */
+type CallsSelect = SelectQueryBuilder<DatabaseSchema, 'calls', Pick<Selectable<CallsTable>, (typeof CALL_COLUMNS)[number]>>;
+
+/**
+ * One page of a list, newest first: by start time, then by id, so that calls that started in the
+ * same instant keep one order and a page boundary between them neither skips nor repeats one.
+ * Calls without a start time come last, on both engines (PostgreSQL would put them first).
+ */
+async function page<R>(select: CallsSelect, query: CallQuery): Promise<CallPage<R>> {
+  let q = select;
+  if (query.before) q = q.where('started_at', '<', query.before);
+  if (query.after !== undefined) {
+    const at = decodeCallCursor(query.after);
+    if (at === null) throw new TypeError('not a call-log cursor');
+    const { startedAt, id } = at;
+    q =
+      startedAt === null
+        ? q.where('started_at', 'is', null).where('id', '<', id)
+        : q.where((eb) =>
+            eb.or([eb('started_at', '<', startedAt), eb.and([eb('started_at', '=', startedAt), eb('id', '<', id)]), eb('started_at', 'is', null)]),
+          );
+  }
+  const limit = clampLimit(query.limit);
+  const rows = await q
+    .orderBy('started_at', (ob) => ob.desc().nullsLast())
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  const last = rows.at(-1);
+  return {
+    calls: rows.map((r) => toLogged<R>(r)),
+    next: rows.length === limit && last !== undefined ? encodeCallCursor({ startedAt: last.started_at, id: last.id }) : null,
+  };
+}
+
+/**
+ * The cursor is opaque to its users (base64url of `[startedAt, id]`): they hand back what they got,
+ * and the order's columns can change without changing the API.
+ */
+function encodeCallCursor(at: CallPosition): string {
+  return Buffer.from(JSON.stringify([at.startedAt, at.id]), 'utf8').toString('base64url');
+}
+
+/** The position a cursor stands for, or null when it is not one of ours. */
+export function decodeCallCursor(cursor: string): CallPosition | null {
+  if (cursor.length === 0 || cursor.length > 400 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [startedAt, id] = value as unknown[];
+  if ((startedAt !== null && typeof startedAt !== 'string') || typeof id !== 'string' || id === '') return null;
+  return { startedAt, id };
 }
 
 function clampLimit(limit: number | undefined): number {
