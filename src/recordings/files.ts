@@ -4,6 +4,9 @@
  * length and whether it has audio, and keeps that on the row. Failures become the player's words.
  */
 import type { ErrorCode } from '../errors.ts';
+import type { MessageKey } from '../i18n/messages/index.ts';
+import { translator, type MessageValues } from '../i18n/translator.ts';
+import { DEFAULT_LOCALE } from '../i18n/locales.ts';
 import type { Log } from '../logger.ts';
 import type { RecordingsSettings, SourceSettings } from './config.ts';
 import type { RecordingRow, RecordingRows } from './recording-rows.ts';
@@ -15,11 +18,18 @@ import { isRecordingError, RecordingErrorCodes } from './recording-errors.ts';
 import { probe } from './probe.ts';
 import { formatFromName, type AudioFormat } from './media-type.ts';
 
+/**
+ * A file the player cannot have, in words: `message` in English (logs, and what the recording's
+ * info says); `messageKey` and `messageValues` the same in the listener's language, which the web
+ * layer picks (`web/errors.ts` `sendFailure`).
+ */
 export interface Failure {
   ok: false;
   status: number;
   code: ErrorCode;
   message: string;
+  messageKey: MessageKey;
+  messageValues?: MessageValues;
 }
 
 export interface RecordingFilesOptions {
@@ -123,13 +133,17 @@ export class RecordingFiles {
     this.#o.log.warn({ callId: row.callId, recordingId: row.id, code: err.code }, `recording not reachable: ${err.message}`);
     await this.#o.rows.update(row.id, { problem: err.code });
     if (err.code === RecordingErrorCodes.RECORDING_ERR_MISSING) {
-      return { ok: false, status: 404, code: 'RECORDING_MISSING', message: 'The recording file is no longer on the PBX (it may have been deleted there).' };
+      return { ok: false, status: 404, code: 'RECORDING_MISSING', ...said('server.recordings.missing') };
     }
     if (err.code === RecordingErrorCodes.RECORDING_ERR_OUTSIDE_ROOT || err.code === RecordingErrorCodes.RECORDING_ERR_BAD_PATH) {
-      return { ok: false, status: 404, code: 'RECORDING_UNLOCATABLE', message: 'This recording\'s file is refused (it leads outside the recordings folder), so it cannot be played here.' };
+      return { ok: false, status: 404, code: 'RECORDING_UNLOCATABLE', ...said('server.recordings.unlocatable') };
     }
     // Admins get the cause in words (which folder, which host); agents a sentence without internals.
-    const detail = forAdmin ? ` ${err.message}` : ' Try again later; if it persists, tell an administrator.';
-    return { ok: false, status: 503, code: 'RECORDING_UNAVAILABLE', message: `The recordings cannot be reached right now.${detail}` };
+    return { ok: false, status: 503, code: 'RECORDING_UNAVAILABLE', ...(forAdmin ? said('server.recordings.unavailableBecause', { detail: err.message }) : said('server.recordings.unavailable')) };
   }
+}
+
+/** A failure's words: English in `message` (the log, the recording's info), and the key for the listener's language. */
+function said(messageKey: MessageKey, messageValues?: MessageValues): { message: string; messageKey: MessageKey; messageValues?: MessageValues } {
+  return { message: translator(DEFAULT_LOCALE).t(messageKey, messageValues), messageKey, ...(messageValues !== undefined ? { messageValues } : {}) };
 }

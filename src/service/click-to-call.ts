@@ -6,8 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AmiClient } from '../ami/client.ts';
 import { AmiMessage } from '../ami/message.ts';
-import { normalizePhone } from '../phone/normalize.ts';
-import type { CountryCode } from '../phone/types.ts';
+import { normalizePhone, normalizePhoneField } from '../phone/normalize.ts';
+import type { CountryCode, NormalizedPhone } from '../phone/types.ts';
+import type { MessageKey } from '../i18n/messages/index.ts';
+import { translator, type MessageValues } from '../i18n/translator.ts';
+import { DEFAULT_LOCALE } from '../i18n/locales.ts';
 import type { RecordType } from '../directory/record-types.ts';
 import type { ClickToCallOutcome, ClickToCallRequest } from '../web/routes/calls-routes.ts';
 
@@ -36,7 +39,7 @@ export interface ClickToCallDeps {
 export async function placeCall(config: ClickToCallConfig, deps: ClickToCallDeps, request: ClickToCallRequest): Promise<ClickToCallOutcome> {
   const extension = request.user.primaryExtension;
   if (!extension) {
-    return { ok: false, status: 409, code: 'C2C_NO_EXTENSION', message: 'You have no phone extension, so there is no phone to ring. Ask an administrator to give you one.' };
+    return { ok: false, status: 409, code: 'C2C_NO_EXTENSION', ...said('server.c2c.noExtension') };
   }
   const n = normalizePhone(request.number, { defaultRegion: config.defaultRegion });
   let dialled: string;
@@ -45,12 +48,12 @@ export async function placeCall(config: ClickToCallConfig, deps: ClickToCallDeps
   } else if (n.kind === 'internal') {
     dialled = n.extension;
   } else {
-    const why = n.kind === 'invalid' ? n.reason : 'There is no number to call.';
-    return { ok: false, status: 400, code: 'C2C_BAD_NUMBER', message: `Cannot call "${request.number}": ${why}` };
+    const why = whyNotCallable(request.number, n, config.defaultRegion);
+    return { ok: false, status: 400, code: 'C2C_BAD_NUMBER', ...said(why.key, why.values) };
   }
   dialled = config.dialPrefix + dialled;
   if (deps.client.state !== 'ready') {
-    return { ok: false, status: 503, code: 'C2C_PBX_DOWN', message: 'The phone system is not connected right now, so the call cannot be placed. Try again in a minute; an administrator can check the PBX connection.' };
+    return { ok: false, status: 503, code: 'C2C_PBX_DOWN', ...said('server.c2c.pbxDown') };
   }
   const clickToCallId = `crm-${randomUUID()}`;
   const name = request.entity?.name ? request.entity.name.replace(/[\r\n"<>]/g, ' ').slice(0, 40) : dialled;
@@ -80,7 +83,26 @@ export async function placeCall(config: ClickToCallConfig, deps: ClickToCallDeps
         ),
     });
   } catch (err) {
-    return { ok: false, status: 502, code: 'C2C_ORIGINATE_FAILED', message: `The phone system refused the call: ${(err as Error).message}` };
+    return { ok: false, status: 502, code: 'C2C_ORIGINATE_FAILED', ...said('server.c2c.refused', { detail: (err as Error).message }) };
   }
   return { ok: true, clickToCallId, extension, dialled };
+}
+
+/**
+ * Why a number cannot be called, as a message of the server's catalogue (the person's language):
+ * one per phone/'s InvalidPhoneCode, with the digits or numbers it counted.
+ */
+function whyNotCallable(number: string, n: NormalizedPhone, region: CountryCode): { key: MessageKey; values: MessageValues } {
+  if (n.kind !== 'invalid') return { key: 'server.c2c.noNumber', values: { number } };
+  const code = n.code === 'NOT_A_NUMBER' && n.digits.length === 0 ? 'NO_DIGITS' : n.code;
+  const count = n.code === 'SEVERAL_NUMBERS' ? normalizePhoneField(number, { defaultRegion: region }).length : number.length;
+  return { key: `server.c2c.badNumber.${code}`, values: { number, digits: n.digits.length, count } };
+}
+
+/**
+ * A failure's words: English in `message` (logs, and an instance that forwards the outcome), the
+ * key and values for the language of the person who asked (the route picks it).
+ */
+function said(messageKey: MessageKey, messageValues?: MessageValues): { message: string; messageKey: MessageKey; messageValues?: MessageValues } {
+  return { message: translator(DEFAULT_LOCALE).t(messageKey, messageValues), messageKey, ...(messageValues !== undefined ? { messageValues } : {}) };
 }

@@ -2,9 +2,10 @@
  * The HTTP service: Fastify with cookies, CORS for configured origins only, authentication, and
  * the route plugins. Built from its dependencies so that tests use `inject()` on the same app.
  */
-import { errorSpec, isCrmTelephonyError } from '../errors.ts';
+import { isCrmTelephonyError } from '../errors.ts';
 import { sendError } from './errors.ts';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { t } from './request-locale.ts';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
@@ -40,10 +41,10 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
   await app.register(authentication, { access: options.access });
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, request, reply) => {
     // One of ours: its catalogue entry decides the status; a server-side failure shows its summary
-    // (what to do), never the message, which may name a path or a host.
+    // (what to do, in the person's language), never the message, which may name a path or a host.
     if (isCrmTelephonyError(err)) {
       if (err.status >= 500) request.log.error({ err }, 'request failed');
-      void sendError(reply, err.code, err.status >= 500 ? errorSpec(err.code).summary : err.message);
+      void sendError(reply, err.code, err.status >= 500 ? undefined : err.message);
       return;
     }
     // Fastify's own (a body that does not parse, a payload too large): the request's fault.
@@ -53,10 +54,31 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
       void sendError(reply, 'INTERNAL');
       return;
     }
-    void reply.code(status).send({ error: { code: 'BAD_REQUEST', message: err.message } });
+    void reply.code(status).send({ error: { code: 'BAD_REQUEST', message: requestFault(request, reply, err) } });
   });
   await app.register(healthRoutes, options.health);
   await app.register(sessionRoutes, { access: options.access, secureCookies: options.secureCookies ?? true });
   for (const routes of options.routes ?? []) await app.register(routes);
   return app;
+}
+
+/** Why Fastify (or the rate limit) refused a request, in the person's language; its own words when we have none. */
+function requestFault(request: FastifyRequest, reply: FastifyReply, err: { statusCode?: number; code?: string; message: string }): string {
+  const words = t(request);
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return words.t('server.request.tooLarge');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return words.t('server.request.badJson');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return words.t('server.request.emptyJson');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return words.t('server.request.badType', { type: String(request.headers['content-type'] ?? '').slice(0, 100) });
+  }
+  if (err.statusCode === 429) {
+    // @fastify/rate-limit sets Retry-After (seconds) before it throws.
+    const seconds = Number(reply.getHeader('retry-after'));
+    return words.t('server.request.tooMany', { seconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 60 });
+  }
+  return err.message;
 }

@@ -88,7 +88,7 @@ test('saved on the page: the secret is sealed and never shown back; the next sta
     assert.equal((await service.store.db.selectFrom('pbx_connections').select('secret_sealed').executeTakeFirstOrThrow()).secret_sealed, row.secret_sealed);
     const configured = await put({ ...branchPbx(), secret: 'x' }, 'default');
     assert.equal(configured.statusCode, 409);
-    assert.match(configured.json().error.message, /comes from the service's configuration/);
+    assert.match(configured.json().error.message, /comes from the service’s configuration/);
     const bad = await put({ ...branchPbx(), ami: { host: '', username: 'crm' }, settings: { DATABASE_URL: 'x' }, secret: 'x' }, 'other');
     assert.equal(bad.statusCode, 400);
     assert.match(bad.json().error.message, /ami\.host.*settings\.DATABASE_URL|settings\.DATABASE_URL.*ami\.host/s);

@@ -8,6 +8,7 @@ import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Access, Principal, TokenKind } from './access.ts';
 import { sendError } from '../errors.ts';
+import { t } from '../request-locale.ts';
 
 export const SESSION_COOKIE = 'crmt_session';
 
@@ -30,13 +31,13 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       request.principal = match ? await options.access.byToken(match[1]!) : null;
-      if (!request.principal) return sendError(reply, 'AUTH_BAD_TOKEN', 'The bearer token is unknown or revoked. Create a new one with "crm-telephony tokens create".');
+      if (!request.principal) return sendError(reply, 'AUTH_BAD_TOKEN', t(request).t('server.auth.badToken'));
       return;
     }
     const sessionId = request.cookies[SESSION_COOKIE];
     if (sessionId) request.principal = await options.access.bySession(sessionId);
     if (request.principal?.via === 'session' && UNSAFE.has(request.method) && request.headers['x-csrf-token'] !== request.principal.csrfToken) {
-      return sendError(reply, 'AUTH_CSRF', 'This request lacks the page\'s CSRF token. Reload the page and try again.');
+      return sendError(reply, 'AUTH_CSRF', t(request).t('server.auth.csrf'));
     }
   });
 }
@@ -46,20 +47,20 @@ export const authentication = fp(authPlugin, { name: 'crm-telephony-auth', depen
 /** A person (session or API token) must be signed in. Routing tokens see nothing here. */
 export async function requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (!request.principal?.user) {
-    return sendError(reply, 'AUTH_REQUIRED', 'Sign in first (or send an API token as "Authorization: Bearer ...").');
+    return sendError(reply, 'AUTH_REQUIRED', t(request).t('server.auth.signIn'));
   }
 }
 
 export async function requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (!request.principal?.user) return requireUser(request, reply);
-  if (request.principal.user.role !== 'admin') return sendError(reply, 'AUTH_FORBIDDEN', 'Only an administrator can do this.');
+  if (request.principal.user.role !== 'admin') return sendError(reply, 'AUTH_FORBIDDEN', t(request).t('server.auth.adminOnly'));
 }
 
 /** The dialplan's endpoints: a routing token (query `token` or bearer) and nothing else. */
 export function requireTokenKind(kind: TokenKind) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (request.principal?.tokenKind !== kind) {
-      return sendError(reply, 'AUTH_REQUIRED', `This endpoint needs a ${kind} token (create one with "crm-telephony tokens create --kind ${kind}").`);
+      return sendError(reply, 'AUTH_REQUIRED', t(request).t('server.auth.tokenKind', { kind }));
     }
   };
 }

@@ -22,6 +22,9 @@ import { z } from 'zod';
 import type { Store } from '../../store/store.ts';
 import type { Directory, User } from '../../directory/directory.ts';
 import { openSession, sweepExpiredSessions } from './access.ts';
+import type { MessageKey } from '../../i18n/messages/index.ts';
+import { translator } from '../../i18n/translator.ts';
+import { DEFAULT_LOCALE } from '../../i18n/locales.ts';
 
 export const WIDGET_TOKEN_VERSION = 'v1';
 /** How far ahead a token's expiry may lie. The hook signs for 5 minutes. */
@@ -173,9 +176,15 @@ export interface CrmSsoOptions {
 
 export type SsoFailureCode = 'SSO_BAD_TOKEN' | 'SSO_EXPIRED' | 'SSO_REPLAYED' | 'SSO_UNKNOWN_USER';
 
+/** A refusal's `message` is English (logs); `messageKey` says it in the person's language (`web/errors.ts`). */
 export type SsoOutcome =
   | { ok: true; user: User; crmUserId: string; sessionId: string; csrfToken: string }
-  | { ok: false; status: 401 | 403; code: SsoFailureCode; message: string; reason: TokenFailure | 'replayed' | 'unknown-user' | 'inactive-user' };
+  | { ok: false; status: 401 | 403; code: SsoFailureCode; message: string; messageKey: MessageKey; reason: TokenFailure | 'replayed' | 'unknown-user' | 'inactive-user' };
+
+/** A refusal's words: English for the log, and the key for the person's language. */
+function said(messageKey: MessageKey): { message: string; messageKey: MessageKey } {
+  return { message: translator(DEFAULT_LOCALE).t(messageKey), messageKey };
+}
 
 export class CrmSso {
   readonly #options: CrmSsoOptions;
@@ -207,25 +216,19 @@ export class CrmSso {
     });
     if (!check.ok) {
       return check.reason === 'expired'
-        ? { ok: false, status: 401, code: 'SSO_EXPIRED', reason: check.reason, message: 'The sign-in from SuiteCRM has expired. Reload the SuiteCRM page.' }
-        : {
-            ok: false,
-            status: 401,
-            code: 'SSO_BAD_TOKEN',
-            reason: check.reason,
-            message: 'The sign-in from SuiteCRM was not accepted. If it keeps happening, check that CRM_WIDGET_SECRET is the secret the SuiteCRM package was built with.',
-          };
+        ? { ok: false, status: 401, code: 'SSO_EXPIRED', reason: check.reason, ...said('server.sso.expired') }
+        : { ok: false, status: 401, code: 'SSO_BAD_TOKEN', reason: check.reason, ...said('server.sso.badToken') };
     }
     const user = await this.userFor(check.userId);
     if (!user) {
-      return { ok: false, status: 403, code: 'SSO_UNKNOWN_USER', reason: 'unknown-user', message: 'Your SuiteCRM user is not in the phone directory yet (it syncs every few seconds). Reload the page in a minute; if it persists, ask an administrator.' };
+      return { ok: false, status: 403, code: 'SSO_UNKNOWN_USER', reason: 'unknown-user', ...said('server.sso.unknownUser') };
     }
     if (!user.active) {
-      return { ok: false, status: 403, code: 'SSO_UNKNOWN_USER', reason: 'inactive-user', message: 'Your user is disabled in the phone directory. Ask an administrator.' };
+      return { ok: false, status: 403, code: 'SSO_UNKNOWN_USER', reason: 'inactive-user', ...said('server.sso.inactiveUser') };
     }
     // Consumed only now: a token refused for a user the sync has not brought yet can be retried.
     if (!this.#replays.firstUse(check.signature, check.expiresAt, now, skew)) {
-      return { ok: false, status: 401, code: 'SSO_REPLAYED', reason: 'replayed', message: 'This sign-in from SuiteCRM was already used. Reload the SuiteCRM page.' };
+      return { ok: false, status: 401, code: 'SSO_REPLAYED', reason: 'replayed', ...said('server.sso.replayed') };
     }
     const session = await this.#sessions.create(user);
     return { ok: true, user, crmUserId: check.userId, ...session };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Directory } from '../../directory/directory.ts';
 import { requireAdmin } from '../auth/auth-plugin.ts';
 import { sendError } from '../errors.ts';
+import { t } from '../request-locale.ts';
 import { isCrmTelephonyError } from '../../errors.ts';
 import type { PbxHealth } from './health-routes.ts';
 import { publicUser } from './session-routes.ts';
@@ -25,7 +26,7 @@ export async function adminRoutes(app: FastifyInstance, options: { directory: Di
   app.post('/api/admin/users', { preHandler: requireAdmin }, async (request, reply) => {
     const body = userBody.safeParse(request.body);
     if (!body.success) {
-      return sendError(reply, 'BAD_REQUEST', 'A user needs a login (letters, digits, . _ @ -), a name, and optionally role, password (8+ characters) and extensions.');
+      return sendError(reply, 'BAD_REQUEST', t(request).t('server.admin.userBody'));
     }
     try {
       const res = await options.directory.upsertUser(body.data);

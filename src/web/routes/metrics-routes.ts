@@ -7,12 +7,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServiceMetrics } from '../../metrics/service-metrics.ts';
 import { sendError } from '../errors.ts';
+import { t } from '../request-locale.ts';
 
 export function metricsRoutes(metrics: ServiceMetrics): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
     app.get('/metrics', async (request, reply) => {
       if (request.principal?.tokenKind !== 'metrics') {
-        return sendError(reply, 'AUTH_REQUIRED', 'Send a metrics token as "Authorization: Bearer <token>": create one with "crm-telephony tokens create --kind metrics" and give it to Prometheus (the scrape job\'s authorization credentials).');
+        return sendError(reply, 'AUTH_REQUIRED', t(request).t('server.metrics.tokenNeeded'));
       }
       const text = await metrics.text();
       return reply.header('cache-control', 'no-store').type(metrics.contentType).send(text);

@@ -12,6 +12,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../auth/auth-plugin.ts';
 import { sendError } from '../errors.ts';
+import { t } from '../request-locale.ts';
 import { DEFAULT_PBX_ID, parsePbxEntry, type PbxEntry } from '../../service/pbx-config.ts';
 import { encryptSecret, isUsableSecretKey } from '../../service/secret-box.ts';
 import type { PbxConnections, SavedPbx } from '../../store/pbx-connections.ts';
@@ -32,7 +33,7 @@ export async function pbxConnectionsRoutes(app: FastifyInstance, options: PbxCon
   const canSave = isUsableSecretKey(options.secretKey);
   const configuredIds = new Set(options.configured.map((c) => c.id));
 
-  app.get('/api/admin/pbx/connections', { preHandler: requireAdmin }, async () => {
+  app.get('/api/admin/pbx/connections', { preHandler: requireAdmin }, async (request) => {
     const saved = await connections.list();
     const running = new Set(options.running());
     const changed = saved.some((s) => !running.has(s.entry.id) || Date.parse(s.updatedAt) > options.startedAt);
@@ -42,39 +43,39 @@ export async function pbxConnectionsRoutes(app: FastifyInstance, options: PbxCon
       saved: saved.map((s) => ({ ...s, running: running.has(s.entry.id) })),
       canSave,
       restartNeeded: changed || removed,
-      ...(canSave ? {} : { why: 'Set CRM_TELEPHONY_SECRET_KEY (16 or more characters, the same on every instance) in the service\'s environment and restart it: AMI secrets are kept encrypted with it.' }),
+      ...(canSave ? {} : { why: t(request).t('server.pbx.needSecretKey') }),
     };
   });
 
   app.put<{ Params: { id: string } }>('/api/admin/pbx/connections/:id', { preHandler: requireAdmin }, async (request, reply) => {
     const id = request.params.id;
     if (id === DEFAULT_PBX_ID || configuredIds.has(id)) {
-      return sendError(reply, 'CONFLICT', `The PBX "${id}" comes from the service's configuration (AMI_* or CRM_TELEPHONY_CONFIG): change it there, or give this one another id.`);
+      return sendError(reply, 'CONFLICT', t(request).t('server.pbx.fromConfig', { id }));
     }
     if (!canSave) {
-      return sendError(reply, 'CONFLICT', 'PBXs cannot be saved here yet: set CRM_TELEPHONY_SECRET_KEY (16 or more characters, the same on every instance) in the service\'s environment and restart it, so that AMI secrets are kept encrypted.');
+      return sendError(reply, 'CONFLICT', t(request).t('server.pbx.cannotSave'));
     }
     const body = (request.body ?? {}) as { secret?: unknown; ami?: unknown };
     const secret = typeof body.secret === 'string' && body.secret !== '' ? body.secret : null;
     const kept = secret === null ? await connections.sealedSecret(id) : null;
-    if (secret === null && kept === null) return sendError(reply, 'BAD_REQUEST', 'Give the AMI secret of this PBX\'s AMI user (manager.conf): it is kept encrypted and never shown again.');
-    if (secret !== null && (secret.length > 200 || /[\r\n]/.test(secret))) return sendError(reply, 'BAD_REQUEST', 'The AMI secret is one line of at most 200 characters.');
+    if (secret === null && kept === null) return sendError(reply, 'BAD_REQUEST', t(request).t('server.pbx.needSecret'));
+    if (secret !== null && (secret.length > 200 || /[\r\n]/.test(secret))) return sendError(reply, 'BAD_REQUEST', t(request).t('server.pbx.secretShape'));
     // The same rules as the file's; a placeholder stands for the secret, which is checked above.
     const rest = Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'secret'));
     const ami = typeof body.ami === 'object' && body.ami !== null ? { ...(body.ami as Record<string, unknown>), secret: 'kept' } : body.ami;
     const parsed = parsePbxEntry({ ...rest, id, ami });
-    if (!parsed.ok) return sendError(reply, 'BAD_REQUEST', `This PBX is not valid: ${parsed.problems.join('; ')}.`);
-    if (parsed.entry.ami === undefined) return sendError(reply, 'BAD_REQUEST', 'A PBX needs its AMI connection: host, username, and the secret.');
+    if (!parsed.ok) return sendError(reply, 'BAD_REQUEST', t(request).t('server.pbx.invalid', { problems: parsed.problems.join('; ') }));
+    if (parsed.entry.ami === undefined) return sendError(reply, 'BAD_REQUEST', t(request).t('server.pbx.needAmi'));
     // Stored without any secret field: the sealed secret has its own column.
     const { host, port, username, auth, tls } = parsed.entry.ami;
     const entry: SavedPbx['entry'] = { ...(parsed.entry as Omit<PbxEntry, 'ami'>), ami: { host, ...(port !== undefined ? { port } : {}), username, auth, tls } };
     const created = await connections.save(entry, secret === null ? kept! : encryptSecret(secret, options.secretKey), request.principal?.user?.login ?? null);
     reply.code(created ? 201 : 200);
-    return { saved: entry, restartNeeded: true, message: `Saved "${entry.name ?? id}". Restart the service (every instance) to follow it.` };
+    return { saved: entry, restartNeeded: true, message: t(request).t('server.pbx.saved', { name: entry.name ?? id }) };
   });
 
   app.delete<{ Params: { id: string } }>('/api/admin/pbx/connections/:id', { preHandler: requireAdmin }, async (request, reply) => {
-    if (!(await connections.remove(request.params.id))) return sendError(reply, 'NOT_FOUND', `No PBX "${request.params.id}" was saved on this page.`);
-    return { removed: request.params.id, restartNeeded: true, message: 'Removed. Restart the service (every instance) to stop following it.' };
+    if (!(await connections.remove(request.params.id))) return sendError(reply, 'NOT_FOUND', t(request).t('server.pbx.notSaved', { id: request.params.id }));
+    return { removed: request.params.id, restartNeeded: true, message: t(request).t('server.pbx.removed') };
   });
 }

@@ -18,7 +18,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Access } from '../auth/access.ts';
 import { requireAdmin, requireUser } from '../auth/auth-plugin.ts';
-import { sendError } from '../errors.ts';
+import { sendError, sendFailure } from '../errors.ts';
+import { t } from '../request-locale.ts';
 import type { Recordings, Requester } from '../../recordings/recordings.ts';
 import { isRecordingId } from '../../recordings/ids.ts';
 import { decideRange, ifRangeMatches, noneMatch } from '../../recordings/http-range.ts';
@@ -63,7 +64,7 @@ export async function recordingsRoutes(app: FastifyInstance, options: Recordings
     const query = request.query as { token?: unknown };
     if (!request.principal && typeof query.token === 'string') request.principal = await options.access.byToken(query.token);
     if (request.principal?.tokenKind !== 'routing') {
-      return sendError(reply, 'AUTH_REQUIRED', 'This endpoint is for the PBX: send a routing token (Authorization: Bearer ... or ?token=...). Create one with "crm-telephony tokens create --kind routing".');
+      return sendError(reply, 'AUTH_REQUIRED', t(request).t('server.recordings.pbxOnly'));
     }
   };
 
@@ -71,7 +72,7 @@ export async function recordingsRoutes(app: FastifyInstance, options: Recordings
     const source = { ...(request.query as Record<string, unknown>), ...((request.body as Record<string, unknown> | undefined) ?? {}) };
     delete source['token'];
     const body = reportBody.safeParse(source);
-    if (!body.success) return sendError(reply, 'BAD_REQUEST', 'Send linkedid or uniqueid, path (the file\'s full path on the PBX) and size (bytes).');
+    if (!body.success) return sendError(reply, 'BAD_REQUEST', t(request).t('server.recordings.reportBody'));
     const outcome = await recordings.report({
       path: body.data.path,
       ...(body.data.pbx ? { pbx: body.data.pbx } : {}),
@@ -79,23 +80,23 @@ export async function recordingsRoutes(app: FastifyInstance, options: Recordings
       ...(body.data.uniqueid ? { uniqueid: body.data.uniqueid } : {}),
       ...(body.data.size !== undefined ? { size: body.data.size } : {}),
     });
-    if (!outcome.ok) return sendError(reply, outcome.code, outcome.message);
+    if (!outcome.ok) return sendFailure(reply, outcome);
     reply.code(202);
     return { ok: true, callId: outcome.callId };
   });
 
   app.get<{ Params: { callId: string } }>('/api/calls/:callId/recording', { preHandler: requireUser }, async (request, reply) => {
-    if (!CALL_ID.test(request.params.callId)) return sendError(reply, 'NOT_FOUND', 'No such call.');
+    if (!CALL_ID.test(request.params.callId)) return sendError(reply, 'NOT_FOUND', t(request).t('server.calls.noSuchCall'));
     const outcome = await recordings.infoForCall(request.params.callId, requester(request));
-    if (!outcome.ok) return sendError(reply, outcome.code, outcome.message);
+    if (!outcome.ok) return sendFailure(reply, outcome);
     reply.header('cache-control', 'private, no-store');
     return outcome.value;
   });
 
   app.get<{ Params: { id: string } }>('/api/recordings/:id/info', { preHandler: requireUser }, async (request, reply) => {
-    if (!isRecordingId(request.params.id)) return sendError(reply, 'RECORDING_NOT_FOUND', 'No such recording.');
+    if (!isRecordingId(request.params.id)) return sendError(reply, 'RECORDING_NOT_FOUND', t(request).t('server.recordings.noSuchRecording'));
     const outcome = await recordings.info(request.params.id, requester(request));
-    if (!outcome.ok) return sendError(reply, outcome.code, outcome.message);
+    if (!outcome.ok) return sendFailure(reply, outcome);
     reply.header('cache-control', 'private, no-store');
     return { recording: outcome.value };
   });
@@ -105,13 +106,13 @@ export async function recordingsRoutes(app: FastifyInstance, options: Recordings
     url: '/api/recordings/:id',
     preHandler: requireUser,
     handler: async (request, reply) => {
-      if (!isRecordingId(request.params.id)) return sendError(reply, 'RECORDING_NOT_FOUND', 'No such recording.');
+      if (!isRecordingId(request.params.id)) return sendError(reply, 'RECORDING_NOT_FOUND', t(request).t('server.recordings.noSuchRecording'));
       const download = request.query.download === '1' || request.query.download === 'true';
       const head = request.method === 'HEAD';
       const outcome = await recordings.openForListening(request.params.id, requester(request), { download, head });
       if (!outcome.ok) {
         if (outcome.status === 204) return reply.code(204).header('x-recording-status', 'no-audio').header('cache-control', 'private, no-store').send();
-        return sendError(reply, outcome.code, outcome.message);
+        return sendFailure(reply, outcome);
       }
       const p = outcome.value;
       // Private: the browser may keep it, a shared cache may not; no-cache: every replay comes back
@@ -131,7 +132,7 @@ export async function recordingsRoutes(app: FastifyInstance, options: Recordings
       if (decision.kind === 'unsatisfiable') {
         await p.opened.close();
         reply.header('content-range', `bytes */${p.size}`);
-        return sendError(reply, 'RANGE_NOT_SATISFIABLE', `The range asked for is past the end of the recording (${p.size} bytes).`);
+        return sendError(reply, 'RANGE_NOT_SATISFIABLE', t(request).t('server.recordings.pastEnd', { size: p.size }));
       }
       const [start, end] = decision.kind === 'partial' ? [decision.start, decision.end] : [0, p.size - 1];
       reply.type(p.contentType);
@@ -147,7 +148,7 @@ export async function recordingsRoutes(app: FastifyInstance, options: Recordings
 
   app.get('/api/admin/recordings/audit', { preHandler: requireAdmin }, async (request, reply) => {
     const q = auditQuery.safeParse(request.query);
-    if (!q.success) return sendError(reply, 'BAD_REQUEST', 'Use limit (1-1000), before (ISO time), recording, user and call to filter.');
+    if (!q.success) return sendError(reply, 'BAD_REQUEST', t(request).t('server.recordings.auditQuery'));
     const entries = await recordings.audit({
       limit: q.data.limit,
       ...(q.data.before ? { before: q.data.before } : {}),

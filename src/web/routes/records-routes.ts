@@ -5,6 +5,7 @@ import type { Directory } from '../../directory/directory.ts';
 import { recordCard, searchRecords } from '../../directory/search.ts';
 import { requireUser } from '../auth/auth-plugin.ts';
 import { sendError } from '../errors.ts';
+import { t } from '../request-locale.ts';
 
 const createBody = z.object({
   firstName: z.string().trim().max(100).default(''),
@@ -23,17 +24,17 @@ export async function recordsRoutes(app: FastifyInstance, options: { directory: 
 
   app.get<{ Params: { type: string; id: string } }>('/api/records/:type/:id', { preHandler: requireUser }, async (request, reply) => {
     const type = request.params.type;
-    if (type !== 'contact' && type !== 'account' && type !== 'lead') return sendError(reply, 'NOT_FOUND', 'Record types are contact, account and lead.');
+    if (type !== 'contact' && type !== 'account' && type !== 'lead') return sendError(reply, 'NOT_FOUND', t(request).t('server.records.types'));
     const card = await recordCard(directory, type, request.params.id);
-    if (!card) return sendError(reply, 'NOT_FOUND', 'No such record: it may have been deleted.');
+    if (!card) return sendError(reply, 'NOT_FOUND', t(request).t('server.records.notFound'));
     return { record: card };
   });
 
   app.post<{ Params: { type: string } }>('/api/records/:type', { preHandler: requireUser }, async (request, reply) => {
     const type = request.params.type;
-    if (type !== 'contact' && type !== 'lead') return sendError(reply, 'BAD_REQUEST', 'From a call you can create a contact or a lead.');
+    if (type !== 'contact' && type !== 'lead') return sendError(reply, 'BAD_REQUEST', t(request).t('server.records.createTypes'));
     const body = createBody.safeParse(request.body);
-    if (!body.success) return sendError(reply, 'BAD_REQUEST', 'Give at least a last name and the phone number.');
+    if (!body.success) return sendError(reply, 'BAD_REQUEST', t(request).t('server.records.createBody'));
     const owner = request.principal!.user!.id;
     const phones = [{ kind: 'work' as const, number: body.data.phone }];
     const res =

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Access } from '../auth/access.ts';
 import type { RouteDecision, RouteInput } from '../../routing/index.ts';
 import { sendError } from '../errors.ts';
+import { t } from '../request-locale.ts';
 
 export interface RoutingRoutesOptions {
   access: Access;
@@ -26,7 +27,7 @@ export async function routingRoutes(app: FastifyInstance, options: RoutingRoutes
     const query = request.query as { token?: unknown };
     if (!request.principal && typeof query.token === 'string') request.principal = await options.access.byToken(query.token);
     if (request.principal?.tokenKind !== 'routing') {
-      return sendError(reply, 'AUTH_REQUIRED', 'This endpoint needs a routing token (?token=... or Authorization: Bearer ...). Create one with "crm-telephony tokens create --kind routing".');
+      return sendError(reply, 'AUTH_REQUIRED', t(request).t('server.routing.tokenNeeded'));
     }
   };
   const wantsJson = (request: FastifyRequest): boolean => {

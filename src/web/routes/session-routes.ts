@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Access } from '../auth/access.ts';
 import { requireUser, SESSION_COOKIE } from '../auth/auth-plugin.ts';
 import { sendError } from '../errors.ts';
+import { t } from '../request-locale.ts';
 import { LOCALES } from '../../i18n/locales.ts';
 
 const loginBody = z.object({ login: z.string().min(1).max(200), password: z.string().min(1).max(1000) });
@@ -18,9 +19,9 @@ export interface SessionRoutesOptions {
 export async function sessionRoutes(app: FastifyInstance, options: SessionRoutesOptions): Promise<void> {
   app.post('/api/login', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
     const body = loginBody.safeParse(request.body);
-    if (!body.success) return sendError(reply, 'BAD_REQUEST', 'Send JSON with "login" and "password".');
+    if (!body.success) return sendError(reply, 'BAD_REQUEST', t(request).t('server.session.loginBody'));
     const session = await options.access.login(body.data.login, body.data.password);
-    if (!session) return sendError(reply, 'AUTH_FAILED', 'Wrong login or password (or the user is disabled). Check them, or ask an administrator.');
+    if (!session) return sendError(reply, 'AUTH_FAILED', t(request).t('server.session.wrongLogin'));
     reply.setCookie(SESSION_COOKIE, session.sessionId, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies });
     return { user: publicUser(session.user), csrfToken: session.csrfToken, locale: await options.access.languages.get(session.user.id) };
   });
@@ -42,7 +43,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
   /** The person picks the console's language (null: follow the browser's again). */
   app.put('/api/me/language', { preHandler: requireUser }, async (request, reply) => {
     const body = languageBody.safeParse(request.body);
-    if (!body.success) return sendError(reply, 'BAD_REQUEST', `Send JSON with "locale": one of ${LOCALES.map((l) => `"${l}"`).join(', ')}, or null for the browser's language.`);
+    if (!body.success) return sendError(reply, 'BAD_REQUEST', t(request).t('server.session.languageBody', { locales: LOCALES.map((l) => `"${l}"`).join(', ') }));
     await options.access.languages.set(request.principal!.user!.id, body.data.locale);
     return { locale: body.data.locale };
   });

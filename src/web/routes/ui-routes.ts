@@ -11,9 +11,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { sendError } from '../errors.ts';
+import { t } from '../request-locale.ts';
 
 export interface UiRoutesOptions {
   /** Folder holding the built console (`vite build` output). Default `dist/ui` in this checkout. */
@@ -52,14 +53,14 @@ export async function uiRoutes(app: FastifyInstance, options: UiRoutesOptions = 
     return payload;
   });
 
-  const sendIndex = (reply: FastifyReply): FastifyReply => {
+  const sendIndex = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     // Checked per request, so a console built while the service runs is picked up.
     if (!existsSync(resolve(root, 'index.html'))) {
       return reply
         .code(503)
         .type('text/plain; charset=utf-8')
         .header('cache-control', 'no-store')
-        .send(`The console has not been built yet (no ${resolve(root, 'index.html')}). Run "npm run build:ui", then reload; "npm start" builds it for you.\n`);
+        .send(`${t(request).t('server.ui.notBuilt', { path: resolve(root, 'index.html') })}\n`);
     }
     reply.header('cache-control', 'no-cache');
     return reply.sendFile('index.html', { cacheControl: false });
@@ -70,11 +71,11 @@ export async function uiRoutes(app: FastifyInstance, options: UiRoutesOptions = 
   app.get<{ Params: { '*': string } }>('/*', (request, reply) => {
     const path = request.params['*'];
     if (path === 'api' || path.startsWith('api/')) {
-      return sendError(reply, 'NOT_FOUND', `There is no API route ${request.method} /${path}.`);
+      return sendError(reply, 'NOT_FOUND', t(request).t('server.ui.noApiRoute', { method: request.method, path }));
     }
     const last = path.slice(path.lastIndexOf('/') + 1);
     // A file name (favicon.svg, robots.txt): the file or a 404, never the page in its place.
     if (last.includes('.')) return reply.sendFile(path, { maxAge: '1h' });
-    return sendIndex(reply);
+    return sendIndex(request, reply);
   });
 }

@@ -30,7 +30,8 @@ import type { RecordType } from '../../directory/record-types.ts';
 import { CrmSso } from '../auth/crm-sso.ts';
 import { requireUser, SESSION_COOKIE } from '../auth/auth-plugin.ts';
 import { publicUser } from './session-routes.ts';
-import { sendError } from '../errors.ts';
+import { sendError, sendFailure } from '../errors.ts';
+import { t } from '../request-locale.ts';
 
 /** `dist/widget-bundle` beside `src/` (this file is three folders down, as is its compiled form). */
 export const DEFAULT_WIDGET_ROOT = fileURLToPath(new URL('../../../dist/widget-bundle/', import.meta.url));
@@ -69,11 +70,11 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
 
   app.get<{ Params: { file: string } }>('/widget/:file', (request, reply) => {
     const type = Object.hasOwn(FILES, request.params.file) ? FILES[request.params.file] : undefined;
-    if (type === undefined) return sendError(reply, 'NOT_FOUND', 'The widget is /widget/widget.js.');
+    if (type === undefined) return sendError(reply, 'NOT_FOUND', t(request).t('server.widget.onlyScript'));
     const path = resolve(root, request.params.file);
     // Read per request (a few kB): a widget rebuilt while the service runs is served at once.
     if (!existsSync(path)) {
-      if (request.params.file !== 'widget.js') return sendError(reply, 'NOT_FOUND', 'No such file.');
+      if (request.params.file !== 'widget.js') return sendError(reply, 'NOT_FOUND', t(request).t('server.widget.noSuchFile'));
       return reply
         .code(503)
         .type('text/plain; charset=utf-8')
@@ -95,20 +96,20 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
 
   app.post('/api/crm/sso', { config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (request, reply) => {
     if (!sso) {
-      return sendError(reply, 'SSO_NOT_CONFIGURED', 'Sign-in from SuiteCRM is not set up: set CRM_WIDGET_SECRET to the secret "crm-telephony suitecrm package" printed, and restart.');
+      return sendError(reply, 'SSO_NOT_CONFIGURED', t(request).t('server.sso.notConfigured'));
     }
     const origin = request.headers.origin;
     if (typeof origin !== 'string' || !allowed.has(origin)) {
       request.log.warn({ origin: typeof origin === 'string' ? origin.slice(0, 200) : null }, 'SuiteCRM sign-in from an origin not in CORS_ORIGINS: refused');
-      return sendError(reply, 'SSO_ORIGIN', 'Sign-in from SuiteCRM is accepted only from the origins in CORS_ORIGINS: add your SuiteCRM\'s origin (e.g. https://crm.example.com) there.');
+      return sendError(reply, 'SSO_ORIGIN', t(request).t('server.sso.origin'));
     }
     const body = ssoBody.safeParse(request.body);
-    if (!body.success) return sendError(reply, 'BAD_REQUEST', 'Send JSON with the "token" from the SuiteCRM page.');
+    if (!body.success) return sendError(reply, 'BAD_REQUEST', t(request).t('server.sso.body'));
     const outcome = await sso.exchange(body.data.token);
     if (!outcome.ok) {
       // The token itself is never logged: within its minutes it is a credential.
       request.log.warn({ code: outcome.code, reason: outcome.reason }, 'SuiteCRM sign-in refused');
-      return sendError(reply, outcome.code, outcome.message);
+      return sendFailure(reply, outcome);
     }
     reply.setCookie(SESSION_COOKIE, outcome.sessionId, { path: '/', httpOnly: true, secure: true, sameSite: 'none', partitioned: true });
     reply.header('cache-control', 'no-store');
@@ -130,15 +131,15 @@ export async function widgetRoutes(app: FastifyInstance, options: WidgetRoutesOp
   app.get('/api/crm/record', { preHandler: requireUser }, async (request: FastifyRequest, reply: FastifyReply) => {
     const q = recordQuery.safeParse(request.query);
     const type = q.success && Object.hasOwn(MODULE_TYPES, q.data.module) ? MODULE_TYPES[q.data.module] : undefined;
-    if (!q.success || type === undefined) return sendError(reply, 'BAD_REQUEST', 'Use ?module=Contacts|Accounts|Leads&id=<SuiteCRM record id>.');
+    if (!q.success || type === undefined) return sendError(reply, 'BAD_REQUEST', t(request).t('server.widget.recordQuery'));
     const id = await directory.recordIdByExternalId(type, source, q.data.id);
-    if (id === undefined) return sendError(reply, 'NOT_FOUND', 'This SuiteCRM record is not in the phone directory (yet: it syncs every few seconds).');
+    if (id === undefined) return sendError(reply, 'NOT_FOUND', t(request).t('server.widget.recordNotSynced'));
     return { record: { type, id } };
   });
 
   app.get('/api/crm/refs', { preHandler: requireUser }, async (request, reply) => {
     const q = refsQuery.safeParse(request.query);
-    if (!q.success) return sendError(reply, 'BAD_REQUEST', 'Use ?refs=contact:<id>,account:<id>,... (up to 25).');
+    if (!q.success) return sendError(reply, 'BAD_REQUEST', t(request).t('server.widget.refsQuery'));
     const wanted: Record<RecordType, string[]> = { contact: [], account: [], lead: [] };
     for (const r of q.data.refs) {
       const i = r.indexOf(':');
