@@ -128,7 +128,9 @@ export const api = {
       () => false,
     )),
   simulateCall: (input: { extension?: string; from?: string; answer: 'here' | 'elsewhere' | 'none' }) =>
-    request<{ callId: string; extension: string }>('POST', '/api/demo/call', input),
+    request<{ callId: string; extension: string; from?: string }>('POST', '/api/demo/call', input),
+  /** The extensions the demo may ring: every active user's, with whose it is. */
+  demoExtensions: () => request<{ extensions: { extension: string; name: string }[] }>('GET', '/api/demo/extensions'),
 };
 
 export type { CallRecordingView } from './components/recording-player.tsx';

@@ -16,14 +16,23 @@ export function DemoControl(): JSX.Element | null {
   const [answer, setAnswer] = useState<Answer>('none');
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
+  // Every extension the demo may ring (a colleague's too: to watch a card withdrawn), yours first.
+  const [choices, setChoices] = useState<{ extension: string; name: string }[]>([]);
 
   useEffect(() => {
     let live = true;
-    void api.demoAvailable().then((ok) => live && setAvailable(ok));
+    void api.demoAvailable().then((ok) => {
+      if (!live || !ok) return;
+      setAvailable(true);
+      api.demoExtensions().then(
+        (r) => live && setChoices([...r.extensions].sort((a, b) => Number(!user.extensions.includes(a.extension)) - Number(!user.extensions.includes(b.extension)))),
+        () => undefined,
+      );
+    });
     return () => {
       live = false;
     };
-  }, []);
+  }, [user.extensions]);
   // A success says where to look, then goes: the form is used again and again.
   useEffect(() => {
     if (status === null || status.error) return;
@@ -37,7 +46,8 @@ export function DemoControl(): JSX.Element | null {
     setBusy(true);
     setStatus(null);
     try {
-      const res = await api.simulateCall({ answer, ...(extension ? { extension } : {}), ...(from.trim() ? { from: from.trim() } : {}) });
+      const ring = extension || choices[0]?.extension || '';
+      const res = await api.simulateCall({ answer, ...(ring ? { extension: ring } : {}), ...(from.trim() ? { from: from.trim() } : {}) });
       setStatus({ text: tr.t('console.demo.ringing', { extension: res.extension }), error: false });
     } catch (err) {
       // The route disappeared (the service restarted outside demo mode): stop offering it.
@@ -54,11 +64,11 @@ export function DemoControl(): JSX.Element | null {
       <form class="demo-form" onSubmit={submit}>
         <div class="field">
           <label for="demo-ext">{tr.t('console.demo.extension')}</label>
-          {user.extensions.length > 1 ? (
-            <select id="demo-ext" value={extension} onChange={(e) => setExtension(e.currentTarget.value)}>
-              {user.extensions.map((x) => (
-                <option key={x} value={x}>
-                  {x}
+          {choices.length > 0 ? (
+            <select id="demo-ext" value={extension || choices[0]!.extension} onChange={(e) => setExtension(e.currentTarget.value)}>
+              {choices.map((x) => (
+                <option key={x.extension} value={x.extension}>
+                  {user.extensions.includes(x.extension) ? tr.t('console.demo.yourExtension', { extension: x.extension }) : `${x.extension} · ${x.name}`}
                 </option>
               ))}
             </select>

@@ -145,6 +145,7 @@ export default {
   'console.chart.label': 'Calls per hour. {summary}',
   'console.chart.hour': '{from}–{to}: {answered} answered, {missed} missed{elsewhere, plural, =0 {} one {, # taken by a colleague} other {, # taken by colleagues}}{other, plural, =0 {} one {, # other} other {, # other}}',
 
+  'console.demo.yourExtension': '{extension} · yours',
   'console.demo.heading': 'Demo',
   'console.demo.extension': 'Ring extension',
   'console.demo.from': 'From number (optional)',

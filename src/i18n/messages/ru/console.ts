@@ -149,6 +149,7 @@ export default {
   'console.chart.label': 'Звонки по часам. {summary}',
   'console.chart.hour': '{from}–{to}: отвечено {answered}, пропущено {missed}{elsewhere, plural, =0 {} one {, ответили коллеги: #} few {, ответили коллеги: #} many {, ответили коллеги: #} other {, ответили коллеги: #}}{other, plural, =0 {} one {, прочих: #} few {, прочих: #} many {, прочих: #} other {, прочих: #}}',
 
+  'console.demo.yourExtension': '{extension} · ваш',
   'console.demo.heading': 'Демо',
   'console.demo.extension': 'Позвонить на внутренний',
   'console.demo.from': 'С номера (необязательно)',
