@@ -39,6 +39,12 @@ test('header: refusals say what is missing and how to map it', () => {
   assert.throws(() => resolveHeader(['id', 'name', 'Company'], 'accounts', new Map([['Company', 'name']])), usageError(/both give "name"/));
 });
 
+test('header: one column that should have been several says the file may use another separator', () => {
+  const oneColumn = usageError(/no "id" column.*The header reads as one column: the file may use another separator than a comma, a semicolon or a tab/);
+  assert.throws(() => resolveHeader(['id|first_name|last_name'], 'contacts', new Map()), oneColumn);
+  assert.throws(() => resolveHeader(['name', 'phone'], 'accounts', new Map()), (err: unknown) => err instanceof Error && !/another separator/.test(err.message));
+});
+
 test('phone columns per type', () => {
   assert.deepEqual(
     phoneColumns('accounts').map((p) => p.kind),

@@ -94,8 +94,13 @@ export function resolveHeader(header: readonly string[], type: ImportType, map: 
   for (const need of REQUIRED_HEADER[type]) {
     const options = typeof need === 'string' ? [need] : need;
     if (!options.some((c) => positions.has(c))) {
+      // One column that names several of ours: the file is split by a character we do not read as a separator.
+      const oneColumn =
+        clean.length === 1
+          ? ' The header reads as one column: the file may use another separator than a comma, a semicolon or a tab. Save it as CSV with one of those.'
+          : '';
       throw usage(
-        `The header has no "${options.join('" or "')}" column, which ${type} need. The header has: ${quoteList(clean)}. ` +
+        `The header has no "${options.join('" or "')}" column, which ${type} need. The header has: ${quoteList(clean)}.${oneColumn} ` +
           `Rename the file's column, or map it: --map "Its Name=${options[0]}". Expected columns: ${COLUMNS[type].join(',')}.`,
       );
     }

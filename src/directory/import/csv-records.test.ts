@@ -2,21 +2,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { readCsv, type CsvItem } from './csv-records.ts';
+import { readCsv, sniffDelimiter, type CsvItem, type Delimiter } from './csv-records.ts';
 
-async function read(text: string | Buffer[], oneLine = [0, 1, 2]): Promise<{ header: string[] | undefined; headerLine: number; items: CsvItem[] }> {
+async function read(text: string | Buffer[], oneLine = [0, 1, 2]): Promise<{ header: string[] | undefined; headerLine: number; delimiter: Delimiter | undefined; items: CsvItem[] }> {
   const chunks = typeof text === 'string' ? [Buffer.from(text)] : text;
   let header: string[] | undefined;
   let headerLine = 0;
+  let delimiter: Delimiter | undefined;
   const items: CsvItem[] = [];
-  for await (const item of readCsv(Readable.from(chunks), (fields, line) => {
+  for await (const item of readCsv(Readable.from(chunks), (fields, line, separator) => {
     header = fields;
     headerLine = line;
+    delimiter = separator;
     return { width: fields.length, oneLine };
   })) {
     items.push(item);
   }
-  return { header, headerLine, items };
+  return { header, headerLine, delimiter, items };
 }
 
 const rows = (items: CsvItem[]) => items.filter((i) => i.kind === 'row').map((i) => [i.line, ...(i.kind === 'row' ? i.fields : [])]);
@@ -142,4 +144,58 @@ test('line numbers stay right after CRLF line breaks inside quoted values, and a
     [7, 'd', 'Di', '4'],
   ]);
   assert.deepEqual(broken(items), [[6, 'BAD_QUOTING']]);
+});
+
+test('the separator is the header line’s: commas, semicolons (Excel in much of Europe) or tabs, counted outside quotes', () => {
+  assert.equal(sniffDelimiter('id,first_name,last_name\n'), ',');
+  assert.equal(sniffDelimiter('\uFEFFid;first_name;last_name;phone_work\r\nc1;Ann;"Lee, Jr";1\r\n'), ';');
+  assert.equal(sniffDelimiter('id\tname\tphone_office\n'), '\t');
+  assert.equal(sniffDelimiter('"id;x","name;y",phone\n'), ',', 'semicolons inside quoted names do not count');
+  assert.equal(sniffDelimiter('\n;;;\n\nid;name\n'), ';', 'blank and separator-only lines before the header are passed over');
+  assert.equal(sniffDelimiter('id,name;phone_office\nx;y;z;w;v\n'), ',', 'the header decides, not the rows after it (a tie goes to the comma)');
+  assert.equal(sniffDelimiter('login'), ',', 'one column: read with commas');
+  assert.equal(sniffDelimiter(''), ',');
+});
+
+test('a semicolon-separated file: the header and every row split at semicolons, commas inside values kept', async () => {
+  const { header, delimiter, items } = await read('\uFEFFid;name;phone\r\nc1;Smith, Ann;+7 495 123-45-67\r\nc2;"Bob; Jr";2\r\n');
+  assert.equal(delimiter, ';');
+  assert.deepEqual(header, ['id', 'name', 'phone']);
+  assert.deepEqual(rows(items), [
+    [2, 'c1', 'Smith, Ann', '+7 495 123-45-67'],
+    [3, 'c2', 'Bob; Jr', '2'],
+  ]);
+});
+
+test('a semicolon file with a quote never closed: the line-by-line re-read splits at semicolons too', async () => {
+  const csv = ['id;name;phone', 'c1;Ann;1', 'c2;"Bob;2', 'c3;Cy;3', 'c4;Di, Jr;4'].join('\n');
+  const { items } = await read(csv);
+  assert.deepEqual(rows(items), [
+    [2, 'c1', 'Ann', '1'],
+    [4, 'c3', 'Cy', '3'],
+    [5, 'c4', 'Di, Jr', '4'],
+  ]);
+  assert.deepEqual(broken(items), [[3, 'BAD_QUOTING']]);
+});
+
+test('tab-separated, and a header split across chunks, are read the same; a wrong count names the separator', async () => {
+  const text = 'id\tname\tphone\nc1\tAnn\t1\nc2\tBob\t2\textra\n';
+  const whole = await read(text);
+  const split = await read([Buffer.from(text.slice(0, 3)), Buffer.from(text.slice(3, 9)), Buffer.from(text.slice(9))]);
+  assert.equal(whole.delimiter, '\t');
+  assert.deepEqual(split, whole);
+  assert.deepEqual(rows(whole.items), [[2, 'c1', 'Ann', '1']]);
+  const reason = whole.items.flatMap((i) => (i.kind === 'broken' ? [i.reason] : []))[0];
+  assert.match(reason!, /a tab inside a value needs the value in quotes/);
+});
+
+test('a header the reader refuses closes the input instead of leaving it open', async () => {
+  const input = Readable.from([Buffer.from('id;name\n'), Buffer.from('c1;Ann\n'.repeat(50_000))]);
+  await assert.rejects(async () => {
+    for await (const _ of readCsv(input, () => {
+      throw new Error('refused');
+    }));
+  }, /refused/);
+  await new Promise((r) => setImmediate(r));
+  assert.ok(input.destroyed, 'the input is closed');
 });

@@ -220,5 +220,14 @@ for (const engine of ENGINES) {
       assert.deepEqual([s.created, s.warned], [1, 0]);
       assert.equal((await findByPhone(directory, '+13055550177')).candidates[0]?.owner?.login, 'erin');
     });
+
+    it('a semicolon-separated file (Excel in much of Europe) imports, and the summary says which separator it had', async () => {
+      const text = '\uFEFFid;first_name;last_name;account_id;phone_work\r\nsemi-1;Jörg;"Müller; Sohn";acc-1;+49 30 901820\r\nsemi-2;Ann;Lee, Jr;;+1 415 555 0199\r\n';
+      const summary = await run(text, { type: 'contacts' });
+      assert.deepEqual([summary.created, summary.skipped, summary.delimiter], [2, 0, ';']);
+      const hit = (await findByPhone(directory, '+4930901820')).candidates[0];
+      assert.deepEqual([hit?.name, hit?.account?.name], ['Jörg Müller; Sohn', 'Acme']);
+      assert.equal((await run('id,name\nc-x,Comma Co\n', { type: 'accounts' })).delimiter, ',');
+    });
   });
 }

@@ -10,7 +10,7 @@ import { CrmTelephonyError, ErrorCodes, isCrmTelephonyError } from '../../errors
 import { bulkUpsert } from '../bulk-write.ts';
 import type { Directory } from '../directory.ts';
 import { COLUMNS, resolveHeader, type ImportType } from './columns.ts';
-import { readCsv } from './csv-records.ts';
+import { readCsv, type Delimiter } from './csv-records.ts';
 import { rowToInput, type RowInput, type RowWarning, type SkipCode, type WarningCode } from './rows.ts';
 
 export interface ImportOptions {
@@ -61,6 +61,8 @@ export interface ImportSummary {
   warnings: ImportIssue[];
   /** Header columns that are not ours and were not mapped: not imported. */
   ignoredColumns: string[];
+  /** The separator the header line showed (`,`, `;` or a tab), used for every row. */
+  delimiter: Delimiter;
   elapsedMs: number;
 }
 
@@ -80,7 +82,7 @@ export async function importCsv(directory: Directory, input: Readable, options: 
   const { type } = options;
   const batchSize = Math.max(1, Math.min(options.batchSize ?? DEFAULT_BATCH, MAX_BATCH));
   const maxDetails = options.maxDetails ?? 1000;
-  const summary: ImportSummary = { type, rows: 0, created: 0, updated: 0, skipped: 0, warned: 0, skippedRows: [], warnings: [], ignoredColumns: [], elapsedMs: 0 };
+  const summary: ImportSummary = { type, rows: 0, created: 0, updated: 0, skipped: 0, warned: 0, skippedRows: [], warnings: [], ignoredColumns: [], delimiter: ',', elapsedMs: 0 };
   const usersByLogin = new Map((await directory.listUsers()).map((u) => [u.login.toLowerCase(), u.id]));
   const ctx = { usersByLogin, region: directory.defaultRegion };
 
@@ -101,7 +103,8 @@ export async function importCsv(directory: Directory, input: Readable, options: 
 
   let positions = new Map<string, number>();
   let sawHeader = false;
-  const rows = readCsv(input, (header) => {
+  const rows = readCsv(input, (header, _line, delimiter) => {
+    summary.delimiter = delimiter;
     const layout = resolveHeader(header, type, options.map ?? new Map());
     positions = layout.positions;
     summary.ignoredColumns = layout.ignored;
