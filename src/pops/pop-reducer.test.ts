@@ -220,3 +220,15 @@ test('a step never changes the state it was given', () => {
   reducePop(before, ended(), FACTS, AT);
   assert.deepEqual([...before.cards], snapshot);
 });
+
+test('click-to-call: the customer’s number, unknown at the agent’s ring, comes with the record; each step carries its code for the browser to word', () => {
+  const { deliveries } = run([ring('101', { direction: 'outbound', externalNumber: null, normalizedNumber: null, externalName: null }), stop('101', 'answered-here'), updated({ direction: 'outbound', externalNumber: '+15551230005' }), answered('101')]);
+  assert.deepEqual(
+    deliveries.map((d) => [d.message.state, d.message.externalNumber, d.message.detailCode]),
+    [
+      ['ringing', null, 'ringingYourPhone'],
+      ['answered', null, 'calling'],
+      ['answered', '+15551230005', 'connected'],
+    ],
+  );
+});

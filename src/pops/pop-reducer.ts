@@ -11,7 +11,7 @@
 import type { Effect } from '../calls/effects.ts';
 import type { StopReason } from '../calls/hangup-causes.ts';
 import type { CallRecord } from '../calls/record.ts';
-import type { CallCandidateView, CallMessage, CardState } from './wire.ts';
+import type { CallCandidateView, CallMessage, CardState, ClickToCallStep } from './wire.ts';
 
 /** One person's card on one ringing extension. */
 export interface PopCard {
@@ -93,14 +93,14 @@ export function reducePop(call: PopCall | undefined, effect: Effect, facts: PopF
       const rang: PopCall = { ...base, queue: effect.queue ?? effect.group ?? base.queue };
       if (!facts.owner) return { call: rang, deliveries: [] };
       const cards = new Map(rang.cards).set(effect.extension, { userId: facts.owner, state: 'ringing' });
-      const detail = rang.direction === 'outbound' ? CLICK_TO_CALL_DETAIL.ringingYourPhone : undefined;
+      const detail = rang.direction === 'outbound' ? stepDetail('ringingYourPhone') : undefined;
       return deliver(effect.callId, { ...rang, cards }, [effect.extension], 'ringing', detail, facts, at);
     }
     case 'agent-stopped-ringing': {
       if (!call?.cards.has(effect.extension)) return { call, deliveries: [] };
       const state = STOP_TO_STATE[effect.reason];
       const outbound = call.direction === 'outbound';
-      const detail = !outbound ? undefined : state === 'answered' ? CLICK_TO_CALL_DETAIL.calling : CLICK_TO_CALL_DETAIL.notPlaced;
+      const detail = !outbound ? undefined : stepDetail(state === 'answered' ? 'calling' : 'notPlaced');
       const step = deliver(effect.callId, call, [effect.extension], state, detail, facts, at);
       // Answered here, the card becomes the call and stays until it ends; otherwise it is withdrawn.
       if (state === 'answered') return step;
@@ -111,11 +111,11 @@ export function reducePop(call: PopCall | undefined, effect: Effect, facts: PopF
     case 'call-answered':
       // Only a click-to-call's card changes: the customer answered the call the agent placed.
       if (!call || call.direction !== 'outbound') return { call, deliveries: [] };
-      return deliver(effect.callId, call, [...call.cards.keys()], 'answered', CLICK_TO_CALL_DETAIL.connected, facts, at);
+      return deliver(effect.callId, call, [...call.cards.keys()], 'answered', stepDetail('connected'), facts, at);
     case 'originate-failed': {
       if (!effect.callId || !call) return { call, deliveries: [] };
-      const step = deliver(effect.callId, call, [...call.cards.keys()], 'ended', effect.description, facts, at);
-      return { call: { ...step.call, cards: new Map() }, deliveries: step.deliveries };
+      const ended = deliver(effect.callId, call, [...call.cards.keys()], 'ended', effect.description ? { text: effect.description, code: 'failed' } : undefined, facts, at);
+      return { call: { ...ended.call, cards: new Map() }, deliveries: ended.deliveries };
     }
     case 'call-ended': {
       if (!call) return { call, deliveries: [] };
@@ -132,10 +132,23 @@ export function reducePop(call: PopCall | undefined, effect: Effect, facts: PopF
   }
 }
 
-/** The engine's record of the call is newer than what the first ring said. */
+interface Detail {
+  text: string;
+  code: ClickToCallStep;
+}
+
+function stepDetail(code: Exclude<ClickToCallStep, 'failed'>): Detail {
+  return { text: CLICK_TO_CALL_DETAIL[code], code };
+}
+
+/**
+ * The engine's record of the call is newer than what the first ring said: a click-to-call rings
+ * the agent before the customer's number is on any channel, so the number comes with the record.
+ */
 function withRecord(call: PopCall, record: CallRecord): PopCall {
   return {
     ...call,
+    externalNumber: call.externalNumber ?? record.externalNumber,
     did: record.did ?? call.did,
     queue: record.queue ?? call.queue,
     externalName: record.externalName ?? call.externalName,
@@ -144,7 +157,7 @@ function withRecord(call: PopCall, record: CallRecord): PopCall {
 }
 
 /** These extensions' cards take `state`, and each owner gets a message saying so. */
-function deliver(callId: string, call: PopCall, extensions: readonly string[], state: CardState, detail: string | undefined, facts: PopFacts, at: string): PopStep & { call: PopCall } {
+function deliver(callId: string, call: PopCall, extensions: readonly string[], state: CardState, detail: Detail | undefined, facts: PopFacts, at: string): PopStep & { call: PopCall } {
   const cards = new Map(call.cards);
   const deliveries: PopDelivery[] = [];
   for (const extension of extensions) {
@@ -156,7 +169,7 @@ function deliver(callId: string, call: PopCall, extensions: readonly string[], s
   return { call: { ...call, cards }, deliveries };
 }
 
-function messageFor(callId: string, call: PopCall, extension: string, state: CardState, detail: string | undefined, facts: PopFacts, at: string): CallMessage {
+function messageFor(callId: string, call: PopCall, extension: string, state: CardState, detail: Detail | undefined, facts: PopFacts, at: string): CallMessage {
   return {
     callId,
     state,
@@ -169,6 +182,6 @@ function messageFor(callId: string, call: PopCall, extension: string, state: Car
     queue: call.queue,
     candidates: facts.candidates,
     at,
-    ...(detail ? { detail } : {}),
+    ...(detail ? { detail: detail.text, detailCode: detail.code } : {}),
   };
 }

@@ -42,6 +42,8 @@ export interface PopSinkOptions {
 
 /** Facts about a call that do not change: looked up at its first ring. */
 interface CallFacts {
+  /** The number they were looked up for (null: none yet, as on a click-to-call's first ring). */
+  number: string | null;
   candidates: Promise<CallCandidateView[]>;
   externalNumberFormatted: string | null;
 }
@@ -86,6 +88,11 @@ export class PopSink {
     if (callId === null) return;
     // Started before the owner is asked, so the two lookups overlap on a call's first ring.
     if (effect.type === 'agent-ringing' && !this.#facts.has(callId)) this.#facts.set(callId, this.#lookUp(callId, effect, context));
+    // A number the first ring did not have (a click-to-call dials the customer after the agent
+    // answers) is looked up when the call's record first carries it.
+    if ('record' in effect && effect.record.externalNumber !== null && this.#calls.has(callId) && this.#facts.get(callId)?.number === null) {
+      this.#facts.set(callId, this.#lookUp(callId, effect.record, undefined));
+    }
     const owner = effect.type === 'agent-ringing' ? await this.#owners.userIdFor(effect.extension) : null;
     const call = this.#calls.get(callId);
     // A dry run first (the reducer is pure): the candidates are awaited only when a message goes
@@ -110,10 +117,11 @@ export class PopSink {
     }
   }
 
-  #lookUp(callId: string, ring: Ring, context: PopContext | undefined): CallFacts {
+  #lookUp(callId: string, ring: Pick<Ring, 'normalizedNumber' | 'externalNumber'>, context: PopContext | undefined): CallFacts {
     const number = ring.normalizedNumber ?? ring.externalNumber;
     const region = this.#o.defaultRegion;
     return {
+      number,
       candidates: number ? this.#candidates(callId, number, context) : Promise.resolve([]),
       externalNumberFormatted: ring.externalNumber ? formatPhoneForPeople(readingOf(ring.externalNumber, context, region), region) : null,
     };

@@ -32,6 +32,11 @@ export interface CallMessage {
   queue: string | null;
   candidates: CallCandidateView[];
   at: string;
-  /** For click-to-call: progress and failures in words. */
+  /** For click-to-call: progress and failures in words (English; `detailCode` says which). */
   detail?: string;
+  /** Which click-to-call step `detail` tells, for a client that words it in the person's language. */
+  detailCode?: ClickToCallStep;
 }
+
+/** The click-to-call steps a card tells (`CLICK_TO_CALL_DETAIL` in pop-reducer.ts); `failed`: the PBX's reason. */
+export type ClickToCallStep = 'ringingYourPhone' | 'notPlaced' | 'calling' | 'connected' | 'failed';

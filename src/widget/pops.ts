@@ -46,6 +46,14 @@ interface Card {
 
 const key = (c: { type: string; id: string }): string => `${c.type}:${c.id}`;
 
+/** A click-to-call step's words (the PBX's own reason for a failure comes as it is). */
+const C2C_KEYS = {
+  ringingYourPhone: 'widget.c2c.ringingYourPhone',
+  notPlaced: 'widget.c2c.notPlaced',
+  calling: 'widget.c2c.calling',
+  connected: 'widget.c2c.connected',
+} as const;
+
 const STATE_KEYS = {
   ringing: ['widget.pop.state.ringing', 'widget.pop.state.ringingYourPhone'],
   answered: ['widget.pop.state.answered', 'widget.pop.state.answered'],
@@ -148,7 +156,7 @@ export class PopStack {
       el('p', { class: 'crmt-pop-title' }, title),
       m.externalName && m.externalName !== title ? el('p', { class: 'crmt-muted' }, tr.t('widget.pop.callerIdName', { name: m.externalName })) : null,
       el('p', { class: 'crmt-pop-number' }, m.externalNumber ? (m.externalNumberFormatted ?? m.externalNumber) : tr.t('widget.pop.noNumber')),
-      m.detail ? el('p', { class: 'crmt-pop-detail', role: 'status' }, m.detail) : null,
+      m.detail ? el('p', { class: 'crmt-pop-detail', role: 'status' }, m.detailCode !== undefined && m.detailCode !== 'failed' ? tr.t(C2C_KEYS[m.detailCode]) : m.detail) : null,
       m.candidates.length > 0
         ? this.#candidates(m.candidates, card.refs)
         : m.externalNumber && m.direction !== 'internal'

@@ -13,6 +13,14 @@ import { PhoneButton } from './phone-button.tsx';
 import { CreateRecord } from './create-record.tsx';
 import { NoteBox } from './note-box.tsx';
 
+/** A click-to-call step's words (the PBX's own reason for a failure comes as it is). */
+const C2C_KEYS = {
+  ringingYourPhone: 'console.c2c.ringingYourPhone',
+  notPlaced: 'console.c2c.notPlaced',
+  calling: 'console.c2c.calling',
+  connected: 'console.c2c.connected',
+} as const;
+
 export interface CallCardProps {
   card: Card;
   onDismiss: (callId: string) => void;
@@ -56,7 +64,7 @@ export function CallCard({ card, onDismiss }: CallCardProps): JSX.Element {
       </div>
       {m.detail ? (
         <p class="card-detail" role="status">
-          {m.detail}
+          {m.detailCode !== undefined && m.detailCode !== 'failed' ? tr.t(C2C_KEYS[m.detailCode]) : m.detail}
         </p>
       ) : null}
       {m.candidates.length > 0 ? (

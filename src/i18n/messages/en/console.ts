@@ -196,4 +196,8 @@ export default {
   'console.missed.noNumber': 'No number to call back',
   'console.missed.handled': 'Handled {when}',
   'console.missed.markHandled': 'Mark handled',
+  'console.c2c.ringingYourPhone': 'Ringing your phone: pick up to call the customer.',
+  'console.c2c.notPlaced': 'Your phone did not answer; the call was not placed.',
+  'console.c2c.calling': 'Calling the customer...',
+  'console.c2c.connected': 'Connected.',
 } as const;

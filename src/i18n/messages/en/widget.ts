@@ -81,4 +81,8 @@ export default {
   'widget.panel.playLabel': 'Play the recording',
   'widget.panel.noRecording': 'No recording.',
   'widget.panel.playFailed': 'The recording cannot be played now.',
+  'widget.c2c.ringingYourPhone': 'Ringing your phone: pick up to call the customer.',
+  'widget.c2c.notPlaced': 'Your phone did not answer; the call was not placed.',
+  'widget.c2c.calling': 'Calling the customer...',
+  'widget.c2c.connected': 'Connected.',
 } as const;

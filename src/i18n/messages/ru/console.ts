@@ -200,4 +200,8 @@ export default {
   'console.missed.noNumber': 'Нет номера для обратного звонка',
   'console.missed.handled': 'Обработан {when}',
   'console.missed.markHandled': 'Отметить обработанным',
+  'console.c2c.ringingYourPhone': 'Звонит ваш телефон: снимите трубку, чтобы позвонить клиенту.',
+  'console.c2c.notPlaced': 'Ваш телефон не ответил; звонок не состоялся.',
+  'console.c2c.calling': 'Звоним клиенту…',
+  'console.c2c.connected': 'Соединено.',
 } satisfies Translation<typeof en>;

@@ -82,4 +82,8 @@ export default {
   'widget.panel.playLabel': 'Прослушать запись',
   'widget.panel.noRecording': 'Записи нет.',
   'widget.panel.playFailed': 'Запись сейчас не удаётся воспроизвести.',
+  'widget.c2c.ringingYourPhone': 'Звонит ваш телефон: снимите трубку, чтобы позвонить клиенту.',
+  'widget.c2c.notPlaced': 'Ваш телефон не ответил; звонок не состоялся.',
+  'widget.c2c.calling': 'Звоним клиенту…',
+  'widget.c2c.connected': 'Соединено.',
 } satisfies Translation<typeof en>;
