@@ -6,36 +6,19 @@
 import { parseArgs } from 'node:util';
 import { configDefault } from '../config.ts';
 import { ErrorCodes, isCrmTelephonyError } from '../errors.ts';
+import type { Translator } from '../i18n/translator.ts';
 import type { CliIo } from './io.ts';
 import { recordingSubroutine } from '../recordings/dialplan.ts';
 import { PBX_ID_PATTERN } from '../calls/extension-address.ts';
-import { setting } from './settings.ts';
+import { cliTexts, setting } from './settings.ts';
 
-export const DIALPLAN_USAGE = `Usage: crm-telephony dialplan [--style plain|freepbx] [options]
-
-Prints dialplan snippets that ask crm-telephony where to send each caller, for you to paste into
-Asterisk. The caller then goes to the manager responsible for them (ROUTE_EXT), and when the
-service is down or slow, or finds no route, to your fallback.
-
-Options:
-  --style plain|freepbx   plain: a context for extensions.conf (default). freepbx: a context for
-                          extensions_custom.conf, used through a Custom Destination.
-  --agi-host <host>       Where the FastAGI server runs, as Asterisk reaches it. Env AGI_PUBLIC_HOST;
-                          default 127.0.0.1 (the same machine).
-  --agi-port <port>       Env AGI_PORT; default 4573.
-  --http-url <url>        The service's base URL for the CURL() variant. Default http://127.0.0.1:8080.
-  --token <token>         A routing token for the CURL() variant (create one with
-                          "crm-telephony tokens create --kind routing"). Default a placeholder.
-  --fallback <dial>       Where callers go when there is no route, e.g. PJSIP/101 or Local/600@from-internal.
-                          Env ROUTING_FALLBACK_DIAL; default Local/s@crm-route-fallback (define it).
-  --tech <tech>           Channel technology of the extensions. Default PJSIP.
-  --pbx <id>              With several PBXs: the id of the PBX this dialplan is for (as in
-                          CRM_TELEPHONY_CONFIG), so that routing answers with its extensions and
-                          recordings are looked for on it. Default: the default PBX.
-  -h, --help              Show this help.
-`;
+export function dialplanUsage(texts: Translator): string {
+  return texts.t('cli.dialplan.usage');
+}
 
 export async function dialplan(args: string[], io: CliIo): Promise<number> {
+  const texts = cliTexts(io.env);
+  const error = (message: string): string => texts.t('cli.main.error', { message });
   let values;
   try {
     ({ values } = parseArgs({
@@ -54,15 +37,15 @@ export async function dialplan(args: string[], io: CliIo): Promise<number> {
       allowPositionals: false,
     }));
   } catch (err) {
-    io.stderr.write(`error: ${(err as Error).message}\n\n${DIALPLAN_USAGE}`);
+    io.stderr.write(`${error((err as Error).message)}\n\n${dialplanUsage(texts)}`);
     return 2;
   }
   if (values.help) {
-    io.stdout.write(DIALPLAN_USAGE);
+    io.stdout.write(dialplanUsage(texts));
     return 0;
   }
   if (values.style !== 'plain' && values.style !== 'freepbx') {
-    io.stderr.write(`error: --style must be plain or freepbx, not "${values.style}".\n`);
+    io.stderr.write(`${error(texts.t('cli.dialplan.badStyle', { style: values.style }))}\n`);
     return 2;
   }
   let host: string;
@@ -70,15 +53,15 @@ export async function dialplan(args: string[], io: CliIo): Promise<number> {
   let fallback: string;
   try {
     host = setting(io.env, 'AGI_PUBLIC_HOST', { flag: { name: '--agi-host', value: values['agi-host'] } }) ?? configDefault('AGI_PUBLIC_HOST');
-    port = String(setting(io.env, 'AGI_PORT', { flag: { name: '--agi-port', value: values['agi-port'] }, invalid: (_, from) => `${from} must be a port number.` }) ?? configDefault('AGI_PORT'));
+    port = String(setting(io.env, 'AGI_PORT', { flag: { name: '--agi-port', value: values['agi-port'] }, invalid: (_, from) => texts.t('cli.dialplan.badPort', { from }) }) ?? configDefault('AGI_PORT'));
     fallback = setting(io.env, 'ROUTING_FALLBACK_DIAL', { flag: { name: '--fallback', value: values.fallback } }) ?? configDefault('ROUTING_FALLBACK_DIAL');
   } catch (err) {
     if (!isCrmTelephonyError(err, ErrorCodes.CONFIG_ERR_INVALID)) throw err;
-    io.stderr.write(`error: ${err.message}\n`);
+    io.stderr.write(`${error(err.message)}\n`);
     return 2;
   }
   if (values.pbx !== undefined && !PBX_ID_PATTERN.test(values.pbx)) {
-    io.stderr.write(`error: --pbx must be a PBX id as in CRM_TELEPHONY_CONFIG (lower-case letters, digits, - and _), not "${values.pbx}".\n`);
+    io.stderr.write(`${error(texts.t('cli.dialplan.badPbx', { pbx: values.pbx }))}\n`);
     return 2;
   }
   // Every request names the PBX it comes from; the default PBX needs no name.
@@ -88,7 +71,7 @@ export async function dialplan(args: string[], io: CliIo): Promise<number> {
   for (const [name, value] of [['agi-host', host], ['agi-port', port], ['http-url', httpUrl], ['token', token], ['fallback', fallback], ['tech', values.tech]] as const) {
     // These end up inside dialplan lines: a newline or a semicolon would break (or extend) them.
     if (/[\r\n;]/.test(value ?? '')) {
-      io.stderr.write(`error: --${name} must not contain a line break or ";".\n`);
+      io.stderr.write(`${error(texts.t('cli.dialplan.badValue', { flag: `--${name}` }))}\n`);
       return 2;
     }
   }
@@ -103,7 +86,7 @@ export async function dialplan(args: string[], io: CliIo): Promise<number> {
       })}`,
     );
   } catch (err) {
-    io.stderr.write(`note: the recording subroutine was left out: ${(err as Error).message}\n`);
+    io.stderr.write(`${texts.t('cli.dialplan.noRecordingSubroutine', { message: (err as Error).message })}\n`);
   }
   return 0;
 }

@@ -10,45 +10,35 @@ import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
 import { formatPhoneForPeople } from '../phone/format.ts';
 import type { CountryCode } from '../phone/types.ts';
 import type { DirectoryCommandDeps } from './directory-import.ts';
+import type { Translator } from '../i18n/translator.ts';
 import type { CliIo } from './io.ts';
-import { openStoreAt, resolveStoreSettings, STORE_USAGE, storeOptions } from './store-options.ts';
+import { cliLocale, cliTexts } from './settings.ts';
+import { openStoreAt, resolveStoreSettings, storeOptions, storeUsage } from './store-options.ts';
 
-export const LOOKUP_USAGE = `Usage: crm-telephony lookup <number> [options]
-
-Looks a number up as an incoming call would, and prints one JSON object:
-  { "input", "region",
+/** The printed JSON's outline, for the help (field names are the same in every language). */
+const LOOKUP_SHAPE = `{ "input", "region",
     "number": { "kind", "e164", "formatted", "country", "valid", "extension", ... },
-    "candidates": [ { "type", "id", "name", "account", "owner", "matched", "quality", ... } ] }
-"kind" is number, internal (an extension), anonymous or invalid. Candidates are ranked: exact
-E.164 match, then national number, then suffix; then contact, lead, account; then most recent
-activity. "matched" is the phone field that matched, as typed in the CRM.
+    "candidates": [ { "type", "id", "name", "account", "owner", "matched", "quality", ... } ] }`;
 
-Examples:
-  crm-telephony lookup "+7 (495) 123-45-67"
-  crm-telephony lookup 84951234567 --region RU
-  crm-telephony lookup "(415) 555-2671 ext. 12" --database postgres://crm@db:5432/crm
-
-${STORE_USAGE}
-Exit status: 0 when the lookup ran (with or without candidates), 1 when the database failed,
-2 when the command line or settings are wrong.
-`;
+export function lookupUsage(texts: Translator): string {
+  return texts.t('cli.lookup.usage', { shape: LOOKUP_SHAPE, store: storeUsage(texts) });
+}
 
 export async function directoryLookup(args: string[], io: CliIo, deps: DirectoryCommandDeps = { openStore: openStoreAt }): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: storeOptions, allowPositionals: true, strict: true });
+  const texts = cliTexts(io.env);
   if (values.help) {
-    io.stdout.write(LOOKUP_USAGE);
+    io.stdout.write(lookupUsage(texts));
     return 0;
   }
   if (positionals.length !== 1) {
     throw new CrmTelephonyError(
       ErrorCodes.CONFIG_ERR_INVALID,
-      positionals.length === 0
-        ? 'Give the number to look up, for example: crm-telephony lookup "+1 415 555 2671"'
-        : `Give one number; got ${positionals.length}. Quote a number written with spaces: crm-telephony lookup "${positionals.join(' ')}"`,
+      positionals.length === 0 ? texts.t('cli.lookup.needNumber') : texts.t('cli.lookup.oneNumber', { count: positionals.length, joined: positionals.join(' ') }),
     );
   }
   const settings = resolveStoreSettings(values, io.env);
-  const store = await deps.openStore(settings.url, { existing: true });
+  const store = await deps.openStore(settings.url, { existing: true, locale: cliLocale(io.env) });
   try {
     const directory = new Directory(store, { defaultRegion: settings.region });
     const input = positionals[0]!;

@@ -4,6 +4,7 @@
  * logs), and nothing for small ones.
  */
 import cliProgress from 'cli-progress';
+import { translator, type Translator } from '../i18n/translator.ts';
 import type { CliOutput } from './io.ts';
 
 export interface Progress {
@@ -18,14 +19,19 @@ export interface ProgressOptions {
   total: number;
   /** Below this total, a non-terminal gets no progress lines at all. */
   plainFrom: number;
+  /** The language of the bar's words (the command line's); default English. */
+  texts?: Translator;
 }
 
 export function startProgress(stderr: CliOutput, options: ProgressOptions): Progress {
+  const texts = options.texts ?? translator('en');
   if (isTerminal(stderr)) {
+    // cli-progress fills in its own {placeholders}: they go through the message as values.
+    const placeholders = { bar: '{bar}', percentage: '{percentage}', detail: '{detail}', elapsed: '{duration_formatted}', eta: '{eta_formatted}' };
     const bar = new cliProgress.SingleBar(
       {
         stream: stderr,
-        format: `${options.label} [{bar}] {percentage}% | {detail} | {duration_formatted} elapsed, ETA {eta_formatted}`,
+        format: texts.t('cli.progress.bar', { label: options.label, ...placeholders }),
         hideCursor: true,
         clearOnComplete: true,
         etaBuffer: 50,
@@ -45,7 +51,7 @@ export function startProgress(stderr: CliOutput, options: ProgressOptions): Prog
       const tenth = Math.floor((value / options.total) * 10);
       if (tenth < nextTenth || tenth >= 10) return;
       nextTenth = tenth + 1;
-      stderr.write(`${options.label}: ${tenth * 10}% (${detail})\n`);
+      stderr.write(`${texts.t('cli.progress.line', { label: options.label, percent: String(tenth * 10), detail })}\n`);
     },
     stop: () => {},
   };

@@ -31,20 +31,14 @@ import { sourceOf } from '../recordings/sources/source-of.ts';
 import { nodeSupport } from '../service/node-support.ts';
 import { assertPortsFree } from '../service/port-check.ts';
 import { openStore } from '../store/store.ts';
+import { translator, type Translator } from '../i18n/translator.ts';
 import type { CliIo } from './io.ts';
+import { cliTexts } from './settings.ts';
 import { describeDatabase } from './store-options.ts';
 
-export const DOCTOR_USAGE = `Usage: crm-telephony doctor [--json] [--timeout <ms>]
-
-Checks the setup the service would start with (the same environment: AMI_*, CRM_TELEPHONY_CONFIG,
-DATABASE_URL, HTTP_*, AGI_*, CDR_*, RECORDINGS_*, SUITECRM_*) and prints one line per check, ok,
-warn or FAIL, with what to change. It changes nothing.
-
-  --json           One JSON object: { ok, checks: [{ check, status, message }] }.
-  --timeout <ms>   How long to wait for each PBX and SuiteCRM (default 5000).
-
-Exit status: 0 nothing failed (warnings allowed), 1 a check failed, 2 the settings are wrong.
-`;
+export function doctorUsage(texts: Translator): string {
+  return texts.t('cli.doctor.usage', { shape: '{ ok, checks: [{ check, status, message }] }' });
+}
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -55,33 +49,38 @@ export interface CheckResult {
 }
 
 /** What the service needs from the AMI user, and the manager.conf right that allows it. */
-const NEEDED_ACTIONS: readonly { action: string; right: string; why: string }[] = [
-  { action: 'Status', right: 'write = system or call', why: 'the calls in progress after a reconnect' },
-  { action: 'CoreShowChannels', right: 'write = system', why: 'the calls in progress after a reconnect' },
-  { action: 'Originate', right: 'write = originate', why: 'click-to-call' },
+const NEEDED_ACTIONS: readonly { action: string; right: string; why: 'reconnect' | 'clickToCall' }[] = [
+  { action: 'Status', right: 'write = system or call', why: 'reconnect' },
+  { action: 'CoreShowChannels', right: 'write = system', why: 'reconnect' },
+  { action: 'Originate', right: 'write = originate', why: 'clickToCall' },
 ];
 
 export async function doctor(args: string[], io: CliIo): Promise<number> {
+  const people = cliTexts(io.env);
   let values;
   try {
     ({ values } = parseArgs({ args, options: { json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
   } catch (err) {
-    io.stderr.write(`error: ${(err as Error).message}\n\n${DOCTOR_USAGE}`);
+    io.stderr.write(`${people.t('cli.main.error', { message: (err as Error).message })}\n\n${doctorUsage(people)}`);
     return 2;
   }
   if (values.help) {
-    io.stdout.write(DOCTOR_USAGE);
+    io.stdout.write(doctorUsage(people));
     return 0;
   }
   const timeoutMs = values.timeout === undefined ? 5000 : Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 100) {
-    io.stderr.write('error: --timeout is a whole number of milliseconds, at least 100.\n');
+    io.stderr.write(`${people.t('cli.main.error', { message: people.t('cli.doctor.badTimeout') })}\n`);
     return 2;
   }
+  // --json is read by scripts: its checks and messages stay in English, whatever the language.
+  const texts = values.json ? translator('en') : people;
+  const statusWords = { ok: texts.t('cli.doctor.status', { status: 'ok' }), warn: texts.t('cli.doctor.status', { status: 'warn' }), fail: texts.t('cli.doctor.status', { status: 'fail' }) };
+  const statusWidth = Math.max(...Object.values(statusWords).map((w) => w.length));
   const results: CheckResult[] = [];
   const say = (r: CheckResult): void => {
     results.push(r);
-    if (!values.json) io.stdout.write(`${r.status === 'fail' ? 'FAIL' : r.status.padEnd(4)}  ${r.check}: ${r.message}\n`);
+    if (!values.json) io.stdout.write(`${statusWords[r.status].padEnd(statusWidth)}  ${r.check}: ${r.message}\n`);
   };
 
   let config: Config;
@@ -90,86 +89,98 @@ export async function doctor(args: string[], io: CliIo): Promise<number> {
     config = loadConfig(io.env as NodeJS.ProcessEnv);
     pbxs = readPbxDefinitions(config, io.env as NodeJS.ProcessEnv);
   } catch (err) {
-    say({ check: 'settings', status: 'fail', message: isCrmTelephonyError(err) ? err.message : String(err) });
-    return finish(results, values.json === true, io, 2);
+    say({ check: texts.t('cli.doctor.check.settings'), status: 'fail', message: isCrmTelephonyError(err) ? err.message : String(err) });
+    return finish(results, values.json === true, io, 2, texts);
   }
-  say({ check: 'settings', status: 'ok', message: `read; ${pbxs.length === 0 ? 'no PBX set (AMI_HOST or CRM_TELEPHONY_CONFIG): the service would start its demo PBX' : `${pbxs.length} PBX${pbxs.length === 1 ? '' : 's'}: ${pbxs.map((p) => p.id).join(', ')}`}` });
+  say({ check: texts.t('cli.doctor.check.settings'), status: 'ok', message: texts.t('cli.doctor.settingsRead', { count: pbxs.length, ids: pbxs.map((p) => p.id).join(', ') }) });
 
   const node = nodeSupport(process.versions.node);
   say({ check: 'Node.js', status: node.supported ? 'ok' : 'warn', message: node.supported ? `${process.versions.node}` : node.advice });
-  await checkStore(config, say);
-  const serviceAnswers = await checkHttp(config, say, timeoutMs);
-  await checkAgi(config, say, serviceAnswers);
+  const check: Check = { say, texts };
+  await checkStore(config, check);
+  const serviceAnswers = await checkHttp(config, check, timeoutMs);
+  await checkAgi(config, check, serviceAnswers);
   for (const pbx of pbxs) {
-    await checkPbx(pbx, say, timeoutMs);
-    await checkCdr(pbx, say);
+    await checkPbx(pbx, check, timeoutMs);
+    await checkCdr(pbx, check);
   }
-  await checkRecordings(config, pbxs, say);
-  await checkSuiteCrm(config, say, timeoutMs);
-  return finish(results, values.json === true, io, results.some((r) => r.status === 'fail') ? 1 : 0);
+  await checkRecordings(config, pbxs, check);
+  await checkSuiteCrm(config, check, timeoutMs);
+  return finish(results, values.json === true, io, results.some((r) => r.status === 'fail') ? 1 : 0, texts);
 }
 
-function finish(results: CheckResult[], json: boolean, io: CliIo, code: number): number {
+function finish(results: CheckResult[], json: boolean, io: CliIo, code: number, texts: Translator): number {
   const failed = results.filter((r) => r.status === 'fail').length;
   const warned = results.filter((r) => r.status === 'warn').length;
   if (json) io.stdout.write(`${JSON.stringify({ ok: failed === 0, checks: results }, null, 2)}\n`);
-  else io.stdout.write(`\n${failed === 0 ? 'All checks passed' : `${failed} check${failed === 1 ? '' : 's'} failed`}${warned > 0 ? `, ${warned} warning${warned === 1 ? '' : 's'}` : ''}.\n`);
+  else io.stdout.write(`\n${texts.t('cli.doctor.finished', { failed, warned })}\n`);
   return code;
 }
 
 type Say = (r: CheckResult) => void;
 
-async function checkStore(config: Config, say: Say): Promise<void> {
-  const where = describeDatabase(config.DATABASE_URL);
+/** Where each check reports, and the language of its words (English with --json). */
+interface Check {
+  say: Say;
+  texts: Translator;
+}
+
+async function checkStore(config: Config, { say, texts }: Check): Promise<void> {
+  const check = texts.t('cli.doctor.check.store');
+  const where = describeDatabase(config.DATABASE_URL, texts);
   try {
     const store = await openStore({ url: config.DATABASE_URL });
     try {
       const users = await store.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-      say({ check: 'store', status: 'ok', message: `${where}: opened, migrations up to date, ${Number(users?.n ?? 0)} users` });
+      say({ check, status: 'ok', message: texts.t('cli.doctor.storeOpened', { database: where, users: Number(users?.n ?? 0) }) });
     } finally {
       await store.close();
     }
   } catch (err) {
-    say({ check: 'store', status: 'fail', message: `${where}: ${(err as Error).message}` });
+    say({ check, status: 'fail', message: texts.t('cli.doctor.failedAt', { where, message: (err as Error).message }) });
   }
 }
 
 /** True when a crm-telephony service answers on HTTP_HOST:HTTP_PORT (then its ports are in use by it). */
-async function checkHttp(config: Config, say: Say, timeoutMs: number): Promise<boolean> {
+async function checkHttp(config: Config, { say, texts }: Check, timeoutMs: number): Promise<boolean> {
+  const check = texts.t('cli.doctor.check.httpPort');
   const where = `${config.HTTP_HOST.includes(':') ? `[${config.HTTP_HOST}]` : config.HTTP_HOST}:${config.HTTP_PORT}`;
   const health = await fetch(`http://${where}/api/health`, { signal: AbortSignal.timeout(Math.min(timeoutMs, 2000)) })
     .then(async (r) => ((await r.json()) as { pbxs?: unknown }) ?? null)
     .catch(() => null);
   if (health !== null && typeof health === 'object' && 'pbxs' in health) {
-    say({ check: 'HTTP port', status: 'ok', message: `the service is running and answers at http://${where}/` });
+    say({ check, status: 'ok', message: texts.t('cli.doctor.serviceAnswers', { url: `http://${where}/` }) });
     return true;
   }
   try {
     await assertPortsFree([{ variable: 'HTTP_PORT', hostVariable: 'HTTP_HOST', host: config.HTTP_HOST, port: config.HTTP_PORT, what: 'the web console and API' }]);
-    say({ check: 'HTTP port', status: 'ok', message: `${where} is free for the service` });
+    say({ check, status: 'ok', message: texts.t('cli.doctor.portFree', { where }) });
   } catch (err) {
-    say({ check: 'HTTP port', status: 'fail', message: (err as Error).message });
+    say({ check, status: 'fail', message: (err as Error).message });
   }
   return false;
 }
 
-async function checkAgi(config: Config, say: Say, serviceRuns: boolean): Promise<void> {
+async function checkAgi(config: Config, { say, texts }: Check, serviceRuns: boolean): Promise<void> {
+  const check = texts.t('cli.doctor.check.agiPort');
   if (config.AGI_PORT === 0) {
-    say({ check: 'FastAGI port', status: 'ok', message: 'AGI_PORT=0: FastAGI is off (routing over HTTP only)' });
+    say({ check, status: 'ok', message: texts.t('cli.doctor.agiOff') });
     return;
   }
+  const where = `${config.AGI_HOST}:${config.AGI_PORT}`;
   try {
     await assertPortsFree([{ variable: 'AGI_PORT', hostVariable: 'AGI_HOST', host: config.AGI_HOST, port: config.AGI_PORT, what: 'FastAGI (routing for the dialplan)', alternative: 'or 0 to turn FastAGI off' }]);
-    say({ check: 'FastAGI port', status: 'ok', message: `${config.AGI_HOST}:${config.AGI_PORT} is free for the service` });
+    say({ check, status: 'ok', message: texts.t('cli.doctor.portFree', { where }) });
   } catch (err) {
     // The running service holds it, as it should.
-    if (serviceRuns) say({ check: 'FastAGI port', status: 'ok', message: `${config.AGI_HOST}:${config.AGI_PORT} is in use, by the running service presumably` });
-    else say({ check: 'FastAGI port', status: 'fail', message: (err as Error).message });
+    if (serviceRuns) say({ check, status: 'ok', message: texts.t('cli.doctor.agiInUse', { where }) });
+    else say({ check, status: 'fail', message: (err as Error).message });
   }
 }
 
-async function checkPbx(pbx: PbxDefinition, say: Say, timeoutMs: number): Promise<void> {
-  const check = `PBX ${pbx.id} (${pbx.ami.host}:${pbx.ami.port}${pbx.ami.tls ? ', TLS' : ''})`;
+async function checkPbx(pbx: PbxDefinition, { say, texts }: Check, timeoutMs: number): Promise<void> {
+  const check = texts.t('cli.doctor.check.pbx', { id: pbx.id, address: `${pbx.ami.host}:${pbx.ami.port}${pbx.ami.tls ? ', TLS' : ''}` });
+  const part = (what: 'events' | 'timestamps' | 'clock' | 'rights'): string => texts.t('cli.doctor.check.pbxPart', { pbx: check, part: what });
   const events: AmiMessage[] = [];
   const client = new AmiClient({
     id: `doctor-${pbx.id}`,
@@ -190,23 +201,23 @@ async function checkPbx(pbx: PbxDefinition, say: Say, timeoutMs: number): Promis
     try {
       await client.connect();
     } catch (err) {
-      say({ check, status: 'fail', message: isCrmTelephonyError(err) ? err.message : `cannot connect: ${(err as Error).message}` });
+      say({ check, status: 'fail', message: isCrmTelephonyError(err) ? err.message : texts.t('cli.doctor.cannotConnect', { message: (err as Error).message }) });
       return;
     }
-    say({ check, status: 'ok', message: `reached; logged in as "${pbx.ami.username}" (Asterisk Call Manager ${client.protocolVersion ?? '?'})` });
+    say({ check, status: 'ok', message: texts.t('cli.doctor.pbxReached', { username: pbx.ami.username, version: client.protocolVersion ?? '?' }) });
 
     // Asterisk sends FullyBooted right after a login to a user whose read= has `system`.
     const until = Date.now() + Math.min(timeoutMs, 2000);
     while (!events.some((e) => e.event === 'FullyBooted') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     const booted = events.find((e) => e.event === 'FullyBooted');
     if (booted === undefined) {
-      say({ check: `${check} events`, status: 'fail', message: 'no event came after the login: give the AMI user read = system,call,agent,dialplan,cdr,user in manager.conf (README, "Configuration"), then "manager reload" on the PBX' });
+      say({ check: part('events'), status: 'fail', message: texts.t('cli.doctor.noEvents') });
     } else {
-      say({ check: `${check} events`, status: 'ok', message: 'events flow (FullyBooted came after the login)' });
+      say({ check: part('events'), status: 'ok', message: texts.t('cli.doctor.eventsFlow') });
       say(
         booted.get('Timestamp') !== undefined
-          ? { check: `${check} timestampevents`, status: 'ok', message: "events carry the PBX's time" }
-          : { check: `${check} timestampevents`, status: 'warn', message: "events carry no Timestamp: add timestampevents = yes to manager.conf's [general] so answer and talk times stay exact while the service catches up (README)" },
+          ? { check: part('timestamps'), status: 'ok', message: texts.t('cli.doctor.timestamps') }
+          : { check: part('timestamps'), status: 'warn', message: texts.t('cli.doctor.noTimestamps') },
       );
     }
 
@@ -216,22 +227,23 @@ async function checkPbx(pbx: PbxDefinition, say: Say, timeoutMs: number): Promis
     const stamp = Number(ping.response.get('Timestamp'));
     if (Number.isFinite(stamp) && stamp > 0) {
       const skewMs = Math.round(stamp * 1000 - (sent + back) / 2);
-      const words = `the PBX's clock is ${Math.abs(skewMs) < 1000 ? `${Math.abs(skewMs)} ms` : `${(Math.abs(skewMs) / 1000).toFixed(1)} s`} ${skewMs >= 0 ? 'ahead of' : 'behind'} this machine's`;
-      say(Math.abs(skewMs) <= 2000 ? { check: `${check} clock`, status: 'ok', message: words } : { check: `${check} clock`, status: 'warn', message: `${words}: run NTP (chrony, systemd-timesyncd) on both, or CDR times and call times will disagree` });
+      const off = Math.abs(skewMs);
+      const words = texts.t('cli.doctor.clock', { unit: off < 1000 ? 'ms' : 's', amount: off < 1000 ? off : off / 1000, direction: skewMs >= 0 ? 'ahead' : 'behind' });
+      say(off <= 2000 ? { check: part('clock'), status: 'ok', message: words } : { check: part('clock'), status: 'warn', message: texts.t('cli.doctor.clockOff', { clock: words }) });
     } else {
-      say({ check: `${check} clock`, status: 'warn', message: 'the PBX did not say its time in the Ping answer: the clocks could not be compared' });
+      say({ check: part('clock'), status: 'warn', message: texts.t('cli.doctor.noClock') });
     }
 
     const listed = await client.action('ListCommands', {}, { allowError: true });
     if (listed.response.response?.toLowerCase() !== 'success') {
-      say({ check: `${check} rights`, status: 'warn', message: `the PBX did not list the AMI user's actions (${listed.response.get('Message') ?? 'no reason given'}): the rights in manager.conf could not be checked` });
+      say({ check: part('rights'), status: 'warn', message: texts.t('cli.doctor.rightsUnlisted', { reason: listed.response.get('Message') ?? texts.t('cli.doctor.noReason') }) });
     } else {
       const can = new Set(listed.response.fields.map(([key]) => key.toLowerCase()));
       const missing = NEEDED_ACTIONS.filter((n) => !can.has(n.action.toLowerCase()));
       say(
         missing.length === 0
-          ? { check: `${check} rights`, status: 'ok', message: `the AMI user may run ${NEEDED_ACTIONS.map((n) => n.action).join(', ')}` }
-          : { check: `${check} rights`, status: 'fail', message: missing.map((n) => `the AMI user may not run ${n.action} (${n.why}): give it ${n.right} in manager.conf`).join('; ') },
+          ? { check: part('rights'), status: 'ok', message: texts.t('cli.doctor.rightsOk', { actions: NEEDED_ACTIONS.map((n) => n.action).join(', ') }) }
+          : { check: part('rights'), status: 'fail', message: missing.map((n) => texts.t('cli.doctor.rightMissing', { action: n.action, why: n.why, right: n.right })).join('; ') },
       );
     }
   } finally {
@@ -239,28 +251,28 @@ async function checkPbx(pbx: PbxDefinition, say: Say, timeoutMs: number): Promis
   }
 }
 
-async function checkCdr(pbx: PbxDefinition, say: Say): Promise<void> {
-  const check = `PBX ${pbx.id} CDRs`;
+async function checkCdr(pbx: PbxDefinition, { say, texts }: Check): Promise<void> {
+  const check = texts.t('cli.doctor.check.cdr', { id: pbx.id });
   const choice = createCdrSource(cdrSettings(pbx.config, pbx.config));
   if (choice.source === null) {
-    say({ check, status: 'warn', message: choice.missing ?? 'no CDR source: calls that start and end while the service is cut off from the PBX are not logged' });
+    say({ check, status: 'warn', message: choice.missing ?? texts.t('cli.doctor.noCdrSource') });
     return;
   }
   try {
     await choice.source.check();
-    say({ check, status: 'ok', message: `${choice.source.description}: readable` });
+    say({ check, status: 'ok', message: texts.t('cli.doctor.cdrReadable', { source: choice.source.description }) });
   } catch (err) {
-    say({ check, status: 'fail', message: `${choice.source.description}: ${(err as Error).message}` });
+    say({ check, status: 'fail', message: texts.t('cli.doctor.failedAt', { where: choice.source.description, message: (err as Error).message }) });
   } finally {
     await choice.source.close().catch(() => undefined);
   }
 }
 
 /** Each PBX's recordings source (the default PBX's, and each other PBX's own): a mounted folder, or SFTP logged into. */
-async function checkRecordings(config: Config, pbxs: readonly PbxDefinition[], say: Say): Promise<void> {
+async function checkRecordings(config: Config, pbxs: readonly PbxDefinition[], { say, texts }: Check): Promise<void> {
   const targets = pbxs.length === 0 ? [{ id: null, config }] : pbxsWithRecordings(pbxs).map((p) => ({ id: p.id, config: p.config }));
   for (const target of targets) {
-    const check = pbxs.length > 1 && target.id !== null ? `recordings of PBX ${target.id}` : 'recordings';
+    const check = pbxs.length > 1 && target.id !== null ? texts.t('cli.doctor.check.recordingsOf', { id: target.id }) : texts.t('cli.doctor.check.recordings');
     let source: SourceSettings;
     try {
       source = recordingSettings(target.config).sources['*']!;
@@ -270,11 +282,12 @@ async function checkRecordings(config: Config, pbxs: readonly PbxDefinition[], s
     }
     if (source.kind === 'sftp') {
       const sftp = sourceOf(source);
+      const where = `SFTP ${source.username}@${source.host}:${source.port}`;
       try {
         await sftp.check();
-        say({ check, status: 'ok', message: `SFTP ${source.username}@${source.host}:${source.port}: logged in (host key as set), ${source.pbxDir} is readable` });
+        say({ check, status: 'ok', message: texts.t('cli.doctor.sftpOk', { where, folder: source.pbxDir }) });
       } catch (err) {
-        say({ check, status: 'fail', message: `SFTP ${source.username}@${source.host}:${source.port}: ${(err as Error).message}` });
+        say({ check, status: 'fail', message: texts.t('cli.doctor.failedAt', { where, message: (err as Error).message }) });
       } finally {
         await sftp.close().catch(() => undefined);
       }
@@ -282,47 +295,45 @@ async function checkRecordings(config: Config, pbxs: readonly PbxDefinition[], s
     }
     try {
       await accessFile(source.localDir, constants.R_OK | constants.X_OK);
-      say({ check, status: 'ok', message: `${source.localDir} is readable` });
+      say({ check, status: 'ok', message: texts.t('cli.doctor.folderReadable', { folder: source.localDir }) });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      say({
-        check,
-        status: 'warn',
-        message: `${source.localDir} ${code === 'ENOENT' ? 'does not exist here' : `cannot be read (${code ?? 'error'})`}: mount the PBX's recordings folder there (RECORDINGS_LOCAL_DIR), or fetch them over SFTP (RECORDINGS_SOURCE=sftp); until then calls show no recording`,
-      });
+      say({ check, status: 'warn', message: texts.t('cli.doctor.noRecordingsFolder', { folder: source.localDir, code: code ?? 'error' }) });
     }
   }
 }
 
-async function checkSuiteCrm(config: Config, say: Say, timeoutMs: number): Promise<void> {
+async function checkSuiteCrm(config: Config, checks: Check, timeoutMs: number): Promise<void> {
+  const { say, texts } = checks;
   if (!usesSuiteCrm(config)) {
-    say({ check: 'CRM', status: 'ok', message: 'the embedded directory (no SUITECRM_URL)' });
+    say({ check: texts.t('cli.doctor.check.crm'), status: 'ok', message: texts.t('cli.doctor.embedded') });
     return;
   }
+  const check = texts.t('cli.doctor.check.suitecrm');
   let settings;
   try {
     settings = suiteCrmSettings(config);
   } catch (err) {
-    say({ check: 'SuiteCRM', status: 'fail', message: (err as Error).message });
+    say({ check, status: 'fail', message: (err as Error).message });
     return;
   }
   const tokens = new TokenSource({ url: settings.url, clientId: settings.clientId, clientSecret: settings.clientSecret, transport: fetchTransport, timeoutMs });
   try {
     await tokens.get(AbortSignal.timeout(timeoutMs));
-    say({ check: 'SuiteCRM', status: 'ok', message: `${settings.url}: the OAuth2 client got a token` });
+    say({ check, status: 'ok', message: texts.t('cli.doctor.tokenOk', { url: settings.url }) });
   } catch (err) {
-    say({ check: 'SuiteCRM', status: 'fail', message: `${settings.url}: ${(err as Error).message}` });
+    say({ check, status: 'fail', message: texts.t('cli.doctor.failedAt', { where: settings.url, message: (err as Error).message }) });
     return;
   }
   const api = new V8Api({ url: settings.url, tokens, transport: fetchTransport, timeoutMs, log: silentLog });
-  await checkExtensionField(api, settings, say, timeoutMs);
-  await checkPhoneFields(api, settings, say, timeoutMs);
-  checkWidgetSecret(config, say);
+  await checkExtensionField(api, settings, checks, timeoutMs);
+  await checkPhoneFields(api, settings, checks, timeoutMs);
+  checkWidgetSecret(config, checks);
 }
 
 /** Users are listed with the extension field: SuiteCRM refuses a field it does not have. */
-async function checkExtensionField(api: V8Api, settings: SuiteCrmSettings, say: Say, timeoutMs: number): Promise<void> {
-  const check = 'SuiteCRM extension field';
+async function checkExtensionField(api: V8Api, settings: SuiteCrmSettings, { say, texts }: Check, timeoutMs: number): Promise<void> {
+  const check = texts.t('cli.doctor.check.extensionField');
   const field = settings.extensionField;
   try {
     const page = await api.list('Users', { fields: fieldsFor('Users', settings), pageSize: 200, pageNumber: 1, signal: AbortSignal.timeout(timeoutMs) });
@@ -330,21 +341,18 @@ async function checkExtensionField(api: V8Api, settings: SuiteCrmSettings, say: 
     const withExtension = users.filter((u) => u.extensions.length > 0).length;
     const listed = `${users.length}${(page.totalPages ?? 1) > 1 ? '+' : ''}`;
     if (withExtension === 0) {
-      say({ check, status: 'warn', message: `Users have the field "${field}", but none of the ${listed} listed has an extension in it: fill in each agent's extension on their user profile in SuiteCRM, or nobody gets pops` });
+      say({ check, status: 'warn', message: texts.t('cli.doctor.noExtensions', { field, listed }) });
     } else {
-      say({ check, status: 'ok', message: `"${field}": ${withExtension} of ${listed} users have an extension` });
+      say({ check, status: 'ok', message: texts.t('cli.doctor.extensions', { field, count: withExtension, listed }) });
     }
     const invalid = users.filter((u) => u.invalid.length > 0);
     if (invalid.length > 0) {
-      say({ check, status: 'warn', message: `not an extension (digits, * and # only): ${invalid.slice(0, 5).map((u) => `${u.name}: "${u.invalid.join(', ')}"`).join('; ')}${invalid.length > 5 ? ` and ${invalid.length - 5} more` : ''}` });
+      const list = invalid.slice(0, 5).map((u) => `${u.name}: "${u.invalid.join(', ')}"`).join('; ');
+      say({ check, status: 'warn', message: texts.t('cli.doctor.notExtensions', { list, more: Math.max(0, invalid.length - 5) }) });
     }
   } catch (err) {
     if (isCrmError(err, CrmErrorCodes.CRM_ERR_REJECTED) && err.message.includes(field)) {
-      say({
-        check,
-        status: 'fail',
-        message: `SuiteCRM's Users module has no field "${field}": install the crm-telephony package (npx crm-telephony suitecrm package, then Admin -> Module Loader), which adds it, or set SUITECRM_EXTENSION_FIELD to the field your users' extensions are in`,
-      });
+      say({ check, status: 'fail', message: texts.t('cli.doctor.noExtensionField', { field }) });
       return;
     }
     say({ check, status: 'fail', message: (err as Error).message });
@@ -352,8 +360,8 @@ async function checkExtensionField(api: V8Api, settings: SuiteCrmSettings, say: 
 }
 
 /** A test lookup of each synced module with the fields the sync asks for (one record each; the total from the paging). */
-async function checkPhoneFields(api: V8Api, settings: SuiteCrmSettings, say: Say, timeoutMs: number): Promise<void> {
-  const check = 'SuiteCRM lookup';
+async function checkPhoneFields(api: V8Api, settings: SuiteCrmSettings, { say, texts }: Check, timeoutMs: number): Promise<void> {
+  const check = texts.t('cli.doctor.check.lookup');
   const found: string[] = [];
   for (const module of settings.modules) {
     if (module === 'Users') continue;
@@ -363,19 +371,20 @@ async function checkPhoneFields(api: V8Api, settings: SuiteCrmSettings, say: Say
       found.push(`${page.totalPages ?? 0} ${module}`);
     } catch (err) {
       const variable = `SUITECRM_${module === 'Contacts' ? 'CONTACT' : module === 'Leads' ? 'LEAD' : 'ACCOUNT'}_PHONE_FIELDS`;
-      say({ check, status: 'fail', message: `${module} with the fields ${fields.join(',')}: ${(err as Error).message} (a field that SuiteCRM lacks: correct ${variable})` });
+      say({ check, status: 'fail', message: texts.t('cli.doctor.lookupFailed', { module, fields: fields.join(','), message: (err as Error).message, variable }) });
       return;
     }
   }
-  say({ check, status: 'ok', message: `${found.join(', ')} readable with their phone fields (crm-telephony lookup <number> looks one up)` });
+  say({ check, status: 'ok', message: texts.t('cli.doctor.lookupOk', { found: found.join(', ') }) });
 }
 
 /** The widget in SuiteCRM's pages signs in with tokens signed by a secret the service must share. */
-function checkWidgetSecret(config: Config, say: Say): void {
+function checkWidgetSecret(config: Config, { say, texts }: Check): void {
+  const check = texts.t('cli.doctor.check.widget');
   const secrets = config.CRM_WIDGET_SECRET;
   say(
     secrets.length === 0
-      ? { check: 'SuiteCRM widget', status: 'warn', message: 'CRM_WIDGET_SECRET is not set: the phone widget inside SuiteCRM cannot sign in. Set it to the secret "npx crm-telephony suitecrm package" printed (or build the package with --secret-env from the one you set)' }
-      : { check: 'SuiteCRM widget', status: 'ok', message: `CRM_WIDGET_SECRET set (${secrets.length === 1 ? 'one secret' : `${secrets.length} secrets, the first signs`}); it must be the one in the installed package` },
+      ? { check, status: 'warn', message: texts.t('cli.doctor.noWidgetSecret') }
+      : { check, status: 'ok', message: texts.t('cli.doctor.widgetSecret', { count: secrets.length }) },
   );
 }

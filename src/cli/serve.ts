@@ -3,23 +3,23 @@
  * docs/deploy/) that starts one program and stops it with SIGTERM. Settings come from the
  * environment only, as for `npm start`; the process ends when the service stops.
  */
+import type { Translator } from '../i18n/translator.ts';
 import type { CliIo } from './io.ts';
+import { cliTexts } from './settings.ts';
 import { runService } from '../service/run-service.ts';
 
-export const SERVE_USAGE = `Usage: crm-telephony serve
-
-Runs the service in the foreground with the settings in the environment (README, "Settings"), as
-"npm start" does. SIGTERM or SIGINT stops it within a few seconds, its work saved; exit status 0
-then, 1 when the start failed (the message says what to change), 2 when a setting is wrong.
-`;
+export function serveUsage(texts: Translator): string {
+  return texts.t('cli.serve.usage');
+}
 
 export async function serve(args: string[], io: CliIo): Promise<number> {
+  const texts = cliTexts(io.env);
   if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(SERVE_USAGE);
+    io.stdout.write(serveUsage(texts));
     return 0;
   }
   if (args.length > 0) {
-    io.stderr.write(`error: serve takes no arguments; settings come from the environment.\n\n${SERVE_USAGE}`);
+    io.stderr.write(`${texts.t('cli.main.error', { message: texts.t('cli.serve.noArguments') })}\n\n${serveUsage(texts)}`);
     return 2;
   }
   runService();

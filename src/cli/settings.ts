@@ -6,6 +6,8 @@
  */
 import { readSetting, type Config, type ConfigKey } from '../config.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
+import { DEFAULT_LOCALE, pickLocale, type Locale } from '../i18n/locales.ts';
+import { translator, type Translator } from '../i18n/translator.ts';
 import type { CliIo } from './io.ts';
 
 /** A flag standing in for a variable: its name as typed (`--port`), and its value if given. */
@@ -36,5 +38,34 @@ export function setting<K extends ConfigKey>(env: CliIo['env'], key: K, options:
   if (given === undefined) return undefined;
   const reading = readSetting(key, given.text);
   if (reading.ok) return reading.value;
-  throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, options.invalid?.(given.text, given.from) ?? `${given.from} is not valid: ${reading.problem}.`, { setting: key });
+  const message = options.invalid?.(given.text, given.from) ?? cliTexts(env).t('cli.settings.invalid', { from: given.from, problem: reading.problem });
+  throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, message, { setting: key });
+}
+
+/**
+ * The variables that choose the command line's language, in the order they count: ours, then the
+ * system's own (POSIX: LC_ALL overrides LC_MESSAGES, which overrides LANG). They are read here, by
+ * name, not through the schema: LC_ALL, LC_MESSAGES and LANG belong to the system, not to us, and
+ * whatever they hold (`de_DE.UTF-8`, `C`) is taken without complaint; CRM_TELEPHONY_LANG goes with
+ * them so that one rule picks the language.
+ */
+const LANGUAGE_VARIABLES = ['CRM_TELEPHONY_LANG', 'LC_ALL', 'LC_MESSAGES', 'LANG'] as const;
+
+/**
+ * The language people read the command line's messages in: the first of LANGUAGE_VARIABLES that is
+ * set decides (`ru`, `ru_RU.UTF-8`); `C` and `POSIX` (the system's "no locale") and a language we
+ * have no messages for are English.
+ */
+export function cliLocale(env: CliIo['env']): Locale {
+  for (const name of LANGUAGE_VARIABLES) {
+    const value = env[name]?.trim();
+    if (value === undefined || value === '') continue;
+    return /^(C|POSIX)([._@]|$)/i.test(value) ? DEFAULT_LOCALE : pickLocale([value]);
+  }
+  return DEFAULT_LOCALE;
+}
+
+/** The `cli.*` messages in the language of `cliLocale`. */
+export function cliTexts(env: CliIo['env']): Translator {
+  return translator(cliLocale(env));
 }

@@ -7,10 +7,12 @@ import { existsSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { configDefault } from '../config.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
+import type { Locale } from '../i18n/locales.ts';
+import { translator, type Translator } from '../i18n/translator.ts';
 import type { CountryCode } from '../phone/types.ts';
 import { DEFAULT_SQLITE_PATH, openStore, type Store } from '../store/store.ts';
 import type { CliIo } from './io.ts';
-import { setting } from './settings.ts';
+import { cliTexts, setting } from './settings.ts';
 
 export const DEFAULT_REGION = configDefault('DEFAULT_REGION');
 
@@ -20,13 +22,10 @@ export const storeOptions = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
-export const STORE_USAGE = `Store:
-  --database <url>     postgres://user@host:5432/db for PostgreSQL, or a SQLite file path.
-                       Env DATABASE_URL; default ${DEFAULT_SQLITE_PATH}.
-  --region <CC>        Region of numbers written without a country code: an ISO 3166-1 code
-                       such as US, RU, DE, GB (GB, not UK). Env DEFAULT_REGION; default ${DEFAULT_REGION}.
-  -h, --help           Show this help.
-`;
+/** The store flags' part of a directory command's help. */
+export function storeUsage(texts: Translator): string {
+  return texts.t('cli.store.usage', { sqlitePath: DEFAULT_SQLITE_PATH, region: DEFAULT_REGION });
+}
 
 export interface StoreSettings {
   /** Never printed as given: a PostgreSQL URL may hold a password (see `describeDatabase`). */
@@ -36,29 +35,30 @@ export interface StoreSettings {
 
 /** Resolves the settings, or throws CONFIG_ERR_INVALID saying which flag or variable to fix. */
 export function resolveStoreSettings(values: { database?: string; region?: string }, env: CliIo['env']): StoreSettings {
-  const empty = '--database is empty: give a postgres:// URL or a SQLite file path.';
+  const texts = cliTexts(env);
+  const empty = texts.t('cli.store.databaseEmpty');
   const url = setting(env, 'DATABASE_URL', { flag: { name: '--database', value: values.database }, invalid: () => empty }) ?? DEFAULT_SQLITE_PATH;
   if (url.trim() === '') throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, empty);
   const region = setting(env, 'DEFAULT_REGION', {
     flag: { name: '--region', value: values.region },
     invalid: (text, from) => {
       const code = text.trim().toUpperCase();
-      const hint = code === 'UK' ? ' Use GB, not UK.' : code === 'EN' || code === 'EU' ? ' Use a country, such as GB or DE.' : '';
-      return `${from} ${JSON.stringify(text)} is not a region code.${hint} Use an ISO 3166-1 alpha-2 code such as US, RU, DE, GB.`;
+      const hint = code === 'UK' ? 'uk' : code === 'EN' || code === 'EU' ? 'notCountry' : 'none';
+      return texts.t('cli.store.notRegion', { from, given: JSON.stringify(text), hint });
     },
   });
   return { url, region: region ?? DEFAULT_REGION };
 }
 
 /** The store as people may see it: a SQLite path, or a PostgreSQL URL without its password. */
-export function describeDatabase(url: string): string {
+export function describeDatabase(url: string, texts: Translator = translator('en')): string {
   if (!/^postgres(ql)?:\/\//i.test(url)) return url;
   try {
     const u = new URL(url);
     if (u.password !== '') u.password = '***';
     return u.toString();
   } catch {
-    return 'the PostgreSQL database in DATABASE_URL';
+    return texts.t('cli.store.postgresInSetting');
   }
 }
 
@@ -71,23 +71,21 @@ function isMissingSqliteFile(url: string): boolean {
 /**
  * How the directory commands open their store; tests pass their own (an in-memory or schema-scoped
  * store). `existing`: the command only reads, so a SQLite file that is not there is an error, not
- * a new empty directory.
+ * a new empty directory. `locale`: the language of its errors (the command line's).
  */
-export type OpenStore = (url: string, options?: { existing?: boolean }) => Promise<Store>;
+export type OpenStore = (url: string, options?: { existing?: boolean; locale?: Locale }) => Promise<Store>;
 
 export const openStoreAt: OpenStore = async (url, options = {}) => {
+  const texts = translator(options.locale ?? 'en');
   if (options.existing && isMissingSqliteFile(url)) {
-    throw new CrmTelephonyError(
-      ErrorCodes.CONFIG_ERR_INVALID,
-      `There is no directory at ${describeDatabase(url)}. Import or seed one first (crm-telephony seed --contacts 1000), or point --database (or DATABASE_URL) at yours.`,
-    );
+    throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, texts.t('cli.store.noDirectory', { database: describeDatabase(url, texts) }));
   }
   try {
     return await openStore({ url });
   } catch (err) {
     throw new CrmTelephonyError(
       ErrorCodes.CONFIG_ERR_INVALID,
-      `Could not open the database ${describeDatabase(url)}: ${(err as Error).message}. Check --database or DATABASE_URL (postgres://user@host:5432/db, or a SQLite file path).`,
+      texts.t('cli.store.cannotOpen', { database: describeDatabase(url, texts), message: (err as Error).message }),
       {},
       { cause: err },
     );

@@ -4,45 +4,39 @@
  * A token is printed once, when created; only its hash is stored.
  */
 import { parseArgs } from 'node:util';
+import type { Translator } from '../i18n/translator.ts';
 import type { CliIo } from './io.ts';
-import { openStoreAt, resolveStoreSettings, storeOptions, STORE_USAGE, type OpenStore } from './store-options.ts';
+import { cliLocale, cliTexts } from './settings.ts';
+import { openStoreAt, resolveStoreSettings, storeOptions, storeUsage, type OpenStore } from './store-options.ts';
 import { Directory } from '../directory/directory.ts';
 import { Access } from '../web/auth/access.ts';
 
-export const TOKENS_USAGE = `Usage: crm-telephony tokens create --user <login> [--name <label>]
-       crm-telephony tokens create --kind routing [--name <label>]
-       crm-telephony tokens create --kind metrics [--name <label>]
-       crm-telephony tokens list
-       crm-telephony tokens revoke <id>
-
-API tokens (the default kind) act as the user they belong to: send them as
-"Authorization: Bearer <token>". Routing tokens serve the dialplan's CURL() (GET /api/route and
-/api/callerid) and see nothing else. Metrics tokens read GET /metrics (Prometheus: the scrape
-job's "authorization: { credentials: <token> }") and nothing else. The token is printed once;
-keep it in a secret store.
-
-${STORE_USAGE}`;
+export function tokensUsage(texts: Translator): string {
+  return texts.t('cli.tokens.usage', { scrape: 'authorization: { credentials: <token> }', store: storeUsage(texts) });
+}
 
 export async function tokens(args: string[], io: CliIo, open: OpenStore = openStoreAt): Promise<number> {
+  const texts = cliTexts(io.env);
+  const error = (message: string): string => texts.t('cli.main.error', { message });
   let parsed;
   try {
     parsed = parseArgs({ args, options: { ...storeOptions, user: { type: 'string' }, kind: { type: 'string', default: 'api' }, name: { type: 'string' } }, allowPositionals: true });
   } catch (err) {
-    io.stderr.write(`error: ${(err as Error).message}\n\n${TOKENS_USAGE}`);
+    io.stderr.write(`${error((err as Error).message)}\n\n${tokensUsage(texts)}`);
     return 2;
   }
   const { values, positionals } = parsed;
   const [verb, arg] = positionals;
   if (values.help || verb === undefined) {
-    (values.help ? io.stdout : io.stderr).write(TOKENS_USAGE);
+    (values.help ? io.stdout : io.stderr).write(tokensUsage(texts));
     return values.help ? 0 : 2;
   }
   if (values.kind !== 'api' && values.kind !== 'routing' && values.kind !== 'metrics') {
-    io.stderr.write(`error: --kind must be api, routing or metrics, not "${values.kind}".\n`);
+    io.stderr.write(`${error(texts.t('cli.tokens.badKind', { kind: values.kind }))}\n`);
     return 2;
   }
   const settings = resolveStoreSettings(values, io.env);
-  const store = await open(settings.url, { existing: true });
+  const store = await open(settings.url, { existing: true, locale: cliLocale(io.env) });
   try {
     const directory = new Directory(store, { defaultRegion: settings.region });
     const access = new Access(store, directory);
@@ -51,12 +45,12 @@ export async function tokens(args: string[], io: CliIo, open: OpenStore = openSt
         let userId: string | null = null;
         if (values.kind === 'api') {
           if (!values.user) {
-            io.stderr.write('error: an API token acts as a user: give --user <login> (or --kind routing for the dialplan).\n');
+            io.stderr.write(`${error(texts.t('cli.tokens.needUser'))}\n`);
             return 2;
           }
           const user = await directory.userByLogin(values.user);
           if (!user) {
-            io.stderr.write(`error: there is no user "${values.user}". Create it first (import --type users, or the admin page).\n`);
+            io.stderr.write(`${error(texts.t('cli.tokens.noSuchUser', { login: values.user }))}\n`);
             return 1;
           }
           userId = user.id;
@@ -64,7 +58,7 @@ export async function tokens(args: string[], io: CliIo, open: OpenStore = openSt
         const name = values.name ?? (values.kind === 'routing' ? 'dialplan' : values.kind === 'metrics' ? 'prometheus' : `token for ${values.user}`);
         const created = await access.createToken(values.kind, name, userId);
         io.stdout.write(`${created.token}\n`);
-        io.stderr.write(`Created ${values.kind} token ${created.id} ("${name}"). It is shown only now: store it safely.\n`);
+        io.stderr.write(`${texts.t('cli.tokens.created', { kind: values.kind, id: created.id, name })}\n`);
         return 0;
       }
       case 'list': {
@@ -73,15 +67,15 @@ export async function tokens(args: string[], io: CliIo, open: OpenStore = openSt
       }
       case 'revoke': {
         if (!arg) {
-          io.stderr.write('error: give the id of the token to revoke (see "crm-telephony tokens list").\n');
+          io.stderr.write(`${error(texts.t('cli.tokens.needId'))}\n`);
           return 2;
         }
         const ok = await access.revokeToken(arg);
-        io.stderr.write(ok ? `Revoked token ${arg}.\n` : `error: there is no token ${arg}.\n`);
+        io.stderr.write(`${ok ? texts.t('cli.tokens.revoked', { id: arg }) : error(texts.t('cli.tokens.noSuchToken', { id: arg }))}\n`);
         return ok ? 0 : 1;
       }
       default:
-        io.stderr.write(`error: unknown tokens command "${verb}".\n\n${TOKENS_USAGE}`);
+        io.stderr.write(`${error(texts.t('cli.tokens.unknownCommand', { verb }))}\n\n${tokensUsage(texts)}`);
         return 2;
     }
   } finally {

@@ -6,55 +6,58 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import type { Translator } from '../i18n/translator.ts';
 import { pipedLine, type CliIo } from './io.ts';
-import { openStoreAt, resolveStoreSettings, storeOptions, STORE_USAGE, type OpenStore } from './store-options.ts';
+import { cliLocale, cliTexts } from './settings.ts';
+import { openStoreAt, resolveStoreSettings, storeOptions, storeUsage, type OpenStore } from './store-options.ts';
 import { Directory } from '../directory/directory.ts';
 import { Access } from '../web/auth/access.ts';
 
 const MIN_PASSWORD_LENGTH = 8;
 
-export const USERS_USAGE = `Usage: crm-telephony users list
-       crm-telephony users set-password <login> [--stdin]
-
-list          Every user: login, name, role, active or not, extensions (JSON).
-set-password  A new password for <login>; every session the user had is closed. Without --stdin a
-              password is generated and printed once; with --stdin it is read from standard input
-              (one line, at least ${MIN_PASSWORD_LENGTH} characters): printf '%s' "$PASSWORD" | crm-telephony users set-password admin --stdin
-
-${STORE_USAGE}`;
+export function usersUsage(texts: Translator): string {
+  return texts.t('cli.users.usage', {
+    min: String(MIN_PASSWORD_LENGTH),
+    example: `printf '%s' "$PASSWORD" | crm-telephony users set-password admin --stdin`,
+    store: storeUsage(texts),
+  });
+}
 
 export async function users(args: string[], io: CliIo, open: OpenStore = openStoreAt): Promise<number> {
+  const texts = cliTexts(io.env);
+  const error = (message: string): string => texts.t('cli.main.error', { message });
   let parsed;
   try {
     parsed = parseArgs({ args, options: { ...storeOptions, stdin: { type: 'boolean' } }, allowPositionals: true });
   } catch (err) {
-    io.stderr.write(`error: ${(err as Error).message}\n\n${USERS_USAGE}`);
+    io.stderr.write(`${error((err as Error).message)}\n\n${usersUsage(texts)}`);
     return 2;
   }
   const { values, positionals } = parsed;
   const [verb, login, ...extra] = positionals;
   if (values.help || verb === undefined) {
-    (values.help ? io.stdout : io.stderr).write(USERS_USAGE);
+    (values.help ? io.stdout : io.stderr).write(usersUsage(texts));
     return values.help ? 0 : 2;
   }
   if (verb !== 'list' && verb !== 'set-password') {
-    io.stderr.write(`error: unknown users command "${verb}".\n\n${USERS_USAGE}`);
+    io.stderr.write(`${error(texts.t('cli.users.unknownCommand', { verb }))}\n\n${usersUsage(texts)}`);
     return 2;
   }
   if (verb === 'set-password' && (login === undefined || extra.length > 0)) {
-    io.stderr.write(`error: give one login: crm-telephony users set-password <login>${extra.length > 0 ? ' (a password is never given on the command line: use --stdin)' : ''}.\n`);
+    io.stderr.write(`${error(texts.t('cli.users.oneLogin', { extra: extra.length > 0 ? 'yes' : 'no' }))}\n`);
     return 2;
   }
   let password: string | null = null;
   if (verb === 'set-password' && values.stdin) {
     password = await pipedLine(io);
     if (password.includes('\n') || password.length < MIN_PASSWORD_LENGTH) {
-      io.stderr.write(`error: ${password.includes('\n') ? 'the input has several lines; give the password alone' : `the password must have at least ${MIN_PASSWORD_LENGTH} characters`}. Nothing was changed.\n`);
+      const why = password.includes('\n') ? 'lines' : 'short';
+      io.stderr.write(`${error(texts.t('cli.users.badPiped', { why, min: String(MIN_PASSWORD_LENGTH) }))}\n`);
       return 2;
     }
   }
   const settings = resolveStoreSettings(values, io.env);
-  const store = await open(settings.url, { existing: true });
+  const store = await open(settings.url, { existing: true, locale: cliLocale(io.env) });
   try {
     const directory = new Directory(store, { defaultRegion: settings.region });
     if (verb === 'list') {
@@ -65,11 +68,11 @@ export async function users(args: string[], io: CliIo, open: OpenStore = openSto
     const generated = password === null;
     const next = password ?? randomBytes(12).toString('base64url');
     if (!(await new Access(store, directory).setPassword(login!, next))) {
-      io.stderr.write(`error: there is no user "${login}". "crm-telephony users list" shows who there is.\n`);
+      io.stderr.write(`${error(texts.t('cli.users.noSuchUser', { login }))}\n`);
       return 1;
     }
     if (generated) io.stdout.write(`${next}\n`);
-    io.stderr.write(`The password of "${login}" is changed${generated ? ' to the one above (shown only now)' : ''}; the user's sessions are closed.\n`);
+    io.stderr.write(`${texts.t(generated ? 'cli.users.passwordGenerated' : 'cli.users.passwordChanged', { login })}\n`);
     return 0;
   } finally {
     await store.close();

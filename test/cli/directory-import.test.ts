@@ -152,6 +152,17 @@ describe('import through main() on a SQLite file', () => {
     }
   });
 
+  it('a semicolon-separated file imports, the summary naming the separator; a file split by another one is told so', async () => {
+    const semi = await run(['import', file('id;name;phone_office\nsemi-acc;Semi, GmbH;+49 30 901821\n'), '--type', 'accounts']);
+    assert.equal(semi.code, 0, semi.stderr);
+    assert.match(semi.stdout, /^Imported accounts from .*\.csv \(semicolon-separated\): 1 row read in \d+\.\d s\./);
+    const comma = await run(['import', file(ACCOUNTS), '--type', 'accounts']);
+    assert.match(comma.stdout, /\(comma-separated\): 2 rows read/);
+    const piped = await run(['import', file('id|name|phone_office\np-1|Pipe Co|+49 30 901822\n'), '--type', 'accounts']);
+    assert.equal(piped.code, 2);
+    assert.match(piped.stderr, /no "id" column.*may use another separator than a comma, a semicolon or a tab/);
+  });
+
   it('DEFAULT_REGION from the environment, overridden by --region', async () => {
     const csv = file('id,name,phone_office\nru-1,Ромашка,8 (495) 123-45-67\n');
     assert.equal((await run(['import', csv, '--type', 'accounts'], { DATABASE_URL: database, DEFAULT_REGION: 'RU' })).code, 0);

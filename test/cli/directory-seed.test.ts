@@ -65,6 +65,25 @@ describe('seed command on SQLite', () => {
     assert.ok(!r.stdout.includes('demo-pass-1'), 'the password is never printed');
   });
 
+  it('seeding again without --password says the demo users kept their passwords and can sign in (it said they could not)', async () => {
+    // The users got 'demo-pass-1' from the seed above; this one keeps it.
+    const r = await run(['seed', '--contacts', '300', '--seed', '7']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /kept the passwords they had: alice, bob, carol, dave can sign in\./);
+    assert.doesNotMatch(r.stdout, /cannot sign in/);
+  });
+
+  it('says per user who can sign in when only some have a password', async () => {
+    const own = { DATABASE_URL: join(dir, 'mixed.sqlite') };
+    assert.equal((await run(['seed', '--contacts', '0'], own)).code, 0);
+    const out = { stdout: '', stderr: '' };
+    const io: CliIo = { stdout: { write: (s: string) => (out.stdout += s) }, stderr: { write: (s: string) => (out.stderr += s) }, env: own, readStdin: async () => 'bobs-own-password\n' };
+    assert.equal(await main(['users', 'set-password', 'bob', '--stdin'], io), 0, out.stderr);
+    const r = await run(['seed', '--contacts', '0'], own);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Kept the password they had and can sign in: bob\. Have no password and cannot sign in: alice, carol, dave; seed again with --password <pw>/);
+  });
+
   it('refuses a bad command line with exit 2 and a way out', async () => {
     const cases: [string[], RegExp][] = [
       [['seed'], /Say how many contacts to make with --contacts/],

@@ -52,7 +52,7 @@ test('a working setup: every check ok but the warnings Asterisk\'s defaults dese
   assert.match(res.stdout, new RegExp(`^ok {4}PBX default \\(127\\.0\\.0\\.1:${amiPort}\\): reached; logged in as "crm"`, 'm'));
   assert.match(res.stdout, /^ok {4}PBX default .* events: events flow/m);
   assert.match(res.stdout, /^warn {2}PBX default .* timestampevents: .*timestampevents = yes/m);
-  assert.match(res.stdout, /^ok {4}PBX default .* clock: the PBX's clock is \d+ ms (ahead of|behind)/m);
+  assert.match(res.stdout, /^ok {4}PBX default .* clock: the PBX’s clock is \d+ ms (ahead of|behind)/m);
   assert.match(res.stdout, /^warn {2}PBX default CDRs: /m);
   assert.match(res.stdout, /^ok {4}HTTP port: .* is free/m);
   assert.match(res.stdout, /^ok {4}recordings: .* is readable/m);
@@ -110,7 +110,7 @@ test('SuiteCRM: the token, the extension field with who has one, a lookup of eac
 test('SuiteCRM without the extension field: named, with the package or SUITECRM_EXTENSION_FIELD as the way out; exit 1', async () => {
   const res = await run([], { ...(await setup()), ...suitecrmEnv(), SUITECRM_EXTENSION_FIELD: 'phone_ext_c' });
   assert.equal(res.code, 1, res.stdout);
-  assert.match(res.stdout, /^FAIL {2}SuiteCRM extension field: SuiteCRM's Users module has no field "phone_ext_c": install the crm-telephony package .*SUITECRM_EXTENSION_FIELD/m);
+  assert.match(res.stdout, /^FAIL {2}SuiteCRM extension field: SuiteCRM’s Users module has no field "phone_ext_c": install the crm-telephony package .*SUITECRM_EXTENSION_FIELD/m);
 });
 
 test('SuiteCRM: a phone field it lacks names the variable; no widget secret is a warning', async () => {

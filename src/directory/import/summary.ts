@@ -1,4 +1,6 @@
 /** The import summary for people: counts, then skipped rows and warnings with their line numbers. Pure. */
+import { translator, type Translator } from '../../i18n/translator.ts';
+import type { Delimiter } from './csv-records.ts';
 import type { ImportIssue, ImportSummary } from './importer.ts';
 
 /** Skipped rows printed one per line; the rest are counted (and listed by `--json`). */
@@ -6,34 +8,38 @@ const MAX_PRINTED_SKIPS = 50;
 /** Warnings are grouped by message; this many line numbers shown per group. */
 const MAX_PRINTED_LINES = 12;
 
-export function formatImportSummary(summary: ImportSummary, file: string): string {
-  const n = (x: number): string => x.toLocaleString('en-US');
+const DELIMITER_WORDS: Readonly<Record<Delimiter, string>> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+
+/** The summary in `texts`' language (the command line's); the reasons of skipped rows and warnings are the importer's own words. */
+export function formatImportSummary(summary: ImportSummary, file: string, texts: Translator = translator('en')): string {
+  const t = texts.t.bind(texts);
   const seconds = summary.elapsedMs / 1000;
-  // A rate over a few milliseconds says nothing.
-  const rate = seconds >= 0.5 ? `, ${n(Math.round(summary.rows / seconds))} rows/s` : '';
+  const read = { type: summary.type, file, delimiter: DELIMITER_WORDS[summary.delimiter], rows: summary.rows, seconds };
   const out: string[] = [
-    `Imported ${summary.type} from ${file}: ${n(summary.rows)} ${summary.rows === 1 ? 'row' : 'rows'} read in ${seconds.toFixed(1)} s${rate}.`,
-    `  created: ${n(summary.created)}`,
-    `  updated: ${n(summary.updated)}${summary.updated > 0 ? ` (${summary.type === 'users' ? 'logins' : 'ids'} already in the directory)` : ''}`,
-    `  skipped: ${n(summary.skipped)}`,
+    // A rate over a few milliseconds says nothing.
+    seconds >= 0.5 ? t('cli.import.summaryRate', { ...read, rate: Math.round(summary.rows / seconds) }) : t('cli.import.summary', read),
+    t('cli.import.created', { count: summary.created }),
+    summary.updated > 0 ? t('cli.import.updatedKnown', { count: summary.updated, type: summary.type }) : t('cli.import.updated', { count: summary.updated }),
+    t('cli.import.skipped', { count: summary.skipped }),
   ];
-  if (summary.warned > 0) out.push(`  imported with warnings: ${n(summary.warned)}`);
+  if (summary.warned > 0) out.push(t('cli.import.warned', { count: summary.warned }));
   if (summary.skipped > 0) {
-    out.push('', 'Skipped rows (the good rows are in; fix these and import the file again, which updates rather than duplicates):');
-    for (const s of summary.skippedRows.slice(0, MAX_PRINTED_SKIPS)) out.push(`  line ${s.line}: ${s.reason}`);
+    out.push('', t('cli.import.skippedHeading'));
+    for (const s of summary.skippedRows.slice(0, MAX_PRINTED_SKIPS)) out.push(t('cli.import.skippedRow', { line: s.line, reason: s.reason }));
     const more = summary.skipped - Math.min(summary.skippedRows.length, MAX_PRINTED_SKIPS);
-    if (more > 0) out.push(`  ... and ${n(more)} more${summary.skippedRows.length > MAX_PRINTED_SKIPS ? ` (--json lists the first ${n(summary.skippedRows.length)})` : ''}.`);
+    if (more > 0) {
+      out.push(summary.skippedRows.length > MAX_PRINTED_SKIPS ? t('cli.import.moreSkippedListed', { count: more, listed: summary.skippedRows.length }) : t('cli.import.moreSkipped', { count: more }));
+    }
   }
   if (summary.warnings.length > 0) {
-    out.push('', 'Warnings (these rows were imported):');
+    out.push('', t('cli.import.warningsHeading'));
     for (const [reason, lines] of groupByReason(summary.warnings)) {
-      const shown = lines.slice(0, MAX_PRINTED_LINES).join(', ');
-      const rest = lines.length > MAX_PRINTED_LINES ? ` and ${n(lines.length - MAX_PRINTED_LINES)} more` : '';
-      out.push(`  ${lines.length === 1 ? 'line' : 'lines'} ${shown}${rest}: ${reason}`);
+      const shown = { count: lines.length, lines: lines.slice(0, MAX_PRINTED_LINES).join(', '), reason };
+      out.push(lines.length > MAX_PRINTED_LINES ? t('cli.import.warningLinesMore', { ...shown, more: lines.length - MAX_PRINTED_LINES }) : t('cli.import.warningLines', shown));
     }
   }
   if (summary.ignoredColumns.length > 0) {
-    out.push('', `Columns not imported (not ${summary.type} columns; rename them with --map to import them): ${summary.ignoredColumns.map((c) => JSON.stringify(c)).join(', ')}.`);
+    out.push('', t('cli.import.ignoredColumns', { type: summary.type, columns: summary.ignoredColumns.map((c) => JSON.stringify(c)).join(', ') }));
   }
   return `${out.join('\n')}\n`;
 }
