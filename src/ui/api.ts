@@ -73,6 +73,12 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: strin
 /** Asked once per page load: whether the service runs in demo mode does not change meanwhile. */
 let demoProbe: Promise<boolean> | undefined;
 
+/** A page of the call log: `next` asks for the page after it; null when this one is the last. */
+export interface CallPage {
+  calls: LoggedCall[];
+  next: string | null;
+}
+
 export interface Session {
   user: ApiUser;
   csrfToken: string | null;
@@ -99,9 +105,11 @@ export const api = {
   logout: () => request<{ ok: true }>('POST', '/api/logout', {}),
   setLanguage: (locale: Locale | null) => request<{ locale: Locale | null }>('PUT', '/api/me/language', { locale }),
 
-  myCalls: (limit = 500) => request<{ calls: LoggedCall[] }>('GET', `/api/calls?limit=${limit}`),
-  callsForRecord: (type: RecordType, id: string) => request<{ calls: LoggedCall[] }>('GET', `/api/calls?entity=${encodeURIComponent(`${type}:${id}`)}&limit=100`),
-  missedCalls: (includeHandled: boolean) => request<{ calls: LoggedCall[] }>('GET', `/api/calls/missed${includeHandled ? '?unhandled=0' : ''}`),
+  myCalls: (limit = 500) => request<CallPage>('GET', `/api/calls?limit=${limit}`),
+  /** A record's calls, newest first, a page at a time (`cursor`: the `next` of the page before). */
+  callsForRecord: (type: RecordType, id: string, cursor?: string) =>
+    request<CallPage>('GET', `/api/calls?entity=${encodeURIComponent(`${type}:${id}`)}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+  missedCalls: (includeHandled: boolean) => request<CallPage>('GET', `/api/calls/missed${includeHandled ? '?unhandled=0' : ''}`),
   markHandled: (callId: string) => request<{ ok: true }>('POST', `/api/calls/${encodeURIComponent(callId)}/handled`, {}),
   notes: (callId: string) => request<{ notes: CallNote[] }>('GET', `/api/calls/${encodeURIComponent(callId)}/notes`),
   addNote: (callId: string, text: string) => request<{ id: string; createdAt: string }>('POST', `/api/calls/${encodeURIComponent(callId)}/notes`, { text }),

@@ -16,6 +16,8 @@ export function PhoneCallsPanel({ type, id }: { type: RecordType; id: string }):
   const { user, live } = useApp();
   const tr = useT();
   const [calls, setCalls] = useState<LoggedCall[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -26,6 +28,7 @@ export function PhoneCallsPanel({ type, id }: { type: RecordType; id: string }):
           (r) => {
             if (stale) return;
             setCalls(r.calls);
+            setNext(r.next ?? null);
             setError(null);
           },
           (err: unknown) => !stale && setError(errorText(err)),
@@ -38,6 +41,20 @@ export function PhoneCallsPanel({ type, id }: { type: RecordType; id: string }):
       window.clearTimeout(t);
     };
   }, [type, id, live.callsChanged]);
+
+  const more = async (): Promise<void> => {
+    if (next === null) return;
+    setLoadingMore(true);
+    try {
+      const r = await api.callsForRecord(type, id, next);
+      setCalls((have) => [...(have ?? []), ...r.calls.filter((c) => !(have ?? []).some((h) => h.record.id === c.record.id))]);
+      setNext(r.next ?? null);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
 
   const who = (ext: string | null): string => (ext === null ? '–' : tr.t(user.extensions.includes(ext) ? 'console.calls.you' : 'console.card.extension', { extension: ext }));
 
@@ -83,6 +100,13 @@ export function PhoneCallsPanel({ type, id }: { type: RecordType; id: string }):
               ))}
             </tbody>
           </table>
+          {next !== null ? (
+            <div class="button-row">
+              <button type="button" class="secondary" onClick={() => void more()} disabled={loadingMore}>
+                {tr.t('console.calls.more')}
+              </button>
+            </div>
+          ) : null}
         </div>
       ) : null}
     </section>

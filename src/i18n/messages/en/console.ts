@@ -180,6 +180,7 @@ export default {
   'console.calls.you': 'You ({extension})',
   'console.calls.rang': 'rang {duration}',
   'console.calls.noRecording': 'none',
+  'console.calls.more': 'Show older calls',
   'console.calls.withheld': 'withheld',
 
   'console.recording.none': 'No recording for this call.',

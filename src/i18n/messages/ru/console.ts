@@ -184,6 +184,7 @@ export default {
   'console.calls.you': 'Вы ({extension})',
   'console.calls.rang': 'звонил {duration}',
   'console.calls.noRecording': 'нет',
+  'console.calls.more': 'Показать более ранние звонки',
   'console.calls.withheld': 'скрыт',
 
   'console.recording.none': 'У этого звонка нет записи.',
