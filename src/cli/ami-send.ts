@@ -7,41 +7,31 @@ import { AmiClient, type ActionResult } from '../ami/client.ts';
 import { encodeAction } from '../ami/codec.ts';
 import { noReconnect } from '../ami/reconnect-strategy.ts';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
-import { CONNECTION_USAGE, connectionOptions, resolveConnection } from './ami-options.ts';
+import { translator, type Translator } from '../i18n/translator.ts';
+import { connectionOptions, connectionUsage, resolveConnection } from './ami-options.ts';
 import type { CliIo } from './io.ts';
+import { cliTexts } from './settings.ts';
 
-export const SEND_USAGE = `Usage: crm-telephony ami send <Action> [Key=Value ...] [options]
-
-Sends one AMI action and prints the PBX's answer as one JSON object:
-  { "response": {...}, "events": [...], "complete": {...} }
-"events" and "complete" hold the list items and the closing event of list actions such as
-CoreShowChannels or Status. A key sent more than once appears as an array of its values.
-
-Each Key=Value is split at its first "=", so values may hold "=". Repeat a key to send it
-several times, in order: Variable=A=1 Variable=B=2. The ActionID is chosen by crm-telephony.
-
-Examples:
-  crm-telephony ami send Ping
-  crm-telephony ami send CoreShowChannels
-  crm-telephony ami send Getvar 'Variable=GLOBAL(RECDIR)'
-  crm-telephony ami send Originate Channel=PJSIP/101 Context=from-internal Exten=102 Priority=1 Async=true
-
-${CONNECTION_USAGE}
-Exit status: 0 when the PBX answered Success, 1 when it answered Error (the answer is still
-printed) or could not be reached, 2 when the command line or settings are wrong.
-`;
+export function sendUsage(texts: Translator): string {
+  return texts.t('cli.send.usage', {
+    shape: '{ "response": {...}, "events": [...], "complete": {...} }',
+    quoted: "'Variable=GLOBAL(RECDIR)'",
+    connection: connectionUsage(texts),
+  });
+}
 
 export async function amiSend(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: connectionOptions, allowPositionals: true, strict: true });
+  const texts = cliTexts(io.env);
   if (values.help) {
-    io.stdout.write(SEND_USAGE);
+    io.stdout.write(sendUsage(texts));
     return 0;
   }
   const [action, ...pairs] = positionals;
   if (action === undefined || action === '') {
-    throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, 'Name the action to send, for example: crm-telephony ami send Ping');
+    throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, texts.t('cli.send.nameAction'));
   }
-  const fields = pairs.map(parsePair);
+  const fields = pairs.map((pair) => parsePair(pair, texts));
   // Refuses a line break or a bad key before connecting, so the PBX is never touched by a bad
   // command line: its AMI_ERR_INJECTION is a usage error for `main` (exit status 2).
   encodeAction(action, fields);
@@ -71,14 +61,9 @@ export async function amiSend(args: string[], io: CliIo): Promise<number> {
 }
 
 /** `Key=Value`, split at the first `=`: `Variable=CRM_ID=42` is key `Variable`, value `CRM_ID=42`. */
-export function parsePair(arg: string): [string, string] {
+export function parsePair(arg: string, texts: Translator = translator('en')): [string, string] {
   const eq = arg.indexOf('=');
-  if (eq <= 0) {
-    throw new CrmTelephonyError(
-      ErrorCodes.CONFIG_ERR_INVALID,
-      `Expected Key=Value after the action name, got ${JSON.stringify(arg)}. Example: crm-telephony ami send Getvar Variable=CRM_RECORDING`,
-    );
-  }
+  if (eq <= 0) throw new CrmTelephonyError(ErrorCodes.CONFIG_ERR_INVALID, texts.t('cli.send.notPair', { given: JSON.stringify(arg) }));
   return [arg.slice(0, eq), arg.slice(eq + 1)];
 }
 

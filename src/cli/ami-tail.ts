@@ -9,25 +9,17 @@ import { parseArgs } from 'node:util';
 import { AmiClient } from '../ami/client.ts';
 import { exponentialBackoff, type ReconnectStrategy } from '../ami/reconnect-strategy.ts';
 import { ErrorCodes, type CrmTelephonyError } from '../errors.ts';
-import { CONNECTION_USAGE, connectionOptions, resolveConnection } from './ami-options.ts';
+import type { Translator } from '../i18n/translator.ts';
+import { connectionOptions, connectionUsage, resolveConnection } from './ami-options.ts';
 import { stopOnProcessSignals, type CliIo } from './io.ts';
+import { cliTexts } from './settings.ts';
 
-export const TAIL_USAGE = `Usage: crm-telephony ami tail [--events Name,Name ...] [options]
+/** A printed event, for the help. */
+const EXAMPLE_EVENT = '{"Event":"Newchannel","Privilege":"call,all","Channel":"PJSIP/101-00000001",...}';
 
-Connects to the PBX's Asterisk Manager Interface and prints every event as one JSON object per
-line, e.g. {"Event":"Newchannel","Privilege":"call,all","Channel":"PJSIP/101-00000001",...}.
-A key sent more than once appears as an array of its values. Runs until Ctrl-C. If the
-connection drops after it was made, it is made again, with a notice on stderr; the first
-connection is not retried, so that a wrong address or password is reported at once.
-
-Options:
-  --events <Name,Name>               Print only these events (case does not matter); may be
-                                     repeated. Default: every event.
-
-${CONNECTION_USAGE}
-Exit status: 0 when stopped by Ctrl-C or SIGTERM, 1 when the PBX could not be reached or was
-lost for good, 2 when the command line or settings are wrong.
-`;
+export function tailUsage(texts: Translator): string {
+  return texts.t('cli.tail.usage', { example: EXAMPLE_EVENT, connection: connectionUsage(texts) });
+}
 
 export async function amiTail(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -36,12 +28,13 @@ export async function amiTail(args: string[], io: CliIo): Promise<number> {
     allowPositionals: false,
     strict: true,
   });
+  const texts = cliTexts(io.env);
   if (values.help) {
-    io.stdout.write(TAIL_USAGE);
+    io.stdout.write(tailUsage(texts));
     return 0;
   }
   const wanted = eventFilter(values.events ?? []);
-  const printing = wanted ? `only ${(values.events ?? []).join(',')} events` : 'every event';
+  const printing = { filter: wanted ? 'only' : 'every', events: (values.events ?? []).join(',') };
   const settings = resolveConnection(values, io.env);
   const where = `${settings.host}:${settings.port}`;
 
@@ -72,16 +65,14 @@ export async function amiTail(args: string[], io: CliIo): Promise<number> {
   client.on('ready', ({ version, reconnected }) => {
     everReady = true;
     io.stderr.write(
-      reconnected
-        ? `Reconnected to ${where}.\n`
-        : `Connected to ${where} (AMI ${version}) as ${settings.username}; printing ${printing}. Press Ctrl-C to stop.\n`,
+      `${reconnected ? texts.t('cli.tail.reconnected', { where }) : texts.t('cli.tail.connected', { where, version, username: settings.username, ...printing })}\n`,
     );
   });
   client.on('reconnecting', ({ attempt, delayMs, cause }) => {
-    const what = attempt === 1 ? 'Lost the connection to' : 'Could not reconnect to';
-    io.stderr.write(`${what} ${where}: ${dropReason(cause)}. Trying again in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt}).\n`);
+    const values = { where, reason: dropReason(cause, texts), seconds: delayMs / 1000, attempt: String(attempt) };
+    io.stderr.write(`${texts.t(attempt === 1 ? 'cli.tail.lost' : 'cli.tail.notBack', values)}\n`);
   });
-  client.on('decode-error', (err) => io.stderr.write(`warning: ${err.message}\n`));
+  client.on('decode-error', (err) => io.stderr.write(`${texts.t('cli.tail.warning', { message: err.message })}\n`));
   const fatal = new Promise<CrmTelephonyError>((resolve) => client.once('fatal', resolve));
   const stopped = new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
@@ -110,12 +101,12 @@ export function eventFilter(lists: readonly string[]): Set<string> | undefined {
  * Why the link dropped, for a reconnect notice. A closed socket's own message speaks of pending
  * actions, which tail has none of; say what happened instead.
  */
-function dropReason(cause: CrmTelephonyError): string {
+function dropReason(cause: CrmTelephonyError, texts: Translator): string {
   switch (cause.code) {
     case ErrorCodes.AMI_ERR_DISCONNECTED:
-      return 'the PBX closed the connection or the network dropped it';
+      return texts.t('cli.tail.dropClosed');
     case ErrorCodes.AMI_ERR_DEAD_PEER:
-      return 'the PBX stopped answering keepalive pings';
+      return texts.t('cli.tail.dropDeadPeer');
     default:
       return cause.message.replace(/\.$/, '');
   }

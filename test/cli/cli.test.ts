@@ -169,13 +169,23 @@ describe('crm-telephony ami', () => {
       }
     });
 
-    it('exits 2 naming what to set when the username is missing', async () => {
+    it('logs in as the configured default user (crm) when AMI_USERNAME is not set, as the README says', async () => {
       const { AMI_USERNAME: _, ...noUser } = env;
-      const before = sim.actions.length;
       const r = await run(['ami', 'send', 'Ping'], noUser);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).response.Ping, 'Pong');
+      const help = await run(['ami', 'send', '--help'], {});
+      assert.match(help.stdout, /Env AMI_USERNAME; default crm\./);
+    });
+
+    it('exits 2 naming what to set when the secret is missing, before connecting', async () => {
+      const { AMI_SECRET: _, ...noSecret } = env;
+      const before = sim.actions.length;
+      const r = await run(['ami', 'send', 'Ping'], noSecret);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /AMI_USERNAME/);
-      assert.match(r.stderr, /--username/);
+      assert.match(r.stderr, /AMI_SECRET/);
+      assert.match(r.stderr, /--secret/);
+      assert.match(r.stderr, /\[crm\] section/, 'names the user whose secret it is');
       assert.equal(sim.actions.length, before, 'nothing should be sent');
     });
 
@@ -295,6 +305,20 @@ describe('crm-telephony ami', () => {
       );
       stop.abort();
       assert.equal(await tail, 0, out.stderr);
+    });
+
+    it('connects as the default user crm without AMI_USERNAME (the README gives it that default)', async () => {
+      const { AMI_USERNAME: _, ...noUser } = env;
+      const stop = new AbortController();
+      const { io, out } = fakeIo(noUser, stop.signal);
+      const tail = main(['ami', 'tail'], io);
+      await until(
+        () => out.stderr.includes('Connected to') || out.stderr.includes('error'),
+        () => out.stderr,
+      );
+      stop.abort();
+      assert.equal(await tail, 0, out.stderr);
+      assert.match(out.stderr, /^Connected to 127\.0\.0\.1:\d+ \(AMI [^)]+\) as crm; printing every event\./);
     });
 
     it('reports an unreachable PBX at once instead of retrying, and exits 1', async () => {
