@@ -4,6 +4,9 @@
  * never shows a broken control: no audio, still recording, missing, unreachable, removed.
  */
 import type { ErrorCode } from '../errors.ts';
+import { DEFAULT_LOCALE } from '../i18n/locales.ts';
+import type { MessageKey } from '../i18n/messages/index.ts';
+import { translator, type MessageValues, type Translator } from '../i18n/translator.ts';
 import type { RecordingsSettings } from './config.ts';
 import type { ListenDecision } from './access-policy.ts';
 import type { RecordingRow } from './recording-rows.ts';
@@ -19,8 +22,10 @@ export interface RecordingInfo {
   audio: boolean;
   /** Why not, when `audio` is false: RECORDING_NO_AUDIO, RECORDING_IN_PROGRESS, RECORDING_MISSING, RECORDING_UNAVAILABLE, RECORDING_UNLOCATABLE, RECORDING_REMOVED. */
   code: ErrorCode | null;
-  /** The same for a person, in a sentence. */
+  /** The same for a person, in a sentence (English; `reasonKey` words it in the listener's language). */
   reason: string | null;
+  reasonKey?: MessageKey;
+  reasonValues?: MessageValues;
   durationSeconds: number | null;
   /** Bytes. */
   size: number | null;
@@ -41,7 +46,7 @@ export function describeRecording(
   row: RecordingRow,
   decision: ListenDecision,
   settings: Pick<RecordingsSettings, 'retention'>,
-  failure: { code: ErrorCode; message: string } | null,
+  failure: { code: ErrorCode; message: string; messageKey?: MessageKey; messageValues?: MessageValues } | null,
 ): RecordingInfo {
   const format = row.storedFormat ?? row.format ?? formatFromName(row.file);
   const base = {
@@ -55,20 +60,35 @@ export function describeRecording(
     storedHere: row.storedLocation !== null,
     removedAt: row.removedAt,
   };
-  const without = (status: RecordingStatus, code: ErrorCode, reason: string): RecordingInfo => ({ ...base, status, audio: false, code, reason, url: null, downloadUrl: null });
+  const without = (status: RecordingStatus, code: ErrorCode, reasonKey: MessageKey | undefined, reasonValues: MessageValues | undefined, english?: string): RecordingInfo => ({
+    ...base,
+    status,
+    audio: false,
+    code,
+    reason: english ?? (reasonKey === undefined ? null : ENGLISH.t(reasonKey, reasonValues)),
+    ...(reasonKey !== undefined ? { reasonKey } : {}),
+    ...(reasonValues !== undefined ? { reasonValues } : {}),
+    url: null,
+    downloadUrl: null,
+  });
   if (row.state === 'removed_by_retention') {
-    const when = row.removedAt ? ` on ${row.removedAt.slice(0, 10)}` : '';
-    const days = settings.retention.days > 0 ? ` (recordings are kept ${settings.retention.days} days)` : '';
-    return without('removed', 'RECORDING_REMOVED', `The recording was removed by retention${when}${days}.`);
+    return without('removed', 'RECORDING_REMOVED', 'server.recordings.reason.removed', { on: row.removedAt ? row.removedAt.slice(0, 10) : 'none', days: Math.max(0, settings.retention.days) });
   }
-  if (row.state === 'recording') return without('recording', 'RECORDING_IN_PROGRESS', 'The call is still going on; the recording can be played when it ends.');
+  if (row.state === 'recording') return without('recording', 'RECORDING_IN_PROGRESS', 'server.recordings.reason.inProgress', undefined);
   if (row.audio === false) {
-    return without('no-audio', 'RECORDING_NO_AUDIO', row.noAudioReason === 'not-answered' ? 'No audio: the call was not answered.' : 'No audio: the recording is empty.');
+    return without('no-audio', 'RECORDING_NO_AUDIO', row.noAudioReason === 'not-answered' ? 'server.recordings.reason.notAnswered' : 'server.recordings.reason.empty', undefined);
   }
   if (row.location === null && row.storedLocation === null) {
-    return without('unavailable', 'RECORDING_UNLOCATABLE', 'The PBX saved this recording outside its recordings folder, so it cannot be played here (an administrator can set RECORDINGS_PBX_DIR).');
+    return without('unavailable', 'RECORDING_UNLOCATABLE', 'server.recordings.reason.unlocatable', undefined);
   }
-  if (failure) return without(failure.code === 'RECORDING_MISSING' ? 'missing' : 'unavailable', failure.code, failure.message);
+  if (failure) return without(failure.code === 'RECORDING_MISSING' ? 'missing' : 'unavailable', failure.code, failure.messageKey, failure.messageValues, failure.message);
   const url = `/api/recordings/${row.id}`;
   return { ...base, status: 'ready', audio: true, code: null, reason: null, url, downloadUrl: decision.canDownload ? `${url}?download=1` : null };
+}
+
+const ENGLISH = translator(DEFAULT_LOCALE);
+
+/** The info with its reason in the listener's language (the route's translator). */
+export function inLanguage<T extends { reason: string | null; reasonKey?: MessageKey; reasonValues?: MessageValues }>(info: T, tr: Translator): T {
+  return info.reasonKey === undefined ? info : { ...info, reason: tr.t(info.reasonKey, info.reasonValues) };
 }

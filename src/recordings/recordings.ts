@@ -28,6 +28,7 @@ import type { OpenedRecording, RecordingSource } from './sources/source.ts';
 import { CONTENT_TYPES, EXTENSIONS, type AudioFormat } from './media-type.ts';
 import { ffmpegAvailable } from './transcode.ts';
 import { describeRecording, type RecordingInfo } from './recording-info.ts';
+import type { MessageKey } from '../i18n/messages/index.ts';
 import { runRetention } from './retention.ts';
 
 export interface RecordingsOptions {
@@ -73,8 +74,9 @@ export interface CallRecordingInfo {
   recording: RecordingInfo | null;
   /** Every recording of the call (a transfer may start another), oldest first. */
   recordings: RecordingInfo[];
-  /** Why there is no recording, when `recording` is null. */
+  /** Why there is no recording, when `recording` is null (English; `reasonKey` in the listener's language). */
   reason: string | null;
+  reasonKey?: MessageKey;
 }
 
 export class Recordings {
@@ -237,7 +239,7 @@ export class Recordings {
     const recordings: RecordingInfo[] = [];
     for (const row of rows) recordings.push(await this.#describe(row, decision, who));
     const recording = [...recordings].reverse().find((r) => r.audio) ?? recordings.at(-1) ?? null;
-    return { ok: true, value: { callId, recording, recordings, reason: recording ? null : 'No recording was made of this call.' } };
+    return { ok: true, value: { callId, recording, recordings, reason: recording ? null : 'No recording was made of this call.', ...(recording ? {} : { reasonKey: 'server.recordings.reason.none' as const }) } };
   }
 
   /**
@@ -305,7 +307,7 @@ export class Recordings {
       return describeRecording({ ...row, problem: null }, decision, this.#o.settings, null);
     } catch (err) {
       const failed = await this.#files.failure(row, err, who.user.role === 'admin');
-      return describeRecording(row, decision, this.#o.settings, failed.ok ? null : { code: failed.code, message: failed.message });
+      return describeRecording(row, decision, this.#o.settings, failed.ok ? null : { code: failed.code, message: failed.message, messageKey: failed.messageKey, ...(failed.messageValues !== undefined ? { messageValues: failed.messageValues } : {}) });
     }
   }
 

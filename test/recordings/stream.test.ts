@@ -166,6 +166,9 @@ for (const engine of ENGINES) {
       await t.callLog.upsert(loggable({ id: 'default:1795463005.1', answeredBy: '101', rang: ['101'] }));
       const none = (await t.app.inject({ method: 'GET', url: '/api/calls/default:1795463005.1/recording', headers: h })).json();
       assert.deepEqual({ recording: none.recording, reason: none.reason }, { recording: null, reason: 'No recording was made of this call.' });
+      // In the listener's language: the browser's, here Russian.
+      const ru = (await t.app.inject({ method: 'GET', url: '/api/calls/default:1795463005.1/recording', headers: { ...h, 'accept-language': 'ru-RU,ru;q=0.9' } })).json();
+      assert.equal(ru.reason, 'Этот звонок не записывался.');
       const unknown = await t.app.inject({ method: 'GET', url: '/api/calls/default:1.1/recording', headers: admin });
       assert.equal(unknown.statusCode, 404);
     });
@@ -181,6 +184,9 @@ for (const engine of ENGINES) {
       const info = (await t.app.inject({ method: 'GET', url: `/api/recordings/${rid}/info`, headers: h })).json().recording;
       assert.deepEqual([info.status, info.audio, info.code, info.url], ['missing', false, 'RECORDING_MISSING', null]);
       assert.match(info.reason, /no longer on the PBX/);
+      const ru = (await t.app.inject({ method: 'GET', url: `/api/recordings/${rid}/info`, headers: { ...h, 'accept-language': 'ru' } })).json().recording;
+      assert.match(ru.reason, /[А-Яа-я]/, ru.reason);
+      assert.equal(ru.code, 'RECORDING_MISSING');
     });
 
     test('the recordings folder not mounted: 503 in words (the folder named for admins only)', async () => {

@@ -23,6 +23,7 @@ import { t } from '../request-locale.ts';
 import type { Recordings, Requester } from '../../recordings/recordings.ts';
 import { isRecordingId } from '../../recordings/ids.ts';
 import { decideRange, ifRangeMatches, noneMatch } from '../../recordings/http-range.ts';
+import { inLanguage } from '../../recordings/recording-info.ts';
 
 export interface RecordingsRoutesOptions {
   recordings: Recordings;
@@ -90,7 +91,9 @@ export async function recordingsRoutes(app: FastifyInstance, options: Recordings
     const outcome = await recordings.infoForCall(request.params.callId, requester(request));
     if (!outcome.ok) return sendFailure(reply, outcome);
     reply.header('cache-control', 'private, no-store');
-    return outcome.value;
+    const tr = t(request);
+    const v = outcome.value;
+    return inLanguage({ ...v, recording: v.recording && inLanguage(v.recording, tr), recordings: v.recordings.map((r) => inLanguage(r, tr)) }, tr);
   });
 
   app.get<{ Params: { id: string } }>('/api/recordings/:id/info', { preHandler: requireUser }, async (request, reply) => {
@@ -98,7 +101,7 @@ export async function recordingsRoutes(app: FastifyInstance, options: Recordings
     const outcome = await recordings.info(request.params.id, requester(request));
     if (!outcome.ok) return sendFailure(reply, outcome);
     reply.header('cache-control', 'private, no-store');
-    return { recording: outcome.value };
+    return { recording: inLanguage(outcome.value, t(request)) };
   });
 
   app.route<{ Params: { id: string }; Querystring: { download?: string } }>({

@@ -197,4 +197,10 @@ export default {
   'server.error.RECORDING_OUTSIDE_ROOT': 'That path is outside the recordings folder.',
   'server.error.RECORDING_BAD_PATH': 'That recording path or file name is not acceptable.',
   'server.error.RECORDING_REPORT_MISMATCH': 'This file belongs to another call; the report was refused.',
+  'server.recordings.reason.removed': 'The recording was removed by retention{on, select, other { on {on}} none {}}{days, plural, =0 {} one { (recordings are kept # day)} other { (recordings are kept # days)}}.',
+  'server.recordings.reason.inProgress': 'The call is still going on; the recording can be played when it ends.',
+  'server.recordings.reason.notAnswered': 'No audio: the call was not answered.',
+  'server.recordings.reason.empty': 'No audio: the recording is empty.',
+  'server.recordings.reason.unlocatable': 'The PBX saved this recording outside its recordings folder, so it cannot be played here (an administrator can set RECORDINGS_PBX_DIR).',
+  'server.recordings.reason.none': 'No recording was made of this call.',
 } as const;

@@ -203,4 +203,10 @@ export default {
   'server.error.RECORDING_OUTSIDE_ROOT': 'Этот путь ведёт за пределы папки записей.',
   'server.error.RECORDING_BAD_PATH': 'Такой путь или имя файла записи не принимаются.',
   'server.error.RECORDING_REPORT_MISMATCH': 'Этот файл относится к другому звонку; сообщение о записи отклонено.',
+  'server.recordings.reason.removed': 'Запись удалена по сроку хранения{on, select, other { {on}} none {}}{days, plural, =0 {} one { (записи хранятся # день)} few { (записи хранятся # дня)} many { (записи хранятся # дней)} other { (записи хранятся # дня)}}.',
+  'server.recordings.reason.inProgress': 'Разговор ещё идёт; запись можно будет прослушать, когда он закончится.',
+  'server.recordings.reason.notAnswered': 'Звука нет: на звонок не ответили.',
+  'server.recordings.reason.empty': 'Звука нет: запись пустая.',
+  'server.recordings.reason.unlocatable': 'АТС сохранила эту запись вне папки записей, поэтому здесь её не воспроизвести (администратор может задать RECORDINGS_PBX_DIR).',
+  'server.recordings.reason.none': 'Этот звонок не записывался.',
 } satisfies Translation<typeof en>;
