@@ -7,6 +7,7 @@
  * On the bus: `call` `{r: id, p: pbx, q: request}` (only the leader of that PBX answers) and `call-outcome`
  * `{to, r: id, o: outcome}` (only the asker takes it).
  */
+import { said } from '../i18n/said.ts';
 import { randomBytes } from 'node:crypto';
 import type { Log } from '../logger.ts';
 import type { ClickToCallOutcome, ClickToCallRequest } from '../web/routes/calls-routes.ts';
@@ -38,7 +39,7 @@ export class CallForwarding {
       if (place === null || typeof b.p !== 'string' || !options.leading(b.p) || typeof b.r !== 'string' || typeof b.q !== 'object' || b.q === null) return;
       const id = b.r;
       void place(b.q)
-        .catch((err: unknown): ClickToCallOutcome => ({ ok: false, status: 502, code: 'C2C_ORIGINATE_FAILED', message: `The phone system refused the call: ${(err as Error).message}` }))
+        .catch((err: unknown): ClickToCallOutcome => ({ ok: false, status: 502, code: 'C2C_ORIGINATE_FAILED', ...said('server.c2c.refusedBecause', { reason: (err as Error).message }) }))
         .then((outcome) => bus.publish('call-outcome', { to: from, r: id, o: outcome }));
     });
     bus.on('call-outcome', (body) => {
@@ -59,7 +60,7 @@ export class CallForwarding {
       // A send that fails is counted and logged by the bus; the wait then ends in words.
       const timer = setTimeout(() => {
         this.#waiting.delete(id);
-        resolve(unavailable('The instance that follows the phone system did not answer in time'));
+        resolve({ ok: false, status: 503, code: 'C2C_PBX_DOWN', ...said('server.c2c.leaderSilent') });
       }, this.#o.timeoutMs ?? 12_000);
       this.#waiting.set(id, (outcome) => {
         clearTimeout(timer);
@@ -71,6 +72,3 @@ export class CallForwarding {
   }
 }
 
-function unavailable(why: string): ClickToCallOutcome {
-  return { ok: false, status: 503, code: 'C2C_PBX_DOWN', message: `${why}, so the call was not placed. Try again in a minute; an administrator can check /api/health on each instance.` };
-}

@@ -5,8 +5,8 @@
  */
 import type { ErrorCode } from '../errors.ts';
 import type { MessageKey } from '../i18n/messages/index.ts';
-import { translator, type MessageValues } from '../i18n/translator.ts';
-import { DEFAULT_LOCALE } from '../i18n/locales.ts';
+import type { MessageValues } from '../i18n/translator.ts';
+import { said } from '../i18n/said.ts';
 import type { Log } from '../logger.ts';
 import type { RecordingsSettings, SourceSettings } from './config.ts';
 import type { RecordingRow, RecordingRows } from './recording-rows.ts';
@@ -141,9 +141,4 @@ export class RecordingFiles {
     // Admins get the cause in words (which folder, which host); agents a sentence without internals.
     return { ok: false, status: 503, code: 'RECORDING_UNAVAILABLE', ...(forAdmin ? said('server.recordings.unavailableBecause', { detail: err.message }) : said('server.recordings.unavailable')) };
   }
-}
-
-/** A failure's words: English in `message` (the log, the recording's info), and the key for the listener's language. */
-function said(messageKey: MessageKey, messageValues?: MessageValues): { message: string; messageKey: MessageKey; messageValues?: MessageValues } {
-  return { message: translator(DEFAULT_LOCALE).t(messageKey, messageValues), messageKey, ...(messageValues !== undefined ? { messageValues } : {}) };
 }

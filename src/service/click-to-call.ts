@@ -9,8 +9,8 @@ import { AmiMessage } from '../ami/message.ts';
 import { normalizePhone, normalizePhoneField } from '../phone/normalize.ts';
 import type { CountryCode, NormalizedPhone } from '../phone/types.ts';
 import type { MessageKey } from '../i18n/messages/index.ts';
-import { translator, type MessageValues } from '../i18n/translator.ts';
-import { DEFAULT_LOCALE } from '../i18n/locales.ts';
+import type { MessageValues } from '../i18n/translator.ts';
+import { said } from '../i18n/said.ts';
 import type { RecordType } from '../directory/record-types.ts';
 import type { ClickToCallOutcome, ClickToCallRequest } from '../web/routes/calls-routes.ts';
 
@@ -99,10 +99,3 @@ function whyNotCallable(number: string, n: NormalizedPhone, region: CountryCode)
   return { key: `server.c2c.badNumber.${code}`, values: { number, digits: n.digits.length, count } };
 }
 
-/**
- * A failure's words: English in `message` (logs, and an instance that forwards the outcome), the
- * key and values for the language of the person who asked (the route picks it).
- */
-function said(messageKey: MessageKey, messageValues?: MessageValues): { message: string; messageKey: MessageKey; messageValues?: MessageValues } {
-  return { message: translator(DEFAULT_LOCALE).t(messageKey, messageValues), messageKey, ...(messageValues !== undefined ? { messageValues } : {}) };
-}

@@ -2,6 +2,7 @@
  * Call history and click-to-call: every call record into the call log (with the CRM records it
  * concerns), the calls API, and `Originate` ringing the agent's phone first.
  */
+import { said } from '../../i18n/said.ts';
 import type { Config } from '../../config.ts';
 import type { AmiClient } from '../../ami/client.ts';
 import type { AmiMessage } from '../../ami/message.ts';
@@ -71,7 +72,7 @@ export function createCalls(config: Pick<Config, 'DEFAULT_REGION'>, deps: CallsD
         ok: false,
         status: 409,
         code: 'C2C_NO_EXTENSION',
-        message: `Your extension ${address} is at a PBX "${qualifier}" this service does not follow, so there is no phone to ring. Ask an administrator to correct your extension or to add that PBX.`,
+        ...said('server.c2c.unknownPbx', { address, qualifier }),
       }
     );
   };

@@ -203,4 +203,7 @@ export default {
   'server.recordings.reason.empty': 'No audio: the recording is empty.',
   'server.recordings.reason.unlocatable': 'The PBX saved this recording outside its recordings folder, so it cannot be played here (an administrator can set RECORDINGS_PBX_DIR).',
   'server.recordings.reason.none': 'No recording was made of this call.',
+  'server.c2c.unknownPbx': 'Your extension {address} is at a PBX "{qualifier}" this service does not follow, so there is no phone to ring. Ask an administrator to correct your extension or to add that PBX.',
+  'server.c2c.refusedBecause': 'The phone system refused the call: {reason}',
+  'server.c2c.leaderSilent': 'The instance that follows the phone system did not answer in time, so the call was not placed. Try again in a minute; an administrator can check /api/health on each instance.',
 } as const;
