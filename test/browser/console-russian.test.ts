@@ -126,7 +126,7 @@ test('a record’s “Phone calls” panel in Russian', async () => {
   assert.equal(cells[1], 'Входящий');
   assert.match(cells[2]!, /\(555\) 123-0005/);
   assert.match(cells[3]!, /линия 5550200/);
-  assert.equal(cells[4], 'вн. 102');
+  assert.equal(cells[4], 'доб. 102');
   assert.match(cells[6]!, /^Отвечен/);
   assert.match(cells[7]!, /Слушать/);
   await page.screenshot({ path: SCREENSHOTS + 'console-ru-record.png', fullPage: true });

@@ -109,6 +109,9 @@ test('the record card and its phone calls; search by name and by number; create 
   const h = { cookie: bob.cookie, 'x-csrf-token': bob.csrf };
   const card = (await t.app.inject({ method: 'GET', url: `/api/records/contact/${contactId}`, headers: h })).json();
   assert.equal(card.record.name, 'John Customer');
+  // Each phone also as people read it: national for the home region.
+  assert.ok(card.record.phones.length > 0);
+  for (const p of card.record.phones) assert.match(p.formatted, /^\(\d{3}\) \d{3}-\d{4}$/, p.formatted);
   const panel = (await t.app.inject({ method: 'GET', url: `/api/calls?entity=contact:${contactId}`, headers: h })).json();
   assert.deepEqual(panel.calls.map((c: { record: { id: string } }) => c.record.id), ['c-missed']);
   assert.equal((await t.app.inject({ method: 'GET', url: '/api/calls?entity=contact:../../etc', headers: h })).statusCode, 400);
@@ -121,6 +124,7 @@ test('the record card and its phone calls; search by name and by number; create 
   const created = await t.app.inject({ method: 'POST', url: '/api/records/lead', headers: h, payload: { lastName: 'Unknown', company: 'ACME', phone: '+1 555 777 0000' } });
   assert.equal(created.statusCode, 201);
   assert.equal(created.json().record.owner, 'Bob Agent');
+  assert.equal(created.json().record.phones[0].formatted, '(555) 777-0000');
 });
 
 test('click-to-call places the call for the signed-in user and reports problems in words', async () => {

@@ -6,6 +6,8 @@ import { recordCard, searchRecords } from '../../directory/search.ts';
 import { requireUser } from '../auth/auth-plugin.ts';
 import { sendError } from '../errors.ts';
 import { t } from '../request-locale.ts';
+import { formatPhoneForPeople } from '../../phone/format.ts';
+import { normalizePhone } from '../../phone/normalize.ts';
 
 const createBody = z.object({
   firstName: z.string().trim().max(100).default(''),
@@ -16,10 +18,16 @@ const createBody = z.object({
 
 export async function recordsRoutes(app: FastifyInstance, options: { directory: Directory }): Promise<void> {
   const { directory } = options;
+  const region = directory.defaultRegion;
+  /** Each phone as people read it too (national at home, international otherwise), as pops show it. */
+  const readable = <C extends { phones: { number: string }[] }>(card: C): C => ({
+    ...card,
+    phones: card.phones.map((p) => ({ ...p, formatted: formatPhoneForPeople(normalizePhone(p.number, { defaultRegion: region }), region) })),
+  });
 
   app.get('/api/records', { preHandler: requireUser }, async (request) => {
     const q = String((request.query as { q?: string }).q ?? '');
-    return { records: await searchRecords(directory, q) };
+    return { records: (await searchRecords(directory, q)).map(readable) };
   });
 
   app.get<{ Params: { type: string; id: string } }>('/api/records/:type/:id', { preHandler: requireUser }, async (request, reply) => {
@@ -27,7 +35,7 @@ export async function recordsRoutes(app: FastifyInstance, options: { directory: 
     if (type !== 'contact' && type !== 'account' && type !== 'lead') return sendError(reply, 'NOT_FOUND', t(request).t('server.records.types'));
     const card = await recordCard(directory, type, request.params.id);
     if (!card) return sendError(reply, 'NOT_FOUND', t(request).t('server.records.notFound'));
-    return { record: card };
+    return { record: readable(card) };
   });
 
   app.post<{ Params: { type: string } }>('/api/records/:type', { preHandler: requireUser }, async (request, reply) => {
@@ -42,6 +50,7 @@ export async function recordsRoutes(app: FastifyInstance, options: { directory: 
         ? await directory.upsertLead({ firstName: body.data.firstName, lastName: body.data.lastName, accountName: body.data.company ?? null, assignedUserId: owner, phones })
         : await directory.upsertContact({ firstName: body.data.firstName, lastName: body.data.lastName, assignedUserId: owner, phones });
     reply.code(201);
-    return { record: await recordCard(directory, type, res.id) };
+    const created = await recordCard(directory, type, res.id);
+    return { record: created && readable(created) };
   });
 }

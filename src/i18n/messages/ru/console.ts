@@ -93,7 +93,7 @@ export default {
   'console.card.incomingCall': 'Входящий звонок',
   'console.card.line': 'линия {did}',
   'console.card.via': 'через {queue}',
-  'console.card.extension': 'вн. {extension}',
+  'console.card.extension': 'доб. {extension}',
   'console.card.callerIdName': 'Имя в Caller ID: {name}',
   'console.card.noNumber': 'Номер скрыт',
   'console.card.notInCrm': 'Этого номера нет в CRM.',
