@@ -14,6 +14,7 @@ import * as lookupCovering from './migrations/0008-lookup-covering.ts';
 import * as pbxConnections from './migrations/0009-pbx-connections.ts';
 import * as metricsTokens from './migrations/0010-metrics-tokens.ts';
 import * as userLanguages from './migrations/0011-user-languages.ts';
+import * as searchIndexes from './migrations/0012-search-indexes.ts';
 
 // A static list, not a folder scan: the set of migrations is part of the code, and works from tsx or a build.
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-pbx-connections': pbxConnections,
   '0010-metrics-tokens': metricsTokens,
   '0011-user-languages': userLanguages,
+  '0012-search-indexes': searchIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
