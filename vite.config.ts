@@ -2,11 +2,14 @@
 // JSX is compiled by Vite's own transformer (Oxc in Vite 8) for Preact; no framework plugin needed.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompiledMessages } from './scripts/vite-precompiled-messages.ts';
 
 const root = fileURLToPath(new URL('./src/ui/', import.meta.url));
 const outDir = fileURLToPath(new URL('./dist/ui/', import.meta.url));
 
 export default defineConfig({
+  // Messages parsed at build time: the browser carries no ICU parser.
+  plugins: [precompiledMessages()],
   root,
   base: '/',
   publicDir: 'public',

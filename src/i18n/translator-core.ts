@@ -5,6 +5,7 @@
  * translator reads is the caller's: the server all of them (`translator.ts`), the browser only
  * its own parts (`browser.ts`), so the console does not carry the CLI's words.
  */
+import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { DEFAULT_LOCALE, type Locale } from './locales.ts';
 import type { MessageKey } from './messages/index.ts';
@@ -27,7 +28,8 @@ export function makeTranslator<K extends string>(locale: Locale, catalogues: Rea
       let format = formats.get(key);
       if (format === undefined) {
         // Only a key outside the types (a value from the wire) can be missing from English too.
-        const source = catalogue[key] ?? english[key] ?? key;
+        // In the browser's bundles a message arrives already parsed (scripts/vite-precompiled-messages.ts).
+        const source: string | MessageFormatElement[] = (catalogue[key] as string | MessageFormatElement[] | undefined) ?? english[key] ?? key;
         format = new IntlMessageFormat(source, locale, undefined, { ignoreTag: true });
         formats.set(key, format);
       }
