@@ -599,6 +599,9 @@ function rebuild(ctx: Ctx, group: CdrGroup): boolean {
   if (r.answered !== null && r.answeredAt !== null) {
     call.answered = true;
     call.answeredAt = r.answeredAt;
+    // The answer is the CDR's, never one the events saw: a later read with more rows (a queue
+    // member's unanswered row written late moves a queue call's answer) may take it again.
+    call.talkFromCdr = 'cdr-answer';
     call.answeredBy = r.answeredBy === null ? null : intern(state, r.answeredBy);
     call.answerLeg = legs.get(r.answered.dstchannel) ?? null;
     // One conversation: answer to end. Split by transfers: the PBX's billable seconds.

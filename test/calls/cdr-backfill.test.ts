@@ -11,6 +11,7 @@ import type { CallRecord } from '../../src/calls/record.ts';
 import type { PbxCdr } from '../../src/cdr/pbx-cdr.ts';
 import { CONFIG, timedMessages } from './support.ts';
 import { cdrRows, liveEvents, uncut, withGap } from './gap-support.ts';
+import { buildScenario, ScenarioIds, toMessages } from '../../src/simulator/scenarios/index.ts';
 
 const CAPTURE = '01-inbound-answered-101.ami';
 
@@ -94,6 +95,26 @@ describe('CDR backfill', () => {
     assert.equal(got.disposition, 'answered');
     assert.equal(got.talkFromCdr, 'cdr-answer');
     assert.ok(Math.abs((got.talkSeconds ?? -9) - (record.talkSeconds ?? 0)) <= 1, `talk ${got.talkSeconds}, truly ${record.talkSeconds}`);
+  });
+
+  it('a queue call rebuilt before its unanswered members\' rows were written: the later read with them moves the answer to the agent\'s, and the talk with it', () => {
+    const start = Date.UTC(2026, 11, 7, 4, 0, 0) + 600;
+    const built = buildScenario('queue-answered', { startEpochMs: start, timestampEvents: true, ringMs: 5_310, talkMs: 20_200 }, new ScenarioIds({ seed: 7 }));
+    const events = liveEvents(toMessages(built).map((message, i) => ({ message, time: start + built[i]!.atMs })));
+    const want = [...uncut(events).records.values()][0]!;
+    const rows = cdrRows(events);
+    const early = rows.filter((r) => r.disposition === 'ANSWERED');
+    assert.ok(early.length < rows.length, 'the scenario has unanswered queue members\' rows');
+    const state = createEngineState(CONFIG);
+    const window = { from: start - 1_000, to: start + 60_000 };
+    const first = backfillFromCdrs(state, { rows: early, window }, window.to);
+    assert.equal(first.rebuilt, 1);
+    const second = backfillFromCdrs(state, { rows, window }, window.to);
+    const updated = second.effects.filter((e) => e.type === 'call-updated').at(-1);
+    assert.ok(updated && 'record' in updated, 'the read with more rows corrects the rebuilt call');
+    const got = updated.record;
+    assert.ok(Math.abs(Date.parse(got.answeredAt!) - Date.parse(want.answeredAt!)) <= 1_000, `answered ${got.answeredAt}, truly ${want.answeredAt}`);
+    assert.ok(Math.abs((got.talkSeconds ?? -9) - (want.talkSeconds ?? 0)) <= 1, `talk ${got.talkSeconds}, truly ${want.talkSeconds}`);
   });
 
   it('a stored record the events told whole is left alone', () => {
