@@ -70,3 +70,14 @@ test('another process holding the file refuses this one; killed (SIGKILL, no cle
   assert.ok(mine, 'the lock of a killed process is free');
   mine.release();
 });
+
+test('a first start, whose database folder does not exist yet (npm start in a fresh checkout), takes the lock', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crmt-lock-fresh-'));
+  try {
+    const lock = acquireInstanceLock(join(dir, 'data', 'crm-telephony.sqlite'));
+    assert.ok(lock, 'a lock on a file in a folder made for it');
+    lock.release();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -11,6 +11,8 @@
  * its message (a pending write lock still lets others read).
  */
 import { hostname } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CrmTelephonyError, ErrorCodes } from '../errors.ts';
 
@@ -38,6 +40,8 @@ export function instanceLockPath(sqlitePath: string): string | null {
 export function acquireInstanceLock(sqlitePath: string, now: () => Date = () => new Date()): InstanceLock | null {
   const path = instanceLockPath(sqlitePath);
   if (path === null) return null;
+  // A first start (`npm start` in a fresh checkout): the database's folder is not there yet.
+  mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
     // Not WAL: in rollback-journal mode a pending write transaction keeps other writers out and

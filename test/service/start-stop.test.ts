@@ -6,7 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -150,8 +150,8 @@ test('npm start: SIGTERM to npm\'s own process stops the service (npm runs it di
 });
 
 test('demo mode (no AMI_HOST): the password printed at the first start is printed again at the next, kept in data/demo-password (0600)', async () => {
+  // Not made beforehand: a first `npm start` in a fresh checkout has no data folder yet.
   const data = join(dir, 'demo-data');
-  mkdirSync(data);
   const env = { DATABASE_URL: join(data, 'crm-telephony.sqlite'), AGI_PORT: '0', ADMIN_PASSWORD: 'admin-password' };
   const passwords: string[] = [];
   for (let start = 1; start <= 2; start++) {
