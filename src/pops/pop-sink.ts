@@ -91,7 +91,7 @@ export class PopSink {
     // A number the first ring did not have (a click-to-call dials the customer after the agent
     // answers) is looked up when the call's record first carries it.
     if ('record' in effect && effect.record.externalNumber !== null && this.#calls.has(callId) && this.#facts.get(callId)?.number === null) {
-      this.#facts.set(callId, this.#lookUp(callId, effect.record, undefined));
+      this.#facts.set(callId, this.#lookUp(callId, effect.record, context));
     }
     const owner = effect.type === 'agent-ringing' ? await this.#owners.userIdFor(effect.extension) : null;
     const call = this.#calls.get(callId);

@@ -127,6 +127,7 @@ export class CallContexts {
 
   #newContext(callId: string): MutableContext {
     let matches: Promise<readonly Candidate[]> | null = null;
+    let askedWithout = false;
     const ctx: MutableContext = {
       callId,
       number: null,
@@ -134,8 +135,12 @@ export class CallContexts {
       origin: undefined,
       phone: null,
       matches: () => {
-        // The number known at the first ask decides, as for a pop shown at that moment.
-        matches ??= ctx.number ? this.#lookup(ctx.number, ctx.phone).catch(() => []) : Promise.resolve([]);
+        // The number known at the first ask decides, as for a pop shown at that moment; asked
+        // before there was one (a click-to-call rings the agent first), the number's arrival does.
+        if (matches === null || (askedWithout && ctx.number !== null)) {
+          askedWithout = ctx.number === null;
+          matches = ctx.number ? this.#lookup(ctx.number, ctx.phone).catch(() => []) : Promise.resolve([]);
+        }
         return matches;
       },
     };

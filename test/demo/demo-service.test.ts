@@ -138,6 +138,14 @@ test('click-to-call: the agent’s card goes ringing your phone → on the call 
       ],
     );
     assert.equal(mine.at(-1)!.externalName, 'John Customer', 'the name the Originate gave');
+    // The customer's number and record reach the card once the customer is dialled (the agent's
+    // phone rang before any channel had the number).
+    assert.equal(mine[0]!.externalNumber, null);
+    assert.equal(mine.at(-1)!.externalNumberFormatted, '(555) 123-0001');
+    assert.deepEqual(
+      mine.at(-1)!.candidates.map((c) => c.name),
+      ['John Customer'],
+    );
     const callId = mine[0]!.callId;
     assert.ok(mine.every((m) => m.callId === callId), 'one call');
     await service.session.idle();
