@@ -107,6 +107,30 @@ describe('the gap filler reads each gap once more for CDRs written late', () => 
     await f.stop();
   });
 
+  test('a second read another instance planned (it was killed before it) is read by the next one at its time', async () => {
+    const source = new LateSource();
+    const rebuilt: string[] = [];
+    const pbxId = `p-${Math.random().toString(36).slice(2)}`;
+    const began = Date.now();
+    const first = filler(source, { pbxId, firstReadDelayMs: 3_600_000, lateReadMs: 1_000 }, rebuilt);
+    await first.add({ from: began - 2_000, to: began, cause: 'link-cut' });
+    await first.fillNow();
+    assert.equal(source.reads, 1);
+    // Killed: its timer for the second read is gone with it.
+    await first.stop();
+    source.rows = [row('1796637601.13', began - 1_000)];
+    const next = filler(source, { pbxId, firstReadDelayMs: 3_600_000, lateReadMs: 1_000 }, rebuilt);
+    // Taking over, it reads what is due (nothing yet) and keeps the time of what is not.
+    await next.fillNow();
+    assert.equal(source.reads, 1, 'not read before its time');
+    const deadline = Date.now() + 3_000;
+    while (source.reads < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(source.reads, 2, 'read at its planned time by the instance that took over');
+    assert.deepEqual(rebuilt, ['1796637601.13']);
+    assert.equal(await new GapLog(t.store).pendingCount(pbxId), 0);
+    await next.stop();
+  });
+
   test('lateReadMs 0: one read, and the gap is done', async () => {
     let now = T0 + 3_000;
     const source = new LateSource();

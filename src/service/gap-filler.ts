@@ -208,5 +208,9 @@ export class GapFiller {
     // The earlier of the two is kept (schedule).
     if (again) this.schedule(retryMs);
     if (lateAt !== Infinity) this.schedule(Math.max(0, lateAt - this.#now()));
+    // Gaps pending but not due yet, whose reads another instance planned (it led the PBX and was
+    // killed, or stopped, before their second read): the timer for them was that instance's.
+    const next = this.#stopped ? null : await log.nextAttemptAt(pbxId).catch(() => null);
+    if (next !== null) this.schedule(Math.max(0, next - this.#now()));
   }
 }

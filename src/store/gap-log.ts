@@ -85,6 +85,18 @@ export class GapLog {
     return rows.map(toGap);
   }
 
+  /** When the earliest pending gap of a PBX is next due (epoch ms), or null when none is pending. */
+  async nextAttemptAt(pbx: string): Promise<number | null> {
+    const row = await this.#store.db
+      .selectFrom('pbx_gaps')
+      .select((eb) => eb.fn.min<string>('next_attempt_at').as('at'))
+      .where('pbx', '=', pbx)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    const at = row?.at == null ? Number.NaN : Date.parse(row.at);
+    return Number.isFinite(at) ? at : null;
+  }
+
   /** The latest gaps of a PBX (for health and the admin page). */
   async recent(pbx: string, limit = 20): Promise<Gap[]> {
     const rows = await this.#store.db.selectFrom('pbx_gaps').selectAll().where('pbx', '=', pbx).orderBy('from_at', 'desc').limit(limit).execute();
