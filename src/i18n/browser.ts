@@ -9,7 +9,7 @@ import enWidget from './messages/en/widget.ts';
 import ruConsole from './messages/ru/console.ts';
 import ruConsoleAdmin from './messages/ru/console-admin.ts';
 import ruWidget from './messages/ru/widget.ts';
-import { makeTranslator, type Translator } from './translator-core.ts';
+import { translatorsFor, type Translator } from './translator-core.ts';
 
 const en = { ...enConsole, ...enConsoleAdmin, ...enWidget } as const;
 export type BrowserKey = keyof typeof en;
@@ -17,13 +17,4 @@ export type BrowserTranslator = Translator<BrowserKey>;
 
 const CATALOGUES: Readonly<Record<Locale, Readonly<Record<BrowserKey, string>>>> = { en, ru: { ...ruConsole, ...ruConsoleAdmin, ...ruWidget } };
 
-const cache = new Map<Locale, BrowserTranslator>();
-
-export function browserTranslator(locale: Locale): BrowserTranslator {
-  let found = cache.get(locale);
-  if (found === undefined) {
-    found = makeTranslator(locale, CATALOGUES);
-    cache.set(locale, found);
-  }
-  return found;
-}
+export const browserTranslator: (locale: Locale) => BrowserTranslator = translatorsFor(CATALOGUES);

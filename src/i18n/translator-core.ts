@@ -40,3 +40,16 @@ export function makeTranslator<K extends string>(locale: Locale, catalogues: Rea
     },
   };
 }
+
+/** One translator per language over these catalogues, made on first use and kept. */
+export function translatorsFor<K extends string>(catalogues: Readonly<Record<Locale, Readonly<Record<K, string>>>>): (locale: Locale) => Translator<K> {
+  const made = new Map<Locale, Translator<K>>();
+  return (locale) => {
+    let found = made.get(locale);
+    if (found === undefined) {
+      found = makeTranslator(locale, catalogues);
+      made.set(locale, found);
+    }
+    return found;
+  };
+}

@@ -6,20 +6,11 @@
 import type { Locale } from '../i18n/locales.ts';
 import enWidget from '../i18n/messages/en/widget.ts';
 import ruWidget from '../i18n/messages/ru/widget.ts';
-import { makeTranslator, type Translator } from '../i18n/translator-core.ts';
+import { translatorsFor, type Translator } from '../i18n/translator-core.ts';
 
 export type WidgetKey = keyof typeof enWidget;
 export type WidgetTranslator = Translator<WidgetKey>;
 
 const CATALOGUES: Readonly<Record<Locale, Readonly<Record<WidgetKey, string>>>> = { en: enWidget, ru: ruWidget };
 
-const cache = new Map<Locale, WidgetTranslator>();
-
-export function widgetTranslator(locale: Locale): WidgetTranslator {
-  let found = cache.get(locale);
-  if (found === undefined) {
-    found = makeTranslator(locale, CATALOGUES);
-    cache.set(locale, found);
-  }
-  return found;
-}
+export const widgetTranslator: (locale: Locale) => WidgetTranslator = translatorsFor(CATALOGUES);
