@@ -15,6 +15,9 @@ import * as pbxConnections from './migrations/0009-pbx-connections.ts';
 import * as metricsTokens from './migrations/0010-metrics-tokens.ts';
 import * as userLanguages from './migrations/0011-user-languages.ts';
 import * as searchIndexes from './migrations/0012-search-indexes.ts';
+import * as missedItems from './migrations/0013-missed-items.ts';
+import * as reportColumns from './migrations/0014-report-columns.ts';
+import * as missedCrm from './migrations/0015-missed-crm.ts';
 
 // A static list, not a folder scan: the set of migrations is part of the code, and works from tsx or a build.
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +33,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-metrics-tokens': metricsTokens,
   '0011-user-languages': userLanguages,
   '0012-search-indexes': searchIndexes,
+  '0013-missed-items': missedItems,
+  '0014-report-columns': reportColumns,
+  '0015-missed-crm': missedCrm,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -129,6 +129,8 @@ export interface CallsTable {
   /** Missed calls: who marked it handled (called back), and when. */
   handled_by: string | null;
   handled_at: string | null;
+  /** Missed inbound calls: when the customer was next talked to (our callback or their call answered), migration 0013. */
+  called_back_at: ColumnType<string | null, string | null | undefined, string | null>;
   updated_at: string;
 }
 
@@ -175,6 +177,53 @@ export interface DatabaseSchema {
   pbx_gaps: PbxGapsTable;
   pbx_connections: PbxConnectionsTable;
   user_languages: UserLanguagesTable;
+  missed_items: MissedItemsTable;
+  missed_item_calls: MissedItemCallsTable;
+}
+
+export type MissedItemStatus = 'open' | 'closed';
+/** Why the owner has the item: the routing rule that named them, a person's reassignment, or an escalation. */
+export type MissedOwnerReason = 'responsible' | 'last-agent' | 'line' | 'fallback' | 'admin' | 'reassigned' | 'nobody';
+/** `callback`: our call to the number connected; `called-again`: their next call was answered; `dismissed`: a person closed it. */
+export type MissedCloseReason = 'callback' | 'called-again' | 'dismissed';
+
+/** The callback workflow's items (migration 0013): one open item per number nobody took. */
+export interface MissedItemsTable {
+  id: string;
+  pbx: string;
+  number: string;
+  external_number: string | null;
+  caller_name: string | null;
+  record_type: RecordType | null;
+  record_id: string | null;
+  did: string | null;
+  status: MissedItemStatus;
+  owner_id: string | null;
+  owner_reason: MissedOwnerReason;
+  /** Escalation steps taken (0: the first owner). */
+  level: number;
+  miss_count: number;
+  first_call_id: string;
+  last_call_id: string;
+  first_missed_at: string;
+  last_missed_at: string;
+  escalate_at: string | null;
+  snoozed_until: string | null;
+  closed_at: string | null;
+  closed_by: string | null;
+  close_reason: MissedCloseReason | null;
+  close_note: string | null;
+  closed_call_id: string | null;
+  /** Grows at every change a CRM's copy shows (owner, count, closing). */
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MissedItemCallsTable {
+  call_id: string;
+  item_id: string;
+  missed_at: string;
 }
 
 /** The console language each person picked (migration 0011). */

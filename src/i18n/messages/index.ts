@@ -13,6 +13,11 @@ import enServer from './en/server.ts';
 import enCrm from './en/crm.ts';
 import enCli from './en/cli.ts';
 import enDemo from './en/demo.ts';
+import enConsoleMissed from './en/console-missed.ts';
+import enConsoleReports from './en/console-reports.ts';
+import enServerMissed from './en/server-missed.ts';
+import enServerReports from './en/server-reports.ts';
+import enCrmMissed from './en/crm-missed.ts';
 import ruConsole from './ru/console.ts';
 import ruConsoleAdmin from './ru/console-admin.ts';
 import ruWidget from './ru/widget.ts';
@@ -20,8 +25,13 @@ import ruServer from './ru/server.ts';
 import ruCrm from './ru/crm.ts';
 import ruCli from './ru/cli.ts';
 import ruDemo from './ru/demo.ts';
+import ruConsoleMissed from './ru/console-missed.ts';
+import ruConsoleReports from './ru/console-reports.ts';
+import ruServerMissed from './ru/server-missed.ts';
+import ruServerReports from './ru/server-reports.ts';
+import ruCrmMissed from './ru/crm-missed.ts';
 
-export const en = { ...enConsole, ...enConsoleAdmin, ...enWidget, ...enServer, ...enCrm, ...enCli, ...enDemo } as const;
+export const en = { ...enConsole, ...enConsoleAdmin, ...enWidget, ...enServer, ...enCrm, ...enCli, ...enDemo, ...enConsoleMissed, ...enConsoleReports, ...enServerMissed, ...enServerReports, ...enCrmMissed } as const;
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Readonly<Record<MessageKey, string>>;
@@ -29,6 +39,6 @@ export type Catalogue = Readonly<Record<MessageKey, string>>;
 /** One part's messages in another language: every key English has for that part, no other. */
 export type Translation<Part> = { readonly [K in keyof Part]: string };
 
-const ru: Catalogue = { ...ruConsole, ...ruConsoleAdmin, ...ruWidget, ...ruServer, ...ruCrm, ...ruCli, ...ruDemo };
+const ru: Catalogue = { ...ruConsole, ...ruConsoleAdmin, ...ruWidget, ...ruServer, ...ruCrm, ...ruCli, ...ruDemo, ...ruConsoleMissed, ...ruConsoleReports, ...ruServerMissed, ...ruServerReports, ...ruCrmMissed };
 
 export const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en, ru };
