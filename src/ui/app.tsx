@@ -17,6 +17,7 @@ import { BoardPage } from './pages/board-page.tsx';
 import { RecordsPage } from './pages/records-page.tsx';
 import { RecordPage } from './pages/record-page.tsx';
 import { MissedPage } from './pages/missed-page.tsx';
+import { ReportsPage } from './pages/reports-page.tsx';
 import { AdminPbxPage, AdminUsersPage } from './pages/admin-pages.tsx';
 import type { ApiUser } from './types.ts';
 
@@ -119,6 +120,9 @@ function Console({ user, locale, onPickLocale, onSignOut, onLost }: { user: ApiU
             <NavLink route={route} page="missed" href="/missed">
               {tr.t('console.nav.missed')}
             </NavLink>
+            <NavLink route={route} page="reports" href="/reports">
+              {tr.t('console.nav.reports')}
+            </NavLink>
             {user.role === 'admin' ? (
               <>
                 <NavLink route={route} page="admin-users" href="/admin/users">
@@ -169,6 +173,8 @@ function Page({ route }: { route: Route }): JSX.Element {
       return <RecordPage type={route.type} id={route.id} />;
     case 'missed':
       return <MissedPage />;
+    case 'reports':
+      return <ReportsPage />;
     case 'admin-users':
       return user.role === 'admin' ? <AdminUsersPage /> : <NotFound />;
     case 'admin-pbx':

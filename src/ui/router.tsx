@@ -10,6 +10,7 @@ export type Route =
   | { page: 'records'; q: string }
   | { page: 'record'; type: 'contact' | 'account' | 'lead'; id: string }
   | { page: 'missed' }
+  | { page: 'reports' }
   | { page: 'admin-users' }
   | { page: 'admin-pbx' }
   | { page: 'not-found' };
@@ -27,6 +28,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (first === 'records' && parts.length === 1) return { page: 'records', q: new URLSearchParams(search).get('q') ?? '' };
   if (first === 'records' && parts.length === 3 && (second === 'contact' || second === 'account' || second === 'lead')) return { page: 'record', type: second, id: third! };
   if (first === 'missed' && parts.length === 1) return { page: 'missed' };
+  if (first === 'reports' && parts.length === 1) return { page: 'reports' };
   if (first === 'admin' && second === 'users' && parts.length === 2) return { page: 'admin-users' };
   if (first === 'admin' && second === 'pbx' && parts.length === 2) return { page: 'admin-pbx' };
   return { page: 'not-found' };

@@ -15,6 +15,7 @@ export default {
   'console.nav.live': 'Live',
   'console.nav.records': 'Records',
   'console.nav.missed': 'Missed calls',
+  'console.nav.reports': 'Reports',
   'console.nav.users': 'Users',
   'console.nav.pbx': 'PBX',
 

@@ -18,6 +18,7 @@ export default {
   'console.nav.live': 'Звонки',
   'console.nav.records': 'Записи CRM',
   'console.nav.missed': 'Пропущенные',
+  'console.nav.reports': 'Отчёты',
   'console.nav.users': 'Пользователи',
   'console.nav.pbx': 'АТС',
 
