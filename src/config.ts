@@ -13,6 +13,7 @@ import { crmSsoConfigSchema } from './web/auth/crm-sso.ts';
 import { suitecrmConfigSchema } from './crm/config.ts';
 import { recordingsConfigSchema } from './recordings/config.ts';
 import { cdrConfigSchema } from './cdr/config.ts';
+import { missedConfigSchema } from './missed/config.ts';
 import { LOCALES } from './i18n/locales.ts';
 import type { CountryCode } from './phone/types.ts';
 
@@ -119,7 +120,7 @@ const baseSchema = z.object({
     .transform((s) => s !== undefined && s !== ''),
 });
 
-export const configSchema = baseSchema.extend(routingConfigSchema.shape).extend(suitecrmConfigSchema.shape).extend(crmSsoConfigSchema.shape).extend(recordingsConfigSchema.shape).extend(cdrConfigSchema.shape);
+export const configSchema = baseSchema.extend(routingConfigSchema.shape).extend(suitecrmConfigSchema.shape).extend(crmSsoConfigSchema.shape).extend(recordingsConfigSchema.shape).extend(cdrConfigSchema.shape).extend(missedConfigSchema.shape);
 
 export type Config = Omit<z.infer<typeof configSchema>, 'DEFAULT_REGION'> & { DEFAULT_REGION: CountryCode };
 
