@@ -55,7 +55,15 @@ describe('call-log write plan', () => {
     const [row] = write(new WrittenCalls(), [{ call: c }]);
     assert.deepEqual(row!.params, [
       c.id, c.pbx, c.linkedid, c.status, c.direction, c.externalNumber, c.normalizedNumber, c.did, c.answeredBy, c.disposition, c.startedAt, c.endedAt, 'k1', 'x.wav', JSON.stringify(c), NOW,
+      // The reports' columns (migration 0014): none of their fields on a hand-built record but the start and the caller.
+      Math.floor(Date.parse(c.startedAt!) / 1000), null, null, null, null, c.callerExtension,
     ]);
+  });
+
+  test('the reports\' columns come from the engine\'s record: start in epoch seconds, answer, whole ring and talk seconds, queue, caller', () => {
+    const c = { ...call({ direction: 'outbound', callerExtension: '101', startedAt: '2026-11-23T19:57:08.999Z' }), queue: 'sales', answeredAt: '2026-11-23T19:57:15.000Z', ringSeconds: 6.6, talkSeconds: 42 };
+    const [row] = write(new WrittenCalls(), [{ call: c }]);
+    assert.deepEqual(row!.params.slice(-6), [Date.UTC(2026, 10, 23, 19, 57, 8) / 1000, '2026-11-23T19:57:15.000Z', 7, 42, 'sales', '101']);
   });
 
   test('the same call twice in one batch: the second is planned against the first', () => {

@@ -87,8 +87,31 @@ export function extensionRows(call: LoggableCall): Map<string, readonly [string,
   return rows;
 }
 
+/**
+ * The record's fields the reports' columns hold (migration 0014). The engine's records carry them;
+ * a `LoggableCall` built by hand (tests, tools) may not, and gets nulls.
+ */
+export interface ReportedFields {
+  queue?: string | null;
+  answeredAt?: string | null;
+  ringSeconds?: number | null;
+  talkSeconds?: number | null;
+}
+
+/** Whole seconds since 1970 of an ISO time; null when there is none (or it does not parse). */
+function epochSeconds(iso: string | null): number | null {
+  if (iso === null) return null;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : null;
+}
+
+/** A count of seconds as the integer column holds it. */
+function wholeSeconds(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : null;
+}
+
 /** The `calls` row's values, in the order of the upsert's columns (call-log-writer.ts). */
-export function callRowParams(call: LoggableCall, updatedAt: string): SqlValue[] {
+export function callRowParams(call: LoggableCall & ReportedFields, updatedAt: string): SqlValue[] {
   return [
     call.id,
     call.pbx,
@@ -106,6 +129,12 @@ export function callRowParams(call: LoggableCall, updatedAt: string): SqlValue[]
     call.recording,
     JSON.stringify(call),
     updatedAt,
+    epochSeconds(call.startedAt),
+    call.answeredAt ?? null,
+    wholeSeconds(call.ringSeconds),
+    wholeSeconds(call.talkSeconds),
+    call.queue ?? null,
+    call.callerExtension,
   ];
 }
 

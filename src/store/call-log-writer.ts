@@ -34,6 +34,13 @@ const CALL_COLUMNS = [
   'recording',
   'record_json',
   'updated_at',
+  // The reports' columns (migration 0014).
+  'started_epoch',
+  'answered_at',
+  'ring_seconds',
+  'talk_seconds',
+  'queue',
+  'caller_extension',
 ] as const;
 
 const SQL: Record<WriteStatement, string> = {

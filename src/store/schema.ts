@@ -132,6 +132,16 @@ export interface CallsTable {
   /** Missed inbound calls: when the customer was next talked to (our callback or their call answered), migration 0013. */
   called_back_at: ColumnType<string | null, string | null | undefined, string | null>;
   updated_at: string;
+  // The reports' columns (migration 0014), copied from the record on every write (call-log-plan.ts).
+  /** `started_at` in whole seconds since 1970 UTC (bigint on PostgreSQL: read it with Number()). */
+  started_epoch: ColumnType<number | string | null, number | null | undefined, number | null>;
+  answered_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Time to answer (answered calls), the longest ring (unanswered ones). */
+  ring_seconds: ColumnType<number | null, number | null | undefined, number | null>;
+  talk_seconds: ColumnType<number | null, number | null | undefined, number | null>;
+  queue: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The agent who placed an outbound or internal call. */
+  caller_extension: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CallExtensionsTable {
