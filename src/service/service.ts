@@ -15,6 +15,8 @@ import { findByNormalized, findByPhone } from '../directory/lookup.ts';
 import { CallLog } from '../store/call-log.ts';
 import { GapLog } from '../store/gap-log.ts';
 import { Access } from '../web/auth/access.ts';
+import { MissedHub } from '../web/push/missed-hub.ts';
+import { createMissed, type MissedPush } from './capabilities/missed.ts';
 import { CallHub } from '../web/push/call-hub.ts';
 import { Cluster } from '../cluster/cluster.ts';
 import { buildWebServer } from '../web/server.ts';
@@ -254,6 +256,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
   // Several instances on one PostgreSQL: the one holding a PBX's lead follows it and relays its
   // pops to the others (cluster/). SQLite: one instance, always the leader of every PBX.
   const hub = new CallHub();
+  const missedHub = new MissedHub();
   const follow = (u: (typeof units)[number]): void => {
     // The previous leader's open calls are read now, then the PBX says which go on.
     u.session.wake();
@@ -282,6 +285,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
   const pops = createPops(config, {
     directory,
     hub,
+    missed: missedHub,
     ...(cluster ? { publisher: cluster.relay } : {}),
     delivered: (message, sinceQueuedMs) => {
       metrics.pops.inc({ state: message.state });
@@ -311,12 +315,22 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
   });
   const recordings = createRecordings(config, { store, access, log, pbxs: units.map((u) => ({ id: u.id, config: u.config, ownRecordings: u.ownRecordings })) });
   const crm = createCrm(config, { store, directory, log });
+  const missed = createMissed(config, {
+    store,
+    directory,
+    callLog,
+    log,
+    hub: missedHub,
+    pbxs: units.map((u) => ({ id: u.id, qualifier: u.qualifier, config: u.config })),
+    ...(cluster ? { cluster: { publish: (push) => cluster.bus.publish('missed', push), onPush: (handler) => cluster.bus.on('missed', (body) => handler(body as MissedPush)) } } : {}),
+  });
   const capabilities: Capability[] = [
     calls,
     pops,
     routing,
     recordings,
     crm,
+    missed,
     createDirectoryPages({
       directory,
       pbxs,

@@ -4,6 +4,7 @@ import type { Directory } from '../../directory/directory.ts';
 import { PopSink, type PopHub, type PopSinkOptions } from '../../pops/pop-sink.ts';
 import { CallHub } from '../../web/push/call-hub.ts';
 import { eventsRoute } from '../../web/routes/events-route.ts';
+import type { MissedHub } from '../../web/push/missed-hub.ts';
 import type { Capability } from '../capability.ts';
 import type { EffectSink } from '../pbx-session.ts';
 
@@ -17,7 +18,7 @@ export interface PopsCapability extends Capability {
  */
 export function createPops(
   config: Pick<Config, 'DEFAULT_REGION'>,
-  deps: { directory: Directory; hub?: CallHub; publisher?: PopHub; delivered?: PopSinkOptions['delivered'] },
+  deps: { directory: Directory; hub?: CallHub; publisher?: PopHub; delivered?: PopSinkOptions['delivered']; missed?: MissedHub },
 ): PopsCapability {
   const hub = deps.hub ?? new CallHub();
   const pops = new PopSink({ hub: deps.publisher ?? hub, users: deps.directory, defaultRegion: config.DEFAULT_REGION, ...(deps.delivered ? { delivered: deps.delivered } : {}) });
@@ -26,5 +27,5 @@ export function createPops(
   sink.label = 'pops';
   // A ring shown late is of no use; an end must still withdraw its card (see effect-queue.ts).
   sink.overflow = 'shed-progress';
-  return { name: 'pops', hub, sinks: [sink], routes: [(app) => eventsRoute(app, { hub })] };
+  return { name: 'pops', hub, sinks: [sink], routes: [(app) => eventsRoute(app, { hub, ...(deps.missed ? { missed: deps.missed } : {}) })] };
 }

@@ -1,14 +1,18 @@
 /**
  * `GET /api/events`: server-sent events for the signed-in user: `event: call` messages for calls on
- * their own extensions (or started by them), replayed on reconnect, with heartbeats for proxies.
+ * their own extensions (or started by them), replayed on reconnect, with heartbeats for proxies;
+ * `event: missed` messages for the missed-call items they own (src/missed/README.md).
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { CallHub, Delivered } from '../push/call-hub.ts';
 import { requireUser } from '../auth/auth-plugin.ts';
+import type { MissedHub } from '../push/missed-hub.ts';
 
 export interface EventsRouteOptions {
   hub: CallHub;
+  /** Missed-call items (`event: missed`, not replayed: pages re-read the list on (re)connect). */
+  missed?: MissedHub;
   /** Comment lines this often keep proxies from closing an idle stream. Default 15 s. */
   heartbeatMs?: number;
 }
@@ -42,12 +46,14 @@ export async function eventsRoute(app: FastifyInstance, options: EventsRouteOpti
     res.write(`retry: 2000\n: connected as ${user.login}\n\n`);
     const { replay, unsubscribe } = options.hub.subscribe(user.id, write, lastId);
     for (const d of replay) write(d);
+    const unsubscribeMissed = options.missed?.subscribe(user.id, (message) => res.write(`event: missed\ndata: ${JSON.stringify(message)}\n\n`));
     const heartbeat = setInterval(() => res.write(': ping\n\n'), options.heartbeatMs ?? 15_000);
     heartbeat.unref();
     open.add(res);
     const stop = (): void => {
       clearInterval(heartbeat);
       unsubscribe();
+      unsubscribeMissed?.();
       open.delete(res);
     };
     request.raw.on('close', stop);
