@@ -17,6 +17,7 @@ import { BoardPage } from './pages/board-page.tsx';
 import { RecordsPage } from './pages/records-page.tsx';
 import { RecordPage } from './pages/record-page.tsx';
 import { MissedPage } from './pages/missed-page.tsx';
+import { MissedAlerts } from './components/missed-alerts.tsx';
 import { ReportsPage } from './pages/reports-page.tsx';
 import { AdminPbxPage, AdminUsersPage } from './pages/admin-pages.tsx';
 import type { ApiUser } from './types.ts';
@@ -70,7 +71,7 @@ interface CallStatus {
 
 function Console({ user, locale, onPickLocale, onSignOut, onLost }: { user: ApiUser; locale: Locale; onPickLocale: (l: Locale) => void; onSignOut: () => void; onLost: () => void }): JSX.Element {
   const tr = useT();
-  const live = useLiveBoard(onLost);
+  const live = useLiveBoard(onLost, { userId: user.id });
   const route = useRoute();
   const [callStatus, setCallStatus] = useState<CallStatus | null>(null);
 
@@ -90,6 +91,7 @@ function Console({ user, locale, onPickLocale, onSignOut, onLost }: { user: ApiU
   }, [callStatus]);
 
   const ringing = ringingCount(live.board);
+  const missedCount = live.missed.count ?? 0;
   useEffect(() => {
     document.title = ringing > 0 ? tr.t('console.title.ringing', { count: ringing }) : tr.t('console.title');
   }, [ringing, tr]);
@@ -117,8 +119,13 @@ function Console({ user, locale, onPickLocale, onSignOut, onLost }: { user: ApiU
             <NavLink route={route} page="records" href="/records">
               {tr.t('console.nav.records')}
             </NavLink>
-            <NavLink route={route} page="missed" href="/missed">
+            <NavLink route={route} page="missed" href="/missed" label={missedCount > 0 ? tr.t('console.missed.navLabel', { count: missedCount }) : undefined}>
               {tr.t('console.nav.missed')}
+              {missedCount > 0 ? (
+                <span class="nav-count" aria-hidden="true">
+                  {` (${missedCount})`}
+                </span>
+              ) : null}
             </NavLink>
             <NavLink route={route} page="reports" href="/reports">
               {tr.t('console.nav.reports')}
@@ -156,6 +163,7 @@ function Console({ user, locale, onPickLocale, onSignOut, onLost }: { user: ApiU
       </header>
       {callStatus ? <CallStatusLine status={callStatus} onClose={() => setCallStatus(null)} /> : null}
       <main id="main" tabIndex={-1}>
+        {route.page === 'board' ? <MissedAlerts /> : null}
         <Page route={route} />
       </main>
     </AppContext.Provider>
@@ -196,11 +204,12 @@ function NotFound(): JSX.Element {
   );
 }
 
-function NavLink(props: { route: Route; page: Route['page']; href: string; children: ComponentChildren }): JSX.Element {
+/** `label`: the link's accessible name when its text alone would say less (a count shown as a number). */
+function NavLink(props: { route: Route; page: Route['page']; href: string; label?: string | undefined; children: ComponentChildren }): JSX.Element {
   const current = props.route.page === props.page || (props.page === 'records' && props.route.page === 'record');
   return (
     <li>
-      <Link href={props.href} aria-current={current ? 'page' : undefined}>
+      <Link href={props.href} aria-current={current ? 'page' : undefined} aria-label={props.label}>
         {props.children}
       </Link>
     </li>

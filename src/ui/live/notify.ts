@@ -5,6 +5,8 @@
  */
 import type { BrowserTranslator as Translator } from '../../i18n/browser.ts';
 import type { CallMessage } from '../types.ts';
+import type { MissedMessage } from '../missed-api.ts';
+import { callerTitle, countText } from '../missed-text.ts';
 
 const open = new Map<string, Notification>();
 const DISMISSED_KEY = 'crmt.notifications.dismissed';
@@ -59,4 +61,46 @@ export function notifyIncoming(message: CallMessage, tr: Translator): void {
 export function closeNotification(callId: string): void {
   open.get(callId)?.close();
   open.delete(callId);
+}
+
+const MISSED_TITLE = {
+  opened: 'console.missed.notify.opened',
+  counted: 'console.missed.notify.counted',
+  escalated: 'console.missed.notify.escalated',
+  reassigned: 'console.missed.notify.reassigned',
+} as const;
+
+/**
+ * A missed call that just became the person's (opened, moved or reassigned to them, or the
+ * customer missed again), while the tab is hidden: the same permission and the same rule as a
+ * ringing call. Clicking it opens the console's missed-calls page.
+ */
+export function notifyMissed(message: MissedMessage & { change: keyof typeof MISSED_TITLE }, tr: Translator, onOpen: () => void): void {
+  if (!notificationsSupported() || Notification.permission !== 'granted' || !document.hidden) return;
+  const { item } = message;
+  const who = callerTitle(item, tr);
+  const title = tr.t(MISSED_TITLE[message.change], { who, count: item.count });
+  const number = item.numberFormatted || item.number;
+  const body = [who === number ? null : number, item.did ? tr.t('console.notify.line', { did: item.did }) : null, countText(item, tr)].filter(Boolean).join(' · ');
+  const key = `missed:${item.id}`;
+  open.get(key)?.close();
+  try {
+    const n = new Notification(title, { body, tag: key });
+    n.onclick = () => {
+      window.focus();
+      onOpen();
+      n.close();
+    };
+    n.onclose = () => {
+      if (open.get(key) === n) open.delete(key);
+    };
+    open.set(key, n);
+  } catch {
+    // Some browsers allow notifications only from a service worker: then there are none.
+  }
+}
+
+/** The item was dealt with (or moved away): its notification is no longer news. */
+export function closeMissedNotification(itemId: string): void {
+  closeNotification(`missed:${itemId}`);
 }

@@ -3,12 +3,20 @@
  * after their short animation, raises desktop notifications while the tab is hidden, and says how
  * the connection is. EventSource reconnects by itself and sends Last-Event-ID, so the service
  * brings the board up to date after a network blip.
+ *
+ * The same stream carries `event: missed` (the person's missed-call items, src/missed/README.md):
+ * they keep the navigation's count, the board's "missed calls for you" cards and a notification
+ * for each new one. Those are not replayed, so every (re)connect re-reads the count and bumps
+ * `missed.changed`, which the missed-calls page re-reads its list on.
  */
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import type { CallMessage } from '../types.ts';
 import { isTerminal } from '../../pops/card-state.ts';
 import { boardReducer, emptyBoard, type BoardAction, type BoardState } from './board-state.ts';
-import { closeNotification, notifyIncoming } from './notify.ts';
+import { closeMissedNotification, closeNotification, notifyIncoming, notifyMissed } from './notify.ts';
+import { isNewsFor, missedAlertsReducer, noMissedAlerts, type MissedAlert } from './missed-state.ts';
+import { missedApi, type MissedMessage } from '../missed-api.ts';
+import { navigate } from '../router.tsx';
 import { useT } from '../i18n.ts';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting';
@@ -22,10 +30,42 @@ export interface LiveBoard {
   connection: Connection;
   /** Bumps whenever one of this person's calls ends: lists of calls reload then. */
   callsChanged: number;
+  missed: LiveMissed;
 }
 
-export function useLiveBoard(onSignedOut: () => void): LiveBoard {
+export interface LiveMissed {
+  /** The person's open items (GET /api/missed-items/count); null until known. */
+  count: number | null;
+  /** Cards for the board: items that just became the person's. */
+  alerts: MissedAlert[];
+  /** Bumps on every `event: missed` and every (re)connect: the missed-calls page reloads then. */
+  changed: number;
+  dismiss: (itemId: string) => void;
+  /** Re-reads the count (after the person acted on an item themselves). */
+  refresh: () => void;
+}
+
+export interface LiveBoardOptions {
+  /** The signed-in person: whose items are news for them. */
+  userId: string;
+}
+
+export function useLiveBoard(onSignedOut: () => void, options: LiveBoardOptions): LiveBoard {
   const [board, dispatch] = useReducer(boardReducer, emptyBoard);
+  const [missedAlerts, dispatchMissed] = useReducer(missedAlertsReducer, noMissedAlerts);
+  const [missedCount, setMissedCount] = useState<number | null>(null);
+  const [missedChanged, setMissedChanged] = useState(0);
+  const userId = useRef(options.userId);
+  userId.current = options.userId;
+  // Answers may come back out of order: only the latest question's answer counts.
+  const countAsked = useRef(0);
+  const refreshMissed = useRef(() => {
+    const asked = ++countAsked.current;
+    missedApi.count().then(
+      (c) => asked === countAsked.current && setMissedCount(c.mine),
+      () => undefined,
+    );
+  });
   const [connection, setConnection] = useState<Connection>('connecting');
   const [callsChanged, setCallsChanged] = useState(0);
   const [generation, setGeneration] = useState(0);
@@ -39,7 +79,12 @@ export function useLiveBoard(onSignedOut: () => void): LiveBoard {
   useEffect(() => {
     const source = new EventSource('/api/events');
     let retry: number | undefined;
-    source.onopen = () => setConnection('live');
+    source.onopen = () => {
+      setConnection('live');
+      // Missed-call messages are not replayed: what changed while away is read again.
+      setMissedChanged((n) => n + 1);
+      refreshMissed.current();
+    };
     source.onerror = () => {
       if (source.readyState !== EventSource.CLOSED) {
         setConnection('reconnecting');
@@ -66,6 +111,20 @@ export function useLiveBoard(onSignedOut: () => void): LiveBoard {
       if (isTerminal(message.state) || message.state === 'answered') closeNotification(message.callId);
       if (isTerminal(message.state)) setCallsChanged((n) => n + 1);
     });
+    source.addEventListener('missed', (event) => {
+      let message: MissedMessage;
+      try {
+        message = JSON.parse((event as MessageEvent<string>).data) as MissedMessage;
+      } catch {
+        return;
+      }
+      if (typeof message?.item?.id !== 'string') return;
+      dispatchMissed({ type: 'message', message, userId: userId.current });
+      if (isNewsFor(message, userId.current)) notifyMissed(message, tr.current, () => navigate('/missed'));
+      else closeMissedNotification(message.item.id);
+      setMissedChanged((n) => n + 1);
+      refreshMissed.current();
+    });
     return () => {
       window.clearTimeout(retry);
       source.close();
@@ -88,5 +147,12 @@ export function useLiveBoard(onSignedOut: () => void): LiveBoard {
   }, [board.cards]);
   useEffect(() => () => timers.current.forEach((t) => window.clearTimeout(t)), []);
 
-  return { board, dispatch, connection, callsChanged };
+  const missed: LiveMissed = {
+    count: missedCount,
+    alerts: missedAlerts.alerts,
+    changed: missedChanged,
+    dismiss: (id) => dispatchMissed({ type: 'dismiss', id }),
+    refresh: refreshMissed.current,
+  };
+  return { board, dispatch, connection, callsChanged, missed };
 }

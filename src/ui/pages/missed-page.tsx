@@ -1,87 +1,117 @@
-/** Missed calls on your extensions: call back, or mark them handled once dealt with. */
+/**
+ * Missed calls that are somebody's to call back (issue 17): the reader's open items first, newest
+ * missed first, each with its caller, count, line, why it is theirs and when it moves on, and Call
+ * back, Snooze, Reassign and Close. "Closed" shows how each was closed, by whom and when;
+ * administrators can see everyone's. The list follows the live stream: it is read again on every
+ * `event: missed` and every reconnect (live.missed.changed), and each minute for what the stream
+ * does not bring (an administrator's view of other people's items, a snooze running out).
+ */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
-import { PhoneButton } from '../components/phone-button.tsx';
-import { formatDuration, formatWhen, outcomeText } from '../format.ts';
-import type { LoggedCall } from '../types.ts';
 import { useT } from '../i18n.ts';
+import { missedApi, missedErrorText, type MissedItemView, type MissedScope, type MissedStatus } from '../missed-api.ts';
+import { MissedItemCard } from '../components/missed-item-card.tsx';
+
+const REFRESH_MS = 60_000;
 
 export function MissedPage(): JSX.Element {
-  const { live } = useApp();
+  const { user, live } = useApp();
   const tr = useT();
-  const [includeHandled, setIncludeHandled] = useState(false);
-  const [calls, setCalls] = useState<LoggedCall[] | null>(null);
+  const admin = user.role === 'admin';
+  const [scope, setScope] = useState<MissedScope>('mine');
+  const [status, setStatus] = useState<MissedStatus>('open');
+  const [items, setItems] = useState<MissedItemView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
+  const [said, setSaid] = useState('');
+  const [now, setNow] = useState(() => new Date());
+
+  useEffect(() => {
+    const t = window.setInterval(() => setNow(new Date()), REFRESH_MS);
+    return () => window.clearInterval(t);
+  }, []);
 
   useEffect(() => {
     let stale = false;
-    api.missedCalls(includeHandled).then(
+    missedApi.list(admin ? scope : 'mine', status).then(
       (r) => {
         if (stale) return;
-        setCalls(r.calls);
+        setItems(r.items);
         setError(null);
       },
-      (err: unknown) => !stale && setError(errorText(err)),
+      (err: unknown) => !stale && setError(missedErrorText(err, tr)),
     );
     return () => {
       stale = true;
     };
-  }, [includeHandled, live.callsChanged]);
+  }, [admin, scope, status, live.missed.changed, now]);
 
-  const markHandled = async (callId: string): Promise<void> => {
-    try {
-      await api.markHandled(callId);
-      setCalls((cs) => (includeHandled ? (cs ?? []).map((c) => (c.record.id === callId ? { ...c, handledAt: new Date().toISOString() } : c)) : (cs ?? []).filter((c) => c.record.id !== callId)));
-      setStatus(tr.t('console.missed.marked'));
-    } catch (err) {
-      setError(errorText(err));
-    }
+  const changed = (item: MissedItemView, text: string): void => {
+    setSaid(text);
+    // Still on this list (a snooze), or gone from it (closed, or now someone else's on "Mine").
+    const stays = item.status === status && (scope === 'all' || item.owner?.id === user.id);
+    setItems((list) => (list ?? []).flatMap((i) => (i.id !== item.id ? [i] : stays ? [item] : [])));
+    live.missed.refresh();
   };
 
   return (
-    <div class="page">
+    <div class="page missed-page">
       <h1>{tr.t('console.nav.missed')}</h1>
-      <label class="checkbox">
-        <input type="checkbox" checked={includeHandled} onChange={(e) => setIncludeHandled(e.currentTarget.checked)} /> {tr.t('console.missed.showHandled')}
-      </label>
+      <div class="missed-switches">
+        <Switch
+          name="missed-status"
+          label={tr.t('console.missed.status.label')}
+          value={status}
+          onChange={setStatus}
+          options={[
+            ['open', tr.t('console.missed.status.open')],
+            ['closed', tr.t('console.missed.status.closed')],
+          ]}
+        />
+        {admin ? (
+          <Switch
+            name="missed-scope"
+            label={tr.t('console.missed.scope.label')}
+            value={scope}
+            onChange={setScope}
+            options={[
+              ['mine', tr.t('console.missed.scope.mine')],
+              ['all', tr.t('console.missed.scope.all')],
+            ]}
+          />
+        ) : null}
+      </div>
       {error ? (
         <p class="error" role="alert">
           {error}
         </p>
       ) : null}
       <p class="visually-hidden" role="status">
-        {status ?? ''}
+        {said}
       </p>
-      {calls && calls.length === 0 ? <p class="empty">{tr.t('console.missed.none')}</p> : null}
-      {calls && calls.length > 0 ? (
-        <ul class="missed-list" aria-label={tr.t('console.nav.missed')}>
-          {calls.map(({ record: r, handledAt, externalNumberFormatted }) => (
-            <li key={r.id} class="missed-item" data-call-id={r.id}>
-              <div class="missed-who">
-                <strong>{r.externalName ?? tr.t(r.externalNumber ? 'console.card.unknownCaller' : 'console.card.anonymousCaller')}</strong>
-                <span class="muted">
-                  {formatWhen(r.startedAt, undefined, tr)} · {outcomeText(r, tr)} · {tr.t('console.calls.rang', { duration: formatDuration(r.ringSeconds) })}
-                  {r.did ? ` · ${tr.t('console.card.line', { did: r.did })}` : ''}
-                  {r.queue ? ` · ${r.queue}` : ''}
-                </span>
-              </div>
-              <div class="button-row">
-                {r.externalNumber ? <PhoneButton number={r.externalNumber} display={externalNumberFormatted ?? null} /> : <span class="muted">{tr.t('console.missed.noNumber')}</span>}
-                {handledAt ? (
-                  <span class="muted">{tr.t('console.missed.handled', { when: formatWhen(handledAt, undefined, tr) })}</span>
-                ) : (
-                  <button type="button" class="secondary" onClick={() => void markHandled(r.id)}>
-                    {tr.t('console.missed.markHandled')}
-                  </button>
-                )}
-              </div>
-            </li>
+      {items && items.length === 0 ? <p class="empty">{tr.t(status === 'open' ? 'console.missed.none.open' : 'console.missed.none.closed')}</p> : null}
+      {items && items.length > 0 ? (
+        <ul class="missed-cards" aria-label={tr.t('console.missed.list')}>
+          {items.map((item) => (
+            <MissedItemCard key={item.id} item={item} userId={user.id} now={now} onChanged={changed} />
           ))}
         </ul>
       ) : null}
     </div>
+  );
+}
+
+/** Two or more choices as a row of radio buttons (one group, one label, arrow keys move). */
+function Switch<T extends string>(props: { name: string; label: string; value: T; onChange: (v: T) => void; options: [T, string][] }): JSX.Element {
+  return (
+    <fieldset class="switch">
+      <legend class="visually-hidden">{props.label}</legend>
+      {props.options.map(([value, text]) => (
+        <label key={value} class={props.value === value ? 'switch-on' : undefined}>
+          <input type="radio" name={props.name} value={value} checked={props.value === value} onChange={() => props.onChange(value)} />
+          {text}
+        </label>
+      ))}
+    </fieldset>
   );
 }

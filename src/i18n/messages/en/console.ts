@@ -192,12 +192,6 @@ export default {
   'console.recording.speed': 'Playback speed',
   'console.recording.download': 'Download',
 
-  'console.missed.showHandled': 'Show handled calls too',
-  'console.missed.none': 'No missed calls to deal with. Well done.',
-  'console.missed.marked': 'Marked as handled.',
-  'console.missed.noNumber': 'No number to call back',
-  'console.missed.handled': 'Handled {when}',
-  'console.missed.markHandled': 'Mark handled',
   'console.c2c.ringingYourPhone': 'Ringing your phone: pick up to call the customer.',
   'console.c2c.notPlaced': 'Your phone did not answer; the call was not placed.',
   'console.c2c.calling': 'Calling the customer...',

@@ -196,12 +196,6 @@ export default {
   'console.recording.speed': 'Скорость воспроизведения',
   'console.recording.download': 'Скачать',
 
-  'console.missed.showHandled': 'Показывать и обработанные',
-  'console.missed.none': 'Пропущенных звонков, требующих внимания, нет. Отлично.',
-  'console.missed.marked': 'Отмечено как обработанное.',
-  'console.missed.noNumber': 'Нет номера для обратного звонка',
-  'console.missed.handled': 'Обработан {when}',
-  'console.missed.markHandled': 'Отметить обработанным',
   'console.c2c.ringingYourPhone': 'Звонит ваш телефон: снимите трубку, чтобы позвонить клиенту.',
   'console.c2c.notPlaced': 'Ваш телефон не ответил; звонок не состоялся.',
   'console.c2c.calling': 'Звоним клиенту…',
