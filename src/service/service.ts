@@ -16,6 +16,8 @@ import { CallLog } from '../store/call-log.ts';
 import { GapLog } from '../store/gap-log.ts';
 import { Access } from '../web/auth/access.ts';
 import { MissedHub } from '../web/push/missed-hub.ts';
+import type { MissedWorkflow } from '../missed/workflow.ts';
+import type { MissedItems } from '../store/missed-items.ts';
 import { createMissed, type MissedPush } from './capabilities/missed.ts';
 import { CallHub } from '../web/push/call-hub.ts';
 import { Cluster } from '../cluster/cluster.ts';
@@ -124,6 +126,8 @@ export interface Service {
   callLog: CallLog;
   access: Access;
   hub: CallHub;
+  /** Missed-call items: their workflow and rows, and this instance's hub of their changes. */
+  missed: { workflow: MissedWorkflow; items: MissedItems; hub: MissedHub };
   app: FastifyInstance;
   /** Every PBX, the default first. */
   pbxs: readonly ServicePbx[];
@@ -429,6 +433,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     callLog,
     access,
     hub,
+    missed: { workflow: missed.workflow, items: missed.items, hub: missedHub },
     app,
     pbxs: units.map((u) => ({ id: u.id, name: u.name, qualifier: u.qualifier, client: u.client, session: u.session, deviceStates: routing.deviceStatesOf.get(u.id)! })),
     session: first.session,

@@ -9,7 +9,7 @@ import { loggable } from '../support/calls.ts';
 import { Directory } from '../../src/directory/directory.ts';
 import { findByPhone } from '../../src/directory/lookup.ts';
 import { CallLog } from '../../src/store/call-log.ts';
-import { MissedItems } from '../../src/store/missed-items.ts';
+import { MissedItems, type MissedItemRow } from '../../src/store/missed-items.ts';
 import { MissedWorkflow, type MissedMessage } from '../../src/missed/workflow.ts';
 import type { CallRecord } from '../../src/calls/record.ts';
 
@@ -180,7 +180,7 @@ for (const engine of ENGINES) {
     test('a snoozed item waits; a reassigned one is the new person\'s and moves on from there', async () => {
       const w = workflow();
       await ended(w, record({ id: 'default:1.0', startedAt: at(0) }));
-      let item = (await items.list({ ownerId: null, status: 'open', limit: 1 }))[0]!;
+      let item: MissedItemRow = (await items.list({ ownerId: null, status: 'open', limit: 1 }))[0]!;
       await w.snooze(item, 60);
       clock += 31 * 60_000;
       assert.equal(await w.escalateDue(), 0, 'snoozed: not moved');
