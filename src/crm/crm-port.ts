@@ -144,6 +144,36 @@ export interface LoggedCall {
   found: boolean;
 }
 
+// ---- missed-call items as planned callbacks (issue 17) ------------------------------------------
+
+/**
+ * One missed-call item as the CRM's planned callback should show it; built by the mirror
+ * (`missed/`) from `missed_items` and the directory. Everything a create or an update writes.
+ */
+export interface CallbackState {
+  /** Our item id: what makes the planned call findable after a lost answer. */
+  itemId: string;
+  status: 'open' | 'closed';
+  /** E.164 when it normalized, else as the PBX presented it. */
+  number: string;
+  externalNumber: string | null;
+  /** The record's name, else the caller ID name; null when neither is known. */
+  callerName: string | null;
+  did: string | null;
+  missCount: number;
+  /** ISO-8601 UTC. */
+  firstMissedAt: string;
+  lastMissedAt: string;
+  /** Who should call back; null when nobody could be chosen. */
+  owner: CrmUserRef | null;
+  /** Why they own it (`responsible`, `last-agent`, `line`, `fallback`, `admin`, `reassigned`, `nobody`). */
+  ownerReason: string;
+  /** The caller's record (the planned call's parent, and linked when a contact or lead). */
+  record: CrmRecordRef | null;
+  /** How it closed; null while open. */
+  closed: { reason: 'callback' | 'called-again' | 'dismissed'; at: string; by: CrmUserRef | null; note: string | null } | null;
+}
+
 export interface CrmPort {
   /** `embedded` or `suitecrm`. */
   readonly name: string;
@@ -172,6 +202,20 @@ export interface CrmPort {
   updateCall(crmCallId: string, entry: CallLogEntry, options?: { signal?: AbortSignal }): Promise<void>;
   /** Links a logged call to a record or user; linking twice is harmless. */
   linkCall(crmCallId: string, target: CallLinkTarget, options?: { signal?: AbortSignal }): Promise<void>;
+  /** Removes such a link (a planned callback's previous owner); one that is not there is no error. */
+  unlinkCall(crmCallId: string, target: CallLinkTarget, options?: { signal?: AbortSignal }): Promise<void>;
+
+  /**
+   * Whether missed-call items are mirrored into this CRM as planned callbacks (MISSED_CRM_CALLS).
+   * False for the embedded CRM: its console is where items are worked, so no mirror runs there.
+   */
+  readonly plansCallbacks: boolean;
+  /** Creates the planned callback for an item; returns the CRM's id of it. */
+  planCallback(state: CallbackState, options?: { signal?: AbortSignal }): Promise<string>;
+  /** The CRM's id of the planned callback an earlier create wrote for `state.itemId` (its answer was lost), or null. */
+  findCallback(state: CallbackState, options?: { signal?: AbortSignal }): Promise<string | null>;
+  /** Rewrites the planned callback with the item as it is now (owner, count, closing). Harmless twice. */
+  updateCallback(crmCallId: string, state: CallbackState, options?: { signal?: AbortSignal }): Promise<void>;
 }
 
 /** The links a call gets in a CRM: its matched contacts and leads, and its users, that the CRM knows. */

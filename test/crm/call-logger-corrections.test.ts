@@ -80,6 +80,11 @@ function around(crm: SuiteCrm, over: Partial<Pick<CrmPort, 'logCall' | 'updateCa
     logCall: (entry, options) => crm.logCall(entry, options),
     updateCall: (id, entry, options) => crm.updateCall(id, entry, options),
     linkCall: (id, target, options) => crm.linkCall(id, target, options),
+    unlinkCall: (id, target, options) => crm.unlinkCall(id, target, options),
+    plansCallbacks: crm.plansCallbacks,
+    planCallback: (state, options) => crm.planCallback(state, options),
+    findCallback: (state, options) => crm.findCallback(state, options),
+    updateCallback: (id, state, options) => crm.updateCallback(id, state, options),
     ...over,
   };
 }

@@ -232,6 +232,11 @@ for (const engine of ENGINES) {
         logCall: () => Promise.reject(new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, 'SuiteCRM refused POST /Api/V8/module (HTTP 400: Property x in Call module is invalid).')),
         updateCall: () => Promise.resolve(),
         linkCall: () => Promise.resolve(),
+        unlinkCall: () => Promise.resolve(),
+        plansCallbacks: false,
+        planCallback: () => Promise.reject(new Error('no')),
+        findCallback: () => Promise.resolve(null),
+        updateCallback: () => Promise.resolve(),
       };
       const l = logger({ crm: refusing });
       l.start();

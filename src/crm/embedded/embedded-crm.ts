@@ -4,7 +4,7 @@
  * its records).
  */
 import type { Directory } from '../../directory/directory.ts';
-import type { CallLogEntry, CreatedRecord, CrmPort, CrmRecordRef, LoggedCall, NewRecordInput, SyncReport } from '../crm-port.ts';
+import type { CallbackState, CallLogEntry, CreatedRecord, CrmPort, CrmRecordRef, LoggedCall, NewRecordInput, SyncReport } from '../crm-port.ts';
 
 export const EMBEDDED_SOURCE = 'embedded';
 
@@ -12,6 +12,8 @@ export class EmbeddedCrm implements CrmPort {
   readonly name = 'embedded';
   readonly source = EMBEDDED_SOURCE;
   readonly logsCalls = false;
+  /** The console is where missed-call items are worked: nothing to mirror, and no mirror runs. */
+  readonly plansCallbacks = false;
   readonly #directory: Directory;
 
   constructor(directory: Directory) {
@@ -49,6 +51,23 @@ export class EmbeddedCrm implements CrmPort {
   }
 
   linkCall(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  unlinkCall(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** The item itself, in our console, is the planned callback. */
+  planCallback(state: CallbackState): Promise<string> {
+    return Promise.resolve(state.itemId);
+  }
+
+  findCallback(state: CallbackState): Promise<string | null> {
+    return Promise.resolve(state.itemId);
+  }
+
+  updateCallback(): Promise<void> {
     return Promise.resolve();
   }
 }

@@ -103,7 +103,11 @@ function spokenDuration(total: number, locale: Locale): string {
  * international format (unambiguous in a CRM read anywhere), else as presented.
  */
 function peopleNumber(entry: CallLogEntry, region: CountryCode): { kind: 'hidden' | 'unknown' | 'number'; number: string } {
-  const raw = entry.normalizedNumber ?? entry.externalNumber;
+  return numberForPeople(entry.normalizedNumber ?? entry.externalNumber, region);
+}
+
+/** An outside number for people in the CRM (international format), or its kind when there is none to show. */
+export function numberForPeople(raw: string | null, region: CountryCode): { kind: 'hidden' | 'unknown' | 'number'; number: string } {
   if (raw === null || raw.trim() === '') return { kind: 'unknown', number: '' };
   const n = normalizePhone(raw, { defaultRegion: region });
   if (n.kind === 'anonymous') return { kind: 'hidden', number: '' };

@@ -5,10 +5,11 @@
  */
 import type { Directory } from '../../directory/directory.ts';
 import type { SuiteCrmSettings } from '../config.ts';
-import type { CallLinkTarget, CallLogEntry, CreatedRecord, CrmPort, CrmRecordRef, LogCallOptions, LoggedCall, NewRecordInput, SyncReport, SyncRunOptions } from '../crm-port.ts';
-import { CrmErrorCodes, CrmTelephonyError } from '../crm-errors.ts';
+import type { CallbackState, CallLinkTarget, CallLogEntry, CreatedRecord, CrmPort, CrmRecordRef, LogCallOptions, LoggedCall, NewRecordInput, SyncReport, SyncRunOptions } from '../crm-port.ts';
+import { CrmErrorCodes, CrmTelephonyError, isCrmError } from '../crm-errors.ts';
 import { SyncStateStore } from '../sync-state.ts';
 import { callAttributes, callUpdateAttributes, MARKER_PREFIX, markerLine } from './call-attributes.ts';
+import { callbackAttributes, CALLBACK_MARKER_PREFIX, callbackMarkerLine } from './callback-attributes.ts';
 import { DEFAULT_LOCALE } from '../../i18n/locales.ts';
 import { silentLog, type Log } from '../../logger.ts';
 import { toSuiteDateTime } from './datetime.ts';
@@ -39,12 +40,16 @@ export class SuiteCrm implements CrmPort {
   readonly name = 'suitecrm';
   readonly source = SOURCE;
   readonly logsCalls: boolean;
+  /** Missed-call items can be planned Calls here (the runtime runs the mirror with MISSED_CRM_CALLS and SUITECRM_LOG_CALLS). */
+  readonly plansCallbacks = true;
   readonly settings: SuiteCrmSettings;
   readonly api: V8Api;
   readonly legacy: LegacyApi | null;
   readonly tokens: TokenSource;
   readonly engine: SyncEngine;
   readonly #directory: Directory;
+  /** The OAuth2 client's own user (its id), asked once: planned calls of owners SuiteCRM does not know go to it. */
+  #apiUser: Promise<string> | null = null;
 
   constructor(settings: SuiteCrmSettings, deps: SuiteCrmDeps) {
     this.settings = settings;
@@ -144,6 +149,74 @@ export class SuiteCrm implements CrmPort {
     const how = LINK_OF_KIND[target.kind];
     if (how === undefined) throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `A call cannot be linked to a ${String(target.kind)}.`);
     await this.api.link('Calls', crmCallId, how.link, how.module, target.externalId, options.signal);
+  }
+
+  async unlinkCall(crmCallId: string, target: CallLinkTarget, options: { signal?: AbortSignal } = {}): Promise<void> {
+    const how = LINK_OF_KIND[target.kind];
+    if (how === undefined) throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `A call cannot be unlinked from a ${String(target.kind)}.`);
+    try {
+      await this.api.unlink('Calls', crmCallId, how.link, target.externalId, options.signal);
+    } catch (err) {
+      // Not linked (any more): what we wanted.
+      if (!isCrmError(err, CrmErrorCodes.CRM_ERR_NOT_FOUND)) throw err;
+    }
+  }
+
+  /** Creates the planned Call of a missed-call item (`callback-attributes.ts` says why a Call, and how it reads). */
+  async planCallback(state: CallbackState, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const created = await this.api.create('Calls', callbackAttributes(state, await this.#callbackOptions(state, false, options.signal)), options.signal);
+    return created.id;
+  }
+
+  async updateCallback(crmCallId: string, state: CallbackState, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.api.update('Calls', crmCallId, callbackAttributes(state, await this.#callbackOptions(state, true, options.signal)), options.signal);
+  }
+
+  /**
+   * The planned Call an earlier create wrote for the item: its marker line in the description, among
+   * Calls starting at or after the item's first miss (every planned call starts at its newest miss),
+   * so that the search does not read every call's description.
+   */
+  async findCallback(state: CallbackState, options: { signal?: AbortSignal } = {}): Promise<string | null> {
+    const minute = Math.floor(Date.parse(state.firstMissedAt) / 60_000) * 60_000;
+    const pattern = `%${CALLBACK_MARKER_PREFIX}${state.itemId.replace(/[%_\\]/g, '_')}%`;
+    const page = await this.api.list('Calls', {
+      filters: [
+        { field: 'date_start', op: 'gte', value: toSuiteDateTime(minute) },
+        { field: 'description', op: 'like', value: pattern },
+      ],
+      fields: ['description', 'date_start'],
+      pageSize: 20,
+      pageNumber: 1,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const line = callbackMarkerLine(state.itemId);
+    const hit = page.records.find((r) => typeof r.attributes['description'] === 'string' && decodeHtml(r.attributes['description']).split('\n').includes(line));
+    return hit?.id ?? null;
+  }
+
+  async #callbackOptions(state: CallbackState, update: boolean, signal?: AbortSignal): Promise<Parameters<typeof callbackAttributes>[1]> {
+    const owner = state.owner?.source === SOURCE && state.owner.externalId ? state.owner.externalId : null;
+    return { region: this.settings.region, locale: this.settings.language ?? DEFAULT_LOCALE, assignedUserId: owner ?? (await this.#apiUserId(signal)), update };
+  }
+
+  /**
+   * The user the integration acts as (`GET /Api/V8/current-user`): a planned call whose owner has no
+   * SuiteCRM id is assigned to it rather than to nobody (an unassigned call is in nobody's lists).
+   */
+  #apiUserId(signal?: AbortSignal): Promise<string> {
+    if (this.#apiUser !== null) return this.#apiUser;
+    const asked = this.api.call('GET', '/Api/V8/current-user', signal ? { signal } : {}).then((body) => {
+      const id = (body['data'] as { id?: unknown } | undefined)?.id;
+      if (typeof id !== 'string' || id === '') throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, "SuiteCRM's /Api/V8/current-user named no user.");
+      return id;
+    });
+    // A failure is not kept: the next planned call asks again.
+    asked.catch(() => {
+      if (this.#apiUser === asked) this.#apiUser = null;
+    });
+    this.#apiUser = asked;
+    return asked;
   }
 
   async close(): Promise<void> {

@@ -114,6 +114,14 @@ export class V8Api {
     }
   }
 
+  /**
+   * Removes a link made by `link` (`DELETE .../relationships/{link}/{relatedId}`, answered 200). A pair
+   * that is not linked is answered 400 "Module with <id> id is not related to <Bean>": CRM_ERR_NOT_FOUND.
+   */
+  async unlink(module: string, id: string, linkName: string, relatedId: string, signal?: AbortSignal): Promise<void> {
+    await this.call('DELETE', `/Api/V8/module/${module}/${encodeURIComponent(id)}/relationships/${encodeURIComponent(linkName)}/${encodeURIComponent(relatedId)}`, signal ? { signal } : {});
+  }
+
   async get(module: string, id: string, fields?: readonly string[], signal?: AbortSignal): Promise<V8Record> {
     const query: QueryParams = fields && fields.length > 0 ? [[`fields[${module}]`, fields.join(',')]] : [];
     const body = await this.call('GET', `/Api/V8/module/${module}/${encodeURIComponent(id)}`, { query, ...(signal ? { signal } : {}) });
@@ -202,6 +210,9 @@ export class V8Api {
     const where = `${method} ${describeUrl(path)}`;
     if (answer.status >= 500 || answer.status === 429) {
       throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_UNAVAILABLE, `SuiteCRM failed on ${where} (HTTP ${answer.status}${detail ? `: ${detail}` : ''}). Will try again.`, { status: answer.status });
+    }
+    if (answer.status === 400 && detail !== null && / id is not related to \w+$/.test(detail)) {
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_NOT_FOUND, `SuiteCRM has no such link (${detail}).`, { status: 400 });
     }
     if (answer.status === 400 && detail !== null && / is not found$/.test(detail)) {
       throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_NOT_FOUND, `SuiteCRM has no such record (${detail}): it was deleted, or never existed.`, { status: 400 });

@@ -167,6 +167,17 @@ export class FakeStore {
     add(this.#linkMap(`${m2}.${l2}`), b, a);
   }
 
+  /** Removes a link both ways (SuiteCRM marks the row of the link table deleted). */
+  unlink(module: string, id: string, linkName: string, relatedId: string): void {
+    const pair = LINKS.find(([m, l, m2, l2]) => (m === module && l === linkName) || (m2 === module && l2 === linkName));
+    if (!pair) throw new Error(`fake SuiteCRM: no link ${module}.${linkName}`);
+    const [m1, l1, m2, l2] = pair;
+    const [a, b] = m1 === module ? [id, relatedId] : [relatedId, id];
+    remove(this.#linkMap(`${m1}.${l1}`), a, b);
+    remove(this.#linkMap(`${m2}.${l2}`), b, a);
+    this.version++;
+  }
+
   /** Related ids through a link (deleted records left out), or null when the module has no such link. */
   related(module: string, id: string, linkName: string): { module: string; ids: string[] } | null {
     const pair = LINKS.find(([m, l, m2, l2]) => (m === module && l === linkName) || (m2 === module && l2 === linkName));
@@ -187,6 +198,11 @@ function add(map: Map<string, string[]>, from: string, to: string): void {
   const list = map.get(from) ?? [];
   if (!list.includes(to)) list.push(to);
   map.set(from, list);
+}
+
+function remove(map: Map<string, string[]>, from: string, to: string): void {
+  const list = map.get(from);
+  if (list) map.set(from, list.filter((x) => x !== to));
 }
 
 function upperBound(sorted: readonly string[], value: string): number {

@@ -1,7 +1,8 @@
 /**
  * API v8 routes of the fake SuiteCRM besides lists: one record, create (POST, 201), change (PATCH,
  * 201 too), soft delete, relationships by link name (and the generic route that says "added" and
- * writes nothing), the current user, logout. A missing record is 400, never 404.
+ * writes nothing), a link removed (DELETE .../relationships/{link}/{id}, not recorded: built from
+ * SuiteCRM 7's RelationshipService), the current user, logout. A missing record is 400, never 404.
  */
 import { renderAttributes, renderItem, renderRelationships } from './attributes.ts';
 import { fieldsParam, listRecords } from './v8-list.ts';
@@ -44,9 +45,20 @@ export function moduleRoute(store: FakeStore, req: V8Request): FakeAnswer {
     }
     return v8Error(405, 'Method not allowed', CT_JSON);
   }
-  if (rel !== 'relationships' || rest.length > 0) return v8Error(404, 'Not found', CT_JSON);
+  if (rel !== 'relationships' || rest.length > 1 || (rest.length === 1 && req.method !== 'DELETE')) return v8Error(404, 'Not found', CT_JSON);
   const source = store.get(def.name, id);
   if (!source) return notFound(def.name, id);
+  if (rest.length === 1 && linkName !== undefined) {
+    // DELETE .../relationships/{link}/{relatedId}: 200, or 400 when the pair is not linked (SuiteCRM's
+    // RelationshipService::deleteRelationship, a DomainException).
+    const relatedId = rest[0]!;
+    const related = store.related(def.name, id, linkName);
+    if (related === null) return v8Error(400, `Link field ${linkName} is not found in ${def.singular} module`, CT_JSON);
+    if (!related.ids.includes(relatedId)) return v8Error(400, `Module with ${relatedId} id is not related to ${def.singular}`);
+    store.unlink(def.name, id, linkName, relatedId);
+    const relatedDef = store.def(related.module);
+    return v8Ok({ meta: { message: `Relationship has been deleted between ${def.singular} with id ${id} and ${relatedDef.singular} with id ${relatedId}` }, data: [] });
+  }
   if (linkName === undefined) {
     // The generic route: it answers that the record was added, and writes nothing (recording 91).
     if (req.method !== 'POST') return v8Error(405, 'Method not allowed', CT_JSON);
