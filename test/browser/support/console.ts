@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { AmiSimulator } from '../../../src/simulator/ami-simulator.ts';
+import { AmiSimulator, type AmiSimulatorOptions } from '../../../src/simulator/ami-simulator.ts';
 import { startService, type Service } from '../../../src/service/service.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createLogger } from '../../../src/logger.ts';
@@ -44,9 +44,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startConsole(): Promise<ConsoleRig> {
+export interface ConsoleRigOptions {
+  /** More of the simulator's options (`originatePlaysCall`: click-to-call plays the call). */
+  simulator?: Omit<AmiSimulatorOptions, 'port' | 'username' | 'secret'>;
+  /** More configuration, as environment variables. */
+  env?: Record<string, string>;
+}
+
+export async function startConsole(options: ConsoleRigOptions = {}): Promise<ConsoleRig> {
   const root = await ensureUiBuilt();
-  const sim = new AmiSimulator({ port: 0, username: 'crm', secret: 'crmsecret' });
+  const sim = new AmiSimulator({ ...options.simulator, port: 0, username: 'crm', secret: 'crmsecret' });
   const { port: amiPort } = await sim.listen();
   const httpPort = await freePort();
   // The demo control, as in `npm start` without AMI_HOST: here each press rings a fresh copy of
@@ -62,7 +69,7 @@ export async function startConsole(): Promise<ConsoleRig> {
     },
   };
   // AGI_PORT 0: no FastAGI server (these tests do not route calls, and 4573 may be taken).
-  const config = loadConfig({ DATABASE_URL: ':memory:', HTTP_PORT: String(httpPort), ADMIN_PASSWORD: PASSWORDS.admin, LOG_LEVEL: 'silent', AGI_PORT: '0', CRM_TELEPHONY_SECRET_KEY: 'the console test rig key' });
+  const config = loadConfig({ DATABASE_URL: ':memory:', HTTP_PORT: String(httpPort), ADMIN_PASSWORD: PASSWORDS.admin, LOG_LEVEL: 'silent', AGI_PORT: '0', CRM_TELEPHONY_SECRET_KEY: 'the console test rig key', ...options.env });
   const service = await startService({
     config,
     log: createLogger('silent'),
