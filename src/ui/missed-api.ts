@@ -7,42 +7,17 @@
 import { api, ApiError, errorText } from './api.ts';
 import type { BrowserTranslator as Translator } from '../i18n/browser.ts';
 import type { ErrorCode } from '../errors.ts';
-import type { RecordType } from './types.ts';
+import type { MissedItemView } from '../missed/view.ts';
+import type { MissedChange } from '../missed/workflow.ts';
 
-export type MissedChange = 'opened' | 'counted' | 'escalated' | 'reassigned' | 'snoozed' | 'closed';
-export type OwnerReason = 'responsible' | 'last-agent' | 'line' | 'fallback' | 'admin' | 'reassigned' | 'nobody';
-export type CloseReason = 'callback' | 'called-again' | 'dismissed';
+export type { MissedChange };
+export type OwnerReason = MissedItemView['ownerReason'];
 
-/** One missed-call item as the service shows it (the `MissedItemView` of `src/missed/README.md`). */
-export interface MissedItemView {
-  id: string;
-  pbx: string;
-  /** E.164 when it normalized, else as presented. */
-  number: string;
-  /** For people. */
-  numberFormatted: string;
-  /** The record's name, else the caller ID name. */
-  callerName: string | null;
-  record: { type: RecordType; id: string; name: string } | null;
-  did: string | null;
-  /** Missed calls on the item. */
-  count: number;
-  firstMissedAt: string;
-  lastMissedAt: string;
-  lastCallId: string;
-  status: 'open' | 'closed';
-  owner: { id: string; name: string } | null;
-  ownerReason: OwnerReason;
-  /** Escalations so far. */
-  level: number;
-  /** When it moves on if still open. */
-  escalateAt: string | null;
-  snoozedUntil: string | null;
-  closedAt: string | null;
-  closedBy: { id: string; name: string } | null;
-  closeReason: CloseReason | null;
-  closeNote: string | null;
-}
+/**
+ * One missed-call item as the service shows it: the service's own definition (a type-only import,
+ * nothing of the server is bundled), so the two cannot drift.
+ */
+export type { MissedItemView };
 
 /** `event: missed` on `/api/events`. */
 export interface MissedMessage {

@@ -35,7 +35,7 @@ test('why the item is mine, in words, for every reason; an escalated one says it
   assert.deepEqual(why({}), ['Assigned to you as the contact’s responsible user']);
   assert.deepEqual(why({ record: { type: 'account', id: 'a', name: 'Ringgroup Ltd' } }), ['Assigned to you as the account’s responsible user']);
   assert.deepEqual(why({ ownerReason: 'last-agent', record: null }), ['Yours: you last talked to this caller']);
-  assert.deepEqual(why({ ownerReason: 'line', level: 1 }), ['Moved on once: nobody called back in time', 'Yours: you are the team of this line']);
+  assert.deepEqual(why({ ownerReason: 'line', level: 1 }), ['Moved on once: nobody called back in time', 'Yours as this line’s team']);
   assert.deepEqual(why({ ownerReason: 'admin', level: 2 }), ['Moved on 2 times: nobody called back in time', 'Yours as an administrator: no one else could take it']);
   assert.deepEqual(why({ ownerReason: 'reassigned' }), ['Reassigned to you']);
   assert.deepEqual(why({ ownerReason: 'nobody', owner: null }), ['Nobody owns it: no active user could take it']);

@@ -27,7 +27,8 @@ const ringGroup = freshCall('05-ringgroup-101-102-answered-by-102.ami', { pbxId:
 const unknownCaller = freshCall('02-inbound-noanswer-101.ami', { pbxId: PBX_ID, copy: 22 });
 
 before(async () => {
-  const [service, chromium] = await Promise.allSettled([startConsole(), launchBrowser({ locale: 'ru-RU' })]);
+  // The line the captured callers dial (5550100) is alice's team: its missed callers are hers to call back.
+  const [service, chromium] = await Promise.allSettled([startConsole({ env: { ROUTING_DID_DEFAULTS: '5550100=101' } }), launchBrowser({ locale: 'ru-RU' })]);
   if (service.status === 'fulfilled') rig = service.value;
   if (chromium.status === 'fulfilled') browser = chromium.value;
   if (service.status === 'rejected') throw service.reason;
@@ -132,19 +133,27 @@ test('a record’s “Phone calls” panel in Russian', async () => {
   await page.screenshot({ path: SCREENSHOTS + 'console-ru-record.png', fullPage: true });
 });
 
-test('the missed calls in Russian, with a Russian “handled” time', async () => {
-  await nav().getByRole('link', { name: 'Пропущенные' }).click();
+test('the missed calls in Russian: one item with a Russian plural, why it is hers, closed with a note', async () => {
+  await nav().getByRole('link', { name: 'Пропущенные: 1 ждёт вас' }).click();
   await page.getByRole('heading', { level: 1, name: 'Пропущенные' }).waitFor(WAIT);
-  const item = page.locator(`.missed-item[data-call-id="${unknownCaller.callId}"]`);
+  const item = page.getByRole('list', { name: 'Пропущенные звонки' }).getByRole('listitem');
   await item.waitFor(WAIT);
-  assert.match(await item.innerText(), /Пропущен \(без ответа\) · звонил \d+:\d\d/);
+  const text = await item.innerText();
+  assert.match(text, /Mary Missed/);
+  assert.match(text, /2 пропущенных звонка/);
+  assert.match(text, /\(555\) 123-0002 · Первый \d\d:\d\d, последний \d\d:\d\d · линия 5550100/);
+  assert.match(text, /Ваш: вы в команде этой линии/);
+  assert.match(text, /Если не перезвонить, в \d\d:\d\d перейдёт к следующему/);
+  await item.getByRole('button', { name: 'Перезвонить: Mary Missed, (555) 123-0002' }).waitFor(WAIT);
   await page.screenshot({ path: SCREENSHOTS + 'console-ru-missed.png', fullPage: true });
-  await item.getByRole('button', { name: 'Отметить обработанным' }).click();
-  await item.waitFor({ state: 'detached', timeout: 2000 });
-  await page.getByLabel('Показывать и обработанные').check();
-  const handled = page.locator(`.missed-item[data-call-id="${unknownCaller.callId}"]`);
-  await handled.waitFor(WAIT);
-  assert.match(await handled.innerText(), /Обработан \d\d:\d\d/);
+  await item.getByRole('button', { name: 'Закрыть' }).click();
+  await item.getByLabel('Почему (коротко)').fill('ошиблись номером');
+  await item.getByRole('button', { name: 'Закрыть звонок' }).click();
+  await page.getByText('Никто не ждёт обратного звонка. Отлично.').waitFor(WAIT);
+  await page.getByRole('radio', { name: 'Закрытые' }).check();
+  const closed = page.getByRole('list', { name: 'Пропущенные звонки' }).getByRole('listitem');
+  await closed.waitFor(WAIT);
+  assert.match(await closed.innerText(), /Закрыт: Alice Agent, \d\d:\d\d: ошиблись номером/);
 });
 
 test('the language menu switches to English; the choice is kept by the service and outlasts a reload in a Russian browser', async () => {

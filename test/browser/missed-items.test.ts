@@ -168,7 +168,7 @@ test('close with a note: gone from "Open", and "Closed" says by whom, when and w
   // Newest missed first; a caller the CRM does not know shows by their caller ID name, and is the line's.
   const stranger = items.first();
   assert.match(await stranger.innerText(), /WIRELESS CALLER/);
-  assert.match(await stranger.innerText(), /Yours: you are the team of this line/);
+  assert.match(await stranger.innerText(), /Yours as this line’s team/);
   await page.screenshot({ path: SCREENSHOTS + 'missed-items-en.png', fullPage: true });
   await stranger.getByRole('button', { name: 'Close' }).click();
   await stranger.getByLabel('Why (a short note)').fill('wrong number');

@@ -68,7 +68,8 @@ export function MissedItemCard({ item, userId, now, onChanged }: MissedItemCardP
           <span class="badge badge--missed missed-count">{countText(item, tr)}</span>
         </header>
         <p class="missed-facts muted">{facts}</p>
-        {ownerText(item, userId, tr).map((line) => (
+        {/* Once closed, the closing line says who dealt with it; whose it was matters only when not the reader's. */}
+        {(open || item.owner?.id !== userId ? ownerText(item, userId, tr) : []).map((line) => (
           <p key={line} class="missed-why">
             {line}
           </p>

@@ -21,7 +21,7 @@ export default {
 
   'console.missed.why.responsible': 'Assigned to you as the {type, select, contact {contact’s} account {account’s} lead {lead’s} other {caller’s}} responsible user',
   'console.missed.why.lastAgent': 'Yours: you last talked to this caller',
-  'console.missed.why.line': 'Yours: you are the team of this line',
+  'console.missed.why.line': 'Yours as this line’s team',
   'console.missed.why.fallback': 'Yours: you take the calls no one else is set up for',
   'console.missed.why.admin': 'Yours as an administrator: no one else could take it',
   'console.missed.why.reassigned': 'Reassigned to you',

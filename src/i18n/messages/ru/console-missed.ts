@@ -26,7 +26,7 @@ export default {
 
   'console.missed.why.responsible': 'Ваш: вы ответственный за {type, select, contact {этот контакт} account {этого контрагента} lead {этого лида} other {этого звонящего}}',
   'console.missed.why.lastAgent': 'Ваш: вы последним говорили с этим абонентом',
-  'console.missed.why.line': 'Ваш: вы команда этой линии',
+  'console.missed.why.line': 'Ваш: вы в команде этой линии',
   'console.missed.why.fallback': 'Ваш: к вам идут звонки, которые больше некому принять',
   'console.missed.why.admin': 'Ваш как администратора: больше некому было передать',
   'console.missed.why.reassigned': 'Передан вам',
