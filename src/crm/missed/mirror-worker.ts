@@ -289,7 +289,7 @@ class MirrorWorker implements MissedMirror {
       throw new Error(`The planned call of missed-call item ${itemId} did not settle in 50 steps.`);
     } catch (err) {
       if (err instanceof LostHold) {
-        this.#log.warn({ itemId }, 'another instance holds the missed-call item now (this one was too slow); it carries on from what was written');
+        this.#log.warn({ itemId }, 'the missed-call item is held by another instance now (this one was too slow), or it was deleted; what was written stays');
         return;
       }
       await this.#failed(row, version, err).catch((e: unknown) => this.#log.error({ itemId, err: errorInWords(e) }, 'could not record a missed-call mirror failure'));
@@ -317,8 +317,9 @@ class MirrorWorker implements MissedMirror {
     const words = errorInWords(err);
     this.#lastError = `Missed-call item ${itemId}: ${words}`;
     const cause = err instanceof Error ? err : new Error(String(err));
-    // The version this attempt read: a refused item comes back when it changes again.
-    if (version > 0) await this.#rows.progress(itemId, { tried_version: version });
+    // The version this attempt read: a refused item comes back when it changes again. Not held any
+    // more (another instance took it, or the item is gone): that one's outcome counts, not this.
+    if (version > 0 && !(await this.#rows.progress(itemId, { tried_version: version }))) return;
     const current = (await this.#rows.get(itemId)) ?? row;
     const outcome = await this.#rows.fail(current, { cause, message: words, code: isCrmError(err) ? err.code : null });
     if (outcome === null) return;
