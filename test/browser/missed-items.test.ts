@@ -20,6 +20,7 @@ const WAIT = { timeout: 5000 };
 const CARLA = '+15557770001';
 const STRANGER = '+15557770002';
 const LATE = '+15557770003';
+const BORIS = '+15557770004';
 /** A time of day as the console writes it in English (`9:05 AM`) or Russian (`09:05`). */
 const TIME = String.raw`\d{1,2}:\d\d(?: [AP]M)?`;
 
@@ -225,6 +226,41 @@ test('Call back is click-to-call from the record; the answered callback closes t
   assert.deepEqual(row, { status: 'closed', close_reason: 'callback', closed_by: rig.ids.alice });
   await page.screenshot({ path: SCREENSHOTS + 'missed-items-en-closed.png', fullPage: true });
   assert.deepEqual(pageErrors, []);
+});
+
+test('still open at its time, a colleague\'s item moves on to the line\'s team (alice), and says so: the count, a card, a notification', async () => {
+  await rig.service.directory.upsertContact({ firstName: 'Boris', lastName: 'Bobson', assignedUserId: rig.ids.bob, phones: [{ kind: 'work', number: '+1 555 777 0004' }] });
+  await nav().getByRole('link', { name: /^Live/ }).click();
+  await page.getByRole('heading', { name: 'Live calls' }).waitFor(WAIT);
+  await missedCall(BORIS, null);
+  // The item is filed just after the call's end reaches the service.
+  const opened = () => rig.service.store.db.selectFrom('missed_items').select(['owner_id', 'owner_reason']).where('number', '=', BORIS).where('status', '=', 'open').executeTakeFirst();
+  const deadline = Date.now() + 5000;
+  while ((await opened()) === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(await opened(), { owner_id: rig.ids.bob, owner_reason: 'responsible' });
+  assert.equal(await boardCard().count(), 0, 'bob\'s item is no news for alice');
+  assert.equal(await missedLink().innerText(), 'Missed calls');
+
+  // Its escalation time passes (moved into the past here, rather than waiting half an hour).
+  await setHidden(true);
+  await rig.service.store.db.updateTable('missed_items').set({ escalate_at: new Date(Date.now() - 1000).toISOString() }).where('number', '=', BORIS).execute();
+  assert.equal(await rig.service.missed.workflow.escalateDue(), 1);
+  const card = boardCard().and(page.locator('[data-change="escalated"]'));
+  await card.waitFor(WAIT);
+  const text = await card.innerText();
+  assert.match(text, /Moved to you/);
+  assert.match(text, /Boris Bobson/);
+  assert.match(text, /Moved on once: nobody called back in time/);
+  assert.match(text, /Yours as this line’s team/);
+  await missedLink().and(page.locator('[aria-label="Missed calls: 1 waiting for you"]')).waitFor(WAIT);
+  const shown = (await notes()).filter((n) => n.title.startsWith('A missed call moved to you'));
+  assert.deepEqual(shown.map((n) => n.title), ['A missed call moved to you: Boris Bobson']);
+  await setHidden(false);
+
+  await card.getByRole('link', { name: 'All missed calls' }).click();
+  const item = page.locator('.missed-cards > li').filter({ hasText: 'Boris Bobson' });
+  await item.waitFor(WAIT);
+  assert.match(await item.innerText(), new RegExp(`Moved on once: nobody called back in time\n+Yours as this line’s team\n+Moves on to the next person at ${TIME} unless called back`));
 });
 
 test('an administrator sees everyone\'s items: whose each is and why', async () => {
