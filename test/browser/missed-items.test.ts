@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import { launchBrowser, PASSWORDS, startConsole, type BrowserRig, type ConsoleRig } from './support/console.ts';
 import { buildScenario } from '../../src/simulator/scenarios/index.ts';
 
@@ -272,6 +272,21 @@ test('an administrator sees everyone\'s items: whose each is and why', async () 
   const late = page.locator('.missed-cards > li').filter({ hasText: '(555) 777-0003' });
   await late.waitFor(WAIT);
   assert.match(await late.innerText(), /Bob Agent’s: reassigned/);
+  // An admin may act on anyone's item. (The console signed out and in again in this tab: its first
+  // POST here carries the previous session's CSRF token, is refused, and is sent again with the new one.)
+  const answers: number[] = [];
+  const onResponse = (r: Response): void => {
+    if (r.url().endsWith('/snooze')) answers.push(r.status());
+  };
+  page.on('response', onResponse);
+  await late.getByRole('button', { name: 'Snooze' }).click();
+  await late.getByRole('button', { name: '1 hour' }).click();
+  await late.locator('.missed-schedule', { hasText: new RegExp(`^Snoozed until ${TIME}$`) }).waitFor(WAIT);
+  page.off('response', onResponse);
+  assert.deepEqual(answers, [403, 200]);
+  const row = await rig.service.store.db.selectFrom('missed_items').select(['owner_id', 'snoozed_until']).where('number', '=', LATE).executeTakeFirstOrThrow();
+  assert.equal(row.owner_id, rig.ids.bob);
+  assert.ok(Date.parse(row.snoozed_until!) - Date.now() > 59 * 60_000);
   await page.getByRole('radio', { name: 'Mine' }).check();
   await late.waitFor({ state: 'detached', timeout: 2000 });
 });
