@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Effect } from '../calls/effects.ts';
 import type { StopReason } from '../calls/hangup-causes.ts';
 import type { CallRecord } from '../calls/record.ts';
-import { CLICK_TO_CALL_DETAIL, reducePop, STOP_TO_STATE, type PopCall, type PopDelivery, type PopFacts } from './pop-reducer.ts';
+import { adoptableExtension, CLICK_TO_CALL_DETAIL, reducePop, STOP_TO_STATE, type PopCall, type PopDelivery, type PopFacts } from './pop-reducer.ts';
 import type { CallCandidateView, CardState } from './wire.ts';
 
 const CALL = 'pbx:1700000000.1';
@@ -49,7 +49,8 @@ function run(effects: Effect[], start?: PopCall): { call: PopCall | undefined; d
   let call = start;
   const deliveries: PopDelivery[] = [];
   for (const effect of effects) {
-    const owner = effect.type === 'agent-ringing' ? (OWNERS[effect.extension] ?? null) : null;
+    const asked = effect.type === 'agent-ringing' ? effect.extension : adoptableExtension(call, effect);
+    const owner = asked === null ? null : (OWNERS[asked] ?? null);
     const step = reducePop(call, effect, { ...FACTS, owner }, AT);
     call = step.call;
     deliveries.push(...step.deliveries);
@@ -231,4 +232,23 @@ test('click-to-call: the customer’s number, unknown at the agent’s ring, com
       ['answered', '+15551230005', 'connected'],
     ],
   );
+});
+
+test('a call in progress this instance never saw ring (a takeover or restart mid-call) adopts its agent\'s card, which then ends with the call', () => {
+  const started: Effect = { type: 'call-started', callId: CALL, record: record({ status: 'in-progress', answeredBy: '101' }) } as Effect;
+  const { call, deliveries } = run([started]);
+  assert.deepEqual(deliveries, [], 'nothing said on adoption: the card is on screen already');
+  assert.deepEqual([...(call?.cards ?? [])], [['101', { userId: 'u-ann', state: 'answered' }]]);
+  assert.deepEqual(said(run([started, ended({ status: 'ended', answeredBy: '101' })]).deliveries), [['u-ann', '101', 'ended', undefined]]);
+  // Through a later update just as well (a call restored from the log, then told by the PBX).
+  assert.deepEqual(said(run([updated({ status: 'in-progress', answeredBy: '101' }), ended({ status: 'ended' })]).deliveries), [['u-ann', '101', 'ended', undefined]]);
+});
+
+test('nothing to adopt: a call not yet answered, one dialled by hand from a phone, one already over, a phone nobody owns', () => {
+  assert.equal(run([updated({ status: 'in-progress', answeredBy: null })]).call, undefined);
+  assert.equal(run([updated({ status: 'in-progress', answeredBy: '101', direction: 'outbound', clickToCallId: null })]).call, undefined);
+  assert.equal(run([updated({ status: 'ended', answeredBy: '101' })]).call, undefined);
+  assert.equal(run([updated({ status: 'in-progress', answeredBy: '999' })]).call, undefined);
+  // Our click-to-call in progress is the agent's card.
+  assert.ok(run([updated({ status: 'in-progress', answeredBy: '101', direction: 'outbound', clickToCallId: 'crm-1' })]).call);
 });

@@ -85,8 +85,17 @@ export const CLICK_TO_CALL_DETAIL = {
 export function reducePop(call: PopCall | undefined, effect: Effect, facts: PopFacts, at: string): PopStep {
   switch (effect.type) {
     case 'call-started':
-    case 'call-updated':
-      return { call: call && withRecord(call, effect.record), deliveries: [] };
+    case 'call-updated': {
+      if (call) return { call: withRecord(call, effect.record), deliveries: [] };
+      // A call this instance never saw ring (it took the PBX over, or restarted, mid-call): the
+      // agent on it has the card the previous instance showed; it is adopted, so that it ends
+      // with the call instead of staying on screen.
+      const extension = adoptableExtension(undefined, effect);
+      if (extension === null || !facts.owner) return { call, deliveries: [] };
+      const r = effect.record;
+      const cards = new Map<string, PopCard>([[extension, { userId: facts.owner, state: 'answered' }]]);
+      return { call: { direction: r.direction, externalNumber: r.externalNumber, externalName: r.externalName, did: r.did, queue: r.queue, cards }, deliveries: [] };
+    }
     case 'agent-ringing': {
       // The first ring starts the call's pop state, whether or not anyone owns the phone.
       const base = call ?? { direction: effect.direction, externalNumber: effect.externalNumber, externalName: effect.externalName, did: effect.did, queue: null, cards: new Map() };
@@ -130,6 +139,18 @@ export function reducePop(call: PopCall | undefined, effect: Effect, facts: PopF
     default:
       return { call, deliveries: [] };
   }
+}
+
+/**
+ * The extension whose card a call in progress adopts when the pops hold nothing for it (see
+ * `call-started`): the agent on an inbound or internal call, or the agent of our click-to-call.
+ * A call dialled by hand from a phone never had a card. Null when there is nothing to adopt.
+ */
+export function adoptableExtension(call: PopCall | undefined, effect: Effect): string | null {
+  if (call !== undefined || (effect.type !== 'call-started' && effect.type !== 'call-updated')) return null;
+  const r = effect.record;
+  if (r.status !== 'in-progress' || r.answeredBy === null) return null;
+  return r.direction !== 'outbound' || r.clickToCallId !== null ? r.answeredBy : null;
 }
 
 interface Detail {

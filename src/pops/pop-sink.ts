@@ -12,7 +12,7 @@ import { formatPhoneForPeople } from '../phone/format.ts';
 import { normalizePhone } from '../phone/normalize.ts';
 import type { CountryCode, NormalizedPhone } from '../phone/types.ts';
 import { ExtensionOwners, type UsersByExtension } from './extension-owners.ts';
-import { reducePop, type PopCall } from './pop-reducer.ts';
+import { adoptableExtension, reducePop, type PopCall } from './pop-reducer.ts';
 import type { CallCandidateView, CallMessage } from './wire.ts';
 
 /** Where messages go: `web/push/call-hub.ts`'s `CallHub`. */
@@ -93,8 +93,12 @@ export class PopSink {
     if ('record' in effect && effect.record.externalNumber !== null && this.#calls.has(callId) && this.#facts.get(callId)?.number === null) {
       this.#facts.set(callId, this.#lookUp(callId, effect.record, context));
     }
-    const owner = effect.type === 'agent-ringing' ? await this.#owners.userIdFor(effect.extension) : null;
     const call = this.#calls.get(callId);
+    const adopting = adoptableExtension(call, effect);
+    const asked = effect.type === 'agent-ringing' ? effect.extension : adopting;
+    const owner = asked === null ? null : await this.#owners.userIdFor(asked);
+    // An adopted card's ending needs the call's facts, which its first ring would have looked up.
+    if (adopting !== null && owner !== null && 'record' in effect && !this.#facts.has(callId)) this.#facts.set(callId, this.#lookUp(callId, effect.record, context));
     // A dry run first (the reducer is pure): the candidates are awaited only when a message goes
     // out, so a call on a phone nobody owns never holds up the pops queued behind it.
     let step = reducePop(call, effect, { owner, candidates: [], externalNumberFormatted: null }, '');

@@ -151,6 +151,9 @@ test('the leader killed mid-call: the new leader goes on from the record the old
   try {
     const calls = new CallLog(store);
     const record = async (id: string) => (await calls.get<CallRecord>(id))?.record;
+    // Alice watches on the standby: the card the leader popped must end there with the call.
+    const onStandby = stream(standby, await signIn(standby));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const call = inboundCall('+15551230003', 6_000);
     const playing = sim.playScenario(call.script, { speed: 1 });
     const live = await until(async () => {
@@ -171,6 +174,9 @@ test('the leader killed mid-call: the new leader goes on from the record the old
     assert.equal(ended.disposition, 'answered');
     assert.equal(ended.endedWhileDisconnected, false, 'ended by the PBX, not by a lost connection');
     assert.ok((ended.talkSeconds ?? 0) >= 5, `talk ${ended.talkSeconds} s`);
+    // Found on a real Asterisk: the new leader had no card for the call and never ended it.
+    await until(() => onStandby.frames.some((f) => f.data.callId === call.callId && f.data.state === 'ended'), "the card's end on the survivor's stream");
+    onStandby.close();
   } finally {
     await store.close();
   }
