@@ -111,9 +111,9 @@ async function main(): Promise<void> {
     await store.close();
 
     const env = { DATABASE_URL: database.url, AMI_HOST: '127.0.0.1', AMI_PORT: PORT1, AMI_USERNAME: 'crm', AMI_SECRET: SECRET, AMI_AUTH: 'md5', BRANCH_AMI_SECRET: SECRET, CRM_TELEPHONY_CONFIG: configFile, CDR_SOURCE: 'csv', CDR_CSV_PATH: CDR_CSV, TRUNK_ENDPOINTS: 'carrier', LOG_LEVEL: process.env['REAL_PBX_DIAG'] ? 'debug' : 'warn', RECORDINGS_PBX_DIR: '/opt/asterisk-peer/var/spool/asterisk/monitor', RECORDINGS_LOCAL_DIR: '/opt/asterisk-peer/var/spool/asterisk/monitor' };
-    const a = await launch('a', env);
+    await launch('a', env);
     await leader();
-    const b = await launch('b', env);
+    await launch('b', env);
 
     for (const [round, caller] of [
       [1, '+15551230001'],
