@@ -21,6 +21,7 @@ const CARLA = '+15557770001';
 const STRANGER = '+15557770002';
 const LATE = '+15557770003';
 const BORIS = '+15557770004';
+const OFFLINE = '+15557770005';
 /** A time of day as the console writes it in English (`9:05 AM`) or Russian (`09:05`). */
 const TIME = String.raw`\d{1,2}:\d\d(?: [AP]M)?`;
 
@@ -261,6 +262,23 @@ test('still open at its time, a colleague\'s item moves on to the line\'s team (
   const item = page.locator('.missed-cards > li').filter({ hasText: 'Boris Bobson' });
   await item.waitFor(WAIT);
   assert.match(await item.innerText(), new RegExp(`Moved on once: nobody called back in time\n+Yours as this line’s team\n+Moves on to the next person at ${TIME} unless called back`));
+});
+
+test('a missed call while the stream is down is on the list and the count once it reconnects (those messages are not replayed)', async () => {
+  await missedLink().and(page.locator('[aria-label="Missed calls: 1 waiting for you"]')).waitFor(WAIT);
+  // The stream drops (the service's connections cut) and cannot come back until the call is filed.
+  await page.route('**/api/events', (route) => route.abort('connectionreset'));
+  rig.service.app.server.closeAllConnections();
+  await page.locator('.connection--reconnecting').waitFor(WAIT);
+  await missedCall(OFFLINE, 'WHILE AWAY');
+  const away = page.locator('.missed-cards > li').filter({ hasText: 'WHILE AWAY' });
+  await page.waitForTimeout(300);
+  assert.equal(await away.count(), 0);
+  assert.equal(await missedLink().getAttribute('aria-label'), 'Missed calls: 1 waiting for you');
+  await page.unroute('**/api/events');
+  await page.locator('.connection--live').waitFor({ timeout: 10_000 });
+  await away.waitFor(WAIT);
+  await missedLink().and(page.locator('[aria-label="Missed calls: 2 waiting for you"]')).waitFor(WAIT);
 });
 
 test('an administrator sees everyone\'s items: whose each is and why', async () => {
