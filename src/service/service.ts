@@ -325,6 +325,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     callLog,
     log,
     hub: missedHub,
+    changed: () => crm.missedItemChanged(),
     pbxs: units.map((u) => ({ id: u.id, qualifier: u.qualifier, config: u.config })),
     ...(cluster ? { cluster: { publish: (push) => cluster.bus.publish('missed', push), onPush: (handler) => cluster.bus.on('missed', (body) => handler(body as MissedPush)) } } : {}),
   });

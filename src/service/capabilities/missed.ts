@@ -34,6 +34,8 @@ export interface MissedDeps {
   /** Several instances: the changes this one makes go to the others' streams too, and theirs to this one's. */
   cluster?: { publish(push: MissedPush): void; onPush(handler: (push: MissedPush) => void): void };
   log: Log;
+  /** An item changed (the CRM's mirror of the items catches up at once rather than at its next poll). */
+  changed?: () => void;
   /** How often open items are checked for their escalation time, in ms. Default 15 s. */
   tickMs?: number;
 }
@@ -65,6 +67,7 @@ export function createMissed(config: Pick<Config, 'DEFAULT_REGION' | 'MISSED_ESC
       const push: MissedPush = { userIds: [...userIds], message: { change: message.change, item: missedItemView(message.item, config.DEFAULT_REGION) } };
       deliver(push);
       deps.cluster?.publish(push);
+      deps.changed?.();
     },
     log,
   });
