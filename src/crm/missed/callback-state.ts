@@ -3,6 +3,7 @@
  * it should have. Reads the item and the directory (the owner's and the closer's CRM ids and names,
  * the caller's record's CRM id) at the moment the mirror writes, never on the call path.
  */
+import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { DirectoryOrigins } from '../../directory/origins.ts';
 import type { MissedItemsTable } from '../../store/schema.ts';
@@ -55,7 +56,12 @@ export async function viewOf(store: Store, row: MissedItemRow, crmSource: string
     record,
     closed,
   };
-  return { state, facts: { status: row.status, version: row.version, targets: linkTargets(state, crmSource) } };
+  return { state, facts: { status: row.status, version: row.version, digest: digestOf(state), targets: linkTargets(state, crmSource) } };
+}
+
+/** What the CRM's call shows, in 22 characters: equal digests write the same Call. */
+export function digestOf(state: CallbackState): string {
+  return createHash('sha256').update(JSON.stringify(state)).digest('base64url').slice(0, 22);
 }
 
 /** The caller's contact or lead and the owner, as far as the CRM knows them (accounts are the parent only). */

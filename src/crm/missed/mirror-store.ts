@@ -18,7 +18,7 @@ import { mirrorDb, type MirrorDb, type MissedCrmCallsTable, type MirrorState } f
 
 export type MirrorRow = MissedCrmCallsTable;
 
-export type MirrorProgress = Partial<Pick<MirrorRow, 'post_started' | 'crm_call_id' | 'links' | 'synced_version' | 'tried_version' | 'settled'>>;
+export type MirrorProgress = Partial<Pick<MirrorRow, 'post_started' | 'crm_call_id' | 'links' | 'shown' | 'synced_version' | 'tried_version' | 'settled'>>;
 
 export interface MirrorCounts {
   pending: number;
@@ -83,7 +83,7 @@ export class MirrorStore {
       .execute();
     let made = 0;
     // Another instance may make the same row at once: the second insert does nothing.
-    for (const { id } of fresh) if (await this.#jobs.enqueue(id, { synced_version: 0, tried_version: 0, post_started: 0, crm_call_id: null, links: '[]', settled: 0, done_at: null })) made++;
+    for (const { id } of fresh) if (await this.#jobs.enqueue(id, { synced_version: 0, tried_version: 0, post_started: 0, crm_call_id: null, links: '[]', shown: null, settled: 0, done_at: null })) made++;
     const reopened = await this.#db
       .updateTable('missed_crm_calls')
       .set({ state: 'pending', attempts: 0, due_at: now, last_error: null, last_error_code: null, done_at: null, updated_at: now })

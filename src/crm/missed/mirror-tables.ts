@@ -26,6 +26,8 @@ export interface MissedCrmCallsTable {
   crm_call_id: string | null;
   /** JSON array of `contact:<id>`, `lead:<id>`, `user:<id>` links made. */
   links: string;
+  /** A digest of the `CallbackState` the CRM's call shows; null when unknown. */
+  shown: string | null;
   settled: number;
   created_at: string;
   updated_at: string;

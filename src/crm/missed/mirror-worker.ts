@@ -219,6 +219,7 @@ class MirrorWorker implements MissedMirror {
         postStarted: row.post_started === 1,
         searched: false,
         syncedVersion: row.synced_version,
+        shown: row.shown,
         links: JSON.parse(row.links) as string[],
       };
       for (let n = 0; n < 50; n++) {
@@ -232,7 +233,8 @@ class MirrorWorker implements MissedMirror {
             // What it shows is unknown (an older version, perhaps): the update follows.
             mirror.crmCallId = found;
             mirror.syncedVersion = 0;
-            await step({ crm_call_id: found, synced_version: 0 });
+            mirror.shown = null;
+            await step({ crm_call_id: found, synced_version: 0, shown: null });
             break;
           }
           case 'create': {
@@ -242,7 +244,8 @@ class MirrorWorker implements MissedMirror {
             const id = await crm.planCallback(state, { signal });
             mirror.crmCallId = id;
             mirror.syncedVersion = version;
-            await step({ crm_call_id: id, synced_version: version });
+            mirror.shown = facts.digest;
+            await step({ crm_call_id: id, synced_version: version, shown: facts.digest });
             this.#log.info({ itemId, crmCallId: id, owner: state.owner?.id ?? null }, 'the missed-call item is a planned call in the CRM');
             this.#wrote();
             break;
@@ -258,11 +261,16 @@ class MirrorWorker implements MissedMirror {
               return;
             }
             mirror.syncedVersion = version;
-            await step({ synced_version: version });
+            mirror.shown = facts.digest;
+            await step({ synced_version: version, shown: facts.digest });
             this.#log.info({ itemId, crmCallId: mirror.crmCallId, status: state.status, count: state.missCount, owner: state.owner?.id ?? null }, 'the planned call in the CRM shows the item as it is now');
             this.#wrote();
             break;
           }
+          case 'unchanged':
+            mirror.syncedVersion = version;
+            await step({ synced_version: version });
+            break;
           case 'link':
           case 'unlink': {
             try {

@@ -8,8 +8,10 @@ import type { CallLinkTarget } from '../crm-port.ts';
 
 export interface ItemFacts {
   status: 'open' | 'closed';
-  /** `missed_items.version`: grows at every change the CRM's copy shows. */
+  /** `missed_items.version`: grows at every change the CRM's copy shows (and at some it does not: a snooze). */
   version: number;
+  /** A digest of what the CRM's call should show now. */
+  digest: string;
   /** The links the planned call should have: the caller's contact or lead, and the owner. */
   targets: readonly CallLinkTarget[];
 }
@@ -23,6 +25,8 @@ export interface MirrorFacts {
   searched: boolean;
   /** The item's version the CRM's call shows; 0 when unknown (a call found, not written, this time). */
   syncedVersion: number;
+  /** The digest of what the CRM's call shows; null when unknown. */
+  shown: string | null;
   /** Links made: `contact:<id>`, `lead:<id>`, `user:<id>`. */
   links: readonly string[];
 }
@@ -36,6 +40,8 @@ export type Step =
   | { do: 'settle' }
   /** Rewrite it with the item as it is now (count, owner, closing). */
   | { do: 'update' }
+  /** A newer version that shows the same (a snooze): noted, nothing written. */
+  | { do: 'unchanged' }
   | { do: 'link'; target: CallLinkTarget }
   /** The previous owner: off the planned call's invitees, so it leaves their calendar. */
   | { do: 'unlink'; target: CallLinkTarget }
@@ -53,7 +59,7 @@ export function nextStep(item: ItemFacts, mirror: MirrorFacts): Step {
     if (item.status === 'closed') return { do: 'settle' };
     return { do: 'create' };
   }
-  if (mirror.syncedVersion < item.version) return { do: 'update' };
+  if (mirror.syncedVersion < item.version) return mirror.shown === item.digest ? { do: 'unchanged' } : { do: 'update' };
   const wanted = new Set(item.targets.map(linkKey));
   // The new owner is linked before the previous one goes: the call is never without an invitee.
   for (const target of item.targets) if (!mirror.links.includes(linkKey(target))) return { do: 'link', target };

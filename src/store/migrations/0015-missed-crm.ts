@@ -8,12 +8,17 @@
  * A row is made when an open item is first seen and never for an item that closed before that (a
  * callback nobody needs any more); `settled` marks a row whose item is closed and whose call shows
  * it: the worker never looks at it again, so that its poll reads open items only.
+ *
+ * `if not exists` throughout: this migration's name was registered while its body was still empty
+ * (as 0005-crm's once was), so a store migrated then has it marked done without the table; a later
+ * migration can run this `up` again to cover that, whichever ran first.
  */
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('missed_crm_calls')
+    .ifNotExists()
     .addColumn('crm', 'text', (c) => c.notNull())
     .addColumn('item_id', 'text', (c) => c.notNull().references('missed_items.id').onDelete('cascade'))
     // pending (work left), done (the CRM shows synced_version), failed (the CRM refused it; kept for a person).
@@ -32,6 +37,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('crm_call_id', 'text')
     // JSON array of the links made (`contact:<id>`, `lead:<id>`, `user:<id>`): a user is unlinked when the item moves.
     .addColumn('links', 'text', (c) => c.notNull().defaultTo('[]'))
+    // A digest of what the CRM's call shows: a version that changed nothing it shows (a snooze) writes nothing.
+    .addColumn('shown', 'text')
     // 1: the item is closed and the CRM shows it closed (or nothing was ever written): never looked at again.
     .addColumn('settled', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -39,9 +46,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('done_at', 'text')
     .addPrimaryKeyConstraint('missed_crm_calls_pk', ['crm', 'item_id'])
     .execute();
-  await db.schema.createIndex('missed_crm_calls_due').on('missed_crm_calls').columns(['crm', 'state', 'due_at']).execute();
+  await db.schema.createIndex('missed_crm_calls_due').ifNotExists().on('missed_crm_calls').columns(['crm', 'state', 'due_at']).execute();
   // The poll's second half: rows not settled (about as many as open items), compared with their item's version.
-  await db.schema.createIndex('missed_crm_calls_unsettled').on('missed_crm_calls').columns(['crm', 'settled', 'item_id']).execute();
+  await db.schema.createIndex('missed_crm_calls_unsettled').ifNotExists().on('missed_crm_calls').columns(['crm', 'settled', 'item_id']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
