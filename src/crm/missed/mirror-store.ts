@@ -133,18 +133,15 @@ export class MirrorStore {
     return this.#jobs.nextDueAt();
   }
 
-  async counts(): Promise<MirrorCounts & { oldestPendingAt: string | null }> {
+  async counts(): Promise<MirrorCounts> {
     const rows = await this.#db
       .selectFrom('missed_crm_calls')
-      .select(['state', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('updated_at').as('oldest')])
+      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
       .where('crm', '=', this.#crm)
       .groupBy('state')
       .execute();
-    const out = { pending: 0, done: 0, failed: 0, oldestPendingAt: null as string | null };
-    for (const r of rows) {
-      out[r.state as MirrorState] = Number(r.n);
-      if (r.state === 'pending') out.oldestPendingAt = (r.oldest as string | null) ?? null;
-    }
+    const out: MirrorCounts = { pending: 0, done: 0, failed: 0 };
+    for (const r of rows) out[r.state as MirrorState] = Number(r.n);
     return out;
   }
 

@@ -44,7 +44,6 @@ export interface MissedMirrorOptions {
 export interface MissedMirrorStatus extends MirrorCounts {
   running: boolean;
   inFlight: number;
-  oldestPendingAt: string | null;
   /** Changes written into the CRM by this process. */
   written: number;
   lastWrittenAt: string | null;
