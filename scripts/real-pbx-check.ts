@@ -9,7 +9,8 @@
  *
  *   REAL_PBX_CALL='/opt/asterisk-peer/call.sh -i {pbx} -d 5550100 -c {caller} -a {answer} -t {talk}' \
  *   REAL_PBX_CDR_CSV=/opt/asterisk-peer/var/log/asterisk/cdr-csv/Master.csv \
- *   npx tsx scripts/real-pbx-check.ts
+ *   npx tsx scripts/real-pbx-check.ts           # issue 14: two instances, kills, a second PBX, SQLite
+ *   npx tsx scripts/real-pbx-check.ts missed    # issue 17: a missed call's item closed by a real callback
  *
  * PBX 1's AMI: REAL_PBX_AMI_PORT (5038); PBX 2's: REAL_PBX2_AMI_PORT (5138); both on 127.0.0.1,
  * user `crm`, secret REAL_PBX_AMI_SECRET (`crmsecret`). The PBXs run the dialplan of
@@ -32,6 +33,7 @@ const CDR_CSV = process.env['REAL_PBX_CDR_CSV'] ?? '/opt/asterisk-peer/var/log/a
 const SECRET = process.env['REAL_PBX_AMI_SECRET'] ?? 'crmsecret';
 const PORT1 = process.env['REAL_PBX_AMI_PORT'] ?? '5038';
 const PORT2 = process.env['REAL_PBX2_AMI_PORT'] ?? '5138';
+const RECORDINGS = process.env['REAL_PBX_RECORDINGS'] ?? '/opt/asterisk-peer/var/spool/asterisk/monitor';
 
 interface Card {
   callId: string;
@@ -53,13 +55,14 @@ function watch(instance: Instance, cookie: string): { cards: Card[]; close(): vo
 
 /** Places one real call (in the background); resolves when sipp is done. */
 function placeCall(pbx: 1 | 2, caller: string, answerS: number, talkS: number): Promise<string> {
-  const command = CALL.replaceAll('{pbx}', String(pbx)).replaceAll('{caller}', caller).replaceAll('{answer}', String(answerS)).replaceAll('{talk}', String(talkS));
+  // A negative answer delay: nobody answers (the dialplan's Dial times out: a missed call).
+  const command = CALL.replaceAll('{pbx}', String(pbx)).replaceAll('{caller}', caller).replaceAll('{answer}', answerS < 0 ? 'never' : String(answerS)).replaceAll('{talk}', String(talkS));
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`the call command failed (${code}):\n${out}`))));
+    child.on('exit', (code) => (code === 0 || answerS < 0 ? resolve(out) : reject(new Error(`the call command failed (${code}):\n${out}`))));
   });
 }
 
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
     }
     await store.close();
 
-    const env = { DATABASE_URL: database.url, AMI_HOST: '127.0.0.1', AMI_PORT: PORT1, AMI_USERNAME: 'crm', AMI_SECRET: SECRET, AMI_AUTH: 'md5', BRANCH_AMI_SECRET: SECRET, CRM_TELEPHONY_CONFIG: configFile, CDR_SOURCE: 'csv', CDR_CSV_PATH: CDR_CSV, TRUNK_ENDPOINTS: 'carrier', LOG_LEVEL: process.env['REAL_PBX_DIAG'] ? 'debug' : 'warn', RECORDINGS_PBX_DIR: '/opt/asterisk-peer/var/spool/asterisk/monitor', RECORDINGS_LOCAL_DIR: '/opt/asterisk-peer/var/spool/asterisk/monitor' };
+    const env = { DATABASE_URL: database.url, AMI_HOST: '127.0.0.1', AMI_PORT: PORT1, AMI_USERNAME: 'crm', AMI_SECRET: SECRET, AMI_AUTH: 'md5', BRANCH_AMI_SECRET: SECRET, CRM_TELEPHONY_CONFIG: configFile, CDR_SOURCE: 'csv', CDR_CSV_PATH: CDR_CSV, TRUNK_ENDPOINTS: 'carrier', LOG_LEVEL: process.env['REAL_PBX_DIAG'] ? 'debug' : 'warn', RECORDINGS_PBX_DIR: RECORDINGS, RECORDINGS_LOCAL_DIR: RECORDINGS };
     await launch('a', env);
     await leader();
     await launch('b', env);
@@ -196,7 +199,43 @@ async function main(): Promise<void> {
   console.log('\nall checks passed:\n' + results.join('\n'));
 }
 
-main().catch((err: unknown) => {
+/**
+ * Issue 17 on the real PBX: a missed call from a contact's number is its responsible user's item;
+ * calling back through the product (a real Originate: the agent's phone, then the customer's)
+ * closes it by itself. REAL_PBX_PHONES starts phones that answer (agent and customer) for the callback.
+ */
+async function missedAndCallback(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'real-pbx-missed-'));
+  const phones = process.env['REAL_PBX_PHONES'] ?? '/opt/asterisk-peer/phones.sh {action} -i 1 -a 2 --ac 2 -t 5';
+  const store = await openStore({ url: join(dir, 'missed.sqlite') });
+  const directory = new Directory(store, { defaultRegion: 'US' });
+  const aliceId = (await directory.upsertUser({ login: 'alice', name: 'Alice', password: 'alice-password', extensions: ['101'] })).id;
+  await directory.upsertContact({ firstName: 'Mary', lastName: 'Missed', assignedUserId: aliceId, phones: [{ kind: 'mobile', number: '+1 555 123 0002' }] });
+  await store.close();
+  const service = await launch('missed', { DATABASE_URL: join(dir, 'missed.sqlite'), AMI_HOST: '127.0.0.1', AMI_PORT: PORT1, AMI_SECRET: SECRET, C2C_CONTEXT: 'click-to-call', TRUNK_ENDPOINTS: 'carrier', CDR_SOURCE: 'csv', CDR_CSV_PATH: CDR_CSV });
+  try {
+    const alice = await signInWithCsrf(service, 'alice', 'alice-password');
+    const items = async (status: string) => ((await (await fetch(`${service.url}/api/missed-items?status=${status}`, { headers: { cookie: alice.cookie } })).json()) as { items: { id: string; number: string; count: number; callerName: string; ownerReason: string; closeReason: string | null; closedBy: { name: string } | null }[] }).items;
+    await placeCall(1, '+15551230002', -1, 0);
+    const [item] = await until(async () => ((await items('open')).length === 1 ? items('open') : undefined), 'the missed item', 30_000);
+    console.log(`missed: item for ${item!.callerName} (${item!.ownerReason}), ${item!.count} call`);
+    spawnSync('bash', ['-c', phones.replace('{action}', 'start')], { stdio: 'inherit' });
+    try {
+      const placed = await fetch(`${service.url}/api/calls`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: alice.cookie, 'x-csrf-token': alice.csrf }, body: JSON.stringify({ number: item!.number }) });
+      assert.equal(placed.status, 202, await placed.text());
+      const [closed] = await until(async () => ((await items('closed')).length === 1 ? items('closed') : undefined), 'the item closed by the callback', 40_000);
+      console.log(`callback: item ${closed!.closeReason} by ${closed!.closedBy?.name}`);
+      assert.equal(closed!.closeReason, 'callback');
+      assert.equal(closed!.closedBy?.name, 'Alice');
+    } finally {
+      spawnSync('bash', ['-c', phones.replace('{action}', 'stop').replace(/ -a .*$/, '')], { stdio: 'inherit' });
+    }
+  } finally {
+    service.child.kill('SIGTERM');
+  }
+}
+
+(process.argv[2] === 'missed' ? missedAndCallback() : main()).catch((err: unknown) => {
   console.error(err);
   for (const i of instances) i.child.kill('SIGKILL');
   process.exitCode = 1;
