@@ -236,11 +236,24 @@ export class MissedItems {
     return this.#named(this.#db).where('i.id', '=', id).executeTakeFirst();
   }
 
-  /** Open items: the owner's and, for an admin's badge, everyone's. */
+  /** Open items waiting for the owner (snoozed ones wait for their time) and, for an admin, everyone's open ones. */
   async openCounts(ownerId: string): Promise<{ mine: number; all: number }> {
+    const now = this.#now().toISOString();
     const row = await this.#db
       .selectFrom('missed_items')
-      .select((eb) => [eb.fn.countAll<number | string>().as('all'), eb.fn.sum<number | string | null>(eb.case().when('owner_id', '=', ownerId).then(1).else(0).end()).as('mine')])
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('all'),
+        eb.fn
+          .sum<number | string | null>(
+            eb
+              .case()
+              .when(eb.and([eb('owner_id', '=', ownerId), eb.or([eb('snoozed_until', 'is', null), eb('snoozed_until', '<=', now)])]))
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('mine'),
+      ])
       .where('status', '=', 'open')
       .executeTakeFirstOrThrow();
     return { mine: Number(row.mine ?? 0), all: Number(row.all) };

@@ -82,12 +82,12 @@ export function closedText(item: Pick<MissedItemView, 'closeReason' | 'closedBy'
 
 export type SnoozeChoice = '15' | '60' | 'tomorrow';
 
-/** The service takes a snooze of 1 to 1,440 minutes. */
-export const MAX_SNOOZE_MINUTES = 1440;
+/** The service takes a snooze of 1 to 4,320 minutes (three days: a Friday evening's until Monday fits). */
+export const MAX_SNOOZE_MINUTES = 4320;
 
 /**
- * Minutes to snooze for a choice: 15, 60, or until 9:00 tomorrow on the reader's clock (at most a
- * day: the service's limit, so pressed before 9:00 it ends a little earlier than 9:00).
+ * Minutes to snooze for a choice: 15, 60, or until 9:00 tomorrow on the reader's clock (the
+ * calendar's tomorrow: pressed at 02:00, 31 hours).
  */
 export function snoozeMinutes(choice: SnoozeChoice, now: Date): number {
   if (choice !== 'tomorrow') return Number(choice);

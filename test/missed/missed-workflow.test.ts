@@ -259,7 +259,11 @@ for (const engine of ENGINES) {
       await ended(w, record({ id: 'default:1.0', startedAt: at(0) }));
       assert.deepEqual(await items.openCounts(ids['alice']!), { mine: 1, all: 1 });
       assert.deepEqual(await items.openCounts(ids['bob']!), { mine: 0, all: 1 });
-      const item = (await items.list({ ownerId: null, status: 'open', limit: 1 }))[0]!;
+      let item: MissedItemRow = (await items.list({ ownerId: null, status: 'open', limit: 1 }))[0]!;
+      item = (await w.snooze(item, 30))!;
+      assert.deepEqual(await items.openCounts(ids['alice']!), { mine: 0, all: 1 }, 'snoozed: not waiting for her now');
+      clock += 31 * 60_000;
+      assert.deepEqual(await items.openCounts(ids['alice']!), { mine: 1, all: 1 }, 'the snooze is over');
       const alice = (await directory.userById(ids['alice']!))!;
       const closed = await w.dismiss(item, alice, 'wrong number');
       assert.equal(closed?.close_reason, 'dismissed');

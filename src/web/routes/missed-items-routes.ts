@@ -26,7 +26,7 @@ const listQuery = z.object({
   status: z.enum(['open', 'closed']).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-const snoozeBody = z.object({ minutes: z.number().int().min(1).max(1440) });
+const snoozeBody = z.object({ minutes: z.number().int().min(1).max(4320) });
 const reassignBody = z.object({ userId: z.string().min(1).max(200) });
 const closeBody = z.object({ note: z.string().trim().max(500).optional() });
 
