@@ -105,7 +105,7 @@ for (const engine of ENGINES) {
       t = await openTestStore(engine);
       dir = new Directory(t.store, { defaultRegion: 'RU' });
       fake = await startFake();
-      crm = new SuiteCrm(settingsFor(fake, { pageSize: 50, timeoutMs: 300 }), { directory: dir });
+      crm = new SuiteCrm(settingsFor(fake, { pageSize: 50 }), { directory: dir });
       await crm.syncFull();
     });
     // Each test's workers stop with it: a worker left running would take the next test's items.
@@ -220,7 +220,7 @@ for (const engine of ENGINES) {
         other = await openStore({ url: TEST_DATABASE_URL, schema });
       }
       try {
-        const crm2 = new SuiteCrm(settingsFor(fake, { pageSize: 50, timeoutMs: 300 }), { directory: new Directory(other, { defaultRegion: 'RU' }) });
+        const crm2 = new SuiteCrm(settingsFor(fake, { pageSize: 50 }), { directory: new Directory(other, { defaultRegion: 'RU' }) });
         // Slow answers widen the window in which both instances see the same items.
         fake.latencyMs = 15;
         const before = creates();
