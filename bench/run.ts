@@ -27,6 +27,7 @@ import { runRecordingsBench } from './recordings.ts';
 import { runCallEngine } from './call-engine.ts';
 import { runOutageRecovery } from './outage-recovery.ts';
 import { runClusterSoak } from './cluster-soak.ts';
+import { runReportsBench } from './reports.ts';
 import { profileSummary, readProfile } from './service-bench/profile-summary.ts';
 
 type RunOptions = { resultsDir?: URL };
@@ -43,6 +44,8 @@ const benchmarks: { name: string; run: (options: RunOptions) => Promise<string> 
   { name: 'outage-recovery', run: (o) => runOutageRecovery({ seconds: 60, stores: ['sqlite'], cdr: ['csv', 'none'], ...o }) },
   // The short form (60 s of soak, 30 s alone and calm); the full 10 minutes: npx tsx bench/cluster-soak.ts
   { name: 'cluster-soak', run: (o) => runClusterSoak({ seconds: 60, aloneSeconds: 30, ...o }) },
+  // Two million calls seeded per engine (about 15 minutes each here); BENCH_REPORT_CALLS shrinks it.
+  { name: 'reports', run: (o) => runReportsBench(o) },
 ];
 
 /** Functions listed per profile. */

@@ -17,7 +17,7 @@ import { numberPlaceholders, type SqlValue } from './statements.ts';
 import type { WriteOp, WriteStatement } from './call-log-plan.ts';
 
 /** Columns in the order of `callRowParams` (call-log-plan.ts); `handled_*` are left alone (null on insert). */
-const CALL_COLUMNS = [
+export const CALL_COLUMNS = [
   'id',
   'pbx',
   'linkedid',

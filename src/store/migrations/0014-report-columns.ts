@@ -16,8 +16,15 @@
  * index stays a start-time index); SQLite has no `include`, so they are key columns there (the same
  * effect: the table itself is never read). `id` is in it for the agent's own-calls filter (a
  * semi-join on call_extensions by call id).
+ *
+ * `calls_report_missed` (partial: unanswered incoming calls only, a tenth of the calls) serves the
+ * agents' missed calls, which join the calls that rang them to `call_extensions`: a year's read of
+ * the calls part went from 565 ms to 60 ms over two million calls (PostgreSQL, a loaded machine).
  */
 import { sql, SqliteAdapter, type Kysely } from 'kysely';
+
+/** The agents' missed calls (`reports/report-sql.ts` rangMissed) filter on exactly this. */
+const MISSED = sql`direction = 'inbound' and disposition <> 'answered' and status = 'ended'`;
 
 const COVERED = ['id', 'status', 'direction', 'disposition', 'did', 'queue', 'answered_by', 'caller_extension', 'started_epoch', 'ring_seconds', 'talk_seconds', 'called_back_at'] as const;
 
@@ -46,6 +53,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         queue = json_extract(record_json, '$.queue'),
         caller_extension = json_extract(record_json, '$.callerExtension')`.execute(db);
     await sql`create index calls_report on calls (started_at, ${sql.join(COVERED.map((c) => sql.id(c)))})`.execute(db);
+    await sql`create index calls_report_missed on calls (started_at, id) where ${MISSED}`.execute(db);
     return;
   }
   // One parse of each record per row (the row-valued sub-select), not one per column.
@@ -58,9 +66,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
              j ->> 'callerExtension'
       from (select cast(record_json as jsonb) as j) as r)`.execute(db);
   await sql`create index calls_report on calls (started_at) include (${sql.join(COVERED.map((c) => sql.id(c)))})`.execute(db);
+  await sql`create index calls_report_missed on calls (started_at) include (id) where ${MISSED}`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop index if exists calls_report_missed`.execute(db);
   await sql`drop index if exists calls_report`.execute(db);
   for (const name of ['caller_extension', 'queue', 'talk_seconds', 'ring_seconds', 'answered_at', 'started_epoch']) {
     await db.schema.alterTable('calls').dropColumn(name).execute();

@@ -1,0 +1,282 @@
+/**
+ * Reports over a year of calls (issue 17, part 3): goal, the year's report under 1 s on PostgreSQL.
+ *
+ * Seeds BENCH_REPORT_CALLS calls (default 2,000,000: a year, 50 agents, six lines, four queues, a
+ * realistic mix; `reports/history.ts`) into a fresh PostgreSQL schema (and a SQLite file, unless
+ * BENCH_REPORT_ENGINES says otherwise), each row as the call log writes it (`callRowParams`), with
+ * their `call_extensions` rows, then VACUUM ANALYZE (what autovacuum does after a bulk load; the
+ * index-only scan needs the visibility map). Then times, several runs each:
+ *
+ * - the whole report (`Reports.report`: every table, as GET /api/reports answers) for the year by
+ *   month and by day, for the last week by day, and one agent's own year;
+ * - each of its queries alone (the grouped read, the agents' missed calls, the open items by age);
+ * - the baseline: the same grouped read from `record_json` (no report columns, no covering index;
+ *   PostgreSQL's AT TIME ZONE for the local day), `reports/baseline.ts`.
+ *
+ *   npx tsx bench/reports.ts                              both engines, 2,000,000 calls
+ *   BENCH_REPORT_CALLS=100000 BENCH_REPORT_ENGINES=postgres npx tsx bench/reports.ts
+ *
+ * Writes bench/results/reports.md and .json. The store is dropped afterwards.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { openStore, type Engine, type Store } from '../src/store/store.ts';
+import { Directory } from '../src/directory/directory.ts';
+import { CALL_COLUMNS } from '../src/store/call-log-writer.ts';
+import { callRowParams, extensionRows } from '../src/store/call-log-plan.ts';
+import { Reports } from '../src/reports/reports.ts';
+import { reportWindow } from '../src/reports/periods.ts';
+import { aggregateRows, openMissedByAge, rangMissed } from '../src/reports/report-sql.ts';
+import { missedAgeBounds } from '../src/reports/report-model.ts';
+import { AGENTS, history } from './reports/history.ts';
+import { baselineReport } from './reports/baseline.ts';
+import { machineLine, table } from './service-bench/machine.ts';
+
+const RESULTS_DIR = new URL('./results/', import.meta.url);
+const ZONE = 'Europe/Berlin';
+const YEAR = { from: '2025-12-01', to: '2026-11-30' };
+const WEEK = { from: '2026-11-23', to: '2026-11-29' };
+const GOAL_MS = 1000;
+
+interface Timing {
+  engine: Engine;
+  what: string;
+  runs: number;
+  p50: number;
+  p95: number;
+  /** The baseline's p50 over ours, where there is one. */
+  ratio?: number;
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (v: number): string => (v >= 100 ? `${int(v)} ms` : `${v.toFixed(1)} ms`);
+
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil(p * s.length) - 1)]!;
+}
+
+async function timed(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number; runs: number }> {
+  const took: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const began = performance.now();
+    await fn();
+    took.push(performance.now() - began);
+  }
+  return { p50: percentile(took, 0.5), p95: percentile(took, 0.95), runs };
+}
+
+function progress(label: string, done: number, total: number, began: number): void {
+  const s = (performance.now() - began) / 1000;
+  process.stderr.write(`\r${label}: ${int(done)} / ${int(total)} (${s.toFixed(0)} s, ${int(done / Math.max(s, 0.001))}/s)   `);
+  if (done >= total) process.stderr.write('\n');
+}
+
+/** The calls' columns as the writer's, and `called_back_at` (the missed-items code writes it later). */
+const COLUMNS = [...CALL_COLUMNS, 'called_back_at'] as const;
+const PG_TYPES: Record<string, string> = { started_epoch: 'bigint', ring_seconds: 'integer', talk_seconds: 'integer' };
+
+async function seed(store: Store, count: number): Promise<{ seconds: number }> {
+  const began = performance.now();
+  const updatedAt = new Date().toISOString();
+  let done = 0;
+  const directory = new Directory(store, { defaultRegion: 'US' });
+  for (const [i, ext] of AGENTS.entries()) await directory.upsertUser({ login: `agent${i + 1}`, name: `Agent ${i + 1}`, extensions: [ext] });
+  const native = store.native;
+  if (native.engine === 'postgres') {
+    // A bulk load builds the secondary indexes once at the end (minutes faster than row by row):
+    // their definitions are read from the catalogue, dropped, and made again as they were.
+    const indexes = await native.pool.query<{ indexname: string; indexdef: string }>(
+      `select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename in ('calls', 'call_extensions') and indexname not like '%pkey' and indexname not like '%_pk'`,
+    );
+    for (const i of indexes.rows) await native.pool.query(`drop index ${i.indexname}`);
+    // One statement per batch: each column as one array parameter, unnest() makes the rows.
+    const callsText = `insert into calls (${COLUMNS.join(', ')}) select * from unnest(${COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c] ?? 'text'}[]`).join(', ')})`;
+    const extText = 'insert into call_extensions (call_id, extension, role) select * from unnest($1::text[], $2::text[], $3::text[])';
+    for (const batch of history(count, YEAR.from, YEAR.to, ZONE)) {
+      const columns: unknown[][] = COLUMNS.map(() => []);
+      const ext: string[][] = [[], [], []];
+      for (const { record, calledBackAt } of batch) {
+        const row = [...callRowParams(record, updatedAt), calledBackAt];
+        row.forEach((v, i) => columns[i]!.push(v));
+        for (const [e, role] of extensionRows(record).values()) {
+          ext[0]!.push(record.id);
+          ext[1]!.push(e);
+          ext[2]!.push(role);
+        }
+      }
+      await native.pool.query(callsText, columns);
+      await native.pool.query(extText, ext);
+      done += batch.length;
+      progress('PostgreSQL: seeding calls', done, count, began);
+    }
+    process.stderr.write(`PostgreSQL: making the ${indexes.rows.length} indexes again…\n`);
+    for (const i of indexes.rows) await native.pool.query(i.indexdef);
+    process.stderr.write('PostgreSQL: VACUUM ANALYZE…\n');
+    await native.pool.query('vacuum analyze calls');
+    await native.pool.query('vacuum analyze call_extensions');
+  } else {
+    const db = native.db;
+    const indexes = db.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name in ('calls', 'call_extensions') and sql is not null`).all() as { name: string; sql: string }[];
+    for (const i of indexes) db.exec(`drop index ${i.name}`);
+    const insertCall = db.prepare(`insert into calls (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
+    const insertExt = db.prepare('insert into call_extensions (call_id, extension, role) values (?, ?, ?)');
+    const write = db.transaction((batch: ReturnType<typeof history> extends Generator<infer B> ? B : never) => {
+      for (const { record, calledBackAt } of batch) {
+        insertCall.run(...callRowParams(record, updatedAt), calledBackAt);
+        for (const [e, role] of extensionRows(record).values()) insertExt.run(record.id, e, role);
+      }
+    });
+    for (const batch of history(count, YEAR.from, YEAR.to, ZONE)) {
+      write(batch);
+      done += batch.length;
+      progress('SQLite: seeding calls', done, count, began);
+    }
+    process.stderr.write(`SQLite: making the ${indexes.length} indexes again…\n`);
+    for (const i of indexes) db.exec(i.sql);
+    db.exec('analyze');
+  }
+  // Open missed items, about a week's worth, spread over the last ten days.
+  const users = await directory.listUsers();
+  const now = Date.parse(`${YEAR.to}T18:00:00Z`);
+  const items = Array.from({ length: 600 }, (_, i) => {
+    const t = new Date(now - ((i * 7919) % (10 * 86_400)) * 1000).toISOString();
+    return { id: `item-${i}`, pbx: 'bench', number: `+1555${String(2_000_000 + i)}`, status: 'open' as const, owner_id: users[i % users.length]!.id, owner_reason: 'responsible' as const, level: 0, miss_count: 1, first_call_id: `c${i}`, last_call_id: `c${i}`, first_missed_at: t, last_missed_at: t, version: 1, created_at: t, updated_at: t };
+  });
+  await store.db.insertInto('missed_items').values(items).execute();
+  return { seconds: (performance.now() - began) / 1000 };
+}
+
+async function measure(engine: Engine, store: Store, count: number): Promise<{ timings: Timing[]; checks: string[] }> {
+  const directory = new Directory(store, { defaultRegion: 'US' });
+  const now = new Date(`${YEAR.to}T18:00:00Z`);
+  const reports = new Reports(store, { users: () => directory.listUsers(), timeZone: ZONE, now: () => now });
+  const admin = { id: 'admin', role: 'admin' as const, extensions: [] };
+  const busiest = (await directory.userByExtension(AGENTS[0]!))!;
+  const agent = { id: busiest.id, role: 'agent' as const, extensions: busiest.extensions };
+  const year = reportWindow(YEAR.from, YEAR.to, ZONE);
+  const week = reportWindow(WEEK.from, WEEK.to, ZONE);
+  const runs = (n: number): number => (count >= 1_000_000 ? n : n * 2);
+  const timings: Timing[] = [];
+  const checks: string[] = [];
+  const add = (what: string, t: { p50: number; p95: number; runs: number }, ratio?: number): void => {
+    timings.push({ engine, what, ...t, ...(ratio !== undefined ? { ratio } : {}) });
+    process.stderr.write(`${engine}: ${what}: p50 ${ms(t.p50)}, p95 ${ms(t.p95)}${ratio !== undefined ? `, baseline ${ratio.toFixed(1)}× slower` : ''}\n`);
+  };
+  // One run first: the caches warm as they would on a running service.
+  const first = await reports.report({ ...YEAR, group: 'month', viewer: admin });
+  checks.push(`${engine}: the year's report counts ${int(first.totals.calls)} calls of ${int(count)} seeded; ${first.agents.length} agents, ${first.lines.length} lines, ${first.queues.length} queues`);
+
+  add('year, whole report, by month', await timed(runs(5), () => reports.report({ ...YEAR, group: 'month', viewer: admin })));
+  add('year, whole report, by day', await timed(runs(5), () => reports.report({ ...YEAR, group: 'day', viewer: admin })));
+  const ours = await timed(runs(5), () => aggregateRows(store, year, null));
+  add('year, grouped read (periods, lines, queues, agents)', ours);
+  add('year, agents\' missed calls (call_extensions)', await timed(runs(5), () => rangMissed(store, year, null)));
+  add('open missed items by age', await timed(runs(5), () => openMissedByAge(store, missedAgeBounds(now).map((b) => b.sinceIso), null)));
+  add('year, one agent\'s own whole report', await timed(runs(5), () => reports.report({ ...YEAR, group: 'month', viewer: agent })));
+  add('week, whole report, by day', await timed(runs(10), () => reports.report({ ...WEEK, group: 'day', viewer: admin })));
+  const weekOurs = await timed(runs(10), () => aggregateRows(store, week, null));
+  add('week, grouped read', weekOurs);
+
+  const baselineTotal = await baselineReport(store, year, ZONE);
+  const oursTotal = (await aggregateRows(store, year, null)).reduce((s, r) => s + r.calls, 0);
+  checks.push(`${engine}: the baseline's grouped read counts ${int(baselineTotal)} (4 tables × calls), ours ${int(oursTotal)}: ${baselineTotal === oursTotal ? 'the same' : 'DIFFERENT'}`);
+  const base = await timed(3, () => baselineReport(store, year, ZONE));
+  add('baseline: year, grouped read from record_json', base, base.p50 / ours.p50);
+  const baseWeek = await timed(runs(5), () => baselineReport(store, week, ZONE));
+  add('baseline: week, grouped read from record_json', baseWeek, baseWeek.p50 / weekOurs.p50);
+
+  if (store.native.engine === 'postgres') {
+    const plan = await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) select count(*) from calls where started_at >= ${year.fromIso} and started_at < ${year.toIso} and status = 'ended'`.execute(store.db);
+    const scan = plan.rows.map((r) => r['QUERY PLAN']).find((l) => /Scan/.test(l)) ?? '';
+    checks.push(`postgres: the range is read by: ${scan.trim().replace(/\s+\(cost.*$/, '')}`);
+  }
+  return { timings, checks };
+}
+
+export async function runReportsBench(options: { resultsDir?: URL } = {}): Promise<string> {
+  const count = Number(process.env['BENCH_REPORT_CALLS'] ?? 2_000_000);
+  const engines = (process.env['BENCH_REPORT_ENGINES'] ?? 'postgres,sqlite').split(',').map((e) => e.trim()) as Engine[];
+  const url = process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const machine = machineLine();
+  const began = performance.now();
+  const timings: Timing[] = [];
+  const checks: string[] = [];
+  const seeded: string[] = [];
+  for (const engine of engines) {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    let reuse = false;
+    if (engine === 'postgres') {
+      // BENCH_REPORT_SCHEMA: a schema kept between runs (seeded once, never dropped): for trying changes.
+      const kept = process.env['BENCH_REPORT_SCHEMA'];
+      const schema = kept ?? `bench_reports_${randomBytes(4).toString('hex')}`;
+      store = await openStore({ url, schema });
+      reuse = kept !== undefined && Number((await sql<{ n: string }>`select count(*) as n from calls`.execute(store.db)).rows[0]!.n) === count;
+      cleanup = async () => {
+        await store.close();
+        if (kept !== undefined) return;
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      };
+    } else {
+      const dir = mkdtempSync(join(tmpdir(), 'crmt-bench-reports-'));
+      store = await openStore({ url: join(dir, 'reports.sqlite') });
+      cleanup = async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      };
+    }
+    try {
+      if (reuse) seeded.push(`${engine}: ${int(count)} calls already in schema ${process.env['BENCH_REPORT_SCHEMA']}`);
+      else {
+        const s = await seed(store, count);
+        seeded.push(`${engine}: ${int(count)} calls seeded in ${s.seconds.toFixed(0)} s`);
+      }
+      const m = await measure(engine, store, count);
+      timings.push(...m.timings);
+      checks.push(...m.checks);
+    } finally {
+      await cleanup();
+    }
+  }
+  const wholeYear = timings.filter((t) => t.what === 'year, whole report, by month');
+  const goal = wholeYear.find((t) => t.engine === 'postgres');
+  const md = [
+    '## Reports over a year of calls',
+    '',
+    `${int(count)} calls over a year (${YEAR.from} to ${YEAR.to}, ${ZONE}): 50 agents, 6 lines, 4 queues; ~62% incoming (82% answered, 9% missed, 6% abandoned), 33% outgoing, 5% internal; most missed calls called back. Machine: ${machine}. Whole benchmark: ${((performance.now() - began) / 60_000).toFixed(1)} min. How it is measured: bench/reports.ts, bench/README.md.`,
+    '',
+    `### Goal: the year's whole report under ${GOAL_MS} ms on PostgreSQL`,
+    '',
+    goal ? `- PostgreSQL, the year's whole report (every table, as GET /api/reports answers): p50 ${ms(goal.p50)}, p95 ${ms(goal.p95)}: **${goal.p95 < GOAL_MS ? 'met' : 'missed'}**.` : '- PostgreSQL was not measured in this run.',
+    ...wholeYear.filter((t) => t.engine !== 'postgres').map((t) => `- ${t.engine}: p50 ${ms(t.p50)}, p95 ${ms(t.p95)} (no goal set).`),
+    '',
+    table(
+      ['engine', 'what', 'runs', 'p50', 'p95', 'baseline ÷ ours (p50)'],
+      timings.map((t) => [t.engine, t.what, String(t.runs), ms(t.p50), ms(t.p95), t.ratio !== undefined ? `${t.ratio.toFixed(1)}×` : '']),
+    ),
+    '',
+    'Baseline: the same grouped read computed from `record_json` as it had to be before migration 0014 (fields parsed from the JSON, the start parsed from its text, the local day by PostgreSQL\'s `AT TIME ZONE`; no covering index can serve it). Ours: the report columns and `calls_report` (an index-only scan on PostgreSQL), the local day by integer arithmetic on `started_epoch`, one pass with GROUPING SETS on PostgreSQL.',
+    '',
+    ...seeded.map((s) => `- ${s}`),
+    ...checks.map((c) => `- ${c}`),
+    '',
+  ].join('\n');
+  const dir = options.resultsDir ?? RESULTS_DIR;
+  mkdirSync(fileURLToPath(dir), { recursive: true });
+  writeFileSync(new URL('reports.md', dir), md);
+  writeFileSync(new URL('reports.json', dir), `${JSON.stringify({ count, zone: ZONE, machine, timings, checks, seeded }, null, 2)}\n`);
+  return md;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(await runReportsBench());
+}
