@@ -18,7 +18,7 @@
  *
  * Writes bench/results/reports.md and .json. The store is dropped afterwards.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -199,6 +199,23 @@ async function measure(engine: Engine, store: Store, count: number): Promise<{ t
   return { timings, checks };
 }
 
+interface PreviousRun {
+  count: number;
+  machine: string;
+  date?: string;
+  timings: Timing[];
+  checks: string[];
+  seeded: string[];
+}
+
+function readPrevious(url: URL): PreviousRun | null {
+  try {
+    return JSON.parse(readFileSync(url, 'utf8')) as PreviousRun;
+  } catch {
+    return null;
+  }
+}
+
 export async function runReportsBench(options: { resultsDir?: URL } = {}): Promise<string> {
   const count = Number(process.env['BENCH_REPORT_CALLS'] ?? 2_000_000);
   const engines = (process.env['BENCH_REPORT_ENGINES'] ?? 'postgres,sqlite').split(',').map((e) => e.trim()) as Engine[];
@@ -247,6 +264,20 @@ export async function runReportsBench(options: { resultsDir?: URL } = {}): Promi
       await cleanup();
     }
   }
+  // One engine at a time (BENCH_REPORT_ENGINES): the other engine's figures are kept from the last
+  // run's JSON, said so, so that the report keeps both side by side.
+  const dir = options.resultsDir ?? RESULTS_DIR;
+  const previous = readPrevious(new URL('reports.json', dir));
+  if (previous !== null && previous.count === count) {
+    for (const engine of ['postgres', 'sqlite'] as const) {
+      if (engines.includes(engine)) continue;
+      const kept = previous.timings.filter((t) => t.engine === engine);
+      if (kept.length === 0) continue;
+      timings.push(...kept);
+      checks.push(...previous.checks.filter((c) => c.startsWith(`${engine}:`)));
+      seeded.push(...previous.seeded.filter((c) => c.startsWith(`${engine}:`)).map((c) => `${c} (an earlier run, ${previous.date ?? 'date unknown'}: ${previous.machine})`));
+    }
+  }
   const wholeYear = timings.filter((t) => t.what === 'year, whole report, by month');
   const goal = wholeYear.find((t) => t.engine === 'postgres');
   const md = [
@@ -270,10 +301,9 @@ export async function runReportsBench(options: { resultsDir?: URL } = {}): Promi
     ...checks.map((c) => `- ${c}`),
     '',
   ].join('\n');
-  const dir = options.resultsDir ?? RESULTS_DIR;
   mkdirSync(fileURLToPath(dir), { recursive: true });
   writeFileSync(new URL('reports.md', dir), md);
-  writeFileSync(new URL('reports.json', dir), `${JSON.stringify({ count, zone: ZONE, machine, timings, checks, seeded }, null, 2)}\n`);
+  writeFileSync(new URL('reports.json', dir), `${JSON.stringify({ count, zone: ZONE, machine, date: new Date().toISOString(), timings, checks, seeded }, null, 2)}\n`);
   return md;
 }
 

@@ -16,7 +16,6 @@ import { epochToWallTime, wallTimeToEpoch } from '../cdr/local-time.ts';
 export type Grouping = 'day' | 'week' | 'month';
 
 const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Days since 1970-01-01 of a calendar date `YYYY-MM-DD`; null when it is not a real date. */
@@ -56,14 +55,15 @@ export interface OffsetSegment {
 
 /**
  * The offsets in force over `[fromMs, toMs)`: the first segment has no start (it also covers times
- * before the range, such as a callback's), each later one starts at a transition. Found hour by
- * hour (a year: 8,760 steps), each transition then to the second by halving.
+ * before the range, such as a callback's), each later one starts at a transition. Found day by day
+ * (no zone changes its offset twice within a day; a year: 366 steps, about 2 ms, where hour by hour
+ * took 40 ms of every report), each transition then to the second by halving.
  */
 export function offsetSegments(fromMs: number, toMs: number, zone: string): OffsetSegment[] {
   const segments: OffsetSegment[] = [{ startSec: null, offsetSec: offsetSeconds(fromMs, zone) }];
   let current = segments[0]!.offsetSec;
-  for (let at = fromMs; at < toMs + DAY_MS; at += HOUR_MS) {
-    const next = Math.min(at + HOUR_MS, toMs + DAY_MS);
+  for (let at = fromMs; at < toMs + DAY_MS; at += DAY_MS) {
+    const next = Math.min(at + DAY_MS, toMs + DAY_MS);
     const offset = offsetSeconds(next, zone);
     if (offset === current) continue;
     // The first second at the new offset lies in (at, next].
