@@ -23,6 +23,8 @@ export type Connection = 'connecting' | 'live' | 'reconnecting';
 
 /** How long a withdrawn card stays (saying why) before it slides into the recent strip. */
 export const WITHDRAW_MS = 1200;
+/** A second read of the day's calls after a call ends: the call log has written it by then (its batches take milliseconds). */
+const LOG_SETTLE_MS = 1500;
 
 export interface LiveBoard {
   board: BoardState;
@@ -79,6 +81,7 @@ export function useLiveBoard(onSignedOut: () => void, options: LiveBoardOptions)
   useEffect(() => {
     const source = new EventSource('/api/events');
     let retry: number | undefined;
+    let reread: number | undefined;
     source.onopen = () => {
       setConnection('live');
       // Missed-call messages are not replayed: what changed while away is read again.
@@ -109,7 +112,11 @@ export function useLiveBoard(onSignedOut: () => void, options: LiveBoardOptions)
       dispatch({ type: 'message', message });
       if (message.state === 'ringing') notifyIncoming(message, tr.current);
       if (isTerminal(message.state) || message.state === 'answered') closeNotification(message.callId);
-      if (isTerminal(message.state)) setCallsChanged((n) => n + 1);
+      if (isTerminal(message.state)) {
+        setCallsChanged((n) => n + 1);
+        // The call log writes the call a moment after its pop: read the day again once it has.
+        reread = window.setTimeout(() => setCallsChanged((n) => n + 1), LOG_SETTLE_MS);
+      }
     });
     source.addEventListener('missed', (event) => {
       let message: MissedMessage;
@@ -127,6 +134,7 @@ export function useLiveBoard(onSignedOut: () => void, options: LiveBoardOptions)
     });
     return () => {
       window.clearTimeout(retry);
+      window.clearTimeout(reread);
       source.close();
     };
   }, [generation]);
