@@ -19,6 +19,10 @@ import { classifyCall } from './classify.ts';
 import { nextOwner, ownerChain, type ChainFacts, type ChainLink, type ChainUser } from './owner-chain.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Owners an item gets when nobody closer to the caller is known. */
+const FILLING_IN: ReadonlySet<string> = new Set(['line', 'fallback', 'admin', 'nobody']);
+/** Owners closer to the caller than those. */
+const CLOSER: ReadonlySet<string> = new Set(['responsible', 'last-agent']);
 const MINUTE_MS = 60_000;
 
 /** What the `event: missed` stream message says happened to an item. */
@@ -98,7 +102,20 @@ export class MissedWorkflow {
       async () => this.#firstOwner(record, meaning.number, record0),
     );
     if (counted.change === 'already-counted') return;
-    await this.#tell(counted.change, counted.item, [counted.item.owner_id]);
+    const item = counted.item;
+    if (counted.change === 'counted' && item.level === 0 && FILLING_IN.has(item.owner_reason)) {
+      // Given to the line, the fallback or an admin because nobody closer was known: the caller
+      // may have become somebody's since (a contact made from the first call's card). Theirs now.
+      const better = await this.#firstOwner(record, meaning.number, record0);
+      if (better.ownerId !== null && better.ownerId !== item.owner_id && CLOSER.has(better.reason)) {
+        const moved = await this.#d.items.change(item.id, item.version, { owner_id: better.ownerId, owner_reason: better.reason, escalate_at: better.escalateAt });
+        if (moved) {
+          await this.#tell('reassigned', moved, [moved.owner_id, item.owner_id]);
+          return;
+        }
+      }
+    }
+    await this.#tell(counted.change, item, [item.owner_id]);
   }
 
   /** Moves every item whose time has come to its next person; returns how many moved. */

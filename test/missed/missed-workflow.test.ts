@@ -244,6 +244,27 @@ for (const engine of ENGINES) {
       assert.equal(item!.closed_by, ids['bob']);
     });
 
+    test("a caller the line's team got while unknown, missed again once they are a contact, is the contact's responsible user's", async () => {
+      const w = workflow();
+      const stranger = '+15557770002';
+      await ended(w, record({ id: 'default:1.0', startedAt: at(0), normalizedNumber: stranger, externalNumber: stranger }));
+      assert.equal((await items.list({ ownerId: null, status: 'open', limit: 1 }))[0]!.owner_reason, 'line');
+      await directory.upsertContact({ firstName: 'New', lastName: 'Contact', assignedUserId: ids['bob']!, phones: [{ kind: 'mobile', number: stranger }] });
+      await ended(w, record({ id: 'default:2.0', startedAt: at(5), normalizedNumber: stranger, externalNumber: stranger }));
+      const [item] = await items.list({ ownerId: null, status: 'open', limit: 1 });
+      assert.equal(item!.owner_id, ids['bob']);
+      assert.equal(item!.owner_reason, 'responsible');
+      assert.equal(item!.miss_count, 2);
+      assert.equal(item!.record_name, 'New Contact');
+      const moved = told.find((m) => m.message.change === 'reassigned');
+      assert.deepEqual(moved?.to, [ids['bob'], ids['carol']], 'the new owner and the line that had it');
+      // A person's own choice or an escalation is not undone by a new count.
+      const alice = (await directory.userById(ids['alice']!))!;
+      await w.reassign((await items.byId(item!.id))!, alice);
+      await ended(w, record({ id: 'default:3.0', startedAt: at(9), normalizedNumber: stranger, externalNumber: stranger }));
+      assert.equal((await items.byId(item!.id))!.owner_id, ids['alice']);
+    });
+
     test('the agent who last talked to an unknown caller owns their missed call', async () => {
       const w = workflow();
       const stranger = '+15557770001';
