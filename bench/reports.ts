@@ -19,7 +19,7 @@
  * Writes bench/results/reports.md and .json. The store is dropped afterwards.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -283,7 +283,7 @@ export async function runReportsBench(options: { resultsDir?: URL } = {}): Promi
   const md = [
     '## Reports over a year of calls',
     '',
-    `${int(count)} calls over a year (${YEAR.from} to ${YEAR.to}, ${ZONE}): 50 agents, 6 lines, 4 queues; ~62% incoming (82% answered, 9% missed, 6% abandoned), 33% outgoing, 5% internal; most missed calls called back. Machine: ${machine}. Whole benchmark: ${((performance.now() - began) / 60_000).toFixed(1)} min. How it is measured: bench/reports.ts, bench/README.md.`,
+    `${int(count)} calls over a year (${YEAR.from} to ${YEAR.to}, ${ZONE}): 50 agents, 6 lines, 4 queues; ~62% incoming (82% answered, 9% missed, 6% abandoned), 33% outgoing, 5% internal; most missed calls called back. Machine: ${machine}; ${loadavg()[0]!.toFixed(2)} at the end. Whole benchmark: ${((performance.now() - began) / 60_000).toFixed(1)} min. How it is measured: bench/reports.ts, bench/README.md.`,
     '',
     `### Goal: the year's whole report under ${GOAL_MS} ms on PostgreSQL`,
     '',
@@ -295,7 +295,7 @@ export async function runReportsBench(options: { resultsDir?: URL } = {}): Promi
       timings.map((t) => [t.engine, t.what, String(t.runs), ms(t.p50), ms(t.p95), t.ratio !== undefined ? `${t.ratio.toFixed(1)}×` : '']),
     ),
     '',
-    'Baseline: the same grouped read computed from `record_json` as it had to be before migration 0014 (fields parsed from the JSON, the start parsed from its text, the local day by PostgreSQL\'s `AT TIME ZONE`; no covering index can serve it). Ours: the report columns and `calls_report` (an index-only scan on PostgreSQL), the local day by integer arithmetic on `started_epoch`, one pass with GROUPING SETS on PostgreSQL.',
+    'Baseline (`bench/reports/baseline.ts`): the same figures grouped once per table, computed from `record_json` as they had to be before migration 0014 (fields parsed from the JSON, the start parsed from its text, the local day by PostgreSQL\'s `AT TIME ZONE`; no covering index can serve it). Ours: the report columns and `calls_report` (an index-only scan on PostgreSQL), the local day by integer arithmetic on `started_epoch`, two groupings (by day; by line, queue and agent together) keyed by a packed integer, one pass with GROUPING SETS on PostgreSQL in two concurrent halves. Other work may share the machine during the runs: the load average at the start and the end says how much.',
     '',
     ...seeded.map((s) => `- ${s}`),
     ...checks.map((c) => `- ${c}`),

@@ -1,9 +1,10 @@
 /**
- * The baseline the reports are measured against: the same report, grouped the same way (GROUPING
- * SETS on PostgreSQL, one arm per table on SQLite), computed the way it had to be before migration
- * 0014: every call's fields parsed out of `record_json`, its start parsed from text, its local day
- * by PostgreSQL's own `AT TIME ZONE` (SQLite has no zones: the same offset segments as ours). No
- * covering index serves it (it needs the record), so the range's rows are read from the table.
+ * The baseline the reports are measured against: the same figures, grouped once per table (four
+ * GROUPING SETS on PostgreSQL, four UNION ALL arms on SQLite, as the first version of the reports
+ * did), computed the way they had to be before migration 0014: every call's fields parsed out of
+ * `record_json`, its start parsed from text, its local day by PostgreSQL's own `AT TIME ZONE`
+ * (SQLite has no zones: the same offset segments as ours). No covering index serves it (it needs
+ * the record), so the range's rows are read from the table.
  */
 import { sql } from 'kysely';
 import type { Store } from '../../src/store/store.ts';
