@@ -46,7 +46,7 @@ interface ReportDialect {
  * queues and agents tables are folded from it in TypeScript). The second has a few thousand groups
  * where it could have a million (lines × queues × agents is small: a call's line and queue mostly
  * decide its agents), and each grouping set costs a hash lookup per call: two sets instead of four
- * took PostgreSQL's aggregation from 0.36 µs per call and table to about half of it in all.
+ * took the read of 200,000 calls from 360 to 310 ms of PostgreSQL's CPU.
  */
 /** PostgreSQL's grouping(d, did, queue, agent) of each set: a bit for each column NOT grouped (SQLite's arms say the same). */
 const BY_DAY = 0b0111;
@@ -123,8 +123,9 @@ export async function aggregateRows(store: Store, window: ReportWindow, extensio
 /**
  * Each call's kind, as a small number in the grouping key rather than a dozen conditional sums:
  * with four grouping sets every aggregate runs four times per call, so the read keeps to two
- * (`count(*)`, the talk's sum) and lets the key say what the call was (measured on PostgreSQL over
- * 200,000 calls: the aggregation took a third of the time it took with a sum per figure).
+ * (`count(*)`, the talk's sum) and lets the key say what the call was. With the other changes
+ * here, a year's report over two million calls went from 15.6 s to 3.5-4.2 s on PostgreSQL (the same
+ * loaded machine, `bench/reports.ts`).
  */
 const KIND = {
   inboundAnswered: 0,
@@ -144,7 +145,8 @@ const CALLED_BACK_SAME_DAY = 4;
 /**
  * A call's kind (0-6), callback bits (0-7) and time to answer (answered incoming calls; -1: none)
  * packed into one integer, `((tta + 1) * 8 + cb) * 8 + kind`: one integer column in each grouping
- * key instead of three took a third off PostgreSQL's time over two million calls.
+ * key instead of three took the read of two million calls from 2.8-3.0 s to 2.4-2.6 s of
+ * PostgreSQL's CPU.
  */
 function unpack(code: number): { kind: number; cb: number; tta: number | null } {
   const tta = Math.floor(code / 64) - 1;
