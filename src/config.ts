@@ -19,6 +19,16 @@ import type { CountryCode } from './phone/types.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+/** Whether Intl knows the zone (the reports compute local days with it). */
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const baseSchema = z.object({
   /** AMI host of the PBX. Unset: the built-in PBX simulator runs as a demo PBX. */
   AMI_HOST: z.string().min(1).optional(),
@@ -57,6 +67,13 @@ const baseSchema = z.object({
     .transform((s) => s.trim().toUpperCase())
     .refine((s) => isSupportedRegion(s), { message: 'not a known region code: use an ISO 3166-1 alpha-2 code such as US, RU, DE, GB (GB, not UK)' })
     .default('US'),
+  /** The company's time zone for reports (IANA name, e.g. `Europe/Moscow`): days, weeks and months begin at its midnight. Default: the server's. */
+  REPORTS_TIME_ZONE: z
+    .string()
+    .trim()
+    .optional()
+    .refine((tz) => tz === undefined || tz === '' || isTimeZone(tz), { message: 'use an IANA time zone name such as Europe/Berlin or America/New_York' })
+    .transform((tz) => (tz === '' ? undefined : tz)),
   /** The language of the texts written into the CRM (call subjects and descriptions): `en` or `ru`. */
   CRM_LANGUAGE: z.enum(LOCALES).default('en'),
   /** Address the web console and API listen on. Default loopback only: put a TLS proxy in front to publish it. */

@@ -19,6 +19,7 @@ import { MissedHub } from '../web/push/missed-hub.ts';
 import type { MissedWorkflow } from '../missed/workflow.ts';
 import type { MissedItems } from '../store/missed-items.ts';
 import { createMissed, type MissedPush } from './capabilities/missed.ts';
+import { createReports } from './capabilities/reports.ts';
 import { CallHub } from '../web/push/call-hub.ts';
 import { Cluster } from '../cluster/cluster.ts';
 import { buildWebServer } from '../web/server.ts';
@@ -336,6 +337,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     recordings,
     crm,
     missed,
+    createReports({ store, directory, ...(config.REPORTS_TIME_ZONE ? { timeZone: config.REPORTS_TIME_ZONE } : {}) }),
     createDirectoryPages({
       directory,
       pbxs,

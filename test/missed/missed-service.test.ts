@@ -90,4 +90,12 @@ test('calling back through the product closes it by itself and says by whom, and
   const missed = await service.store.db.selectFrom('calls').select(['id', 'called_back_at']).where('direction', '=', 'inbound').execute();
   assert.equal(missed.length, 2);
   for (const row of missed) assert.equal(row.called_back_at, closed.message.item.closedAt, row.id);
+
+  // The service's reports count them: her week, her own calls.
+  const report = await until('the callback in the report', async () => {
+    const r = (await service.app.inject({ method: 'GET', url: '/api/reports', headers: alice })).json() as { scope: string; totals: { inbound: number; missed: number; outbound: number; calledBack15m: number } };
+    return r.totals.outbound === 1 ? r : undefined;
+  });
+  assert.equal(report.scope, 'own');
+  assert.deepEqual([report.totals.inbound, report.totals.missed, report.totals.calledBack15m], [2, 2, 2]);
 });
