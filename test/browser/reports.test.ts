@@ -19,8 +19,6 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { loggable } from '../support/calls.ts';
 import type { LoggableCall } from '../../src/store/call-log.ts';
-import { Reports } from '../../src/reports/reports.ts';
-import { reportsRoutes } from '../../src/web/routes/reports-routes.ts';
 
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const WAIT = { timeout: 8000 };
@@ -69,27 +67,22 @@ const freePort = (): Promise<number> =>
     });
   });
 
-/** The real service (SQLite in memory, an idle PBX simulator, the built console) with the reports' routes. */
+/** The real service (SQLite in memory, an idle PBX simulator, the built console), its reports in UTC. */
 async function startRig(): Promise<Rig> {
   const root = await ensureUiBuilt();
   const sim = new AmiSimulator({ port: 0, username: 'crm', secret: 'crmsecret' });
   const { port: amiPort } = await sim.listen();
-  const config = loadConfig({ DATABASE_URL: ':memory:', HTTP_PORT: String(await freePort()), ADMIN_PASSWORD: PASSWORDS.admin, LOG_LEVEL: 'silent', AGI_PORT: '0' });
-  // The routes are registered while the service starts, before its store is handed back: they ask
-  // the report of whatever `reports` is by the time a request comes.
-  const late: { reports?: Reports } = {};
+  const config = loadConfig({ DATABASE_URL: ':memory:', HTTP_PORT: String(await freePort()), ADMIN_PASSWORD: PASSWORDS.admin, LOG_LEVEL: 'silent', AGI_PORT: '0', REPORTS_TIME_ZONE: 'UTC' });
   const service = await startService({
     config,
     log: createLogger('silent'),
     pbx: { id: PBX_ID, host: '127.0.0.1', port: amiPort, username: 'crm', secret: 'crmsecret', authType: 'plain' },
     listen: true,
     ui: { root },
-    routes: [(app) => reportsRoutes(app, { reports: { report: (r) => late.reports!.report(r), today: () => late.reports!.today() } })],
   }).catch(async (err: unknown) => {
     await sim.close();
     throw err;
   });
-  late.reports = new Reports(service.store, { users: () => service.directory.listUsers(), timeZone: 'UTC' });
   await service.directory.upsertUser({ login: 'alice', name: 'Alice Agent', password: PASSWORDS.alice, extensions: ['101'] });
   await service.directory.upsertUser({ login: 'bob', name: 'Bob Agent', password: PASSWORDS.bob, extensions: ['102'] });
   await service.callLog.upsertMany(SEED.map((c) => ({ call: c })));
