@@ -45,14 +45,9 @@ export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Pro
   // tables found on the search path would be taken for ours.
   // Unordered: migrations of separate features may land in any order; each is independent of the others'.
   const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
-  let { error, results } = await migrator.migrateToLatest();
-  // Kysely looks for its bookkeeping table through the tables of every schema; another schema
-  // dropped at that moment (a test run, another application on the database) fails the lookup
-  // before any migration ran (they run in a transaction): that is worth another try.
-  for (let attempt = 1; error && attempt < 5 && otherSchemaVanished(error, schema); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    ({ error, results } = await migrator.migrateToLatest());
-  }
+  // Kysely finds its bookkeeping tables through the dialect's introspector, which on PostgreSQL reads
+  // only the schemas we live in (dialects/postgres-introspector.ts): another schema dropped meanwhile is no concern.
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Database migration "${failed}" failed: ${(error as Error).message}. The database was left at the last good migration; fix the cause and restart.`, {
@@ -60,9 +55,4 @@ export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Pro
     });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-}
-
-function otherSchemaVanished(error: unknown, ours: string | undefined): boolean {
-  const vanished = /schema "([^"]+)" does not exist/.exec((error as Error)?.message ?? '');
-  return vanished !== null && vanished[1] !== ours;
 }

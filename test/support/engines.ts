@@ -23,16 +23,7 @@ export async function openTestStore(engine: Engine): Promise<TestStore> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   let store: Store | undefined;
   try {
-    // Kysely's migrator looks at the tables of every schema; another test dropping its schema at
-    // that moment makes the lookup fail ("schema ... does not exist"): that is worth a retry.
-    for (let attempt = 1; store === undefined; attempt++) {
-      try {
-        store = await openStore({ url: TEST_DATABASE_URL, schema });
-      } catch (err) {
-        if (attempt >= 5 || !/does not exist/.test((err as Error).message)) throw err;
-        await new Promise((r) => setTimeout(r, 50 * attempt));
-      }
-    }
+    store = await openStore({ url: TEST_DATABASE_URL, schema });
   } catch (err) {
     throw new Error(
       `PostgreSQL at ${TEST_DATABASE_URL} is not usable for the store tests (${(err as Error).message}). Start it (bash .ci/run does) or set TEST_DATABASE_URL.`,

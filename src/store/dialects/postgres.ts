@@ -3,7 +3,8 @@
  * deployment (or a test run) inside a shared database, through each connection's search_path.
  */
 import pg from 'pg';
-import { PostgresDialect } from 'kysely';
+import { PostgresDialect, type DatabaseIntrospector, type Kysely } from 'kysely';
+import { SearchPathIntrospector } from './postgres-introspector.ts';
 
 export interface PostgresEngine {
   dialect: PostgresDialect;
@@ -20,7 +21,14 @@ export function openPostgres(url: string, schema?: string): PostgresEngine {
   });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  return { dialect: new PostgresDialect({ pool }), pool };
+  return { dialect: new SearchPathPostgresDialect({ pool }), pool };
+}
+
+/** PostgreSQL whose introspection (Kysely's Migrator uses it) sees only the schemas we live in. */
+class SearchPathPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SearchPathIntrospector(db);
+  }
 }
 
 function quoteIdent(name: string): string {

@@ -15,21 +15,6 @@ export interface ReopenableStore {
   dispose(): Promise<void>;
 }
 
-/**
- * Kysely's Migrator lists the tables of every schema it may use (`has_schema_privilege(nspname)`),
- * so another test process dropping its own schema at that moment fails our migration with
- * 'schema "t_..." does not exist' (not ours). Nothing was migrated yet: trying again is safe.
- */
-async function openWithRetry(schema: string): Promise<Store> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await openStore({ url: TEST_DATABASE_URL, schema });
-    } catch (err) {
-      if (attempt >= 4 || !/schema "t_[0-9a-f]+" does not exist/.test(String((err as Error).message))) throw err;
-    }
-  }
-}
-
 export function reopenableStore(engine: Engine): ReopenableStore {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'crmt-store-'));
@@ -38,7 +23,7 @@ export function reopenableStore(engine: Engine): ReopenableStore {
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   return {
-    open: () => openWithRetry(schema),
+    open: () => openStore({ url: TEST_DATABASE_URL, schema }),
     dispose: async () => {
       const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await client.connect();
