@@ -19,6 +19,7 @@ import type { RetryStrategy } from '../../retry.ts';
 import type { Store } from '../../store/store.ts';
 import { CrmErrorCodes, errorInWords, isCrmError } from '../crm-errors.ts';
 import type { CrmPort } from '../crm-port.ts';
+import { PollingWorker } from '../../jobs/polling-worker.ts';
 import { defaultBackoff } from '../outbox/call-logger.ts';
 import { readItem } from './callback-state.ts';
 import { MirrorStore, type MirrorCounts, type MirrorRow } from './mirror-store.ts';
@@ -80,12 +81,7 @@ class MirrorWorker implements MissedMirror {
   readonly #o: MissedMirrorOptions;
   readonly #rows: MirrorStore;
   readonly #log: Log;
-  readonly #inFlight = new Map<string, Promise<void>>();
-  #abort = new AbortController();
-  #running = false;
-  #pumping = false;
-  #again = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #loop: PollingWorker<MirrorRow>;
   #written = 0;
   #lastWrittenAt: string | null = null;
   #lastError: string | null = null;
@@ -100,6 +96,20 @@ class MirrorWorker implements MissedMirror {
       now: () => this.#now(),
       ...(options.instanceId ? { instanceId: options.instanceId } : {}),
     });
+    this.#loop = new PollingWorker<MirrorRow>({
+      concurrency: options.concurrency ?? 2,
+      pollMs: options.pollMs ?? 2000,
+      keyOf: (row) => row.item_id,
+      discover: () => this.#rows.discover(),
+      claim: (limit, exclude) => this.#rows.claim(limit, exclude),
+      nextDueAt: () => this.#rows.nextDueAt(),
+      process: (row, signal) => this.#process(row, signal),
+      onQueueError: (err) => {
+        this.#lastError = `The missed-call mirror could not read its tables: ${errorInWords(err)}`;
+        this.#log.error({ err: errorInWords(err) }, this.#lastError);
+      },
+      now: () => this.#now(),
+    });
   }
 
   #now(): number {
@@ -107,25 +117,18 @@ class MirrorWorker implements MissedMirror {
   }
 
   start(): void {
-    if (this.#running || !this.#o.crm.plansCallbacks) return;
-    this.#running = true;
-    if (this.#abort.signal.aborted) this.#abort = new AbortController();
-    this.wake();
+    if (this.#o.crm.plansCallbacks) this.#loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#abort.abort();
-    await Promise.allSettled([...this.#inFlight.values()]);
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   async status(): Promise<MissedMirrorStatus> {
     return {
       ...(await this.#rows.counts()),
-      running: this.#running,
-      inFlight: this.#inFlight.size,
+      running: this.#loop.running,
+      inFlight: this.#loop.inFlight,
       written: this.#written,
       lastWrittenAt: this.#lastWrittenAt,
       lastError: this.#lastError,
@@ -133,75 +136,16 @@ class MirrorWorker implements MissedMirror {
     };
   }
 
-  async idle(timeoutMs = Infinity): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (Date.now() > deadline) throw new Error(`The missed-call mirror is still behind after ${timeoutMs} ms: ${this.#lastError ?? 'no error yet'}`);
-      await Promise.allSettled([...this.#inFlight.values()]);
-      const behind = this.#running ? await this.#rows.discover() : 0;
-      const next = await this.#rows.nextDueAt();
-      if (this.#inFlight.size === 0 && behind === 0 && (next === null || !this.#running)) return;
-      await new Promise((r) => setTimeout(r, next === null ? 5 : Math.min(200, Math.max(5, Date.parse(next) - this.#now()))));
-      this.wake();
-    }
+  idle(timeoutMs = Infinity): Promise<void> {
+    return this.#loop.idle(timeoutMs, async () => new Error(`The missed-call mirror is still behind after ${timeoutMs} ms: ${this.#lastError ?? 'no error yet'}`));
   }
 
-  /** Looks for work now (coalesced: a wake during a pass makes one more pass). */
   wake(): void {
-    if (!this.#running) return;
-    if (this.#pumping) {
-      this.#again = true;
-      return;
-    }
-    this.#pumping = true;
-    void this.#pump().finally(() => {
-      this.#pumping = false;
-      if (this.#again) {
-        this.#again = false;
-        this.wake();
-      }
-    });
+    this.#loop.wake();
   }
 
-  async #pump(): Promise<void> {
-    const concurrency = this.#o.concurrency ?? 2;
-    const poll = this.#o.pollMs ?? 2000;
-    try {
-      await this.#rows.discover();
-      while (this.#running && this.#inFlight.size < concurrency) {
-        const rows = await this.#rows.claim(concurrency - this.#inFlight.size, [...this.#inFlight.keys()]);
-        if (rows.length === 0) break;
-        for (const row of rows) {
-          const work = this.#process(row).finally(() => {
-            this.#inFlight.delete(row.item_id);
-            this.wake();
-          });
-          this.#inFlight.set(row.item_id, work);
-        }
-      }
-      const next = await this.#rows.nextDueAt();
-      this.#arm(next === null ? poll : Math.min(poll, Math.max(0, Date.parse(next) - this.#now())));
-    } catch (err) {
-      // The store itself failed (database down): say so, and look again later.
-      this.#lastError = `The missed-call mirror could not read its tables: ${errorInWords(err)}`;
-      this.#log.error({ err: errorInWords(err) }, this.#lastError);
-      this.#arm(poll);
-    }
-  }
-
-  #arm(delayMs: number): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (!this.#running) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.wake();
-    }, delayMs);
-    this.#timer.unref?.();
-  }
-
-  async #process(row: MirrorRow): Promise<void> {
+  async #process(row: MirrorRow, signal: AbortSignal): Promise<void> {
     const crm = this.#o.crm;
-    const signal = this.#abort.signal;
     const itemId = row.item_id;
     const step = async (progress: Parameters<MirrorStore['progress']>[1]): Promise<void> => {
       if (!(await this.#rows.progress(itemId, progress))) throw new LostHold();
@@ -316,7 +260,7 @@ class MirrorWorker implements MissedMirror {
 
   async #failed(row: MirrorRow, version: number, err: unknown): Promise<void> {
     const itemId = row.item_id;
-    if (isCrmError(err, CrmErrorCodes.CRM_ERR_STOPPED) || (this.#abort.signal.aborted && !this.#running)) {
+    if (isCrmError(err, CrmErrorCodes.CRM_ERR_STOPPED) || this.#loop.stopping) {
       // Stopped mid-way: the next start (or another instance) takes it at once.
       await this.#rows.release(itemId);
       return;

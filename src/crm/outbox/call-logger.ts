@@ -25,6 +25,7 @@ import { callLinkTargets, type CrmPort } from '../crm-port.ts';
 import { CrmErrorCodes, errorInWords, isCrmError } from '../crm-errors.ts';
 import { silentLog, type Log } from '../../logger.ts';
 import { buildCallLogEntry, toPayload, type CallMatch, type EntryOptions, type LoggableCallRecord, type OutboxPayload } from './call-entry.ts';
+import { PollingWorker } from '../../jobs/polling-worker.ts';
 import { OutboxStore, type OutboxCounts, type OutboxRow } from './outbox-store.ts';
 
 export interface CallLoggerOptions {
@@ -107,12 +108,7 @@ class OutboxWorker implements CallLogger {
   readonly #o: CallLoggerOptions;
   readonly #outbox: OutboxStore;
   readonly #log: Log;
-  readonly #inFlight = new Map<string, Promise<void>>();
-  #abort = new AbortController();
-  #running = false;
-  #pumping = false;
-  #again = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #loop: PollingWorker<OutboxRow>;
   #logged = 0;
   #corrected = 0;
   #lastLoggedAt: string | null = null;
@@ -127,6 +123,19 @@ class OutboxWorker implements CallLogger {
       now: () => this.#now(),
     });
     this.#log = options.log ?? silentLog;
+    this.#loop = new PollingWorker<OutboxRow>({
+      concurrency: options.concurrency ?? 4,
+      pollMs: options.pollMs ?? 5000,
+      keyOf: (row) => row.call_id,
+      claim: (limit, exclude) => this.#outbox.claim(limit, exclude),
+      nextDueAt: () => this.#outbox.nextDueAt(),
+      process: (row, signal) => this.#process(row, signal),
+      onQueueError: (err) => {
+        this.#lastError = `The call-logging outbox could not read its table: ${errorInWords(err)}`;
+        this.#log.error({ err: errorInWords(err) }, this.#lastError);
+      },
+      now: () => this.#now(),
+    });
   }
 
   #now(): number {
@@ -178,25 +187,18 @@ class OutboxWorker implements CallLogger {
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    if (this.#abort.signal.aborted) this.#abort = new AbortController();
-    this.#kick();
+    this.#loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#abort.abort();
-    await Promise.allSettled([...this.#inFlight.values()]);
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   async status(): Promise<CallLoggerStatus> {
     return {
       ...(await this.#outbox.counts()),
-      running: this.#running,
-      inFlight: this.#inFlight.size,
+      running: this.#loop.running,
+      inFlight: this.#loop.inFlight,
       logged: this.#logged,
       corrected: this.#corrected,
       lastLoggedAt: this.#lastLoggedAt,
@@ -205,79 +207,16 @@ class OutboxWorker implements CallLogger {
     };
   }
 
-  async idle(timeoutMs = Infinity): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (Date.now() > deadline) throw new Error(`The outbox still holds calls after ${timeoutMs} ms: ${(await this.status()).lastError ?? 'no error yet'}`);
-      await Promise.allSettled([...this.#inFlight.values()]);
-      const next = await this.#outbox.nextDueAt();
-      if (this.#inFlight.size === 0 && (next === null || !this.#running)) return;
-      await new Promise((r) => setTimeout(r, next === null ? 5 : Math.min(200, Math.max(5, Date.parse(next) - this.#now()))));
-      this.#kick();
-    }
+  idle(timeoutMs = Infinity): Promise<void> {
+    return this.#loop.idle(timeoutMs, async () => new Error(`The outbox still holds calls after ${timeoutMs} ms: ${(await this.status()).lastError ?? 'no error yet'}`));
   }
 
-  /** Looks for due calls now (coalesced: a kick during a pass makes one more pass). */
   #kick(): void {
-    if (!this.#running) return;
-    if (this.#pumping) {
-      this.#again = true;
-      return;
-    }
-    this.#pumping = true;
-    void this.#pump().finally(() => {
-      this.#pumping = false;
-      if (this.#again) {
-        this.#again = false;
-        this.#kick();
-      }
-    });
+    this.#loop.wake();
   }
 
-  async #pump(): Promise<void> {
-    const concurrency = this.#o.concurrency ?? 4;
-    try {
-      while (this.#running && this.#inFlight.size < concurrency) {
-        const rows = await this.#outbox.claim(concurrency - this.#inFlight.size, [...this.#inFlight.keys()]);
-        if (rows.length === 0) break;
-        for (const row of rows) {
-          const work = this.#process(row).finally(() => {
-            this.#inFlight.delete(row.call_id);
-            this.#kick();
-          });
-          this.#inFlight.set(row.call_id, work);
-        }
-      }
-      await this.#wakeLater();
-    } catch (err) {
-      // The store itself failed (database down): say so, and look again later.
-      this.#lastError = `The call-logging outbox could not read its table: ${errorInWords(err)}`;
-      this.#log.error({ err: errorInWords(err) }, this.#lastError);
-      this.#arm(this.#o.pollMs ?? 5000);
-    }
-  }
-
-  async #wakeLater(): Promise<void> {
-    if (!this.#running) return;
-    const poll = this.#o.pollMs ?? 5000;
-    const next = await this.#outbox.nextDueAt();
-    const delay = next === null ? poll : Math.min(poll, Math.max(0, Date.parse(next) - this.#now()));
-    this.#arm(delay);
-  }
-
-  #arm(delayMs: number): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (!this.#running) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#kick();
-    }, delayMs);
-    this.#timer.unref?.();
-  }
-
-  async #process(row: OutboxRow): Promise<void> {
+  async #process(row: OutboxRow, signal: AbortSignal): Promise<void> {
     const crm = this.#o.crm;
-    const signal = this.#abort.signal;
     const callId = row.call_id;
     // The amendments the payload read with this row carries; a later one raises the count again.
     const amendments = row.update_pending;
@@ -335,7 +274,7 @@ class OutboxWorker implements CallLogger {
   async #failed(row: OutboxRow, err: unknown, correcting: boolean): Promise<void> {
     const callId = row.call_id;
     const words = correcting ? `The call is in the CRM as first logged; writing its correction failed: ${errorInWords(err)}` : errorInWords(err);
-    if (isCrmError(err, CrmErrorCodes.CRM_ERR_STOPPED) || (this.#abort.signal.aborted && !this.#running)) {
+    if (isCrmError(err, CrmErrorCodes.CRM_ERR_STOPPED) || this.#loop.stopping) {
       // Stopped mid-way: let the next start (or another instance) take it at once.
       await this.#outbox.release(callId);
       return;
