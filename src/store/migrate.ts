@@ -18,6 +18,7 @@ import * as searchIndexes from './migrations/0012-search-indexes.ts';
 import * as missedItems from './migrations/0013-missed-items.ts';
 import * as reportColumns from './migrations/0014-report-columns.ts';
 import * as missedCrm from './migrations/0015-missed-crm.ts';
+import * as reportRollup from './migrations/0016-report-rollup.ts';
 
 // A static list, not a folder scan: the set of migrations is part of the code, and works from tsx or a build.
 const MIGRATIONS: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-missed-items': missedItems,
   '0014-report-columns': reportColumns,
   '0015-missed-crm': missedCrm,
+  '0016-report-rollup': reportRollup,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

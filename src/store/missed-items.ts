@@ -282,11 +282,15 @@ export class MissedItems {
   }
 }
 
-/** Missed inbound calls of the number before `at` that nobody called back yet: called back at `at`. */
+/**
+ * Missed inbound calls of the number before `at` that nobody called back yet: called back at `at`.
+ * `updated_at` moves as on every write of a call (the wall clock, as the call log writes it): the
+ * reports' rollup finds the past days it must compute again by it (`reports/report-rollup.ts`).
+ */
 async function markCalledBack(db: Db, number: string, at: string): Promise<void> {
   await db
     .updateTable('calls')
-    .set({ called_back_at: at })
+    .set({ called_back_at: at, updated_at: new Date().toISOString() })
     .where('normalized_number', '=', number)
     .where('direction', '=', 'inbound')
     .where('status', '=', 'ended')

@@ -189,6 +189,9 @@ export interface DatabaseSchema {
   user_languages: UserLanguagesTable;
   missed_items: MissedItemsTable;
   missed_item_calls: MissedItemCallsTable;
+  report_rollup_days: ReportRollupDaysTable;
+  report_rollup: ReportRollupTable;
+  report_rollup_state: ReportRollupStateTable;
 }
 
 export type MissedItemStatus = 'open' | 'closed';
@@ -354,4 +357,43 @@ export interface RecordingAuditTable {
   requests: number;
   first_at: string;
   last_at: string;
+}
+
+/** The reports' rolled-up days (migration 0016): a local day of `zone` for `scope` (`*`, or an agent's extensions as JSON). */
+export interface ReportRollupDaysTable {
+  zone: string;
+  scope: string;
+  day: number;
+  built_at: string;
+}
+
+/** A rolled-up day's counts per `dim` (`period`, `line`, `queue`, `agent`, `rang`) and key; PostgreSQL returns the bigints as strings. */
+export interface ReportRollupTable {
+  zone: string;
+  scope: string;
+  day: number;
+  dim: string;
+  key: string | null;
+  calls: NumberOrText;
+  inbound: NumberOrText;
+  outbound: NumberOrText;
+  internal: NumberOrText;
+  answered: NumberOrText;
+  missed: NumberOrText;
+  abandoned: NumberOrText;
+  talked: NumberOrText;
+  talk: NumberOrText;
+  cb15: NumberOrText;
+  cb60: NumberOrText;
+  cb_day: NumberOrText;
+  /** The time-to-answer histogram, JSON `[seconds, calls, seconds, calls, ...]`. */
+  waits: string;
+}
+
+type NumberOrText = ColumnType<number | string, number, number>;
+
+/** The rollup's bookkeeping: `watermark`, the `calls.updated_at` up to which changes were checked. */
+export interface ReportRollupStateTable {
+  name: string;
+  value: string;
 }
