@@ -45,6 +45,11 @@ export interface EffectSink {
    */
   accepts?: ReadonlySet<Effect['type']>;
   /**
+   * Of the effects of the types it accepts, those the sink handles (the missed-call items take
+   * `call-updated` only for ended calls: corrections from the CDRs). The others never reach its queue.
+   */
+  wants?: (effect: Effect) => boolean;
+  /**
    * A sink that stores call records may offer the calls it holds as open for a PBX, so that a
    * session reconciles them on start (the call log's sink does). Used when the session is given no
    * `openCallsAtStart`.
@@ -138,8 +143,8 @@ export class PbxSession {
   readonly #state: EngineState;
   readonly #contexts: CallContexts;
   readonly #queues: EffectQueue[];
-  /** The queues that take each effect type (`EffectSink.accepts`), worked out once per type. */
-  readonly #taking = new Map<Effect['type'], EffectQueue[]>();
+  /** The queues that take each effect type (`EffectSink.accepts`), worked out once per type, with their sinks' `wants`. */
+  readonly #taking = new Map<Effect['type'], { queues: EffectQueue[]; wants: (((effect: Effect) => boolean) | undefined)[]; picky: boolean }>();
   /** Reading from the PBX is paused because a backpressure queue is full. */
   #paused = false;
   #pauses = 0;
@@ -589,8 +594,9 @@ export class PbxSession {
     for (const effect of effects) {
       if (effect.type === 'call-ended') this.#rememberEnded(effect.callId);
       const taking = this.#queuesTaking(effect.type);
-      const context = this.#contexts.hold(effect, taking.length);
-      for (const queue of taking) queue.push(effect, context);
+      const queues = taking.picky ? taking.queues.filter((_, i) => taking.wants[i]?.(effect) ?? true) : taking.queues;
+      const context = this.#contexts.hold(effect, queues.length);
+      for (const queue of queues) queue.push(effect, context);
     }
     if (!this.#paused && queues.some((q) => q.full)) {
       this.#paused = true;
@@ -600,11 +606,13 @@ export class PbxSession {
     }
   }
 
-  #queuesTaking(type: Effect['type']): EffectQueue[] {
+  #queuesTaking(type: Effect['type']): { queues: EffectQueue[]; wants: (((effect: Effect) => boolean) | undefined)[]; picky: boolean } {
     let taking = this.#taking.get(type);
     if (taking === undefined) {
       const sinks = this.#options.sinks;
-      taking = this.#queues.filter((_, i) => sinks[i]!.accepts?.has(type) ?? true);
+      const indexes = this.#queues.map((_, i) => i).filter((i) => sinks[i]!.accepts?.has(type) ?? true);
+      const wants = indexes.map((i) => sinks[i]!.wants);
+      taking = { queues: indexes.map((i) => this.#queues[i]!), wants, picky: wants.some((w) => w !== undefined) };
       this.#taking.set(type, taking);
     }
     return taking;

@@ -1,6 +1,7 @@
 /**
  * A sink that takes only some effect types (`EffectSink.accepts`, the recordings sink): its queue
- * holds those alone, the others still get every effect, and every call's context is released.
+ * holds those alone (and of those, the ones its `wants` says), the others still get every effect,
+ * and every call's context is released.
  */
 import { afterEach, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,7 +28,12 @@ it('a sink that accepts two effect types is handed those only; the others every 
   const everything: EffectSink = (e) => void all.push(e.type);
   const picky: EffectSink = (e) => void some.push(e.type);
   picky.accepts = new Set(['recording-located', 'call-ended']);
-  const session = new PbxSession({ client, engine: { pbxId: 'pbx1' }, sinks: [everything, picky], log: createLogger('silent') });
+  // Of its types, only the updates of ended calls (what the missed-call items take).
+  const updates: Effect[] = [];
+  const endedOnly: EffectSink = (e) => void updates.push(e);
+  endedOnly.accepts = new Set(['call-updated', 'call-ended']);
+  endedOnly.wants = (e) => e.type !== 'call-updated' || e.record.status === 'ended';
+  const session = new PbxSession({ client, engine: { pbxId: 'pbx1' }, sinks: [everything, picky, endedOnly], log: createLogger('silent') });
   cleanups.push(() => session.stop());
   await client.connect();
   const deadline = Date.now() + 5000;
@@ -41,5 +47,11 @@ it('a sink that accepts two effect types is handed those only; the others every 
     all.filter((t) => t === 'recording-located' || t === 'call-ended'),
   );
   assert.ok(some.includes('call-ended'));
+  assert.ok(all.filter((t) => t === 'call-updated').length > 0, 'the call was updated while it went on');
+  assert.deepEqual(
+    updates.map((e) => e.type),
+    ['call-ended'],
+    'no update of the call in progress reached the sink that wants ended calls only',
+  );
   assert.equal(session.dispatchStats.openContexts, 0, 'every context released');
 });

@@ -73,7 +73,7 @@ export function createMissed(config: Pick<Config, 'DEFAULT_REGION' | 'MISSED_ESC
   });
 
   const sink: EffectSink = async (effect, context) => {
-    if (effect.type !== 'call-ended' && !(effect.type === 'call-updated' && effect.record.status === 'ended')) return;
+    if (effect.type !== 'call-ended' && effect.type !== 'call-updated') return;
     const record = effect.record;
     try {
       await workflow.callEnded(record, async () => (context ? context.matches() : (await findByPhone(directory, record.normalizedNumber ?? record.externalNumber ?? '')).candidates));
@@ -84,6 +84,8 @@ export function createMissed(config: Pick<Config, 'DEFAULT_REGION' | 'MISSED_ESC
   };
   sink.label = 'missed calls';
   sink.accepts = new Set(['call-ended', 'call-updated']);
+  // Updates of calls in progress (most of them) never reach the queue: only the corrections of ended calls matter here.
+  sink.wants = (effect) => effect.type !== 'call-updated' || effect.record.status === 'ended';
 
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<unknown> = Promise.resolve();
