@@ -16,9 +16,10 @@ import { buildSuiteCrmPackage, generateWidgetSecret, needsHttps, normalizeServic
 
 export const PACKAGE_USAGE = `Usage: crm-telephony suitecrm package --service-url <url> [options]
 
-Builds a SuiteCRM 7 Module Loader package (a zip) that adds the phone widget to SuiteCRM's pages
+Builds a SuiteCRM Module Loader package (a zip) that adds the phone widget to SuiteCRM's pages
 (screen pops, click-to-call, a "Phone calls" panel on contacts, accounts and leads) and the Users
 field for extensions. Install it in SuiteCRM: Admin -> Module Loader (Upload, Install, then Commit).
+For SuiteCRM 8 build it with --suitecrm 8 (the widget comes from a backend extension there).
 
 The widget signs in with tokens SuiteCRM signs with a secret shared with this service. By default
 a new secret is generated, written into the package, and printed: set it as CRM_WIDGET_SECRET in
@@ -32,7 +33,9 @@ Options:
                             instead of generating one: for rebuilding the package of a running service.
   --extension-field <name>  The Users field holding extensions. Env SUITECRM_EXTENSION_FIELD;
                             default asterisk_ext_c.
-  --out <file>              Where to write the zip. Default crm-telephony-suitecrm.zip.
+  --suitecrm <7|8>          The SuiteCRM major version the package is for. Default 7.
+  --out <file>              Where to write the zip. Default crm-telephony-suitecrm.zip
+                            (crm-telephony-suitecrm8.zip with --suitecrm 8).
   -h, --help                Show this help.
 `;
 
@@ -45,7 +48,8 @@ export async function suitecrmPackage(args: string[], io: CliIo): Promise<number
         'service-url': { type: 'string' },
         'secret-env': { type: 'boolean', default: false },
         'extension-field': { type: 'string' },
-        out: { type: 'string', default: 'crm-telephony-suitecrm.zip' },
+        suitecrm: { type: 'string', default: '7' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -62,6 +66,11 @@ export async function suitecrmPackage(args: string[], io: CliIo): Promise<number
     io.stderr.write(`error: --service-url is required: the service's address as browsers reach it, e.g. https://crm-telephony.example.com.\n\n${PACKAGE_USAGE}`);
     return 2;
   }
+  if (values.suitecrm !== '7' && values.suitecrm !== '8') {
+    io.stderr.write(`error: --suitecrm must be 7 or 8 (the SuiteCRM major version), not "${values.suitecrm}".\n\n${PACKAGE_USAGE}`);
+    return 2;
+  }
+  const suitecrm = values.suitecrm === '8' ? 8 : 7;
   let secret: string;
   let zip: Buffer;
   let serviceUrl: string;
@@ -79,6 +88,7 @@ export async function suitecrmPackage(args: string[], io: CliIo): Promise<number
     }
     serviceUrl = normalizeServiceUrl(values['service-url']);
     zip = await buildSuiteCrmPackage({
+      suitecrm,
       serviceUrl,
       secret,
       extensionField: setting(io.env, 'SUITECRM_EXTENSION_FIELD', { flag: { name: '--extension-field', value: values['extension-field'] } }) ?? configDefault('SUITECRM_EXTENSION_FIELD'),
@@ -90,14 +100,15 @@ export async function suitecrmPackage(args: string[], io: CliIo): Promise<number
     }
     throw err;
   }
-  const file = resolve(values.out);
+  const file = resolve(values.out ?? (suitecrm === 8 ? 'crm-telephony-suitecrm8.zip' : 'crm-telephony-suitecrm.zip'));
   await writeFile(file, zip, { mode: 0o600 });
   io.stdout.write(
     `${JSON.stringify({ file, bytes: zip.length, sha256: createHash('sha256').update(zip).digest('hex'), serviceUrl, ...(values['secret-env'] ? {} : { widgetSecret: secret }) }, null, 2)}\n`,
   );
+  const admin = suitecrm === 8 ? 'Administration' : 'Admin';
   const notes = [
-    `Wrote ${file}. Install it in SuiteCRM: Admin -> Module Loader -> Upload -> Install, then Commit (nothing is installed before Commit).`,
-    'Then put the "Phone extension" field on the Users layouts: Admin -> Studio -> Users -> Layouts -> Edit View and Detail View.',
+    `Wrote ${file}. Install it in SuiteCRM ${suitecrm}: ${admin} -> Module Loader -> Upload -> Install, then Commit (nothing is installed before Commit).`,
+    `Then put the "Phone extension" field on the Users layouts: ${admin} -> Studio -> Users -> Layouts -> Edit View and Detail View.`,
   ];
   if (values['secret-env']) {
     notes.push('The package holds the service\'s own secret (CRM_WIDGET_SECRET): nothing to change on the service.');

@@ -16,6 +16,7 @@ import {
   manifestSource,
   readmeText,
 } from './php-sources.ts';
+import { suitecrm8Files } from './suitecrm8-sources.ts';
 
 export interface SuiteCrmPackageOptions {
   /** The service's address as browsers reach it, e.g. https://crm-telephony.example.com. */
@@ -30,6 +31,12 @@ export interface SuiteCrmPackageOptions {
   version?: string;
   /** Date in the manifest and on every file. Default now. */
   publishedAt?: Date;
+  /**
+   * Which SuiteCRM the package is for. 7 (default): a logic hook prints the loader into every page.
+   * 8: a backend extension (extensions/crmTelephony) adds it to the Angular app's page and signs
+   * tokens through SuiteCRM's API (suitecrm8-sources.ts).
+   */
+  suitecrm?: 7 | 8;
 }
 
 export interface PackageFile {
@@ -91,6 +98,7 @@ export function packageFiles(options: SuiteCrmPackageOptions): PackageFile[] {
   if (!Number.isInteger(tokenTtlSeconds) || tokenTtlSeconds < 30 || tokenTtlSeconds > 600) throw new PackageOptionError('The token lifetime must be 30 to 600 seconds.');
   const version = options.version ?? packageVersion();
   const publishedAt = options.publishedAt ?? new Date();
+  if (options.suitecrm === 8) return suitecrm8Files({ version, publishedAt, serviceUrl, secret, extensionField, tokenTtlSeconds });
   return [
     { path: 'manifest.php', content: manifestSource({ version, publishedAt, extensionField, serviceUrl }) },
     { path: 'README.txt', content: readmeText({ version, serviceUrl, extensionField }) },
