@@ -11,7 +11,7 @@ import { formatClock, formatWhen } from '../i18n/format.ts';
 import { el } from './dom.ts';
 import { ServiceError, type Api } from './http.ts';
 import type { WidgetUser } from './session.ts';
-import { detailView, isRecordModule, OWN, type RecordType } from './suitecrm-page.ts';
+import { isRecordModule, OWN, SUITECRM7_PAGE, type RecordType, type SuitePage } from './suitecrm-page.ts';
 
 /** One row of `GET /api/calls`: the record, and its number as people read it (national at home, international otherwise). */
 export interface LoggedCall {
@@ -74,16 +74,18 @@ export class CallsPanel {
   #key: string | null = null;
   #ours: { type: RecordType; id: string } | null = null;
   #loading = 0;
+  readonly #page: SuitePage;
 
-  constructor(api: Api, user: WidgetUser) {
+  constructor(api: Api, user: WidgetUser, page: SuitePage = SUITECRM7_PAGE) {
     this.#api = api;
     this.#user = user;
     this.#tr = api.tr;
+    this.#page = page;
   }
 
   /** Puts the panel on the detail view now shown (once), or forgets it when there is none. */
   sync(doc: Document): void {
-    const dv = detailView(doc);
+    const dv = this.#page.detailView(doc);
     if (!dv || !isRecordModule(dv.record.module)) {
       this.#panel?.remove();
       this.#panel = null;
@@ -98,13 +100,11 @@ export class CallsPanel {
     const title = tr.t('widget.panel.title');
     const panel = el(
       'div',
-      { class: 'panel panel-default sub-panel crmt-calls', role: 'region', 'aria-label': title, 'data-crmt-record': key, [OWN]: 'panel' },
+      { class: this.#page.panelClass, role: 'region', 'aria-label': title, 'data-crmt-record': key, [OWN]: 'panel' },
       el('div', { class: 'panel-heading' }, el('div', { class: 'crmt-calls-title' }, title)),
       body,
     );
-    const tabs = doc.getElementById('groupTabs');
-    if (tabs?.parentNode) tabs.parentNode.insertBefore(panel, tabs);
-    else dv.view.after(panel);
+    if (!this.#page.placePanel(panel, dv.view, doc)) return;
     this.#panel = panel;
     if (this.#key !== key) this.#ours = null;
     this.#key = key;

@@ -14,6 +14,12 @@ export interface WidgetConfig {
   token: string;
   /** The SuiteCRM user's language as SuiteCRM names it (`ru_RU`, `en_us`), or null when not given. */
   language: string | null;
+  /**
+   * The SuiteCRM major version whose page this is: 7 (the logic hook gives user and token) or 8
+   * (`data-suitecrm="8"` on the loader: the page is everyone's, so user, token and language are
+   * empty here and come from SuiteCRM's API, suitecrm8-sso.ts).
+   */
+  suitecrm: 7 | 8;
 }
 
 const SELECTOR = 'script[data-crm-telephony], script[data-crm-telephony-loader]';
@@ -40,7 +46,8 @@ export function readConfig(doc: Document): WidgetConfig | null {
     const token = s.getAttribute('data-token') ?? '';
     const service = serviceOf(s);
     const language = s.getAttribute('data-language') || null;
-    if (found === null && user !== '' && token !== '' && service !== null) found = { service, user, token, language };
+    if (found === null && s.getAttribute('data-suitecrm') === '8' && service !== null) found = { service, user: '', token: '', language: null, suitecrm: 8 };
+    if (found === null && user !== '' && token !== '' && service !== null) found = { service, user, token, language, suitecrm: 7 };
   }
   for (const s of scripts) s.removeAttribute('data-token');
   return found;
@@ -56,8 +63,9 @@ export function tokenExpiry(token: string): number | null {
  * The language the widget speaks: the SuiteCRM user's. The hook says it (`data-language`, from
  * SuiteCRM's `$GLOBALS['current_language']`); failing that (a package built before it did, a
  * script tag written by hand) the page does, since SuiteCRM's themes write the same value into
- * `<html lang='ru_RU'>`; then the browser's languages; then English.
+ * `<html lang='ru_RU'>`; then the browser's languages; then English. SuiteCRM 8's page says
+ * `<html lang="en">` whatever the user reads: pass no document there.
  */
-export function widgetLocale(config: Pick<WidgetConfig, 'language'> | null, doc: Document, nav: Pick<Navigator, 'languages' | 'language'> | undefined): Locale {
-  return pickLocale([config?.language, doc.documentElement.getAttribute('lang'), ...(nav?.languages ?? []), nav?.language]);
+export function widgetLocale(config: Pick<WidgetConfig, 'language'> | null, doc: Document | null, nav: Pick<Navigator, 'languages' | 'language'> | undefined): Locale {
+  return pickLocale([config?.language, doc?.documentElement.getAttribute('lang'), ...(nav?.languages ?? []), nav?.language]);
 }

@@ -24,7 +24,9 @@ import { CallsPanel } from './calls-panel.ts';
 import { Notice } from './notice.ts';
 import { WIDGET_CSS } from './styles.ts';
 import { isTerminal } from '../pops/card-state.ts';
-import { detailView, isRecordModule, OWN, recordOfCell, TYPE_OF_MODULE, type RecordType, type SuiteRecord } from './suitecrm-page.ts';
+import { isRecordModule, OWN, SUITECRM7_PAGE, TYPE_OF_MODULE, type RecordType, type SuitePage, type SuiteRecord } from './suitecrm-page.ts';
+import { SUITECRM8_PAGE } from './suitecrm8-page.ts';
+import { suiteIdentity } from './suitecrm8-sso.ts';
 
 const GUARD = 'crmTelephonyWidget';
 
@@ -36,7 +38,8 @@ function ours(node: Node): boolean {
 }
 
 class Widget {
-  readonly #config: WidgetConfig;
+  #config: WidgetConfig;
+  readonly #page: SuitePage;
   readonly #tr: WidgetTranslator;
   /** The notice's text while it says the service is offline (it goes when the service is back). */
   readonly #offline: string;
@@ -53,6 +56,7 @@ class Widget {
 
   constructor(config: WidgetConfig, tr: WidgetTranslator) {
     this.#config = config;
+    this.#page = config.suitecrm === 8 ? SUITECRM8_PAGE : SUITECRM7_PAGE;
     this.#tr = tr;
     this.#offline = tr.t('widget.notice.offline');
     this.#api = new Api(config.service, tr);
@@ -70,8 +74,12 @@ class Widget {
   async #signIn(): Promise<Session | null> {
     let pause = 2000;
     let unknown = 0;
+    let tries = 0;
     for (;;) {
       try {
+        // SuiteCRM 8 signs a token on request: a fresh one for every try (a retry after the
+        // service was down for minutes must not bring an expired one).
+        if (this.#config.suitecrm === 8 && tries++ > 0) this.#config = await identify(this.#config);
         const session = await signIn(this.#api, this.#config);
         if (this.#notice.text === this.#offline) this.#notice.hide();
         return session;
@@ -109,13 +117,16 @@ class Widget {
       resolve: (candidates) => this.#resolveRefs(candidates),
       consoleUrl: (type, id) => `${this.#config.service}/records/${type}/${encodeURIComponent(id)}`,
       tr: this.#tr,
+      recordUrl: (module, id) => this.#page.recordPageUrl(module, id),
     });
     this.#attach(pops.element);
     this.#attach(this.#notice.element);
 
-    this.#buttons = new PhoneButtons({ extension: session.user.primaryExtension, tr: this.#tr, onCall: (number, cell, button) => void this.#call(number, cell, button) });
+    this.#buttons = new PhoneButtons({ extension: session.user.primaryExtension, tr: this.#tr, page: this.#page, onCall: (number, cell, button) => void this.#call(number, cell, button) });
     this.#buttons.listen(document);
-    this.#panel = new CallsPanel(this.#api, session.user);
+    this.#panel = new CallsPanel(this.#api, session.user, this.#page);
+    // SuiteCRM 8 routes by the hash: a new record may reuse the same view (the observer sees its fields change too).
+    window.addEventListener('hashchange', () => this.#scheduleScan());
     this.#scan();
 
     this.#observer = new MutationObserver((records) => {
@@ -199,9 +210,9 @@ class Widget {
   async #call(number: string, cell: HTMLElement, button: HTMLButtonElement): Promise<void> {
     button.disabled = true;
     try {
-      const record = recordOfCell(cell, document);
+      const record = this.#page.recordOfCell(cell, document);
       const mine = record ? await this.#ourRecord(record) : null;
-      const name = record ? recordName(cell, record) : null;
+      const name = record ? this.#page.recordName(cell, record, document) : null;
       const entity = mine && record && TYPE_OF_MODULE[record.module as keyof typeof TYPE_OF_MODULE] === mine.type ? { ...mine, ...(name ? { name } : {}) } : undefined;
       const placed = await this.#api.post<{ message: string }>('/api/calls', entity ? { number, entity } : { number });
       this.#notice.show(placed.message, 8000);
@@ -224,12 +235,35 @@ class Widget {
   }
 }
 
-/** The record's name as the page shows it (for the call's log entry). */
-function recordName(cell: HTMLElement, record: SuiteRecord): string | null {
-  const row = cell.tagName === 'TD' ? cell.closest('tr') : null;
-  const text = row ? row.querySelector('td[field="name"] a')?.textContent : detailView(document)?.record.id === record.id ? document.querySelector('.moduleTitle h2')?.textContent : null;
-  const name = text?.replace(/\s+/g, ' ').trim();
-  return name ? name.slice(0, 200) : null;
+/**
+ * SuiteCRM 8: the signed-in user, language and a fresh token, from SuiteCRM's API. Until someone
+ * is signed in (the sign-in page, `#/Login`) it waits for the app to move to another route (a
+ * sign-in does not reload the page) or a minute; when SuiteCRM does not answer, it retries later.
+ */
+async function identify(config: WidgetConfig): Promise<WidgetConfig> {
+  let pause = 5000;
+  for (;;) {
+    const found = await suiteIdentity(document);
+    if (typeof found === 'object') return { ...config, user: found.user, token: found.token, language: found.language ?? config.language };
+    if (found === 'signed-out') {
+      await routeChangeOr(60_000);
+    } else {
+      await sleep(pause * (0.75 + Math.random() * 0.5));
+      pause = Math.min(pause * 2, 60_000);
+    }
+  }
+}
+
+function routeChangeOr(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      window.removeEventListener('hashchange', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    window.addEventListener('hashchange', done);
+  });
 }
 
 function boot(): void {
@@ -240,6 +274,13 @@ function boot(): void {
   w[GUARD] = true;
   const start = (): void =>
     safely(() => {
+      if (config.suitecrm === 8) {
+        // The language comes with the identity; SuiteCRM 8's <html lang> is always "en".
+        identify(config)
+          .then((known) => new Widget(known, widgetTranslator(widgetLocale(known, null, navigator))).start())
+          .catch(() => undefined);
+        return;
+      }
       new Widget(config, widgetTranslator(widgetLocale(config, document, navigator))).start().catch(() => undefined);
     });
   if (document.body) start();

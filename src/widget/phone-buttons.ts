@@ -11,7 +11,7 @@
  */
 import type { WidgetTranslator } from './i18n.ts';
 import { el, phoneIcon } from './dom.ts';
-import { buttonSpot, cellNumber, OWN, phoneCells } from './suitecrm-page.ts';
+import { OWN, SUITECRM7_PAGE, type SuitePage } from './suitecrm-page.ts';
 
 export const BUTTON_CLASS = 'crmt-call';
 
@@ -22,6 +22,8 @@ export interface PhoneButtonsOptions {
   extension: string | null;
   /** The widget's language. */
   tr: WidgetTranslator;
+  /** Where the page keeps its phone numbers. Default SuiteCRM 7's. */
+  page?: SuitePage;
 }
 
 function isOurButton(target: EventTarget | null): HTMLButtonElement | null {
@@ -62,13 +64,14 @@ export class PhoneButtons {
 
   /** Adds (or corrects) the buttons under `root`. Idempotent. */
   scan(root: ParentNode): void {
-    for (const cell of phoneCells(root)) {
-      const number = cellNumber(cell);
+    const page = this.#o.page ?? SUITECRM7_PAGE;
+    for (const cell of page.phoneCells(root)) {
+      const number = page.cellNumber(cell);
       const existing = cell.querySelectorAll<HTMLButtonElement>(`:scope > button.${BUTTON_CLASS}`);
       if (existing.length === 1 && number !== null && existing[0]!.getAttribute('data-number') === number) continue;
       for (const b of existing) b.remove();
       if (number === null) continue;
-      const { parent, before } = buttonSpot(cell);
+      const { parent, before } = page.buttonSpot(cell);
       parent.insertBefore(this.#button(number), before);
     }
   }

@@ -10,7 +10,7 @@ import { isTerminal, nextCardStatus, type CardStatus } from '../pops/card-state.
 import type { WidgetTranslator } from './i18n.ts';
 import { formatDaysAgo } from '../i18n/format.ts';
 import { el } from './dom.ts';
-import { MODULE_OF_TYPE, OWN, recordPageUrl, type RecordType } from './suitecrm-page.ts';
+import { MODULE_OF_TYPE, OWN, recordPageUrl, type RecordModule, type RecordType } from './suitecrm-page.ts';
 
 /** What the service says about one of our records: where it came from and SuiteCRM's id for it. */
 export interface RecordRef {
@@ -27,6 +27,8 @@ export interface PopStackOptions {
   consoleUrl(type: RecordType, id: string): string;
   /** The widget's language. */
   tr: WidgetTranslator;
+  /** SuiteCRM's own page of a record (SuiteCRM 7's by default; the page adapter's). */
+  recordUrl?(module: RecordModule, id: string): string;
 }
 
 const MAX_CARDS = 4;
@@ -176,7 +178,7 @@ export class PopStack {
       const named = { type: c.type, name: c.name };
       let name: HTMLElement;
       if (externalId) {
-        name = el('a', { class: 'crmt-candidate-name', href: recordPageUrl(MODULE_OF_TYPE[c.type], externalId), 'aria-label': tr.t('widget.pop.open', named) }, c.name);
+        name = el('a', { class: 'crmt-candidate-name', href: (this.#o.recordUrl ?? recordPageUrl)(MODULE_OF_TYPE[c.type], externalId), 'aria-label': tr.t('widget.pop.open', named) }, c.name);
       } else if (ref) {
         name = el('a', { class: 'crmt-candidate-name', href: this.#o.consoleUrl(c.type, c.id), target: '_blank', rel: 'noopener noreferrer', 'aria-label': tr.t('widget.pop.openInConsole', named) }, c.name);
       } else {

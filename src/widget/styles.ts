@@ -33,6 +33,7 @@ export const WIDGET_CSS = `
 .crmt-notice{position:fixed;left:16px;bottom:16px;z-index:2000;display:flex;align-items:center;gap:6px;max-width:360px;padding:6px 8px 6px 12px;background:#fff;border:1px solid #cfd6de;border-radius:6px;box-shadow:0 2px 8px rgba(0,0,0,.15);font:12px/1.4 "Lato",system-ui,Arial,sans-serif;color:#39434d}
 .crmt-notice[hidden]{display:none}
 .crmt-calls{margin-top:10px}
+.crmt-calls--8{display:block;margin:0 0 16px;padding:8px 12px;background:#fff;border-radius:4px}
 .crmt-calls-title{font-weight:700;padding:2px 0}
 .crmt-calls-table{width:100%}
 .crmt-calls-table th,.crmt-calls-table td{padding:4px 8px;text-align:left;vertical-align:middle}

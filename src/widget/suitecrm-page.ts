@@ -98,3 +98,50 @@ export function recordOfCell(cell: HTMLElement, doc: Document): SuiteRecord | nu
 export function recordPageUrl(module: RecordModule, id: string): string {
   return `index.php?module=${encodeURIComponent(module)}&action=DetailView&record=${encodeURIComponent(id)}`;
 }
+
+/** The record's name as a SuiteCRM 7 page shows it (for the call's log entry). */
+export function recordName(cell: HTMLElement, record: SuiteRecord, doc: Document): string | null {
+  const row = cell.tagName === 'TD' ? cell.closest('tr') : null;
+  const text = row ? row.querySelector('td[field="name"] a')?.textContent : detailView(doc)?.record.id === record.id ? doc.querySelector('.moduleTitle h2')?.textContent : null;
+  const name = text?.replace(/\s+/g, ' ').trim();
+  return name ? name.slice(0, 200) : null;
+}
+
+/** Where the "Phone calls" panel goes on a SuiteCRM 7 detail view: before the subpanel group tabs. */
+export function placePanel(panel: HTMLElement, view: Element, doc: Document): boolean {
+  const tabs = doc.getElementById('groupTabs');
+  if (tabs?.parentNode) tabs.parentNode.insertBefore(panel, tabs);
+  else view.after(panel);
+  return true;
+}
+
+/**
+ * What the widget needs to know of a SuiteCRM page, one adapter per SuiteCRM major version:
+ * SuiteCRM 7's (this file) and SuiteCRM 8's (suitecrm8-page.ts).
+ */
+export interface SuitePage {
+  /** The record a record page shows, and its content; null on other pages. */
+  detailView(doc: Document): { record: SuiteRecord; view: Element } | null;
+  /** Puts the "Phone calls" panel on the record page; false when its place is not there yet. */
+  placePanel(panel: HTMLElement, view: Element, doc: Document): boolean;
+  /** The panel's classes (SuiteCRM's own, so that its theme styles it, and ours). */
+  panelClass: string;
+  phoneCells(root: ParentNode): HTMLElement[];
+  cellNumber(cell: HTMLElement): string | null;
+  buttonSpot(cell: HTMLElement): { parent: HTMLElement; before: Node | null };
+  recordOfCell(cell: HTMLElement, doc: Document): SuiteRecord | null;
+  recordName(cell: HTMLElement, record: SuiteRecord, doc: Document): string | null;
+  recordPageUrl(module: RecordModule, id: string): string;
+}
+
+export const SUITECRM7_PAGE: SuitePage = {
+  detailView,
+  placePanel,
+  panelClass: 'panel panel-default sub-panel crmt-calls',
+  phoneCells,
+  cellNumber,
+  buttonSpot,
+  recordOfCell,
+  recordName,
+  recordPageUrl,
+};
