@@ -14,14 +14,20 @@ function metricsWith(overrides: Partial<ConstructorParameters<typeof ServiceMetr
   });
 }
 
-test('what is read at a scrape: each PBX (connected, leading, reconnects, gaps), SSE clients, one outbox query for both gauges', async () => {
+test('what is read at a scrape: each PBX (connected, leading, reconnects, gaps), SSE clients, one outbox query for both gauges, missed-call items and their CRM copies', async () => {
   let outboxQueries = 0;
+  let mirrorQueries = 0;
   const m = metricsWith({
     outbox: async () => {
       outboxQueries++;
       return { depth: 12, oldestSeconds: 90 };
     },
     recordingCopies: async () => 4,
+    missedItemsOpen: async () => 6,
+    missedMirror: async () => {
+      mirrorQueries++;
+      return { pending: 2, failed: 1 };
+    },
   });
   const text = await m.text();
   for (const line of [
@@ -36,16 +42,20 @@ test('what is read at a scrape: each PBX (connected, leading, reconnects, gaps),
     'crmt_crm_outbox_depth 12',
     'crmt_crm_outbox_oldest_seconds 90',
     'crmt_recording_copy_queue 4',
+    'crmt_missed_items_open 6',
+    'crmt_crm_missed_mirror_pending 2',
+    'crmt_crm_missed_mirror_failed 1',
   ])
     assert.ok(text.includes(`\n${line}\n`), `${line} in\n${text.slice(0, 3000)}`);
   assert.equal(outboxQueries, 1, 'depth and age from one query');
+  assert.equal(mirrorQueries, 1, "the mirror's two gauges from one query");
   await m.text();
   assert.equal(outboxQueries, 2, 'read again at the next scrape');
   assert.equal((await m.text()).match(/^crmt_ami_reconnects_total\{pbx="hamburg"\} 7$/gm)?.length, 1, 'a collected counter is not added up across scrapes');
 });
 
 test('the Grafana dashboard in docs/ only asks for metrics the service has', async () => {
-  const all = metricsWith({ outbox: async () => ({ depth: 0, oldestSeconds: null }), recordingCopies: async () => 0 });
+  const all = metricsWith({ outbox: async () => ({ depth: 0, oldestSeconds: null }), recordingCopies: async () => 0, missedItemsOpen: async () => 0, missedMirror: async () => ({ pending: 0, failed: 0 }) });
   const names = new Set((await all.registry.getMetricsAsJSON()).map((x) => x.name));
   const dashboard = JSON.parse(readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
   assert.ok(dashboard.panels.length >= 10);

@@ -2,8 +2,8 @@
  * The service's metrics for operators (issue 15), in the Prometheus text format through
  * prom-client: what is counted as it happens (calls, pops and their latency, AMI events, routing
  * answers and their latency, caller lookups) and what is read when Prometheus scrapes (each PBX's
- * connection, reconnects and gaps, SSE clients, the CRM outbox, the recording copy queue, and the
- * process itself). Every name starts with `crmt_`. `routes/metrics-routes.ts` serves them.
+ * connection, reconnects and gaps, SSE clients, the CRM outbox, the recording copy queue, the open
+ * missed-call items and their CRM copies, and the process itself). Every name starts with `crmt_`. `routes/metrics-routes.ts` serves them.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PbxHealth } from '../web/routes/health-routes.ts';
@@ -16,6 +16,10 @@ export interface MetricsSources {
   outbox?: () => Promise<{ depth: number; oldestSeconds: number | null }>;
   /** Recordings waiting to be copied to our storage. */
   recordingCopies?: () => Promise<number>;
+  /** Missed-call items open (nobody called back yet), everyone's. */
+  missedItemsOpen?: () => Promise<number>;
+  /** The CRM's copies of the missed-call items (planned calls): changes waiting to be written, and those the CRM refused. */
+  missedMirror?: () => Promise<{ pending: number; failed: number }>;
 }
 
 /** Latencies of a live path, in seconds: 1 ms to 2.5 s. */
@@ -144,6 +148,36 @@ export class ServiceMetrics {
         registers,
         async collect() {
           this.set(await copies());
+        },
+      });
+    }
+    if (sources.missedItemsOpen) {
+      const open = sources.missedItemsOpen;
+      new Gauge({
+        name: 'crmt_missed_items_open',
+        help: 'Missed callers nobody has called back yet (open missed-call items, snoozed ones included).',
+        registers,
+        async collect() {
+          this.set(await open());
+        },
+      });
+    }
+    if (sources.missedMirror) {
+      const mirror = once(sources.missedMirror);
+      new Gauge({
+        name: 'crmt_crm_missed_mirror_pending',
+        help: "Missed-call items whose planned call in the CRM is behind (waiting to be written).",
+        registers,
+        async collect() {
+          this.set((await mirror()).pending);
+        },
+      });
+      new Gauge({
+        name: 'crmt_crm_missed_mirror_failed',
+        help: 'Missed-call items whose planned call the CRM refused (tried again when the item changes).',
+        registers,
+        async collect() {
+          this.set((await mirror()).failed);
         },
       });
     }

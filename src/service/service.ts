@@ -255,6 +255,9 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
           return { depth: s.pending, oldestSeconds: s.oldestPendingAt === null ? null : Math.max(0, (Date.now() - Date.parse(s.oldestPendingAt)) / 1000) };
         },
         recordingCopies: () => recordings.recordings.copyBacklog(),
+        missedItemsOpen: async () => (await missed.items.openCounts('')).all,
+        // No mirror (no CRM that plans callbacks): nothing behind, nothing refused.
+        missedMirror: async () => (await crm.crm.missedMirror?.status()) ?? { pending: 0, failed: 0 },
       });
 
   // What the service does, one capability each (capabilities/): their sinks, routes, start and stop.
