@@ -1,7 +1,8 @@
 /**
  * Missed-call items across two real service processes on one PostgreSQL (issues 14 and 17): the
  * instance that follows the PBX files the missed call; the owner, signed in on the other instance,
- * gets it at once on that instance's stream and in its API.
+ * gets it at once on that instance's stream and in its API; an administrator on the other instance
+ * sees it on theirs (their page lists everyone's items).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +52,15 @@ test("a missed call filed by the PBX's leader reaches its owner signed in on the
       if (frame.event === 'missed' && frame.data !== undefined) missed.push(JSON.parse(frame.data) as (typeof missed)[number]);
     }
   })().catch(() => undefined);
+  // An administrator on the leader: their page can list everyone's items, and their stream follows them.
+  const admin = await signInWithCsrf(a, 'admin', 'admin-password');
+  const adminHeard: { change: string; item: { owner: { name: string } | null } }[] = [];
+  void (async () => {
+    const res = await fetch(`${a.url}/api/events`, { headers: { cookie: admin.cookie }, signal: controller.signal });
+    for await (const frame of sseFrames(res.body as unknown as AsyncIterable<Uint8Array>)) {
+      if (frame.event === 'missed' && frame.data !== undefined) adminHeard.push(JSON.parse(frame.data) as (typeof adminHeard)[number]);
+    }
+  })().catch(() => undefined);
   await new Promise((resolve) => setTimeout(resolve, 300));
 
   const script = buildScenario('inbound-noanswer', { startEpochMs: Date.now(), did: '5550100', extensions: ['101'], caller: { number: '+15551230077', name: 'Olga' }, ringMs: 300 }, sim.scenarioIds);
@@ -64,5 +74,8 @@ test("a missed call filed by the PBX's leader reaches its owner signed in on the
     return body.items.length === 1 ? body.items : undefined;
   }, 'the item in the standby\'s API');
   assert.equal(listed[0]!.count, 1);
+  const adminSaw = await until(() => adminHeard.find((m) => m.change === 'opened'), "Alice's item on the administrator's stream");
+  assert.equal(adminSaw.item.owner?.name, 'Alice');
+  assert.equal(adminHeard.filter((m) => m.change === 'opened').length, 1, 'once');
   controller.abort();
 });

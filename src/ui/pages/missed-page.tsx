@@ -3,8 +3,8 @@
  * missed first, each with its caller, count, line, why it is theirs and when it moves on, and Call
  * back, Snooze, Reassign and Close. "Closed" shows how each was closed, by whom and when;
  * administrators can see everyone's. The list follows the live stream: it is read again on every
- * `event: missed` and every reconnect (live.missed.changed), and each minute for what the stream
- * does not bring (an administrator's view of other people's items, a snooze running out).
+ * `event: missed` (an administrator's stream carries everyone's items) and every reconnect
+ * (live.missed.changed), and each minute for what no message says (a snooze running out).
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';

@@ -46,7 +46,8 @@ export async function eventsRoute(app: FastifyInstance, options: EventsRouteOpti
     res.write(`retry: 2000\n: connected as ${user.login}\n\n`);
     const { replay, unsubscribe } = options.hub.subscribe(user.id, write, lastId);
     for (const d of replay) write(d);
-    const unsubscribeMissed = options.missed?.subscribe(user.id, (message) => res.write(`event: missed\ndata: ${JSON.stringify(message)}\n\n`));
+    // Administrators can list everyone's items: their stream follows everyone's.
+    const unsubscribeMissed = options.missed?.subscribe(user.id, (message) => res.write(`event: missed\ndata: ${JSON.stringify(message)}\n\n`), { everyone: user.role === 'admin' });
     const heartbeat = setInterval(() => res.write(': ping\n\n'), options.heartbeatMs ?? 15_000);
     heartbeat.unref();
     open.add(res);
