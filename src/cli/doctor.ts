@@ -325,7 +325,7 @@ async function checkSuiteCrm(config: Config, checks: Check, timeoutMs: number): 
     say({ check, status: 'fail', message: texts.t('cli.doctor.failedAt', { where: settings.url, message: (err as Error).message }) });
     return;
   }
-  const api = new V8Api({ url: settings.url, tokens, transport: fetchTransport, timeoutMs, log: silentLog });
+  const api = new V8Api({ tokens, transport: fetchTransport, timeoutMs, log: silentLog });
   await checkExtensionField(api, settings, checks, timeoutMs);
   await checkPhoneFields(api, settings, checks, timeoutMs);
   checkWidgetSecret(config, checks);

@@ -10,6 +10,7 @@ test('defaults run out of the box: no URL, the embedded CRM', () => {
   assert.equal(c.SUITECRM_SYNC_INTERVAL_MS, 5000);
   assert.deepEqual(c.SUITECRM_MODULES, ['Users', 'Accounts', 'Contacts', 'Leads']);
   assert.deepEqual(c.SUITECRM_ACCOUNT_PHONE_FIELDS, ['phone_office', 'phone_alternate', 'phone_fax']);
+  assert.equal(c.SUITECRM_UI, 'auto', 'record links follow the SuiteCRM found');
 });
 
 test('a SuiteCRM configuration; the URL loses its trailing slash; lists are checked', () => {
@@ -31,4 +32,11 @@ test('what is missing is said in words', () => {
   assert.throws(() => suiteCrmSettings({ ...c, DEFAULT_REGION: 'US' }), (err: unknown) => isCrmError(err, CrmErrorCodes.CRM_ERR_CONFIG) && /OAuth2 Clients and Tokens/.test(err.message));
   const half = suitecrmConfigSchema.parse({ SUITECRM_URL: 'https://x.example', SUITECRM_CLIENT_ID: 'a', SUITECRM_CLIENT_SECRET: 'b', SUITECRM_USERNAME: 'admin' });
   assert.throws(() => suiteCrmSettings({ ...half, DEFAULT_REGION: 'US' }), /SUITECRM_USERNAME and SUITECRM_PASSWORD/);
+});
+
+test('SUITECRM_URL may be a SuiteCRM 8 site root or its /legacy folder; SUITECRM_UI forces 7 or 8 links', () => {
+  const legacy = suitecrmConfigSchema.parse({ SUITECRM_URL: 'https://crm.example.com/legacy/', SUITECRM_CLIENT_ID: 'id', SUITECRM_CLIENT_SECRET: 's', SUITECRM_UI: '8' });
+  assert.equal(suiteCrmSettings({ ...legacy, DEFAULT_REGION: 'RU' }).url, 'https://crm.example.com/legacy');
+  assert.equal(suiteCrmSettings({ ...legacy, DEFAULT_REGION: 'RU' }).ui, '8');
+  assert.equal(suitecrmConfigSchema.safeParse({ SUITECRM_UI: '9' }).success, false);
 });

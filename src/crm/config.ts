@@ -3,7 +3,7 @@
  * merged into the one configuration schema (`src/config.ts`), and its conversion into the settings
  * the SuiteCRM adapter takes. With SUITECRM_URL unset the product runs on its embedded directory.
  *
- *   SUITECRM_URL                     site root (the folder that holds /Api)       (unset: embedded CRM)
+ *   SUITECRM_URL                     SuiteCRM 7 or 8 site root (API found by itself) (unset: embedded CRM)
  *   SUITECRM_CLIENT_ID / _SECRET     an OAuth2 "client credentials" client        (required with the URL)
  *   SUITECRM_USERNAME / _PASSWORD    a user for the legacy v4_1 API: deletions    (unset: deletions at reconcile)
  *   SUITECRM_EXTENSION_FIELD         the Users field holding extensions           asterisk_ext_c
@@ -16,7 +16,7 @@
  *   SUITECRM_ACCOUNT_PHONE_FIELDS    ... of Accounts                              phone_office,phone_alternate,phone_fax
  *   SUITECRM_PAGE_SIZE               records per API page                         200
  *   SUITECRM_TIMEOUT_MS              one API request's deadline                   15000
- *   SUITECRM_UI                      record links for SuiteCRM 7 or 8             7
+ *   SUITECRM_UI                      record links for SuiteCRM 7 or 8             auto (the SuiteCRM found)
  *   SUITECRM_LOG_CALLS               write every call into SuiteCRM's Calls       true
  *   SUITECRM_RECORDING_LINK          link to a recording in our service, {callId} (none: the file name only)
  */
@@ -58,7 +58,11 @@ const optionalText = z
   .transform((s) => (s === '' ? undefined : s));
 
 export const suitecrmConfigSchema = z.object({
-  /** SuiteCRM's site root, e.g. https://crm.example.com (the folder that holds /Api). Unset: the embedded CRM. */
+  /**
+   * SuiteCRM's site root, e.g. https://crm.example.com: the address you open SuiteCRM 7 or 8 at.
+   * Where the API is (`/Api` on 7, `/legacy/Api` on 8) is found out by asking; `<site>/legacy` is
+   * accepted too. Unset: the embedded CRM.
+   */
   SUITECRM_URL: z
     .string()
     .transform((s) => s.trim().replace(/\/+$/, ''))
@@ -98,8 +102,8 @@ export const suitecrmConfigSchema = z.object({
   SUITECRM_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
   /** Deadline of one API request, in ms. */
   SUITECRM_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(15_000),
-  /** Which UI the record links open: 7 (index.php?module=...) or 8 (#/contacts/record/...). */
-  SUITECRM_UI: z.enum(['7', '8']).default('7'),
+  /** Which UI the record links open: auto (the SuiteCRM found), 7 (index.php?module=...) or 8 (#/contacts/record/...). */
+  SUITECRM_UI: z.enum(['auto', '7', '8']).default('auto'),
   /** Write every ended call into SuiteCRM's Calls module (through the outbox). */
   SUITECRM_LOG_CALLS: bool.default(true),
   /** The recording link written into each call's description: a URL with {callId}, e.g. https://tel.example.com/api/calls/{callId}/recording. */
@@ -126,7 +130,8 @@ export interface SuiteCrmSettings {
   phoneFields: Readonly<Record<RecordModule, readonly string[]>>;
   pageSize: number;
   timeoutMs: number;
-  ui: '7' | '8';
+  /** Record links: `auto` follows the SuiteCRM version found; `7` or `8` forces one. */
+  ui: 'auto' | '7' | '8';
   logCalls: boolean;
   recordingLink: string;
   region: CountryCode;

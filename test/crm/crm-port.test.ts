@@ -129,7 +129,7 @@ describe('the CRM port', () => {
 
   test('an extension field SuiteCRM does not have: the sync says how to add it', async () => {
     const crm = new SuiteCrm(settingsFor(fake, { extensionField: 'asterlink_ext_c' }), { directory: dir });
-    await assert.rejects(crm.syncFull(), (err: unknown) => err instanceof Error && /Users module has no field "asterlink_ext_c". Add it \(Admin -> Studio/.test(err.message));
+    await assert.rejects(crm.syncFull(), (err: unknown) => err instanceof Error && /Users module has no field "asterlink_ext_c" \(a new SuiteCRM 8 has none\)\. Install the crm-telephony package.*Admin -> Studio -> Users/.test(err.message));
   });
 
   test('a store migrated while 0005-crm was an empty placeholder still gets its CRM tables', async () => {

@@ -21,6 +21,14 @@ export const IDS = {
   L3: '861489a1-12b7-f2d5-66f0-6b049d8dd13f',
 } as const;
 
+/**
+ * The SuiteCRMs the adapter's suites run against: the fake as 7.14.6, and as 8.7.1 (the APIs under
+ * `/legacy`, SuiteCRM 7's paths 404, lists marked cacheable) with the 7.14.6 data, i.e. a SuiteCRM 8
+ * with the package's extension field installed. SUITECRM_URL is the site root on both.
+ */
+export const SUITECRM_VERSIONS = ['7', '8'] as const;
+export type SuiteCrmVersion = (typeof SUITECRM_VERSIONS)[number];
+
 export async function startFake(options: FakeSuiteCrmOptions = {}): Promise<FakeSuiteCrm> {
   const fake = new FakeSuiteCrm(options);
   await fake.start();

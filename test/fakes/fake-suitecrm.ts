@@ -1,7 +1,12 @@
 /**
- * A fake SuiteCRM 7.14.6 for tests and benchmarks: an HTTP server that answers API v8, the OAuth2
- * token endpoint and the legacy REST v4_1 the way the recordings in test/fixtures/suitecrm-api/ show,
- * quirks included (test/crm/fake-suitecrm-replay.test.ts replays all of them against it). It starts
+ * A fake SuiteCRM 7.14.6 or 8.7.1 for tests and benchmarks: an HTTP server that answers API v8, the
+ * OAuth2 token endpoint and the legacy REST v4_1 the way the recordings in test/fixtures/suitecrm-api/
+ * (7) and test/fixtures/suitecrm8-api/ (8) show, quirks included (test/crm/fake-suitecrm-replay.test.ts
+ * replays all of them against it). SuiteCRM 8 (`version: '8'`) serves the same APIs under `/legacy`,
+ * answers SuiteCRM 7's paths with a 404 (JSON or a Slim HTML page, by Accept) and `/` with its
+ * Angular shell; the data and module definitions come from either recording set (8.7.1's has no
+ * custom fields: `recordings: 'suitecrm8-api'`). Both mark v8 answers cacheable for a month, as
+ * SuiteCRM's .htaccess does. It starts
  * with the recorded fixture (3 users, 3 accounts, 5 contacts, 3 leads), can add 100k generated
  * contacts, and takes creates, edits, links and deletes. Latency, failures, an outage and token
  * expiry are injectable; its clock and new ids can be set, so that a replay matches byte for byte.
@@ -12,7 +17,8 @@ import { generateRecords, type GenerateOptions } from './suitecrm/generate.ts';
 import { FakeLegacy } from './suitecrm/legacy.ts';
 import { FakeOAuth, type FakeClient } from './suitecrm/oauth.ts';
 import { parsePhpQuery } from './suitecrm/php-query.ts';
-import { compact, CT_JSON, v8Ok, type FakeAnswer } from './suitecrm/render.ts';
+import { compact, CT_JSON, CT_VND, v8Ok, type FakeAnswer } from './suitecrm/render.ts';
+import { recordedText, type RecordingSet } from './suitecrm/modules.ts';
 import { FakeStore, suiteId } from './suitecrm/store.ts';
 import { currentUser, moduleRoute } from './suitecrm/v8.ts';
 
@@ -26,7 +32,17 @@ export interface FakeRequest {
   method: string;
   /** Path and query as sent. */
   url: string;
+  /**
+   * The path under the API root, the same on both versions (`/Api/V8/module`, `/service/v4_1/rest.php`):
+   * SuiteCRM 8's `/legacy` is taken off. A request outside it (SuiteCRM 8: `/Api/...`) keeps its path.
+   */
   path: string;
+  /** The path as sent. */
+  sitePath: string;
+  /** The request's Accept header. */
+  accept: string;
+  /** Every request header, as Node gives them (lower-case names). */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
   body: string;
 }
 
@@ -64,7 +80,14 @@ export interface FakeSuiteCrmOptions {
   clients?: Record<string, FakeClient>;
   /** Keep each request's log entry (tests). Default true. */
   logRequests?: boolean;
+  /** Which SuiteCRM it is: 7 (APIs at the site root) or 8 (under /legacy). Default 7; `setVersion` changes it (an upgrade). */
+  version?: '7' | '8';
+  /** The data and module definitions: SuiteCRM 7.14.6's recordings (default, with the custom fields) or 8.7.1's. */
+  recordings?: RecordingSet;
 }
+
+/** SuiteCRM 8 runs its legacy code, and the APIs, under this folder. */
+export const SUITECRM8_LEGACY = '/legacy';
 
 export class FakeSuiteCrm {
   readonly store: FakeStore;
@@ -75,6 +98,8 @@ export class FakeSuiteCrm {
   answered = 0;
   bytesSent = 0;
   latencyMs: number | ((req: FakeRequest) => number);
+  /** 7 or 8; see `setVersion`. */
+  version: '7' | '8';
   #server: Server | null = null;
   #port = 0;
   #down = false;
@@ -83,7 +108,8 @@ export class FakeSuiteCrm {
   readonly #logRequests: boolean;
 
   constructor(options: FakeSuiteCrmOptions = {}) {
-    this.store = new FakeStore({ now: options.now ?? Date.now, newId: options.newId ?? suiteId, fixture: options.fixture ?? true });
+    this.store = new FakeStore({ now: options.now ?? Date.now, newId: options.newId ?? suiteId, fixture: options.fixture ?? true, ...(options.recordings ? { recordings: options.recordings } : {}) });
+    this.version = options.version ?? '7';
     const clients = new Map(
       Object.entries(
         options.clients ?? {
@@ -98,8 +124,19 @@ export class FakeSuiteCrm {
     this.#logRequests = options.logRequests ?? true;
   }
 
+  /** The site root (what SUITECRM_URL is set to, on either version). */
   get url(): string {
     return `http://127.0.0.1:${this.#port}`;
+  }
+
+  /** Where the APIs are: the site root on 7, `<site>/legacy` on 8. */
+  get apiRoot(): string {
+    return this.version === '8' ? `${this.url}${SUITECRM8_LEGACY}` : this.url;
+  }
+
+  /** The site becomes another version (an upgrade from 7 to 8): the APIs move, the data stays. */
+  setVersion(version: '7' | '8'): void {
+    this.version = version;
   }
 
   async start(port = 0): Promise<string> {
@@ -175,7 +212,17 @@ export class FakeSuiteCrm {
     for await (const c of req) chunks.push(c as Buffer);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const request: FakeRequest = { method: req.method ?? 'GET', url, path: q === -1 ? url : url.slice(0, q), body: Buffer.concat(chunks).toString('utf8') };
+    const sitePath = q === -1 ? url : url.slice(0, q);
+    const underApi = this.version === '8' && (sitePath === SUITECRM8_LEGACY || sitePath.startsWith(`${SUITECRM8_LEGACY}/`));
+    const request: FakeRequest = {
+      method: req.method ?? 'GET',
+      url,
+      path: underApi ? sitePath.slice(SUITECRM8_LEGACY.length) || '/' : sitePath,
+      sitePath,
+      accept: String(req.headers['accept'] ?? ''),
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
     const log: FakeRequestLog = { ...request, status: null, fault: null };
     if (this.#logRequests) this.requests.push(log);
     const fault = this.#takeFault(request);
@@ -200,7 +247,13 @@ export class FakeSuiteCrm {
     log.status = answer.status;
     this.answered++;
     this.bytesSent += Buffer.byteLength(answer.body);
-    res.writeHead(answer.status, { 'Content-Type': answer.contentType, Date: new Date(this.store.now()).toUTCString() });
+    const headers: Record<string, string> = { 'Content-Type': answer.contentType, Date: new Date(this.store.now()).toUTCString() };
+    if (answer.status < 300 && answer.contentType === CT_VND) {
+      // mod_expires in SuiteCRM's .htaccess (`ExpiresDefault "access plus 1 month"`): lists look cacheable for a month.
+      headers['Cache-Control'] = 'max-age=2592000';
+      headers['Expires'] = new Date(this.store.now() + 2_592_000_000).toUTCString();
+    }
+    res.writeHead(answer.status, headers);
     res.end(fault?.kind === 'junk' ? answer.body + fault.text : answer.body);
   }
 
@@ -216,6 +269,7 @@ export class FakeSuiteCrm {
 
   #route(req: FakeRequest, contentType: string, authorization: string | undefined): FakeAnswer {
     const { method, path } = req;
+    if (this.version === '8' && req.sitePath === path) return this.#outsideLegacy(req);
     if (path === '/Api/access_token' && method === 'POST') return this.oauth.tokenEndpoint(contentType, req.body);
     if (path === '/service/v4_1/rest.php' && method === 'POST') return this.legacy.handle(req.body);
     if (path.startsWith('/Api/V8/')) {
@@ -233,7 +287,22 @@ export class FakeSuiteCrm {
     }
     return { status: 404, contentType: CT_JSON, body: compact({ message: 'Not Found' }) };
   }
+
+  /**
+   * SuiteCRM 8 outside `/legacy`: `GET /` is the Angular app (file 06); anything else, SuiteCRM 7's API
+   * paths included, is a 404 whose body follows Accept: JSON to a JSON Accept (files 04, 05), a Slim
+   * HTML page otherwise (file 07).
+   */
+  #outsideLegacy(req: FakeRequest): FakeAnswer {
+    if (req.method === 'GET' && req.path === '/') return { status: 200, contentType: 'text/html; charset=UTF-8', body: ANGULAR_SHELL };
+    if (/\bjson\b/i.test(req.accept)) return { status: 404, contentType: CT_JSON, body: compact({ message: 'Not found' }) };
+    return { status: 404, contentType: 'text/html;charset=UTF-8', body: SLIM_404 };
+  }
 }
+
+/** SuiteCRM 8 outside `/legacy`: its Symfony app. Only what the recordings show (files 04-07). */
+const SLIM_404 = recordedText('suitecrm8-api', '07_sc7_path_api_access_token_404_html.json');
+const ANGULAR_SHELL = recordedText('suitecrm8-api', '06_root_angular_app_index.json');
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -9,11 +9,15 @@
  */
 import { createHash } from 'node:crypto';
 import { type CrmError, CrmErrorCodes, CrmTelephonyError } from '../crm-errors.ts';
+import { ApiLocator } from './api-locator.ts';
 import { parseFirstJson } from './json-body.ts';
 import type { Transport } from './transport.ts';
 
 export interface LegacyApiOptions {
+  /** SUITECRM_URL; where v4_1 is (`/service/v4_1/rest.php`, under `/legacy` on SuiteCRM 8) is found out. */
   url: string;
+  /** Shares where the API was found with API v8's client (its `tokens.locator`); default one of its own. */
+  locator?: ApiLocator;
   username: string;
   password: string;
   transport: Transport;
@@ -35,10 +39,12 @@ export interface LegacyPage {
 
 export class LegacyApi {
   readonly #o: LegacyApiOptions;
+  readonly #locator: ApiLocator;
   #session: string | null = null;
 
   constructor(options: LegacyApiOptions) {
     this.#o = options;
+    this.#locator = options.locator ?? new ApiLocator({ url: options.url, transport: options.transport, timeoutMs: options.timeoutMs });
   }
 
   /**
@@ -129,22 +135,57 @@ export class LegacyApi {
   async #post(method: string, restData: Record<string, unknown>, signal?: AbortSignal): Promise<unknown> {
     const o = this.#o;
     const body = new URLSearchParams({ method, input_type: 'JSON', response_type: 'JSON', rest_data: JSON.stringify(restData) }).toString();
-    const answer = await o.transport({
-      method: 'POST',
-      url: `${o.url}/service/v4_1/rest.php`,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body,
-      timeoutMs: o.timeoutMs,
-      ...(signal ? { signal } : {}),
-    });
+    const send = async (root: string) =>
+      o.transport({
+        method: 'POST',
+        url: `${root}/service/v4_1/rest.php`,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body,
+        timeoutMs: o.timeoutMs,
+        ...(signal ? { signal } : {}),
+      });
+    let root = await this.#locator.locate(signal);
+    let answer = await send(root.root);
+    if (answer.status === 404) {
+      const moved = await this.#locator.relocate(root, signal);
+      if (moved !== null) {
+        // Sent again where it is now; a session of the old place is refused there (11), and `call` logs in anew.
+        root = moved;
+        answer = await send(root.root);
+      }
+    }
+    if (answer.status === 500 && /^\s*Database failure\b/.test(answer.text)) throw databaseFailure(method, restData, root.version);
     if (answer.status >= 500 || answer.status === 429) {
       throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_UNAVAILABLE, `SuiteCRM's legacy API failed (HTTP ${answer.status}). Will try again.`, { status: answer.status });
     }
     if (answer.status !== 200) {
-      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API answered HTTP ${answer.status} to ${method}: is service/v4_1/rest.php reachable under SUITECRM_URL?`, { status: answer.status });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API answered HTTP ${answer.status} to ${method}: is ${root.root}/service/v4_1/rest.php reachable?`, { status: answer.status });
     }
     return parseFirstJson(answer.text).value;
   }
+}
+
+/**
+ * v4_1 SQL that names a column the database lacks is an HTML "Database failure. Please refer to
+ * suitecrm.log for details." with HTTP 500 (SuiteCRM 8.7.1, recording 104: `users_cstm.asterisk_ext_c`
+ * on a site where no Users custom field was ever added, so there is no `users_cstm` join). Retrying
+ * cannot help: it is refused, naming the fields the query used, custom ones (`_cstm.`) first.
+ */
+function databaseFailure(method: string, restData: Record<string, unknown>, version: string): CrmError {
+  const query = typeof restData['query'] === 'string' ? restData['query'] : '';
+  const module = typeof restData['module_name'] === 'string' ? restData['module_name'] : 'a module';
+  const custom = [...new Set([...query.matchAll(/\b\w+_cstm\.(\w+)/g)].map((m) => m[1]!))];
+  const named = custom.length > 0 ? custom : [...new Set([...query.matchAll(/\b[a-z_]+\.(\w+)/g)].map((m) => m[1]!))];
+  const fields = named.length > 0 ? named.join(', ') : 'none';
+  const advice =
+    custom.length > 0
+      ? `${module} has no custom field ${custom.join(', ')} in SuiteCRM ${version}'s database: install the crm-telephony package (npx crm-telephony suitecrm package, then ${version === '8' ? 'Administration -> Module Loader' : 'Admin -> Module Loader'}), which adds the extension field, or add the field in ${version === '8' ? 'Administration -> Studio' : 'Admin -> Studio'}, or set SUITECRM_EXTENSION_FIELD to the field your extensions are in.`
+      : `a field it names (${fields}) is not a column of ${module} in SuiteCRM's database; suitecrm.log says which.`;
+  return new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API could not run ${method} on ${module} (HTTP 500 "Database failure"): ${advice}`, {
+    status: 500,
+    databaseFailure: true,
+    fields: named,
+  });
 }
 
 function legacyError(result: unknown): { name: string; number: number } | null {

@@ -7,11 +7,15 @@
  * failed password grant holds the password (recording 06), so no part of it is ever repeated.
  */
 import { CrmErrorCodes, CrmTelephonyError } from '../crm-errors.ts';
+import { ApiLocator, type SuiteCrmApiRoot } from './api-locator.ts';
 import { parseFirstJson } from './json-body.ts';
-import type { Transport } from './transport.ts';
+import type { HttpAnswer, Transport } from './transport.ts';
 
 export interface TokenSourceOptions {
+  /** SUITECRM_URL (a SuiteCRM 7 or 8 site root): where the API is, is found out (`api-locator.ts`). */
   url: string;
+  /** Shares where the API was found with the other clients of the same SuiteCRM; default one of its own. */
+  locator?: ApiLocator;
   clientId: string;
   clientSecret: string;
   transport: Transport;
@@ -29,6 +33,8 @@ interface Held {
 
 export class TokenSource {
   readonly #o: TokenSourceOptions;
+  /** Where the API is (API v8 and v4_1 ask it too). */
+  readonly locator: ApiLocator;
   #held: Held | null = null;
   #pending: Promise<string> | null = null;
   /** Tokens fetched so far (status page, tests). */
@@ -36,6 +42,7 @@ export class TokenSource {
 
   constructor(options: TokenSourceOptions) {
     this.#o = options;
+    this.locator = options.locator ?? new ApiLocator({ url: options.url, transport: options.transport, timeoutMs: options.timeoutMs });
   }
 
   /** A token that was valid a moment ago. */
@@ -55,15 +62,17 @@ export class TokenSource {
 
   async #fetch(signal?: AbortSignal): Promise<string> {
     const o = this.#o;
-    const url = `${o.url}/Api/access_token`;
-    const answer = await o.transport({
-      method: 'POST',
-      url,
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ grant_type: 'client_credentials', client_id: o.clientId, client_secret: o.clientSecret }),
-      timeoutMs: o.timeoutMs,
-      ...(signal ? { signal } : {}),
-    });
+    let api = await this.locator.locate(signal);
+    let answer = await this.#ask(api, signal);
+    if (answer.status === 404) {
+      // The token endpoint is gone from where it was found: the site moved or was upgraded (7 -> 8).
+      const moved = await this.locator.relocate(api, signal);
+      if (moved !== null) {
+        api = moved;
+        answer = await this.#ask(api, signal);
+      }
+    }
+    const url = `${api.root}/Api/access_token`;
     let body: Record<string, unknown> = {};
     try {
       const v = parseFirstJson(answer.text).value;
@@ -81,20 +90,32 @@ export class TokenSource {
     if (answer.status === 401 || answer.status === 400 || errorCode === 'invalid_client' || errorCode === 'unsupported_grant_type') {
       throw new CrmTelephonyError(
         CrmErrorCodes.CRM_ERR_AUTH,
-        `SuiteCRM refused the OAuth2 client${errorCode ? ` (${errorCode})` : ''} (HTTP ${answer.status}). Check SUITECRM_CLIENT_ID and SUITECRM_CLIENT_SECRET: they must be the id and secret of a "Client Credentials" client in SuiteCRM (Admin -> OAuth2 Clients and Tokens).`,
+        `SuiteCRM ${api.version} refused the OAuth2 client${errorCode ? ` (${errorCode})` : ''} (HTTP ${answer.status}). Check SUITECRM_CLIENT_ID and SUITECRM_CLIENT_SECRET: they must be the id and secret of a "Client Credentials" client in SuiteCRM (${api.version === '8' ? 'Administration -> OAuth2 Clients and Tokens -> New Client Credentials Client' : 'Admin -> OAuth2 Clients and Tokens'}).`,
         { status: answer.status, error: errorCode },
       );
     }
     if (answer.status === 404) {
-      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `There is no SuiteCRM token endpoint at ${url} (HTTP 404). Set SUITECRM_URL to the SuiteCRM site root, the folder that holds Api/.`, { status: 404 });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `There is no SuiteCRM token endpoint at ${url} (HTTP 404) any more, and none elsewhere under SUITECRM_URL. Set SUITECRM_URL to the SuiteCRM site root (the address you open SuiteCRM at).`, { status: 404 });
     }
     if (answer.status >= 500 || answer.status === 429) {
       throw new CrmTelephonyError(
         CrmErrorCodes.CRM_ERR_UNAVAILABLE,
-        `SuiteCRM failed to issue an access token (HTTP ${answer.status}${errorCode ? `, ${errorCode}` : ''}). If this persists, check that SuiteCRM's OAuth2 keys (Api/V8/OAuth2/private.key and public.key) exist and the web server can read them.`,
+        `SuiteCRM failed to issue an access token (HTTP ${answer.status}${errorCode ? `, ${errorCode}` : ''}). If this persists, check that SuiteCRM's OAuth2 keys (${api.version === '8' ? 'public/legacy/Api/V8/OAuth2/' : 'Api/V8/OAuth2/'}private.key and public.key) exist and the web server can read them.`,
         { status: answer.status, error: errorCode },
       );
     }
     throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM's token endpoint answered HTTP ${answer.status} without a token. Is SUITECRM_URL the SuiteCRM site root?`, { status: answer.status });
+  }
+
+  #ask(api: SuiteCrmApiRoot, signal?: AbortSignal): Promise<HttpAnswer> {
+    const o = this.#o;
+    return o.transport({
+      method: 'POST',
+      url: `${api.root}/Api/access_token`,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credentials', client_id: o.clientId, client_secret: o.clientSecret }),
+      timeoutMs: o.timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
   }
 }

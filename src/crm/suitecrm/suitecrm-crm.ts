@@ -58,8 +58,8 @@ export class SuiteCrm implements CrmPort {
     const transport = deps.transport ?? fetchTransport;
     const log = deps.log ?? silentLog;
     this.tokens = new TokenSource({ url: settings.url, clientId: settings.clientId, clientSecret: settings.clientSecret, transport, timeoutMs: settings.timeoutMs, ...(deps.now ? { now: deps.now } : {}) });
-    this.api = new V8Api({ url: settings.url, tokens: this.tokens, transport, timeoutMs: settings.timeoutMs, log });
-    this.legacy = settings.legacy ? new LegacyApi({ url: settings.url, ...settings.legacy, transport, timeoutMs: settings.timeoutMs }) : null;
+    this.api = new V8Api({ tokens: this.tokens, transport, timeoutMs: settings.timeoutMs, log });
+    this.legacy = settings.legacy ? new LegacyApi({ url: settings.url, locator: this.tokens.locator, ...settings.legacy, transport, timeoutMs: settings.timeoutMs }) : null;
     this.engine = new SyncEngine({ api: this.api, legacy: this.legacy, directory: deps.directory, state: new SyncStateStore(deps.directory.store, SOURCE), settings, log });
   }
 
@@ -79,12 +79,24 @@ export class SuiteCrm implements CrmPort {
     return this.engine.writer.counts();
   }
 
-  /** SuiteCRM 7: `index.php?module=Contacts&action=DetailView&record=<id>`; 8: `#/contacts/record/<id>`. */
+  /** Which SuiteCRM answered (after the first request; before it, what SUITECRM_URL suggests). */
+  get version(): '7' | '8' {
+    return this.tokens.locator.likelyVersion;
+  }
+
+  /**
+   * SuiteCRM 7: `index.php?module=Contacts&action=DetailView&record=<id>`; 8: `#/contacts/record/<id>`
+   * (lower-case module: test/fixtures/suitecrm8-api/README.md). SUITECRM_UI `auto` follows the SuiteCRM
+   * found; a SuiteCRM 7 link still opens the record on SuiteCRM 8 (it redirects), so the guess made
+   * before the first request is harmless.
+   */
   recordUrl(ref: CrmRecordRef): string | null {
     if (ref.source !== SOURCE || !ref.externalId) return null;
     const module = MODULE_OF_TYPE[ref.type];
     const id = encodeURIComponent(ref.externalId);
-    return this.settings.ui === '8' ? `${this.settings.url}/#/${module.toLowerCase()}/record/${id}` : `${this.settings.url}/index.php?module=${module}&action=DetailView&record=${id}`;
+    const ui = this.settings.ui === 'auto' ? this.version : this.settings.ui;
+    const site = this.tokens.locator.site;
+    return ui === '8' ? `${site}/#/${module.toLowerCase()}/record/${id}` : `${site}/index.php?module=${module}&action=DetailView&record=${id}`;
   }
 
   /** Creates the lead or contact in SuiteCRM, then at once in our directory (the next sync confirms it). */

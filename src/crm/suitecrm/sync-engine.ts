@@ -105,7 +105,7 @@ export class SyncEngine {
         last_sync_at: now,
         ...(mode === 'full' ? { last_full_at: now, deleted_cursor: cursor } : {}),
       });
-      if (mode === 'incremental' && this.#o.legacy !== null) counts.removed += await this.#deletions(module, options.signal);
+      if (mode === 'incremental' && this.#o.legacy !== null) counts.removed += await this.#deletions(module, report.warnings, options.signal);
       if (module === 'Users') knownUsers = await this.#writer.knownUserIds();
       written += counts.written;
     }
@@ -149,7 +149,7 @@ export class SyncEngine {
       if (module === 'Users' && isCrmError(err, CrmErrorCodes.CRM_ERR_REJECTED) && err.message.includes(field)) {
         throw new CrmTelephonyError(
           CrmErrorCodes.CRM_ERR_REJECTED,
-          `SuiteCRM's Users module has no field "${field}". Add it (Admin -> Studio -> Users -> Fields -> Add Field: TextField, name asterisk_ext; SuiteCRM stores it as asterisk_ext_c), or set SUITECRM_EXTENSION_FIELD to the field your users' extensions are in.`,
+          `SuiteCRM's Users module has no field "${field}" (a new SuiteCRM 8 has none). Install the crm-telephony package, which adds it (npx crm-telephony suitecrm package, then Admin -> Module Loader; on SuiteCRM 8 Administration -> Module Loader), or add it in Studio (Admin -> Studio -> Users -> Fields -> Add Field: TextField, name asterisk_ext; SuiteCRM stores it as asterisk_ext_c; on SuiteCRM 8 Administration -> Studio), or set SUITECRM_EXTENSION_FIELD to the field your users' extensions are in.`,
           { field },
           { cause: err },
         );
@@ -183,8 +183,24 @@ export class SyncEngine {
     return this.#writer.removeRecords(type, await this.#writer.recordsNotIn(type, seen));
   }
 
-  /** Deletions since the last ones seen, through the legacy API (API v8 cannot list them). */
-  async #deletions(module: SuiteCrmModule, signal?: AbortSignal): Promise<number> {
+  /**
+   * Deletions since the last ones seen, through the legacy API (API v8 cannot list them). A query
+   * SuiteCRM's database cannot run (v4_1's HTTP 500 "Database failure", recording 104 of SuiteCRM 8)
+   * will not run on the next sync either: it is a warning, and the reconcile finds the deletions.
+   */
+  async #deletions(module: SuiteCrmModule, warnings: string[], signal?: AbortSignal): Promise<number> {
+    try {
+      return await this.#legacyDeletions(module, signal);
+    } catch (err) {
+      if (!isCrmError(err, CrmErrorCodes.CRM_ERR_REJECTED) || err.details['databaseFailure'] !== true) throw err;
+      const w = `Deletions of ${module} are not seen between full syncs: ${err.message} The full sync every SUITECRM_RECONCILE_INTERVAL_MS still removes them.`;
+      if (!warnings.includes(w)) warnings.push(w);
+      this.#o.log.warn({ module, err: err.message }, 'SuiteCRM deletions: the legacy API query failed');
+      return 0;
+    }
+  }
+
+  async #legacyDeletions(module: SuiteCrmModule, signal?: AbortSignal): Promise<number> {
     const legacy = this.#o.legacy!;
     const state = await this.#o.state.get(module);
     const from = state.deleted_cursor ?? state.cursor;

@@ -32,7 +32,9 @@ export const fetchTransport: Transport = async (x) => {
   const signal = x.signal ? AbortSignal.any([deadline, x.signal]) : deadline;
   const where = describeUrl(x.url);
   try {
-    const res = await fetch(x.url, { method: x.method, headers: x.headers, ...(x.body !== undefined ? { body: x.body } : {}), signal, redirect: 'manual' });
+    // `no-store`: SuiteCRM marks its v8 answers cacheable for a month (`Cache-Control: max-age=2592000`,
+    // its .htaccess); a list must always come from SuiteCRM itself, whatever dispatcher fetch is given.
+    const res = await fetch(x.url, { method: x.method, headers: x.headers, ...(x.body !== undefined ? { body: x.body } : {}), signal, redirect: 'manual', cache: 'no-store' });
     const text = await res.text();
     const date = Date.parse(res.headers.get('date') ?? '');
     return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, date: Number.isFinite(date) ? date : null };

@@ -8,6 +8,7 @@ import { type CrmError, CrmErrorCodes, CrmTelephonyError } from '../crm-errors.t
 import type { Log } from '../../logger.ts';
 import { parseFirstJson } from './json-body.ts';
 import { decodeHtml } from './html-entities.ts';
+import type { SuiteCrmApiRoot } from './api-locator.ts';
 import type { TokenSource } from './oauth-token.ts';
 import { encodeQuery, type QueryParams } from './query-string.ts';
 import { describeUrl, type HttpAnswer, type Transport } from './transport.ts';
@@ -48,7 +49,7 @@ export interface ListPage {
 }
 
 export interface V8ApiOptions {
-  url: string;
+  /** The token, and (`tokens.locator`) where the API is. */
   tokens: TokenSource;
   transport: Transport;
   timeoutMs: number;
@@ -56,6 +57,9 @@ export interface V8ApiOptions {
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** What a GET sends so that no HTTP cache on the way (a proxy, a caching agent) answers for SuiteCRM. */
+export const NO_CACHE: Readonly<Record<string, string>> = { 'Cache-Control': 'no-cache', Pragma: 'no-cache' };
 
 export class V8Api {
   readonly #o: V8ApiOptions;
@@ -152,19 +156,28 @@ export class V8Api {
     });
   }
 
-  /** One request with the token; a 401 renews the token once, a second 401 is CRM_ERR_AUTH. */
+  /**
+   * One request with the token; a 401 renews the token once, a second 401 is CRM_ERR_AUTH. `path` is
+   * under the API root (`/Api/V8/...`), which the locator found: the site root on SuiteCRM 7,
+   * `/legacy` on SuiteCRM 8. A 404 there means the API moved (an upgrade from 7 to 8): it is looked
+   * for again, and the request sent once more where it is now.
+   */
   async call(method: Method, path: string, options: { query?: QueryParams; body?: unknown; signal?: AbortSignal; answered?: { date?: number | null } } = {}): Promise<Record<string, unknown>> {
     const o = this.#o;
-    const url = `${o.url}${path}${options.query && options.query.length > 0 ? `?${encodeQuery(options.query)}` : ''}`;
-    const send = async (token: string): Promise<HttpAnswer> => {
+    const locator = o.tokens.locator;
+    const tail = `${path}${options.query && options.query.length > 0 ? `?${encodeQuery(options.query)}` : ''}`;
+    const send = async (root: SuiteCrmApiRoot, token: string): Promise<HttpAnswer> => {
       this.requests++;
       return o.transport({
         method,
-        url,
+        url: `${root.root}${tail}`,
         headers: {
           Accept: 'application/vnd.api+json',
           Authorization: `Bearer ${token}`,
           ...(options.body !== undefined ? { 'Content-Type': 'application/vnd.api+json' } : {}),
+          // SuiteCRM's .htaccess gives every v8 answer `Cache-Control: max-age=2592000` (mod_expires,
+          // test/fixtures/suitecrm8-api/README.md): a cache between us must never answer a list for it.
+          ...(method === 'GET' ? NO_CACHE : {}),
         },
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
         timeoutMs: o.timeoutMs,
@@ -172,16 +185,27 @@ export class V8Api {
       });
     };
     let token = await o.tokens.get(options.signal);
-    let answer = await send(token);
+    let root = await locator.locate(options.signal);
+    let answer = await send(root, token);
+    if (answer.status === 404) {
+      const moved = await locator.relocate(root, options.signal);
+      if (moved !== null) {
+        o.log.warn({ from: root.root, to: moved.root, version: moved.version }, 'SuiteCRM\'s API moved; using it where it is now');
+        root = moved;
+        o.tokens.invalidate(token);
+        token = await o.tokens.get(options.signal);
+        answer = await send(root, token);
+      }
+    }
     if (answer.status === 401) {
       o.tokens.invalidate(token);
       token = await o.tokens.get(options.signal);
-      answer = await send(token);
+      answer = await send(root, token);
       if (answer.status === 401) {
         const hint = safeText(readJson(answer)?.['hint']);
         throw new CrmTelephonyError(
           CrmErrorCodes.CRM_ERR_AUTH,
-          `SuiteCRM rejected an access token it had just issued (401${hint ? `: ${hint}` : ''}). Check SuiteCRM's OAuth2 setup (the keys in Api/V8/OAuth2/, the clock of the SuiteCRM server) and that the client's user is active.`,
+          `SuiteCRM rejected an access token it had just issued (401${hint ? `: ${hint}` : ''}). Check SuiteCRM's OAuth2 setup (the keys in ${root.version === '8' ? 'public/legacy/Api/V8/OAuth2/' : 'Api/V8/OAuth2/'}, the clock of the SuiteCRM server) and that the client's user is active.`,
           { status: 401, path: describeUrl(path) },
         );
       }
@@ -218,7 +242,7 @@ export class V8Api {
       throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_NOT_FOUND, `SuiteCRM has no such record (${detail}): it was deleted, or never existed.`, { status: 400 });
     }
     if (answer.status === 404) {
-      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM has no API at ${where} (HTTP 404). Set SUITECRM_URL to the SuiteCRM site root, the folder that holds Api/.`, { status: 404 });
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM has no API at ${where} (HTTP 404), and none elsewhere under SUITECRM_URL. Set SUITECRM_URL to the SuiteCRM site root (the address you open SuiteCRM at).`, { status: 404 });
     }
     if (answer.status >= 300 && answer.status < 400) {
       throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM answered ${where} with a redirect (HTTP ${answer.status}): set SUITECRM_URL to the address it redirects to (https:// rather than http://?).`, { status: answer.status });
@@ -261,5 +285,5 @@ function asRecord(value: unknown, module: string): V8Record {
 }
 
 function badShape(what: string): CrmError {
-  return new CrmTelephonyError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM's answer for ${what} is not in the shape of its v8 API. Is SUITECRM_URL a SuiteCRM 7.10+ site root?`);
+  return new CrmTelephonyError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM's answer for ${what} is not in the shape of its v8 API. Is SUITECRM_URL the site root of a SuiteCRM 7.10+ or 8?`);
 }

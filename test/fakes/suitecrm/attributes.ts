@@ -34,7 +34,7 @@ function derived(store: FakeStore, r: FakeRecord, view: View): Record<string, un
     out['parent_name'] = view === 'patch' ? '' : fullName(store, String(a['parent_type'] ?? ''), a['parent_id']);
     const contacts = store.related('Calls', r.id, 'contacts')?.ids ?? [];
     out['contact_id'] = contacts[0] ?? '';
-    out['contact_name'] = fullName(store, 'Contacts', contacts[0]);
+    out['contact_name'] = store.quirks.callContactName === 'full name' ? fullName(store, 'Contacts', contacts[0]) : String(store.get('Contacts', contacts[0] ?? '')?.attrs['last_name'] ?? '');
   }
   return out;
 }

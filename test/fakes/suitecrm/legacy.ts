@@ -13,6 +13,8 @@ import type { FakeRecord, FakeStore } from './store.ts';
 
 const INVALID_SESSION = { name: 'Invalid Session ID', number: 11, description: 'The session ID is invalid' };
 const ACCESS_DENIED = { name: 'Access Denied', number: 40, description: 'You do not have access' };
+const DATABASE_FAILURE = Symbol('database failure');
+const V4_NOT_COLUMNS: Record<string, readonly string[]> = { Contacts: ['account_id'] };
 
 export class FakeLegacy {
   readonly #store: FakeStore;
@@ -39,8 +41,11 @@ export class FakeLegacy {
       case 'logout':
         this.#sessions.delete(String(data['session']));
         return out(null);
-      case 'get_entry_list':
-        return out(this.#entryList(data));
+      case 'get_entry_list': {
+        const list = this.#entryList(data);
+        // A column the database lacks: MariaDB's error becomes PHP's bare text, HTTP 500 (SuiteCRM 8.7.1, recording 104).
+        return list === DATABASE_FAILURE ? { status: 500, contentType: 'text/html; charset=UTF-8', body: 'Database failure. Please refer to suitecrm.log for details.' } : out(list);
+      }
       case 'set_entry':
         return out(this.#setEntry(data, userId));
       case 'set_relationship':
@@ -77,7 +82,7 @@ export class FakeLegacy {
         nv('user_decimal_separator', '.'),
         nv('mobile_max_list_entries', null),
         nv('mobile_max_subpanel_entries', null),
-        nv('user_currency_name', 'US Dollars'),
+        nv('user_currency_name', this.#store.quirks.currencyName),
       ]),
     };
   }
@@ -87,22 +92,26 @@ export class FakeLegacy {
     const out: Record<string, { name: string; value: unknown }> = {};
     for (const f of Array.isArray(fields) ? (fields as string[]) : def.order) {
       if (f !== 'id' && !def.order.includes(f) && !def.hidden.has(f)) continue;
+      // A relate field, not a column: v4_1 leaves it out when empty (SuiteCRM 8.7.1's 113 asked for a deleted contact's account_id).
+      if (V4_NOT_COLUMNS[r.module]?.includes(f) && (r.attrs[f] ?? '') === '') continue;
       const raw = f === 'id' ? r.id : (r.attrs[f] ?? def.defaults[f] ?? '');
       out[f] = { name: f, value: typeof raw === 'string' ? htmlEncode(raw) : raw };
     }
     return out;
   }
 
-  #entryList(data: Record<string, unknown>): unknown {
+  #entryList(data: Record<string, unknown>): unknown | typeof DATABASE_FAILURE {
     const def = this.#store.resolveModule(String(data['module_name']));
     if (!def) return { name: 'Module Does Not Exist', number: 20, description: 'This module is not available on this server' };
     const query = String(data['query'] ?? '');
     if (/\bselect\b/i.test(query)) return ACCESS_DENIED;
     const where = parseWhere(query);
     if (where === null) return ACCESS_DENIED;
+    // `users_cstm.asterisk_ext_c`: a custom field is a column of `<table>_cstm` only once it was added.
+    for (const column of where.columns) if (column !== 'id' && column !== 'deleted' && !def.order.includes(column) && !def.hidden.has(column)) return DATABASE_FAILURE;
     const deleted = Number(data['deleted'] ?? 0) === 1;
     let rows: FakeRecord[] = [];
-    for (const r of this.#store.inIdOrder(def.name)) if (r.deleted === deleted && where(r)) rows.push(r);
+    for (const r of this.#store.inIdOrder(def.name)) if (r.deleted === deleted && where.test(r)) rows.push(r);
     const order = /^(?:\w+\.)?(\w+)(?:\s+(ASC|DESC))?$/i.exec(String(data['order_by'] ?? '').trim());
     if (order) {
       const field = order[1]!;
@@ -170,10 +179,11 @@ export class FakeLegacy {
   }
 }
 
-/** `a.x = '1' OR a.y LIKE '%2'`: conditions joined by one kind of AND/OR; null when not understood. */
-function parseWhere(query: string): ((r: FakeRecord) => boolean) | null {
+/** `a.x = '1' OR a.y LIKE '%2'`: conditions joined by one kind of AND/OR, and the columns named; null when not understood. */
+function parseWhere(query: string): { test: (r: FakeRecord) => boolean; columns: string[] } | null {
   const text = query.trim();
-  if (text === '') return () => true;
+  if (text === '') return { test: () => true, columns: [] };
+  const columns: string[] = [];
   const cond = /^\s*(?:\w+\.)?(\w+)\s*(=|!=|<>|>=|<=|>|<|LIKE)\s*'((?:[^']|'')*)'\s*/i;
   const tests: ((r: FakeRecord) => boolean)[] = [];
   const joins: string[] = [];
@@ -182,6 +192,7 @@ function parseWhere(query: string): ((r: FakeRecord) => boolean) | null {
     const m = cond.exec(rest);
     if (m === null) return null;
     const op = { '=': 'eq', '!=': 'neq', '<>': 'neq', '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte' }[m[2]!.toUpperCase()] ?? 'like';
+    columns.push(m[1]!);
     tests.push(matcher(m[1]!, op, m[3]!.replace(/''/g, "'")));
     rest = rest.slice(m[0].length);
     if (rest === '') break;
@@ -191,5 +202,5 @@ function parseWhere(query: string): ((r: FakeRecord) => boolean) | null {
     rest = rest.slice(j[0].length);
   }
   const any = joins.includes('OR');
-  return (r) => (any ? tests.some((t) => t(r)) : tests.every((t) => t(r)));
+  return { test: (r) => (any ? tests.some((t) => t(r)) : tests.every((t) => t(r))), columns };
 }

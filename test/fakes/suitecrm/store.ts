@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { dbDateTime } from './render.ts';
-import { buildModules, DATE_FIELDS, LINKS, readFixture, type ModuleDef } from './modules.ts';
+import { buildModules, DATE_FIELDS, LINKS, readFixture, type ModuleDef, type RecordingSet } from './modules.ts';
 
 export interface FakeRecord {
   id: string;
@@ -34,16 +34,20 @@ export class FakeStore {
   readonly #links = new Map<string, Map<string, string[]>>();
   /** user_name -> login data, for password grants and v4_1. */
   readonly logins = new Map<string, FakeUserLogin & { id: string }>();
+  /** Where SuiteCRM 8.7.1 answered otherwise than 7.14.6 in the recordings, beyond paths and custom fields. */
+  readonly quirks: { callContactName: 'full name' | 'last name'; currencyName: string };
   /** Bumped by every write: list caches key on it. */
   version = 0;
   now: () => number;
   newId: () => string;
 
-  constructor(options: { now: () => number; newId: () => string; fixture: boolean }) {
+  constructor(options: { now: () => number; newId: () => string; fixture: boolean; recordings?: RecordingSet }) {
     this.now = options.now;
     this.newId = options.newId;
-    const fixture = readFixture();
-    this.modules = buildModules(fixture);
+    const fixture = readFixture(options.recordings);
+    // 8.7.1: a Call's `contact_name` is the contact's last name (files 73, 79, 80); v4_1 login's currency "US Dollar" (file 100).
+    this.quirks = options.recordings === 'suitecrm8-api' ? { callContactName: 'last name', currencyName: 'US Dollar' } : { callContactName: 'full name', currencyName: 'US Dollars' };
+    this.modules = buildModules(fixture, options.recordings);
     for (const name of this.modules.keys()) {
       this.#records.set(name, new Map());
       this.#sortedIds.set(name, []);
