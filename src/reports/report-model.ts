@@ -127,6 +127,8 @@ export interface AggregateRow {
   cb15: number;
   cb60: number;
   cbDay: number;
+  /** The answered calls' times to answer, where the row holds many (a rolled-up day's group); `tta` is then null. */
+  waits?: Histogram;
 }
 
 /** Sums of a group and its time-to-answer histogram. */
@@ -158,7 +160,8 @@ class Tally {
     this.cb15 += row.cb15;
     this.cb60 += row.cb60;
     this.cbDay += row.cbDay;
-    if (row.tta !== null) addTo(this.waits, row.tta, row.answered);
+    if (row.waits !== undefined) merge(this.waits, row.waits);
+    else if (row.tta !== null) addTo(this.waits, row.tta, row.answered);
   }
 
   addTally(other: Tally): void {

@@ -39,6 +39,8 @@ interface ReportDialect {
   run<R>(store: Store, query: RawBuilder<R>): Promise<R[]>;
   /** The two groupings over the calls `c` (a sub-select), with `aggregates`. */
   grouped(calls: RawBuilder<unknown>, aggregates: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** The rollup's groupings: each of the day, line, queue and agent within each local day. */
+  daily(calls: RawBuilder<unknown>, aggregates: RawBuilder<unknown>): RawBuilder<unknown>;
 }
 
 /**
@@ -51,6 +53,11 @@ interface ReportDialect {
 /** PostgreSQL's grouping(d, did, queue, agent) of each set: a bit for each column NOT grouped (SQLite's arms say the same). */
 const BY_DAY = 0b0111;
 const BY_LINE_QUEUE_AGENT = 0b1000;
+/** The daily sets' grouping(did, queue, agent). */
+const DAILY_PERIOD = 0b111;
+const DAILY_LINE = 0b011;
+const DAILY_QUEUE = 0b101;
+const DAILY_AGENT = 0b110;
 
 const DIALECTS: Record<Engine, ReportDialect> = {
   postgres: {
@@ -79,6 +86,10 @@ const DIALECTS: Record<Engine, ReportDialect> = {
     grouped: (calls, aggregates) => sql`select grouping(d, did, queue, agent) as g, d, did, queue, agent, code, ${aggregates}
       from ${calls} as c
       group by grouping sets ((d, code), (did, queue, agent, code))`,
+    // grouping(did, queue, agent): as above, per day.
+    daily: (calls, aggregates) => sql`select grouping(did, queue, agent) as g, d, did, queue, agent, code, ${aggregates}
+      from ${calls} as c
+      group by grouping sets ((d, code), (d, did, code), (d, queue, code), (d, agent, code))`,
   },
   sqlite: {
     // SQLite does not flatten a sub-select with a LIMIT into an aggregate query (LIMIT -1: none).
@@ -91,6 +102,14 @@ const DIALECTS: Record<Engine, ReportDialect> = {
       select ${sql.lit(BY_DAY)} as g, d, null as did, null as queue, null as agent, code, ${aggregates} from c group by d, code
       union all
       select ${sql.lit(BY_LINE_QUEUE_AGENT)}, null, did, queue, agent, code, ${aggregates} from c group by did, queue, agent, code`,
+    daily: (calls, aggregates) => sql`with c as not materialized ${calls}
+      select ${sql.lit(DAILY_PERIOD)} as g, d, null as did, null as queue, null as agent, code, ${aggregates} from c group by d, code
+      union all
+      select ${sql.lit(DAILY_LINE)}, d, did, null, null, code, ${aggregates} from c group by d, did, code
+      union all
+      select ${sql.lit(DAILY_QUEUE)}, d, null, queue, null, code, ${aggregates} from c group by d, queue, code
+      union all
+      select ${sql.lit(DAILY_AGENT)}, d, null, null, agent, code, ${aggregates} from c group by d, agent, code`,
   },
 };
 
@@ -155,10 +174,14 @@ function unpack(code: number): { kind: number; cb: number; tta: number | null } 
 
 /** The grouped read itself (the benchmark explains it). */
 export function aggregateQuery(store: Store, window: ReportWindow, extensions: readonly string[] | null): RawBuilder<RawAggregate> {
+  return DIALECTS[store.engine].grouped(callFigures(store, window, extensions), sql`count(*) as n, sum(talk) as talk`).$castTo<RawAggregate>();
+}
+
+/** Each call of the range (of these extensions) as `d, did, queue, agent, code, talk`: computed once per call, not once per grouping set. */
+function callFigures(store: Store, window: ReportWindow, extensions: readonly string[] | null): RawBuilder<unknown> {
   const dialect = DIALECTS[store.engine];
   const k = KIND;
-  // Each call's figures, computed once per call (not once per grouping set).
-  const calls = sql`(select d, did, queue, agent,
+  return sql`(select d, did, queue, agent,
         ((coalesce(case when k = ${sql.lit(k.inboundAnswered)} then ring_seconds end, -1) + 1) * 8
           + case when cb is null then 0 else
             (case when cb - started_epoch <= 900 then ${sql.lit(CALLED_BACK_15M)} else 0 end)
@@ -177,7 +200,6 @@ export function aggregateQuery(store: Store, window: ReportWindow, extensions: r
         from calls
         where started_at >= ${window.fromIso} and started_at < ${window.toIso} and status = 'ended' and started_epoch is not null
         ${scopeFilter(extensions, sql.ref('id'))} ${dialect.fence}) as raw ${dialect.fence})`;
-  return dialect.grouped(calls, sql`count(*) as n, sum(talk) as talk`).$castTo<RawAggregate>();
 }
 
 export interface RawAggregate {
@@ -191,12 +213,15 @@ export interface RawAggregate {
   talk: number | string;
 }
 
+/** The counts of `n` calls of one packed code (`tta`: their time to answer, null: none) and their talk. */
+export type Figures = Omit<AggregateRow, 'dim' | 'key' | 'waits'>;
+
 // PostgreSQL returns bigint and numeric sums as strings; SQLite returns numbers.
-function toAggregates(r: RawAggregate): AggregateRow[] {
-  const n = Number(r.n);
-  const { kind, cb, tta } = unpack(Number(r.code));
+function figuresOf(code: number | string, count: number | string, talk: number | string): Figures {
+  const n = Number(count);
+  const { kind, cb, tta } = unpack(Number(code));
   const when = (yes: boolean): number => (yes ? n : 0);
-  const figures = {
+  return {
     tta,
     calls: n,
     inbound: when(kind <= KIND.inboundAbandoned),
@@ -206,11 +231,15 @@ function toAggregates(r: RawAggregate): AggregateRow[] {
     missed: when(kind === KIND.inboundMissed),
     abandoned: when(kind === KIND.inboundAbandoned),
     talked: when(kind === KIND.inboundAnswered || kind === KIND.outboundAnswered || kind === KIND.internalAnswered),
-    talk: Number(r.talk),
+    talk: Number(talk),
     cb15: when((cb & CALLED_BACK_15M) !== 0),
     cb60: when((cb & CALLED_BACK_1H) !== 0),
     cbDay: when((cb & CALLED_BACK_SAME_DAY) !== 0),
   };
+}
+
+function toAggregates(r: RawAggregate): AggregateRow[] {
+  const figures = figuresOf(r.code, r.n, r.talk);
   const g = Number(r.g);
   if (g === BY_DAY) return [{ dim: 'period', key: r.d === null ? null : Number(r.d), ...figures }];
   if (g === BY_LINE_QUEUE_AGENT) {
@@ -221,6 +250,42 @@ function toAggregates(r: RawAggregate): AggregateRow[] {
     ];
   }
   throw new Error(`unexpected grouping ${String(r.g)}`);
+}
+
+/** A day's group (`dim`, `key`) of calls of one packed code: the rollup's unit (`report-rollup.ts`). */
+export interface DailyRow extends AggregateRow {
+  day: number;
+}
+
+/**
+ * The range's calls counted per local day and, within each day, per line, queue and agent: what
+ * the rollup keeps of a day (and how days not rolled up, today's, are read live). Four groupings
+ * instead of the report's two: by line, queue and agent together, a day's groups would be as many
+ * as its calls (the time to answer is in the key).
+ */
+export async function dailyRows(store: Store, window: ReportWindow, extensions: readonly string[] | null): Promise<DailyRow[]> {
+  const dialect = DIALECTS[store.engine];
+  const query = (part: ReportWindow) => dialect.daily(callFigures(store, part, extensions), sql`count(*) as n, sum(talk) as talk`).$castTo<RawAggregate>();
+  const parts = await Promise.all(dialect.parts(window).map((part) => dialect.run(store, query(part))));
+  return parts.flat().map((r) => {
+    const g = Number(r.g);
+    const dim = g === DAILY_PERIOD ? 'period' : g === DAILY_LINE ? 'line' : g === DAILY_QUEUE ? 'queue' : g === DAILY_AGENT ? 'agent' : null;
+    if (dim === null) throw new Error(`unexpected grouping ${String(r.g)}`);
+    const day = Number(r.d);
+    const key = dim === 'period' ? day : dim === 'line' ? r.did : dim === 'queue' ? r.queue : r.agent;
+    return { day, dim, key, ...figuresOf(r.code, r.n, r.talk) };
+  });
+}
+
+/** Per local day and extension: the unanswered inbound calls that rang it (`rangMissed`, day by day). */
+export async function dailyRangMissed(store: Store, window: ReportWindow, extensions: readonly string[] | null): Promise<{ day: number; extension: string; missed: number }[]> {
+  const only = extensions === null ? sql`` : sql`and e.extension in (${sql.join(extensions)})`;
+  const rows = await sql<{ d: number | string; extension: string; missed: number | string }>`select ${localDay(sql.ref('c.started_epoch'), window.segments)} as d, e.extension as extension, count(*) as missed
+    from calls c join call_extensions e on e.call_id = c.id
+    where c.started_at >= ${window.fromIso} and c.started_at < ${window.toIso} and c.status = 'ended'
+      and c.direction = 'inbound' and c.disposition <> 'answered' and e.role = 'rang' ${only}
+    group by 1, 2`.execute(store.db);
+  return rows.rows.map((r) => ({ day: Number(r.d), extension: r.extension, missed: Number(r.missed) }));
 }
 
 /** Per extension: the range's unanswered inbound calls that rang it. */
