@@ -201,13 +201,19 @@ export class MissedWorkflow {
       const user = await this.#d.directory.userByExtension(address);
       return user ? { id: user.id, name: user.name, active: user.active } : null;
     };
-    const users = await this.#d.directory.listUsers();
+    // Independent reads: side by side rather than one after another.
+    const [users, lastAgent, line, fallback] = await Promise.all([
+      this.#d.directory.listUsers(),
+      byExt(lastAddress),
+      byExt(lineExt && addressOf(lineExt, qualifier)),
+      byExt(fallbackExt === '' ? null : addressOf(fallbackExt, qualifier)),
+    ]);
     const facts: ChainFacts = {
       order: rules.order,
       responsible,
-      lastAgent: await byExt(lastAddress),
-      line: await byExt(lineExt && addressOf(lineExt, qualifier)),
-      fallback: await byExt(fallbackExt === '' ? null : addressOf(fallbackExt, qualifier)),
+      lastAgent,
+      line,
+      fallback,
       admins: users.filter((u) => u.role === 'admin' && u.active).map((u) => ({ id: u.id, name: u.name, active: true })),
     };
     return ownerChain(facts);
