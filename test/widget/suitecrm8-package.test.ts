@@ -12,16 +12,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildSuiteCrmPackage, packageFiles } from '../../src/crm/suitecrm-package/build-package.ts';
-import { LOADER_JS } from '../../src/crm/suitecrm-package/php-sources.ts';
 import { verifyWidgetToken } from '../../src/web/auth/crm-sso.ts';
 import { suitecrmPackage } from '../../src/cli/suitecrm-package.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { readZip, type ZipEntry } from './support/zip.ts';
 import { SCANNER_PHP } from './support/php-scanner.ts';
+import { loader8Markup } from './support/hook-markup.ts';
 
 const SECRET = 'pkg8-test-secret_0123456789-abcdefghijklmnop';
 const SERVICE = 'https://crm-telephony.example.com';
@@ -29,8 +29,8 @@ const PUBLISHED = new Date(Date.UTC(2026, 11, 7, 12, 0, 0));
 const CARLA = '293e56cb-e109-2ffb-923c-6b155998c0b9';
 const EXT = 'extensions/crmTelephony';
 const FILES = ['manifest.php', 'README.txt', `${EXT}/backend/WidgetLoaderSubscriber.php`, `${EXT}/backend/WidgetTokenProcess.php`, `${EXT}/config/crm_telephony.php`, 'language/Users/en_us.crm_telephony.php'];
-/** SuiteCRM 8.7.1's index.html as the app serves it (core/app/shell/src/index.html, built). */
-const INDEX_HTML = '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"/><title>SuiteCRM</title><base href=""/></head>\n<body>\n<app-root></app-root>\n<script src="main.js" type="module"></script></body>\n</html>\n';
+/** SuiteCRM 8.7.1's index.html as it answered GET / (test/fixtures/suitecrm8-api/06_root_angular_app_index.json). */
+const INDEX_HTML = (JSON.parse(readFileSync(new URL('../fixtures/suitecrm8-api/06_root_angular_app_index.json', import.meta.url), 'utf8')) as { response: { body_text: string } }).response.body_text;
 
 const PHP = spawnSync('php', ['-v'], { encoding: 'utf8' }).status === 0;
 const needsPhp = PHP ? {} : { skip: 'php is not installed here (apt-get install php-cli; .ci/run does)' };
@@ -196,7 +196,7 @@ function run(input: Record<string, unknown>): Record<string, unknown> & { errors
   return JSON.parse(r.stdout) as Record<string, unknown> & { errors: string[]; time: number };
 }
 
-const LOADER_MARKUP = `<script data-crm-telephony-loader="1" data-suitecrm="8" data-src="${SERVICE}/widget/widget.js" data-service="${SERVICE}">${LOADER_JS}</script>`;
+const LOADER_MARKUP = loader8Markup(SERVICE);
 
 test('php: the subscriber puts the loader into the app\'s page once, before </body>, after Symfony\'s ResponseListener; no user, no token in it', needsPhp, () => {
   const out = run({ case: 'page', html: INDEX_HTML, twice: true });

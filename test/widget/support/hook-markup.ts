@@ -22,3 +22,11 @@ export function hookMarkup(o: { service: string; user: string; token: string; la
     `${LOADER_JS}</script>`
   );
 }
+
+/** What the SuiteCRM 8 extension's WidgetLoaderSubscriber adds before </body> of the app's page (no user, no token). */
+export function loader8Markup(service: string): string {
+  return (
+    `<script data-crm-telephony-loader="1" data-suitecrm="8" data-src="${htmlAttribute(`${service}/widget/widget.js`)}"` +
+    ` data-service="${htmlAttribute(service)}">${LOADER_JS}</script>`
+  );
+}

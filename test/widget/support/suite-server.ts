@@ -9,7 +9,7 @@
  * navigation, like inlineEditing.js) and cells (double-click opens the inline editor), on the tabs
  * and the favourite star; it records when the page was ready and loaded.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -65,6 +65,8 @@ export class SuiteServer {
   language = 'en_us';
   /** False: the hook of a package built before it passed the language (only the page says it). */
   hookSaysLanguage = true;
+  /** More routes, tried first (the SuiteCRM 8 stand-in, suite8-app.ts): true when one answered. */
+  readonly routes: ((req: IncomingMessage, res: ServerResponse, url: URL) => boolean)[] = [];
   /** Page loads served, by file. */
   readonly served: string[] = [];
   origin = '';
@@ -73,6 +75,7 @@ export class SuiteServer {
     this.#o = options;
     this.#server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
+      for (const route of this.routes) if (route(req, res, url)) return;
       if (url.pathname === '/suite-stub.js') {
         res.writeHead(200, { 'content-type': 'application/javascript' }).end(SUITE_STUB);
         return;
