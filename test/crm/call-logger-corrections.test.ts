@@ -20,7 +20,7 @@ import { crmDb } from '../../src/crm/crm-tables.ts';
 import type { CrmPort } from '../../src/crm/crm-port.ts';
 import type { CallRecord } from '../../src/calls/record.ts';
 import type { FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
-import { IDS, settingsFor, startFake } from './support.ts';
+import { IDS, settingsFor, startFake, SUITECRM_VERSIONS } from './support.ts';
 
 const CALLER = '+14155552671';
 let seq = 0;
@@ -89,8 +89,8 @@ function around(crm: SuiteCrm, over: Partial<Pick<CrmPort, 'logCall' | 'updateCa
   };
 }
 
-for (const engine of ENGINES) {
-  describe(`calls corrected after they were logged, into SuiteCRM on ${engine}`, () => {
+for (const engine of ENGINES) for (const version of SUITECRM_VERSIONS) {
+  describe(`calls corrected after they were logged, into SuiteCRM on ${engine}, SuiteCRM ${version}`, () => {
     let t: TestStore;
     let dir: Directory;
     let fake: FakeSuiteCrm;
@@ -126,7 +126,7 @@ for (const engine of ENGINES) {
     before(async () => {
       t = await openTestStore(engine);
       dir = new Directory(t.store, { defaultRegion: 'RU' });
-      fake = await startFake();
+      fake = await startFake({ version });
       crm = new SuiteCrm(settingsFor(fake, { pageSize: 50, timeoutMs: 300 }), { directory: dir });
       await crm.syncFull();
     });

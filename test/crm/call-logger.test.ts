@@ -16,7 +16,7 @@ import { markerLine } from '../../src/crm/suitecrm/call-attributes.ts';
 import { CrmErrorCodes, CrmTelephonyError } from '../../src/crm/crm-errors.ts';
 import type { CrmPort } from '../../src/crm/crm-port.ts';
 import type { FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
-import { IDS, settingsFor, startFake } from './support.ts';
+import { IDS, settingsFor, startFake, SUITECRM_VERSIONS } from './support.ts';
 
 let seq = 0;
 function call(over: Partial<LoggableCallRecord> = {}): LoggableCallRecord {
@@ -51,8 +51,8 @@ async function until(check: () => Promise<boolean> | boolean, what: string, ms =
   }
 }
 
-for (const engine of ENGINES) {
-  describe(`call logging into SuiteCRM through the outbox on ${engine}`, () => {
+for (const engine of ENGINES) for (const version of SUITECRM_VERSIONS) {
+  describe(`call logging into SuiteCRM through the outbox on ${engine}, SuiteCRM ${version}`, () => {
     let t: TestStore;
     let dir: Directory;
     let fake: FakeSuiteCrm;
@@ -70,7 +70,7 @@ for (const engine of ENGINES) {
     before(async () => {
       t = await openTestStore(engine);
       dir = new Directory(t.store, { defaultRegion: 'RU' });
-      fake = await startFake();
+      fake = await startFake({ version });
       crm = new SuiteCrm(settingsFor(fake, { pageSize: 50, timeoutMs: 300 }), { directory: dir });
       await crm.syncFull();
     });

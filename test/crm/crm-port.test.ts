@@ -22,26 +22,35 @@ import { markerLine } from '../../src/crm/suitecrm/call-attributes.ts';
 import type { CallRecord } from '../../src/calls/record.ts';
 import type { FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET } from '../fakes/fake-suitecrm.ts';
-import { IDS, settingsFor, startFake } from './support.ts';
+import { IDS, settingsFor, startFake, SUITECRM_VERSIONS } from './support.ts';
 
-describe('the CRM port', () => {
+for (const version of SUITECRM_VERSIONS) describe(`the CRM port, SuiteCRM ${version}`, () => {
   let t: TestStore;
   let dir: Directory;
   let fake: FakeSuiteCrm;
   before(async () => {
     t = await openTestStore('sqlite');
     dir = new Directory(t.store, { defaultRegion: 'RU' });
-    fake = await startFake();
+    fake = await startFake({ version });
   });
   after(async () => {
     await fake.stop();
     await t.dispose();
   });
 
-  test('record pages: SuiteCRM 7 and 8 links for SuiteCRM records, none for ours; the console page for the embedded CRM', () => {
+  test('record pages: SuiteCRM 7 and 8 links for SuiteCRM records, none for ours; the console page for the embedded CRM', async () => {
     const ref = { type: 'contact' as const, id: `suitecrm:${IDS.C1}`, source: 'suitecrm', externalId: IDS.C1 };
-    assert.equal(new SuiteCrm(settingsFor(fake), { directory: dir }).recordUrl(ref), `${fake.url}/index.php?module=Contacts&action=DetailView&record=${IDS.C1}`);
+    const sc7Link = `${fake.url}/index.php?module=Contacts&action=DetailView&record=${IDS.C1}`;
+    const sc8Link = `${fake.url}/#/contacts/record/${IDS.C1}`;
+    const auto = new SuiteCrm(settingsFor(fake, { ui: 'auto' }), { directory: dir });
+    // Before the first request SuiteCRM 7's link (SuiteCRM 8 redirects it to the record); after it, the version found.
+    assert.equal(auto.recordUrl(ref), sc7Link);
+    await auto.api.get('Contacts', IDS.C1, ['last_name']);
+    assert.equal(auto.version, version);
+    assert.equal(auto.recordUrl(ref), version === '8' ? sc8Link : sc7Link);
     assert.equal(new SuiteCrm(settingsFor(fake, { ui: '8' }), { directory: dir }).recordUrl({ ...ref, type: 'lead' }), `${fake.url}/#/leads/record/${IDS.C1}`);
+    assert.equal(new SuiteCrm(settingsFor(fake, { ui: '7' }), { directory: dir }).recordUrl(ref), sc7Link, 'SUITECRM_UI=7 forces it');
+    assert.equal(new SuiteCrm(settingsFor(fake, { ui: 'auto', url: `${fake.url}/legacy` }), { directory: dir }).recordUrl(ref), sc8Link, 'SUITECRM_URL ending in /legacy: SuiteCRM 8, links at the site root');
     assert.equal(new SuiteCrm(settingsFor(fake), { directory: dir }).recordUrl({ type: 'contact', id: 'x', source: 'embedded', externalId: null }), null);
     assert.equal(new EmbeddedCrm(dir).recordUrl({ type: 'account', id: 'a b', source: 'embedded', externalId: null }), '/records/account/a%20b');
   });
@@ -52,7 +61,7 @@ describe('the CRM port', () => {
     const created = await crm.createRecord({ type: 'lead', firstName: '', lastName: 'Unknown caller', company: 'Acme', phone: '+49 40 5550100', assignedUserId: `suitecrm:${IDS.bob}` });
     const inCrm = fake.store.get('Leads', created.externalId!)!;
     assert.deepEqual([inCrm.attrs['last_name'], inCrm.attrs['phone_work'], inCrm.attrs['assigned_user_id'], inCrm.attrs['status'], inCrm.attrs['account_name']], ['Unknown caller', '+49 40 5550100', IDS.bob, 'New', 'Acme']);
-    assert.equal(created.url, `${fake.url}/index.php?module=Leads&action=DetailView&record=${created.externalId}`);
+    assert.equal(created.url, version === '8' ? `${fake.url}/#/leads/record/${created.externalId}` : `${fake.url}/index.php?module=Leads&action=DetailView&record=${created.externalId}`);
     const found = await findByPhone(dir, '+49405550100');
     assert.deepEqual(found.candidates.map((c) => [c.type, c.id, c.owner?.id]), [['lead', created.id, `suitecrm:${IDS.bob}`]]);
     // The next sync agrees with it (no duplicate).

@@ -22,7 +22,7 @@ import { CrmErrorCodes, CrmTelephonyError } from '../../src/crm/crm-errors.ts';
 import type { CrmPort } from '../../src/crm/crm-port.ts';
 import type { FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET } from '../fakes/fake-suitecrm.ts';
-import { IDS, memoryLog, settingsFor, startFake } from './support.ts';
+import { IDS, memoryLog, settingsFor, startFake, SUITECRM_VERSIONS } from './support.ts';
 
 const ALICE = `suitecrm:${IDS.alice}`;
 const BOB = `suitecrm:${IDS.bob}`;
@@ -85,8 +85,8 @@ async function change(store: Store, id: string, set: Partial<MissedItemsTable>):
     .execute();
 }
 
-for (const engine of ENGINES) {
-  describe(`missed-call items as planned Calls in SuiteCRM on ${engine}`, () => {
+for (const engine of ENGINES) for (const version of SUITECRM_VERSIONS) {
+  describe(`missed-call items as planned Calls in SuiteCRM on ${engine}, SuiteCRM ${version}`, () => {
     let t: TestStore;
     let dir: Directory;
     let fake: FakeSuiteCrm;
@@ -104,7 +104,7 @@ for (const engine of ENGINES) {
     before(async () => {
       t = await openTestStore(engine);
       dir = new Directory(t.store, { defaultRegion: 'RU' });
-      fake = await startFake();
+      fake = await startFake({ version });
       crm = new SuiteCrm(settingsFor(fake, { pageSize: 50 }), { directory: dir });
       await crm.syncFull();
     });

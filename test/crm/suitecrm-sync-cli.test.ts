@@ -7,12 +7,12 @@ import type { Store } from '../../src/store/store.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { ENGINES, openTestStore, type TestStore } from '../support/engines.ts';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FAKE_USER_PASSWORD, type FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
-import { startFake } from './support.ts';
+import { startFake, SUITECRM_VERSIONS } from './support.ts';
 
 const borrowed = (store: Store) => ({ openStore: async (): Promise<Store> => ({ ...store, close: async () => {} }) });
 
-for (const engine of ENGINES) {
-  describe(`suitecrm sync command on ${engine}`, () => {
+for (const engine of ENGINES) for (const version of SUITECRM_VERSIONS) {
+  describe(`suitecrm sync command on ${engine}, SuiteCRM ${version}`, () => {
     let t: TestStore;
     let fake: FakeSuiteCrm;
     let env: Record<string, string>;
@@ -24,7 +24,7 @@ for (const engine of ENGINES) {
     };
     before(async () => {
       t = await openTestStore(engine);
-      fake = await startFake();
+      fake = await startFake({ version });
       env = { SUITECRM_URL: fake.url, SUITECRM_CLIENT_ID: FAKE_CLIENT_ID, SUITECRM_CLIENT_SECRET: FAKE_CLIENT_SECRET, SUITECRM_USERNAME: 'admin', SUITECRM_PASSWORD: FAKE_USER_PASSWORD, DEFAULT_REGION: 'RU', SUITECRM_PAGE_SIZE: '2' };
     });
     after(async () => {

@@ -13,12 +13,12 @@ import { SuiteCrm } from '../../src/crm/suitecrm/suitecrm-crm.ts';
 import { SuiteCrmSync } from '../../src/crm/suitecrm/suitecrm-sync.ts';
 import type { SyncProgress } from '../../src/crm/crm-port.ts';
 import type { FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
-import { IDS, settingsFor, startFake } from './support.ts';
+import { IDS, settingsFor, startFake, SUITECRM_VERSIONS } from './support.ts';
 
 const sid = (id: string): string => `suitecrm:${id}`;
 
-for (const engine of ENGINES) {
-  describe(`SuiteCRM directory sync on ${engine}`, () => {
+for (const engine of ENGINES) for (const version of SUITECRM_VERSIONS) {
+  describe(`SuiteCRM directory sync on ${engine}, SuiteCRM ${version}`, () => {
     let t: TestStore;
     let dir: Directory;
     let fake: FakeSuiteCrm;
@@ -28,7 +28,7 @@ for (const engine of ENGINES) {
     before(async () => {
       t = await openTestStore(engine);
       dir = new Directory(t.store, { defaultRegion: 'RU' });
-      fake = await startFake({ now: () => clock });
+      fake = await startFake({ now: () => clock, version });
       crm = new SuiteCrm(settingsFor(fake), { directory: dir });
     });
     after(async () => {
@@ -114,7 +114,7 @@ for (const engine of ENGINES) {
     });
   });
 
-  describe(`SuiteCRM sync across pages on ${engine}`, () => {
+  describe(`SuiteCRM sync across pages on ${engine}, SuiteCRM ${version}`, () => {
     let t: TestStore;
     let dir: Directory;
     let fake: FakeSuiteCrm;
@@ -123,7 +123,7 @@ for (const engine of ENGINES) {
     before(async () => {
       t = await openTestStore(engine);
       dir = new Directory(t.store, { defaultRegion: 'RU' });
-      fake = await startFake({ now: () => clock });
+      fake = await startFake({ now: () => clock, version });
       fake.generate({ contacts: 60 });
     });
     after(async () => {

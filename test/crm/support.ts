@@ -49,7 +49,7 @@ export function settingsFor(fake: FakeSuiteCrm, overrides: Partial<SuiteCrmSetti
     phoneFields: DEFAULT_PHONE_FIELDS,
     pageSize: 2,
     timeoutMs: 2000,
-    ui: '7',
+    ui: 'auto',
     logCalls: true,
     recordingLink: 'https://tel.example.com/api/calls/{callId}/recording',
     region: 'RU',
