@@ -15,8 +15,12 @@ import { LegacyApi } from '../../src/crm/suitecrm/legacy-api.ts';
 import { fetchTransport } from '../../src/crm/suitecrm/transport.ts';
 import { CrmErrorCodes, isCrmError } from '../../src/crm/crm-errors.ts';
 import { silentLog } from '../../src/logger.ts';
+import { Directory } from '../../src/directory/directory.ts';
+import { SuiteCrm } from '../../src/crm/suitecrm/suitecrm-crm.ts';
+import type { Transport } from '../../src/crm/suitecrm/transport.ts';
+import { openTestStore } from '../support/engines.ts';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FAKE_USER_PASSWORD, type FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
-import { IDS, startFake } from './support.ts';
+import { IDS, settingsFor, startFake } from './support.ts';
 
 function client(url: string) {
   const tokens = new TokenSource({ url, clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET, transport: fetchTransport, timeoutMs: 2000 });
@@ -147,5 +151,51 @@ describe('v4_1 SQL on a custom field SuiteCRM 8 does not have', () => {
       return true;
     });
     assert.ok(f.requests.some((r) => r.status === 500 && r.path === '/service/v4_1/rest.php'), 'as SuiteCRM 8.7.1 answered (recording 104)');
+  });
+});
+
+describe('the sync on a SuiteCRM 8 as installed (8.7.1’s data: no custom fields)', () => {
+  test('Users without the extension field: the sync says what to install or add, on SuiteCRM 8’s menus', async () => {
+    const t = await openTestStore('sqlite');
+    try {
+      const f = await fake({ version: '8', recordings: 'suitecrm8-api' });
+      const crm = new SuiteCrm(settingsFor(f, { pageSize: 50 }), { directory: new Directory(t.store, { defaultRegion: 'RU' }) });
+      await assert.rejects(crm.syncFull(), (err: unknown) => {
+        assert.ok(isCrmError(err, CrmErrorCodes.CRM_ERR_REJECTED), String(err));
+        assert.match(err.message, /Users module has no field "asterisk_ext_c" \(a new SuiteCRM 8 has none\)\. Install the crm-telephony package.*on SuiteCRM 8 Administration -> Module Loader.*SUITECRM_EXTENSION_FIELD/);
+        return true;
+      });
+      // Without Users the records sync as on SuiteCRM 7, and the record links are SuiteCRM 8's.
+      const records = new SuiteCrm(settingsFor(f, { pageSize: 2, modules: ['Accounts', 'Contacts', 'Leads'] }), { directory: new Directory(t.store, { defaultRegion: 'RU' }) });
+      const report = await records.syncFull();
+      assert.deepEqual([report.modules['Accounts']?.written, report.modules['Contacts']?.written, report.modules['Leads']?.written], [3, 3, 2]);
+      assert.equal(records.recordUrl({ type: 'contact', id: 'suitecrm:x', source: 'suitecrm', externalId: '1da78610-db24-f01e-7114-6b1559c35ea6' }), `${f.url}/#/contacts/record/1da78610-db24-f01e-7114-6b1559c35ea6`);
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  test('deletions: a v4_1 query SuiteCRM’s database cannot run is a warning of the sync (the reconcile still removes), not a failure retried forever', async () => {
+    const t = await openTestStore('sqlite');
+    try {
+      const f = await fake({ version: '8' });
+      let failed = 0;
+      // As SuiteCRM 8.7.1 answers v4_1 SQL naming a missing column (recording 104).
+      const transport: Transport = async (x) => {
+        if (x.url.endsWith('/service/v4_1/rest.php') && x.body?.startsWith('method=get_entry_list')) {
+          failed++;
+          return { status: 500, contentType: 'text/html; charset=UTF-8', text: 'Database failure. Please refer to suitecrm.log for details.', date: null };
+        }
+        return fetchTransport(x);
+      };
+      const crm = new SuiteCrm(settingsFor(f, { pageSize: 50 }), { directory: new Directory(t.store, { defaultRegion: 'RU' }), transport });
+      await crm.syncFull();
+      const report = await crm.syncIncremental();
+      assert.ok(failed > 0);
+      assert.ok(report.warnings.some((w) => /^Deletions of Contacts are not seen between full syncs: SuiteCRM's legacy API could not run get_entry_list on Contacts \(HTTP 500 "Database failure"\)/.test(w)), report.warnings.join('\n'));
+      await crm.close();
+    } finally {
+      await t.dispose();
+    }
   });
 });
