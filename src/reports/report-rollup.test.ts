@@ -158,7 +158,8 @@ for (const engine of ENGINES) {
     test("a past day's call written again (a late correction: answered -> missed, another line and queue) is counted as it is now", async () => {
       const before = await both({ ...RANGE, group: 'day' });
       const call = HISTORY.find((c) => c.direction === 'inbound' && c.disposition === 'answered' && c.startedAt! < '2026-10-10')!;
-      await log.upsertMany([{ call: { ...call, disposition: 'missed', answeredBy: null, did: '5559999', queue: 'late', talkSeconds: 0, answeredAt: null, rang: ['104'] } }]);
+      const corrected: Call = { ...call, disposition: 'missed', answeredBy: null, did: '5559999', queue: 'late', talkSeconds: 0, answeredAt: null, rang: ['104'] };
+      await log.upsertMany([{ call: corrected }]);
       const after = await both({ ...RANGE, group: 'day' });
       assert.deepEqual(after.rolled, after.live);
       assert.equal(after.live.totals.missed, before.live.totals.missed + 1);
@@ -188,7 +189,8 @@ for (const engine of ENGINES) {
       assert.notDeepEqual(ny.live.periods, (await both({ ...RANGE, group: 'day' })).live.periods, 'the zones cut the days differently');
       // A change while New York is asked for is seen in Berlin's rollup too.
       const call = HISTORY.find((c) => c.disposition === 'answered' && c.startedAt! > '2026-10-25T00:30:00Z' && c.startedAt! < '2026-10-26')!;
-      await log.upsertMany([{ call: { ...call, talkSeconds: (call.talkSeconds ?? 0) + 77 } }]);
+      const longer: Call = { ...call, talkSeconds: (call.talkSeconds ?? 0) + 77 };
+      await log.upsertMany([{ call: longer }]);
       const again = await both({ ...RANGE, group: 'day' }, 'America/New_York');
       assert.deepEqual(again.rolled, again.live);
       const berlin = await both({ ...RANGE, group: 'week' });
