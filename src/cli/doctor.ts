@@ -7,8 +7,10 @@
  * Checked: the settings; the Node.js line; the store; the HTTP and FastAGI ports (free, or held by the running
  * service); each PBX (reached, login, the AMI user's rights as manager.conf gives them, events
  * flowing, `timestampevents`, the clock against the PBX's); each PBX's CDR source; each PBX's recordings
- * folder, or its SFTP login (host key, key, folder); SuiteCRM: its OAuth2 client, the Users extension field (and whether anyone has an
- * extension), a test lookup of each module with its phone fields, the widget's shared secret.
+ * folder, or its SFTP login (host key, key, folder); SuiteCRM: which SuiteCRM answers under SUITECRM_URL (7 at the site
+ * root, 8 under /legacy), its OAuth2 client, the Users extension field (and whether anyone has an extension), a test
+ * lookup of each module with its phone fields, Calls (no custom field needed), the legacy v4_1 login for deletions,
+ * the widget's shared secret. What is missing is named with where to add it on that SuiteCRM's menus.
  */
 import { access as accessFile, constants } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -20,6 +22,9 @@ import { loadConfig, type Config } from '../config.ts';
 import { suiteCrmSettings, usesSuiteCrm, type SuiteCrmSettings } from '../crm/config.ts';
 import { CrmErrorCodes, isCrmError } from '../crm/crm-errors.ts';
 import { fieldsFor, toSyncedUser } from '../crm/suitecrm/records.ts';
+import { ApiLocator, type SuiteCrmApiRoot } from '../crm/suitecrm/api-locator.ts';
+import { LegacyApi } from '../crm/suitecrm/legacy-api.ts';
+import { toSuiteDateTime } from '../crm/suitecrm/datetime.ts';
 import { V8Api } from '../crm/suitecrm/v8-api.ts';
 import { TokenSource } from '../crm/suitecrm/oauth-token.ts';
 import { fetchTransport } from '../crm/suitecrm/transport.ts';
@@ -317,22 +322,67 @@ async function checkSuiteCrm(config: Config, checks: Check, timeoutMs: number): 
     say({ check, status: 'fail', message: (err as Error).message });
     return;
   }
-  const tokens = new TokenSource({ url: settings.url, clientId: settings.clientId, clientSecret: settings.clientSecret, transport: fetchTransport, timeoutMs });
+  // Which SuiteCRM answers, and where: SuiteCRM 7 at the site root, 8 under /legacy (api-locator.ts).
+  const locator = new ApiLocator({ url: settings.url, transport: fetchTransport, timeoutMs });
+  let found: SuiteCrmApiRoot;
   try {
-    await tokens.get(AbortSignal.timeout(timeoutMs));
-    say({ check, status: 'ok', message: texts.t('cli.doctor.tokenOk', { url: settings.url }) });
+    found = await locator.locate(AbortSignal.timeout(timeoutMs * 2));
+    say({ check, status: 'ok', message: texts.t('cli.doctor.apiFound', { version: `v${found.version}`, site: found.site, root: found.root }) });
   } catch (err) {
     say({ check, status: 'fail', message: texts.t('cli.doctor.failedAt', { where: settings.url, message: (err as Error).message }) });
     return;
   }
+  const tokens = new TokenSource({ url: settings.url, locator, clientId: settings.clientId, clientSecret: settings.clientSecret, transport: fetchTransport, timeoutMs });
+  try {
+    await tokens.get(AbortSignal.timeout(timeoutMs));
+    say({ check, status: 'ok', message: texts.t('cli.doctor.tokenOk', { url: found.root }) });
+  } catch (err) {
+    say({ check, status: 'fail', message: texts.t('cli.doctor.failedAt', { where: found.root, message: (err as Error).message }) });
+    return;
+  }
   const api = new V8Api({ tokens, transport: fetchTransport, timeoutMs, log: silentLog });
-  await checkExtensionField(api, settings, checks, timeoutMs);
+  await checkExtensionField(api, settings, found, checks, timeoutMs);
   await checkPhoneFields(api, settings, checks, timeoutMs);
+  await checkCalls(api, checks, timeoutMs);
+  await checkLegacy(settings, locator, found, checks, timeoutMs);
   checkWidgetSecret(config, checks);
 }
 
+/**
+ * Calls are read with the fields the call logger writes and searches by. None is a custom field: our
+ * call id and the recording link go into the description (call-attributes.ts), so a SuiteCRM 8 without
+ * the SuiteCRM 7 lab's `asterisk_uniqueid_c` / `recording_url_c` needs nothing added.
+ */
+async function checkCalls(api: V8Api, { say, texts }: Check, timeoutMs: number): Promise<void> {
+  const check = texts.t('cli.doctor.check.calls');
+  try {
+    await api.list('Calls', { fields: ['name', 'description', 'date_start', 'status', 'direction', 'parent_type', 'parent_id', 'assigned_user_id'], pageSize: 1, pageNumber: 1, signal: AbortSignal.timeout(timeoutMs) });
+    say({ check, status: 'ok', message: texts.t('cli.doctor.callsOk') });
+  } catch (err) {
+    say({ check, status: 'fail', message: (err as Error).message });
+  }
+}
+
+/** The legacy v4_1 login that shows deletions (optional): where it is on this SuiteCRM, and whether it logs in. */
+async function checkLegacy(settings: SuiteCrmSettings, locator: ApiLocator, found: SuiteCrmApiRoot, { say, texts }: Check, timeoutMs: number): Promise<void> {
+  const check = texts.t('cli.doctor.check.legacy');
+  if (settings.legacy === null) {
+    say({ check, status: 'ok', message: texts.t('cli.doctor.legacyOff') });
+    return;
+  }
+  const legacy = new LegacyApi({ url: settings.url, locator, ...settings.legacy, transport: fetchTransport, timeoutMs });
+  try {
+    await legacy.deletedSince('Contacts', 'contacts', toSuiteDateTime(Date.now() - 60_000), 0, 1, AbortSignal.timeout(timeoutMs * 2));
+    say({ check, status: 'ok', message: texts.t('cli.doctor.legacyOk', { url: `${found.root}/service/v4_1/rest.php`, username: settings.legacy.username }) });
+  } catch (err) {
+    say({ check, status: 'fail', message: (err as Error).message });
+  } finally {
+    await legacy.logout();
+  }
+}
+
 /** Users are listed with the extension field: SuiteCRM refuses a field it does not have. */
-async function checkExtensionField(api: V8Api, settings: SuiteCrmSettings, { say, texts }: Check, timeoutMs: number): Promise<void> {
+async function checkExtensionField(api: V8Api, settings: SuiteCrmSettings, found: SuiteCrmApiRoot, { say, texts }: Check, timeoutMs: number): Promise<void> {
   const check = texts.t('cli.doctor.check.extensionField');
   const field = settings.extensionField;
   try {
@@ -352,7 +402,7 @@ async function checkExtensionField(api: V8Api, settings: SuiteCrmSettings, { say
     }
   } catch (err) {
     if (isCrmError(err, CrmErrorCodes.CRM_ERR_REJECTED) && err.message.includes(field)) {
-      say({ check, status: 'fail', message: texts.t('cli.doctor.noExtensionField', { field }) });
+      say({ check, status: 'fail', message: texts.t('cli.doctor.noExtensionField', { field, version: `v${found.version}` }) });
       return;
     }
     say({ check, status: 'fail', message: (err as Error).message });

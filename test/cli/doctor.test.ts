@@ -2,7 +2,8 @@
  * `crm-telephony doctor` against the PBX simulator: a working setup is all ok (with the warnings
  * Asterisk's defaults deserve), a wrong AMI secret and a taken port are named with what to change,
  * wrong settings exit 2, `--json` is for scripts; against the fake SuiteCRM 7.14.6, a missing
- * extension field and a wrong phone field are named with what to do.
+ * extension field and a wrong phone field are named with what to do; against the fake SuiteCRM 8.7.1
+ * (as installed: no custom field), what is missing is named with SuiteCRM 8's menus.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,21 +14,25 @@ import { main } from '../../src/cli/main.ts';
 import { AmiSimulator } from '../../src/simulator/ami-simulator.ts';
 import { holdPort } from '../support/ports.ts';
 import { startSshd, sshdMissing } from '../recordings/support/sshd.ts';
-import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
+import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FAKE_USER_PASSWORD, FakeSuiteCrm } from '../fakes/fake-suitecrm.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'crmt-doctor-'));
 let sim: AmiSimulator;
 let amiPort: number;
 const suitecrm = new FakeSuiteCrm();
+/** SuiteCRM 8.7.1 as recorded: APIs under /legacy, no extension field. */
+const suitecrm8 = new FakeSuiteCrm({ version: '8', recordings: 'suitecrm8-api' });
+/** SuiteCRM 8 with the package's field (the 7.14.6 data behind SuiteCRM 8's paths). */
+const suitecrm8Ready = new FakeSuiteCrm({ version: '8' });
 
 before(async () => {
   sim = new AmiSimulator({ port: 0, username: 'crm', secret: 'crmsecret' });
   amiPort = (await sim.listen()).port;
-  await suitecrm.start();
+  await Promise.all([suitecrm.start(), suitecrm8.start(), suitecrm8Ready.start()]);
 });
 after(async () => {
   await sim.close();
-  await suitecrm.stop();
+  await Promise.all([suitecrm.stop(), suitecrm8.stop(), suitecrm8Ready.stop()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -125,6 +130,42 @@ test('SuiteCRM: a phone field it lacks names the variable; no widget secret is a
   const widget = report.checks.find((c) => c.check === 'SuiteCRM widget')!;
   assert.equal(widget.status, 'warn');
   assert.match(widget.message, /CRM_WIDGET_SECRET is not set/);
+});
+
+test('SuiteCRM 8 as installed: found under /legacy from its site root; the missing extension field named with SuiteCRM 8’s menus; Calls need no field; exit 1', async () => {
+  const res = await run([], { ...(await setup()), ...suitecrmEnv(), SUITECRM_URL: suitecrm8.url, SUITECRM_USERNAME: 'admin', SUITECRM_PASSWORD: FAKE_USER_PASSWORD });
+  assert.equal(res.code, 1, res.stdout);
+  const root = `${suitecrm8.url.replace(/[.]/g, '\\.')}/legacy`;
+  assert.match(res.stdout, new RegExp(`^ok {4}SuiteCRM: SuiteCRM 8 at http://127\\.0\\.0\\.1:\\d+: its APIs answer under ${root} `, 'm'));
+  assert.match(res.stdout, new RegExp(`^ok {4}SuiteCRM: ${root}: the OAuth2 client got a token`, 'm'));
+  assert.match(
+    res.stdout,
+    /^FAIL {2}SuiteCRM extension field: SuiteCRM’s Users module has no field "asterisk_ext_c" \(a new SuiteCRM 8 has none\): install the crm-telephony package \(npx crm-telephony suitecrm package, then Administration -> Module Loader\), which adds it, or add it yourself \(Administration -> Studio -> Users/m,
+  );
+  assert.match(res.stdout, /^ok {4}SuiteCRM lookup: 3 Accounts, 3 Contacts, 2 Leads readable/m);
+  assert.match(res.stdout, /^ok {4}SuiteCRM Calls: readable; no custom Calls field is needed/m);
+  assert.match(res.stdout, new RegExp(`^ok {4}SuiteCRM deletions: ${root}/service/v4_1/rest\\.php: logged in as "admin"`, 'm'));
+  assert.match(res.stdout, /^1 check failed/m);
+});
+
+test('SuiteCRM 8: a wrong OAuth2 client is named (invalid_client) with where to make one on SuiteCRM 8; nothing answering is said in words', async () => {
+  const wrong = await run(['--json'], { ...(await setup()), ...suitecrmEnv(), SUITECRM_URL: suitecrm8.url, SUITECRM_CLIENT_SECRET: 'WrongSecret' });
+  assert.equal(wrong.code, 1, wrong.stdout);
+  const checks = (JSON.parse(wrong.stdout) as { checks: { check: string; status: string; message: string }[] }).checks.filter((c) => c.check === 'SuiteCRM');
+  assert.deepEqual(checks.map((c) => c.status), ['ok', 'fail']);
+  assert.match(checks[1]!.message, /SuiteCRM 8 refused the OAuth2 client \(invalid_client\).*SUITECRM_CLIENT_SECRET.*Administration -> OAuth2 Clients and Tokens -> New Client Credentials Client/);
+  assert.doesNotMatch(wrong.stdout, /WrongSecret/);
+
+  const nothing = await run([], { ...(await setup()), ...suitecrmEnv(), SUITECRM_URL: `http://127.0.0.1:${amiPort}` });
+  assert.equal(nothing.code, 1, nothing.stdout);
+  assert.match(nothing.stdout, /^FAIL {2}SuiteCRM: http:\/\/127\.0\.0\.1:\d+: /m);
+});
+
+test('SuiteCRM 8 with the package’s field installed: every SuiteCRM check ok', async () => {
+  const res = await run([], { ...(await setup()), ...suitecrmEnv(), SUITECRM_URL: suitecrm8Ready.url });
+  assert.equal(res.code, 0, res.stdout);
+  assert.match(res.stdout, /^ok {4}SuiteCRM extension field: "asterisk_ext_c": 2 of 3 users have an extension/m);
+  assert.match(res.stdout, /^ok {4}SuiteCRM deletions: SUITECRM_USERNAME is not set/m);
 });
 
 test('recordings over SFTP: a login with the host key and the folder is ok; a wrong host key is named with the one shown', { skip: sshdMissing() ?? false }, async () => {

@@ -460,6 +460,8 @@ Exit status: 0 nothing failed (warnings allowed), 1 a check failed, 2 the settin
   'cli.doctor.check.extensionField': 'SuiteCRM extension field',
   'cli.doctor.check.lookup': 'SuiteCRM lookup',
   'cli.doctor.check.widget': 'SuiteCRM widget',
+  'cli.doctor.check.calls': 'SuiteCRM Calls',
+  'cli.doctor.check.legacy': 'SuiteCRM deletions',
   // `ids`: the PBXs’ ids, comma-separated.
   'cli.doctor.settingsRead':
     'read; {count, plural, =0 {no PBX set (AMI_HOST or CRM_TELEPHONY_CONFIG): the service would start its demo PBX} one {# PBX: {ids}} other {# PBXs: {ids}}}',
@@ -496,17 +498,24 @@ Exit status: 0 nothing failed (warnings allowed), 1 a check failed, 2 the settin
   'cli.doctor.noRecordingsFolder':
     '{folder} {code, select, ENOENT {does not exist here} other {cannot be read ({code})}}: mount the PBX’s recordings folder there (RECORDINGS_LOCAL_DIR), or fetch them over SFTP (RECORDINGS_SOURCE=sftp); until then calls show no recording',
   'cli.doctor.embedded': 'the embedded directory (no SUITECRM_URL)',
+  // `version`: v7 or v8; `site`: the site root; `root`: where the APIs answer (SuiteCRM 8: <site>/legacy).
+  'cli.doctor.apiFound':
+    '{version, select, v8 {SuiteCRM 8 at {site}: its APIs answer under {root} (the exact 8.x version is not shown over the API)} other {SuiteCRM 7 at {site}: its APIs answer at the site root}}',
   'cli.doctor.tokenOk': '{url}: the OAuth2 client got a token',
   // `listed`: how many users were listed (with "+" when there are more pages).
   'cli.doctor.noExtensions':
     'Users have the field "{field}", but none of the {listed} listed has an extension in it: fill in each agent’s extension on their user profile in SuiteCRM, or nobody gets pops',
   'cli.doctor.extensions': '"{field}": {count} of {listed} users have an extension',
   'cli.doctor.notExtensions': 'not an extension (digits, * and # only): {list}{more, plural, =0 {} one { and # more} other { and # more}}',
+  // `version`: v7 or v8 (SuiteCRM 8 has the same legacy admin pages under Administration).
   'cli.doctor.noExtensionField':
-    'SuiteCRM’s Users module has no field "{field}": install the crm-telephony package (npx crm-telephony suitecrm package, then Admin -> Module Loader), which adds it, or set SUITECRM_EXTENSION_FIELD to the field your users’ extensions are in',
+    'SuiteCRM’s Users module has no field "{field}"{version, select, v8 { (a new SuiteCRM 8 has none)} other {}}: install the crm-telephony package (npx crm-telephony suitecrm package, then {version, select, v8 {Administration -> Module Loader} other {Admin -> Module Loader}}), which adds it, or add it yourself ({version, select, v8 {Administration -> Studio} other {Admin -> Studio}} -> Users -> Fields -> Add Field: TextField asterisk_ext, stored as asterisk_ext_c), or set SUITECRM_EXTENSION_FIELD to the field your users’ extensions are in',
   'cli.doctor.lookupFailed': '{module} with the fields {fields}: {message} (a field that SuiteCRM lacks: correct {variable})',
   // `found`: "3 Accounts, 5 Contacts", SuiteCRM’s module names.
   'cli.doctor.lookupOk': '{found} readable with their phone fields (crm-telephony lookup <number> looks one up)',
+  'cli.doctor.callsOk': 'readable; no custom Calls field is needed (our call id and the recording link go into the description)',
+  'cli.doctor.legacyOff': 'SUITECRM_USERNAME is not set: deletions are found by the full sync (SUITECRM_RECONCILE_INTERVAL_MS)',
+  'cli.doctor.legacyOk': '{url}: logged in as "{username}"; deletions are seen between full syncs',
   'cli.doctor.noWidgetSecret':
     'CRM_WIDGET_SECRET is not set: the phone widget inside SuiteCRM cannot sign in. Set it to the secret "npx crm-telephony suitecrm package" printed (or build the package with --secret-env from the one you set)',
   'cli.doctor.widgetSecret': 'CRM_WIDGET_SECRET set ({count, plural, one {one secret} other {# secrets, the first signs}}); it must be the one in the installed package',

@@ -455,6 +455,8 @@ DATABASE_URL, HTTP_*, AGI_*, CDR_*, RECORDINGS_*, SUITECRM_*), и печатае
   'cli.doctor.check.extensionField': 'поле добавочного в SuiteCRM',
   'cli.doctor.check.lookup': 'поиск в SuiteCRM',
   'cli.doctor.check.widget': 'виджет SuiteCRM',
+  'cli.doctor.check.calls': 'звонки в SuiteCRM',
+  'cli.doctor.check.legacy': 'удаления в SuiteCRM',
   'cli.doctor.settingsRead':
     'прочитаны; {count, plural, =0 {АТС не задана (AMI_HOST или CRM_TELEPHONY_CONFIG): сервис запустил бы демо-АТС} one {# АТС: {ids}} few {# АТС: {ids}} many {# АТС: {ids}} other {# АТС: {ids}}}',
   'cli.doctor.failedAt': '{where}: {message}',
@@ -488,6 +490,8 @@ DATABASE_URL, HTTP_*, AGI_*, CDR_*, RECORDINGS_*, SUITECRM_*), и печатае
   'cli.doctor.noRecordingsFolder':
     '{folder} {code, select, ENOENT {здесь нет} other {не читается ({code})}}: подключите туда папку записей АТС (RECORDINGS_LOCAL_DIR) или забирайте их по SFTP (RECORDINGS_SOURCE=sftp); до тех пор у звонков не будет записей',
   'cli.doctor.embedded': 'встроенный справочник (SUITECRM_URL не задан)',
+  'cli.doctor.apiFound':
+    '{version, select, v8 {SuiteCRM 8 на {site}: его API отвечают под {root} (точную версию 8.x API не показывает)} other {SuiteCRM 7 на {site}: его API отвечают в корне сайта}}',
   'cli.doctor.tokenOk': '{url}: клиент OAuth2 получил токен',
   'cli.doctor.noExtensions':
     'У пользователей есть поле "{field}", но ни у одного из {listed} прочитанных в нём нет добавочного: впишите каждому сотруднику его добавочный в профиле SuiteCRM, иначе никто не получит всплывающих карточек',
@@ -495,9 +499,12 @@ DATABASE_URL, HTTP_*, AGI_*, CDR_*, RECORDINGS_*, SUITECRM_*), и печатае
   'cli.doctor.notExtensions':
     'не добавочный (только цифры, * и #): {list}{more, plural, =0 {} one { и ещё #} few { и ещё #} many { и ещё #} other { и ещё #}}',
   'cli.doctor.noExtensionField':
-    'В модуле Users SuiteCRM нет поля "{field}": установите пакет crm-telephony (npx crm-telephony suitecrm package, затем Admin -> Module Loader), который его добавляет, или укажите в SUITECRM_EXTENSION_FIELD поле, где хранятся добавочные ваших пользователей',
+    'В модуле Users SuiteCRM нет поля "{field}"{version, select, v8 { (в новом SuiteCRM 8 его нет)} other {}}: установите пакет crm-telephony (npx crm-telephony suitecrm package, затем {version, select, v8 {Administration -> Module Loader} other {Admin -> Module Loader}}), который его добавляет, или добавьте поле сами ({version, select, v8 {Administration -> Studio} other {Admin -> Studio}} -> Users -> Fields -> Add Field: TextField asterisk_ext, хранится как asterisk_ext_c), или укажите в SUITECRM_EXTENSION_FIELD поле, где хранятся добавочные ваших пользователей',
   'cli.doctor.lookupFailed': '{module} с полями {fields}: {message} (поле, которого нет в SuiteCRM: исправьте {variable})',
   'cli.doctor.lookupOk': '{found} читаются со своими полями телефонов (crm-telephony lookup <number> найдёт любой)',
+  'cli.doctor.callsOk': 'читаются; своих полей в Calls не нужно (наш id звонка и ссылка на запись пишутся в описание)',
+  'cli.doctor.legacyOff': 'SUITECRM_USERNAME не задан: удаления находит полная синхронизация (SUITECRM_RECONCILE_INTERVAL_MS)',
+  'cli.doctor.legacyOk': '{url}: вход как "{username}"; удаления видны между полными синхронизациями',
   'cli.doctor.noWidgetSecret':
     'CRM_WIDGET_SECRET не задан: телефонный виджет внутри SuiteCRM не сможет войти. Задайте секрет, который напечатала "npx crm-telephony suitecrm package" (или соберите пакет с --secret-env из заданного вами)',
   'cli.doctor.widgetSecret':
