@@ -73,6 +73,9 @@ export function createCrmRuntime(
     start: () => {
       callLogger.start();
       missedMirror?.start();
+      // Find out at once which SuiteCRM answers (7 or 8): record links in pops follow it from the first
+      // call, on every instance (only the leading one syncs). A failure here is said by the first request.
+      crm.tokens.locator.locate().catch(() => undefined);
     },
     startSync: () => sync.start(),
     stop: async () => {

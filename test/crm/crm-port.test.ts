@@ -168,6 +168,7 @@ for (const version of SUITECRM_VERSIONS) describe(`the CRM port, SuiteCRM ${vers
     suite.start();
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(suite.sync!.status().lastSyncAt, null);
+    assert.equal((suite.crm as SuiteCrm).tokens.locator.known?.version, version, 'which SuiteCRM it is was found at start, for the record links of the first pops');
     suite.startSync();
     for (let i = 0; i < 300 && suite.sync!.status().lastSyncAt === null; i++) await new Promise((r) => setTimeout(r, 10));
     await suite.stop();
