@@ -78,7 +78,8 @@ function cookies(req: IncomingMessage): Record<string, string> {
 
 function appRoot(file: string): string {
   const html = readFileSync(FIXTURES + file, 'utf8');
-  return html.slice(html.indexOf('<app-root>') + '<app-root>'.length, html.indexOf('</app-root>'));
+  const open = /<app-root\b[^>]*>/.exec(html)!;
+  return html.slice(open.index + open[0].length, html.indexOf('</app-root>'));
 }
 
 export function mountSuite8(suite: SuiteServer, o: { secret: string; serviceUrl: () => string | null }): Suite8 {
