@@ -81,6 +81,23 @@ describe('finding the API under SUITECRM_URL', () => {
     assert.equal(tokens.locator.known?.version, '7');
   });
 
+  test('the token endpoint and v4_1 find a moved API by themselves too (the first request after an upgrade may be either)', async () => {
+    const f = await fake({ version: '7' });
+    const { tokens, api } = client(f.url);
+    const legacy = new LegacyApi({ url: f.url, locator: tokens.locator, username: 'admin', password: FAKE_USER_PASSWORD, transport: fetchTransport, timeoutMs: 2000 });
+    await legacy.deletedSince('Contacts', 'contacts', '2000-01-01 00:00:00', 0, 10);
+    f.setVersion('8');
+    await legacy.deletedSince('Contacts', 'contacts', '2000-01-01 00:00:00', 0, 10);
+    assert.equal(tokens.locator.known?.version, '8');
+    assert.ok(f.requests.some((r) => r.sitePath === '/legacy/service/v4_1/rest.php' && r.status === 200));
+    f.setVersion('7');
+    // No token held yet: the token request itself meets the 404 (at /legacy on a SuiteCRM 7) and looks again.
+    assert.equal((await api.get('Contacts', IDS.C1, ['last_name'])).id, IDS.C1);
+    assert.equal(tokens.locator.known?.version, '7');
+    assert.ok(f.requests.some((r) => r.sitePath === '/legacy/Api/access_token' && r.body.includes('client_secret') && r.status === 404), 'the token request met the 404');
+    await legacy.logout();
+  });
+
   test('neither answers: an error in words naming what was tried and what to do (retryable: a site under maintenance recovers)', async () => {
     // A web server that is not SuiteCRM: an HTML 404 for everything, as Apache's default page.
     const server = createServer((_req, res) => {
