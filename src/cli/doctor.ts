@@ -23,7 +23,7 @@ import { suiteCrmSettings, usesSuiteCrm, type SuiteCrmSettings } from '../crm/co
 import { CrmErrorCodes, isCrmError } from '../crm/crm-errors.ts';
 import { fieldsFor, toSyncedUser } from '../crm/suitecrm/records.ts';
 import { ApiLocator, type SuiteCrmApiRoot } from '../crm/suitecrm/api-locator.ts';
-import { LegacyApi } from '../crm/suitecrm/legacy-api.ts';
+import { LegacyApi, suiteCrmRelease } from '../crm/suitecrm/legacy-api.ts';
 import { toSuiteDateTime } from '../crm/suitecrm/datetime.ts';
 import { V8Api } from '../crm/suitecrm/v8-api.ts';
 import { TokenSource } from '../crm/suitecrm/oauth-token.ts';
@@ -327,7 +327,9 @@ async function checkSuiteCrm(config: Config, checks: Check, timeoutMs: number): 
   let found: SuiteCrmApiRoot;
   try {
     found = await locator.locate(AbortSignal.timeout(timeoutMs * 2));
-    say({ check, status: 'ok', message: texts.t('cli.doctor.apiFound', { version: `v${found.version}`, site: found.site, root: found.root }) });
+    // The exact release, when v4_1 says it (it needs no login); the major version is known either way.
+    const release = await suiteCrmRelease(found.root, fetchTransport, timeoutMs, AbortSignal.timeout(timeoutMs)).catch(() => null);
+    say({ check, status: 'ok', message: texts.t('cli.doctor.apiFound', { version: `v${found.version}`, release: release ?? found.version, site: found.site, root: found.root }) });
   } catch (err) {
     say({ check, status: 'fail', message: texts.t('cli.doctor.failedAt', { where: settings.url, message: (err as Error).message }) });
     return;

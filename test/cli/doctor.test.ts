@@ -104,6 +104,7 @@ function suitecrmEnv(): Record<string, string> {
 test('SuiteCRM: the token, the extension field with who has one, a lookup of each module, the widget secret', async () => {
   const res = await run([], { ...(await setup()), ...suitecrmEnv() });
   assert.equal(res.code, 0, res.stdout);
+  assert.match(res.stdout, /^ok {4}SuiteCRM: SuiteCRM 7\.14\.6 at http:\/\/127\.0\.0\.1:\d+: its APIs answer at the site root$/m);
   assert.match(res.stdout, /^ok {4}SuiteCRM: http:\/\/127\.0\.0\.1:\d+: the OAuth2 client got a token/m);
   // The recorded fixture: agent101 and agent102 have extensions, admin has none.
   assert.match(res.stdout, /^ok {4}SuiteCRM extension field: "asterisk_ext_c": 2 of 3 users have an extension/m);
@@ -136,7 +137,7 @@ test('SuiteCRM 8 as installed: found under /legacy from its site root; the missi
   const res = await run([], { ...(await setup()), ...suitecrmEnv(), SUITECRM_URL: suitecrm8.url, SUITECRM_USERNAME: 'admin', SUITECRM_PASSWORD: FAKE_USER_PASSWORD });
   assert.equal(res.code, 1, res.stdout);
   const root = `${suitecrm8.url.replace(/[.]/g, '\\.')}/legacy`;
-  assert.match(res.stdout, new RegExp(`^ok {4}SuiteCRM: SuiteCRM 8 at http://127\\.0\\.0\\.1:\\d+: its APIs answer under ${root} `, 'm'));
+  assert.match(res.stdout, new RegExp(`^ok {4}SuiteCRM: SuiteCRM 8\\.7\\.1 at http://127\\.0\\.0\\.1:\\d+: its APIs answer under ${root}$`, 'm'));
   assert.match(res.stdout, new RegExp(`^ok {4}SuiteCRM: ${root}: the OAuth2 client got a token`, 'm'));
   assert.match(
     res.stdout,

@@ -119,7 +119,7 @@ export class FakeSuiteCrm {
       ),
     );
     this.oauth = new FakeOAuth(this.store, clients);
-    this.legacy = new FakeLegacy(this.store);
+    this.legacy = new FakeLegacy(this.store, () => (this.version === '8' ? '8.7.1' : '7.14.6'));
     this.latencyMs = options.latencyMs ?? 0;
     this.#logRequests = options.logRequests ?? true;
   }

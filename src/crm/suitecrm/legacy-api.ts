@@ -188,6 +188,28 @@ function databaseFailure(method: string, restData: Record<string, unknown>, vers
   });
 }
 
+/**
+ * SuiteCRM's own version (`7.14.6`, `8.7.1`), from v4_1's `get_server_info`, which needs no login
+ * (`suitecrm_version`; `version` is SugarCRM's 6.5.25 on both); null when it does not say.
+ */
+export async function suiteCrmRelease(root: string, transport: Transport, timeoutMs: number, signal?: AbortSignal): Promise<string | null> {
+  const answer = await transport({
+    method: 'POST',
+    url: `${root}/service/v4_1/rest.php`,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams({ method: 'get_server_info', input_type: 'JSON', response_type: 'JSON', rest_data: '[]' }).toString(),
+    timeoutMs,
+    ...(signal ? { signal } : {}),
+  });
+  if (answer.status !== 200) return null;
+  try {
+    const release = (parseFirstJson(answer.text).value as { suitecrm_version?: unknown } | null)?.suitecrm_version;
+    return typeof release === 'string' && /^\d+(\.\d+){1,3}$/.test(release) ? release : null;
+  } catch {
+    return null;
+  }
+}
+
 function legacyError(result: unknown): { name: string; number: number } | null {
   const r = result as { name?: unknown; number?: unknown; description?: unknown } | null;
   if (r === null || typeof r !== 'object' || typeof r.number !== 'number' || typeof r.name !== 'string' || !('description' in r)) return null;

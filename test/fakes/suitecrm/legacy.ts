@@ -19,9 +19,12 @@ const V4_NOT_COLUMNS: Record<string, readonly string[]> = { Contacts: ['account_
 export class FakeLegacy {
   readonly #store: FakeStore;
   readonly #sessions = new Map<string, string>();
+  /** `suitecrm_version` of get_server_info: the version the fake is now. */
+  readonly #release: () => string;
 
-  constructor(store: FakeStore) {
+  constructor(store: FakeStore, release: () => string = () => '7.14.6') {
     this.#store = store;
+    this.#release = release;
   }
 
   handle(body: string): FakeAnswer {
@@ -35,6 +38,8 @@ export class FakeLegacy {
     const out = (value: unknown): FakeAnswer => ({ status: 200, contentType: CT_JSON_UTF8, body: phpCompact(value) });
     const method = form['method'];
     if (method === 'login') return out(this.#login(data));
+    // Needs no session (SugarWebServiceImplv3::get_server_info; seen on a real SuiteCRM 8.7.1, not recorded).
+    if (method === 'get_server_info') return out({ flavor: 'CE', version: '6.5.25', suitecrm_version: this.#release(), gmt_time: this.#store.nowDb() });
     const userId = this.#sessions.get(String(data['session']));
     if (userId === undefined) return out(INVALID_SESSION);
     switch (method) {

@@ -498,9 +498,8 @@ Exit status: 0 nothing failed (warnings allowed), 1 a check failed, 2 the settin
   'cli.doctor.noRecordingsFolder':
     '{folder} {code, select, ENOENT {does not exist here} other {cannot be read ({code})}}: mount the PBX’s recordings folder there (RECORDINGS_LOCAL_DIR), or fetch them over SFTP (RECORDINGS_SOURCE=sftp); until then calls show no recording',
   'cli.doctor.embedded': 'the embedded directory (no SUITECRM_URL)',
-  // `version`: v7 or v8; `site`: the site root; `root`: where the APIs answer (SuiteCRM 8: <site>/legacy).
-  'cli.doctor.apiFound':
-    '{version, select, v8 {SuiteCRM 8 at {site}: its APIs answer under {root} (the exact 8.x version is not shown over the API)} other {SuiteCRM 7 at {site}: its APIs answer at the site root}}',
+  // `version`: v7 or v8; `release`: e.g. 8.7.1 (or just 8 when SuiteCRM does not say); `site`: the site root; `root`: where the APIs answer (SuiteCRM 8: <site>/legacy).
+  'cli.doctor.apiFound': '{version, select, v8 {SuiteCRM {release} at {site}: its APIs answer under {root}} other {SuiteCRM {release} at {site}: its APIs answer at the site root}}',
   'cli.doctor.tokenOk': '{url}: the OAuth2 client got a token',
   // `listed`: how many users were listed (with "+" when there are more pages).
   'cli.doctor.noExtensions':

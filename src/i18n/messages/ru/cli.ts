@@ -490,8 +490,7 @@ DATABASE_URL, HTTP_*, AGI_*, CDR_*, RECORDINGS_*, SUITECRM_*), и печатае
   'cli.doctor.noRecordingsFolder':
     '{folder} {code, select, ENOENT {здесь нет} other {не читается ({code})}}: подключите туда папку записей АТС (RECORDINGS_LOCAL_DIR) или забирайте их по SFTP (RECORDINGS_SOURCE=sftp); до тех пор у звонков не будет записей',
   'cli.doctor.embedded': 'встроенный справочник (SUITECRM_URL не задан)',
-  'cli.doctor.apiFound':
-    '{version, select, v8 {SuiteCRM 8 на {site}: его API отвечают под {root} (точную версию 8.x API не показывает)} other {SuiteCRM 7 на {site}: его API отвечают в корне сайта}}',
+  'cli.doctor.apiFound': '{version, select, v8 {SuiteCRM {release} на {site}: его API отвечают под {root}} other {SuiteCRM {release} на {site}: его API отвечают в корне сайта}}',
   'cli.doctor.tokenOk': '{url}: клиент OAuth2 получил токен',
   'cli.doctor.noExtensions':
     'У пользователей есть поле "{field}", но ни у одного из {listed} прочитанных в нём нет добавочного: впишите каждому сотруднику его добавочный в профиле SuiteCRM, иначе никто не получит всплывающих карточек',
