@@ -437,8 +437,9 @@ To change the service's address or the secret later: edit
 extensions/${EXTENSION_NAME}/config/crm_telephony.php, then run php bin/console cache:clear in
 SuiteCRM's folder (or install a rebuilt package).
 
-Uninstall: Administration -> Module Loader -> Uninstall (keep the tables to keep the
-extensions). The Module Loader removes extensions/${EXTENSION_NAME} and empties the cache.
+Uninstall: Administration -> Module Loader -> Uninstall. SuiteCRM preselects "Remove Tables",
+which also removes the Users field with every extension in it: choose "Do Not Remove Tables" to
+keep them. The Module Loader removes extensions/${EXTENSION_NAME} and empties the cache.
 `;
 }
 
