@@ -20,9 +20,9 @@ Commands:
   dialplan [--style freepbx]    Print dialplan snippets that route callers through crm-telephony.
   encrypt-secret                Encrypt an AMI secret (piped in) for the PBX file’s "secretEncrypted".
   suitecrm sync [--full]        Copy SuiteCRM’s users, accounts, contacts and leads into the directory.
-  suitecrm package --service-url <url>
-                                Build the SuiteCRM package: the phone widget in its pages, the
-                                Users extension field.
+  suitecrm package --service-url <url> [--suitecrm 8]
+                                Build the SuiteCRM package (7 by default, or 8): the phone widget
+                                in its pages, the Users extension field.
   calls from-capture <file.ami> Replay a saved AMI session through the call engine and print
                                 its call records as a JSON array.
 
