@@ -22,11 +22,11 @@
  *   than that after their stamp, or instances whose clocks are further apart, could be missed.
  */
 import type { Store } from '../store/store.ts';
-import { addTo } from './percentiles.ts';
+import { addTo, merge } from './percentiles.ts';
 import { dateOfDay, offsetSeconds, reportWindow, type ReportWindow } from './periods.ts';
 import type { AggregateRow } from './report-model.ts';
 import { dailyRangMissed, dailyRows } from './report-sql.ts';
-import { advanceWatermark, changedSince, dropStale, readRollup, readWatermark, rollupZones, writeRollup, type DayGroup } from './rollup-sql.ts';
+import { advanceWatermark, changedSince, dropStale, readRollup, readWatermark, rollupZones, writeRollup, type DayGroup, type RollupRow } from './rollup-sql.ts';
 
 export interface ReportRollupOptions {
   /** The company's time zone (IANA): the rollup's days are its local days. */
@@ -71,12 +71,12 @@ export class ReportRollup {
     const scope = scopeOf(extensions);
     const lastOver = Math.min(window.toDay, today - 1);
     const stored = lastOver >= window.fromDay ? await readRollup(this.#store, this.#zone, scope, window.fromDay, lastOver) : { days: new Set<number>(), groups: [] };
-    const groups = stored.groups;
+    const sums = new Sums();
+    for (const r of stored.groups) sums.addStored(r);
     for (const [from, to] of missingRuns(window.fromDay, window.toDay, stored.days)) {
-      const built = await this.#build(from, to, extensions, scope, today);
-      for (const g of built) groups.push(g);
+      for (const g of await this.#build(from, to, extensions, scope, today)) sums.addGroup(g);
     }
-    return toReportRows(groups);
+    return sums.result();
   }
 
   /**
@@ -181,17 +181,64 @@ function dayGroups(rows: Awaited<ReturnType<typeof dailyRows>>, rang: Awaited<Re
   return [...groups.values()];
 }
 
-/** Days' groups as the report's rows (`foldReport`) and the extensions' missed calls. */
-function toReportRows(groups: readonly DayGroup[]): { rows: AggregateRow[]; rangMissed: Map<string, number> } {
-  const rows: AggregateRow[] = [];
-  const rangMissed = new Map<string, number>();
-  for (const g of groups) {
-    if (g.dim === 'rang') {
-      if (g.key !== null) rangMissed.set(g.key, (rangMissed.get(g.key) ?? 0) + g.missed);
-      continue;
+const COUNTS = ['calls', 'inbound', 'outbound', 'internal', 'answered', 'missed', 'abandoned', 'talked', 'talk', 'cb15', 'cb60', 'cbDay'] as const;
+
+/**
+ * Days' groups summed as the report folds them: each day on its own (the periods), each line, queue,
+ * agent and extension over all the days (a year's 30,000-odd groups become a few hundred rows here,
+ * so that the fold does not add them one by one again).
+ */
+class Sums {
+  readonly #rows = new Map<string, AggregateRow>();
+  readonly #rang = new Map<string, number>();
+
+  addStored(r: RollupRow): void {
+    const row = this.#row(r.dim as DayGroup['dim'], r.dim === 'period' ? Number(r.day) : r.key);
+    if (row === null) {
+      if (r.key !== null) this.#rang.set(r.key, (this.#rang.get(r.key) ?? 0) + Number(r.missed));
+      return;
     }
-    const { day, dim, key, ...figures } = g;
-    rows.push({ ...figures, dim, key: dim === 'period' ? day : key, tta: null });
+    row.calls += Number(r.calls);
+    row.inbound += Number(r.inbound);
+    row.outbound += Number(r.outbound);
+    row.internal += Number(r.internal);
+    row.answered += Number(r.answered);
+    row.missed += Number(r.missed);
+    row.abandoned += Number(r.abandoned);
+    row.talked += Number(r.talked);
+    row.talk += Number(r.talk);
+    row.cb15 += Number(r.cb15);
+    row.cb60 += Number(r.cb60);
+    row.cbDay += Number(r.cb_day);
+    if (r.waits !== null && r.waits.length > 2) {
+      const pairs = JSON.parse(r.waits) as number[];
+      for (let i = 0; i < pairs.length; i += 2) addTo(row.waits!, pairs[i]!, pairs[i + 1]!);
+    }
   }
-  return { rows, rangMissed };
+
+  addGroup(g: DayGroup): void {
+    const row = this.#row(g.dim, g.dim === 'period' ? g.day : g.key);
+    if (row === null) {
+      if (g.key !== null) this.#rang.set(g.key, (this.#rang.get(g.key) ?? 0) + g.missed);
+      return;
+    }
+    for (const c of COUNTS) row[c] += g[c];
+    merge(row.waits!, g.waits);
+  }
+
+  /** The report's rows (`foldReport`) and the extensions' missed calls. */
+  result(): { rows: AggregateRow[]; rangMissed: Map<string, number> } {
+    return { rows: [...this.#rows.values()], rangMissed: this.#rang };
+  }
+
+  /** The row a group adds to; null for `rang` (counted apart). */
+  #row(dim: DayGroup['dim'], key: string | number | null): AggregateRow | null {
+    if (dim === 'rang') return null;
+    const id = `${dim}|${key === null ? '' : `=${key}`}`;
+    let row = this.#rows.get(id);
+    if (row === undefined) {
+      this.#rows.set(id, (row = { dim, key, tta: null, calls: 0, inbound: 0, outbound: 0, internal: 0, answered: 0, missed: 0, abandoned: 0, talked: 0, talk: 0, cb15: 0, cb60: 0, cbDay: 0, waits: new Map() }));
+    }
+    return row;
+  }
 }
