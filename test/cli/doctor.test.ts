@@ -141,7 +141,7 @@ test('SuiteCRM 8 as installed: found under /legacy from its site root; the missi
   assert.match(res.stdout, new RegExp(`^ok {4}SuiteCRM: ${root}: the OAuth2 client got a token`, 'm'));
   assert.match(
     res.stdout,
-    /^FAIL {2}SuiteCRM extension field: SuiteCRM’s Users module has no field "asterisk_ext_c" \(a new SuiteCRM 8 has none\): install the crm-telephony package \(npx crm-telephony suitecrm package, then Administration -> Module Loader\), which adds it, or add it yourself \(Administration -> Studio -> Users/m,
+    /^FAIL {2}SuiteCRM extension field: SuiteCRM’s Users module has no field "asterisk_ext_c" \(a new SuiteCRM 8 has none\): install the crm-telephony package \(npx crm-telephony suitecrm package --suitecrm 8, then Administration -> Module Loader\), which adds it, or add it yourself \(Administration -> Studio -> Users/m,
   );
   assert.match(res.stdout, /^ok {4}SuiteCRM lookup: 3 Accounts, 3 Contacts, 2 Leads readable/m);
   assert.match(res.stdout, /^ok {4}SuiteCRM Calls: readable; no custom Calls field is needed/m);

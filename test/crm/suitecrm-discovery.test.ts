@@ -179,7 +179,7 @@ describe('the sync on a SuiteCRM 8 as installed (8.7.1’s data: no custom field
       const crm = new SuiteCrm(settingsFor(f, { pageSize: 50 }), { directory: new Directory(t.store, { defaultRegion: 'RU' }) });
       await assert.rejects(crm.syncFull(), (err: unknown) => {
         assert.ok(isCrmError(err, CrmErrorCodes.CRM_ERR_REJECTED), String(err));
-        assert.match(err.message, /Users module has no field "asterisk_ext_c" \(a new SuiteCRM 8 has none\)\. Install the crm-telephony package.*on SuiteCRM 8 Administration -> Module Loader.*SUITECRM_EXTENSION_FIELD/);
+        assert.match(err.message, /Users module has no field "asterisk_ext_c" \(a new SuiteCRM 8 has none\)\. Install the crm-telephony package.*on SuiteCRM 8 npx crm-telephony suitecrm package --suitecrm 8, then Administration -> Module Loader.*SUITECRM_EXTENSION_FIELD/);
         return true;
       });
       // Without Users the records sync as on SuiteCRM 7, and the record links are SuiteCRM 8's.

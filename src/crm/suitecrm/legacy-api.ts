@@ -179,7 +179,7 @@ function databaseFailure(method: string, restData: Record<string, unknown>, vers
   const fields = named.length > 0 ? named.join(', ') : 'none';
   const advice =
     custom.length > 0
-      ? `${module} has no custom field ${custom.join(', ')} in SuiteCRM ${version}'s database: install the crm-telephony package (npx crm-telephony suitecrm package, then ${version === '8' ? 'Administration -> Module Loader' : 'Admin -> Module Loader'}), which adds the extension field, or add the field in ${version === '8' ? 'Administration -> Studio' : 'Admin -> Studio'}, or set SUITECRM_EXTENSION_FIELD to the field your extensions are in.`
+      ? `${module} has no custom field ${custom.join(', ')} in SuiteCRM ${version}'s database: install the crm-telephony package (npx crm-telephony suitecrm package${version === '8' ? ' --suitecrm 8' : ''}, then ${version === '8' ? 'Administration -> Module Loader' : 'Admin -> Module Loader'}), which adds the extension field, or add the field in ${version === '8' ? 'Administration -> Studio' : 'Admin -> Studio'}, or set SUITECRM_EXTENSION_FIELD to the field your extensions are in.`
       : `a field it names (${fields}) is not a column of ${module} in SuiteCRM's database; suitecrm.log says which.`;
   return new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API could not run ${method} on ${module} (HTTP 500 "Database failure"): ${advice}`, {
     status: 500,

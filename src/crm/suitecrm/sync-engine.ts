@@ -149,7 +149,7 @@ export class SyncEngine {
       if (module === 'Users' && isCrmError(err, CrmErrorCodes.CRM_ERR_REJECTED) && err.message.includes(field)) {
         throw new CrmTelephonyError(
           CrmErrorCodes.CRM_ERR_REJECTED,
-          `SuiteCRM's Users module has no field "${field}" (a new SuiteCRM 8 has none). Install the crm-telephony package, which adds it (npx crm-telephony suitecrm package, then Admin -> Module Loader; on SuiteCRM 8 Administration -> Module Loader), or add it in Studio (Admin -> Studio -> Users -> Fields -> Add Field: TextField, name asterisk_ext; SuiteCRM stores it as asterisk_ext_c; on SuiteCRM 8 Administration -> Studio), or set SUITECRM_EXTENSION_FIELD to the field your users' extensions are in.`,
+          `SuiteCRM's Users module has no field "${field}" (a new SuiteCRM 8 has none). Install the crm-telephony package, which adds it (npx crm-telephony suitecrm package, then Admin -> Module Loader; on SuiteCRM 8 npx crm-telephony suitecrm package --suitecrm 8, then Administration -> Module Loader), or add it in Studio (Admin -> Studio -> Users -> Fields -> Add Field: TextField, name asterisk_ext; SuiteCRM stores it as asterisk_ext_c; on SuiteCRM 8 Administration -> Studio), or set SUITECRM_EXTENSION_FIELD to the field your users' extensions are in.`,
           { field },
           { cause: err },
         );
