@@ -90,6 +90,13 @@ export interface AmiSimulatorOptions {
    * `originateDelayMs`, with no channel events.
    */
   originatePlaysCall?: boolean | OriginateCallOptions;
+  /**
+   * A session that leaves this many bytes of events unread is closed. Asterisk gives up on a manager
+   * session it cannot write to within manager.conf's `writetimeout` (100 ms by default) and closes it;
+   * the simulator shares a thread with benchmarks whose own pauses would make a time limit unfair,
+   * so it counts bytes, and its memory stays bounded while a client does not read. Default 32 MiB.
+   */
+  maxUnreadBytes?: number;
 }
 
 interface Client {
@@ -140,6 +147,9 @@ export class AmiSimulator {
   #player: ScenarioPlayer | undefined;
   #cdrCsv: CdrCsvWriter | undefined;
   #cdrEvents: boolean;
+  readonly #maxUnreadBytes: number;
+  /** Sessions closed because they left `maxUnreadBytes` unread. */
+  #closedBehind = 0;
   readonly #recordings: RecordingWriter | undefined;
   readonly #originateCall: OriginateCallOptions | undefined;
 
@@ -151,6 +161,7 @@ export class AmiSimulator {
     this.#version = options.version ?? '9.0.0';
     this.#originateDelayMs = options.originateDelayMs ?? 10;
     this.#cdrEvents = options.cdrEvents ?? true;
+    this.#maxUnreadBytes = options.maxUnreadBytes ?? 32 * 1024 * 1024;
     if (options.cdrCsv !== undefined) this.#cdrCsv = new CdrCsvWriter(options.cdrCsv);
     if (options.recordingsDir !== undefined) this.#recordings = new RecordingWriter({ dir: options.recordingsDir });
     const playsCall = options.originatePlaysCall ?? false;
@@ -224,6 +235,11 @@ export class AmiSimulator {
       this.dropClients(),
       server ? new Promise<void>((resolve) => server.close(() => resolve())) : undefined,
     ]);
+  }
+
+  /** Sessions closed because they did not read their events (see `maxUnreadBytes`). */
+  get sessionsClosedBehind(): number {
+    return this.#closedBehind;
   }
 
   /** Destroys every connection at once (no Goodbye), as a crashed PBX or a cut cable would. */
@@ -631,6 +647,13 @@ export class AmiSimulator {
       if (!client.loggedIn || client.closing || client.socket.destroyed) continue;
       if (!maskAllows(client.events, privilege)) continue;
       if (client.filters.active && !client.filters.allows(event.get('Event') ?? '', (text ??= bytes.toString('utf8')))) continue;
+      if (client.socket.writableLength > this.#maxUnreadBytes) {
+        // As Asterisk does with a session it cannot write to: closed, no Goodbye.
+        this.#closedBehind++;
+        client.loggedIn = false;
+        client.socket.destroy();
+        continue;
+      }
       client.socket.write(bytes);
     }
   }

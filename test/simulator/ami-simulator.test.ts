@@ -438,6 +438,29 @@ describe('actions', () => {
 });
 
 describe('events and replay', () => {
+  test('a session that stops reading is closed once it leaves maxUnreadBytes unread (as Asterisk closes one it cannot write to); the others go on', async () => {
+    const sim = await startSimulator({ maxUnreadBytes: 256 * 1024 });
+    const stuck = await loggedIn(sim);
+    const reading = await loggedIn(sim);
+    reading.countOnly = true;
+    stuck.socket.pause();
+    const event = { Event: 'UserEvent', Privilege: 'user,all', UserEvent: 'Filler', Data: 'x'.repeat(900) };
+    // Far more than the kernel's loopback buffers and the cap together.
+    for (let i = 0; i < 40_000 && sim.sessionsClosedBehind === 0; i++) {
+      sim.emitEvent(event);
+      if (i % 500 === 0) await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(sim.sessionsClosedBehind, 1, 'the session that did not read was closed');
+    // Once it reads again, it finds its connection gone.
+    stuck.countOnly = true;
+    stuck.socket.resume();
+    await stuck.waitFor(() => stuck.closed, 'the stuck session to see its connection closed', 5000);
+    const before = reading.bytes;
+    sim.emitEvent(event);
+    await reading.waitFor(() => reading.bytes > before, 'the reading session to go on getting events');
+    assert.equal(reading.closed, false);
+  });
+
   test('a replay of transcript 01 delivers exactly its events, in order', async () => {
     const sim = await startSimulator();
     const c = await loggedIn(sim);
