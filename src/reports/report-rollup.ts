@@ -191,6 +191,7 @@ const COUNTS = ['calls', 'inbound', 'outbound', 'internal', 'answered', 'missed'
 class Sums {
   readonly #rows = new Map<string, AggregateRow>();
   readonly #rang = new Map<string, number>();
+  readonly #denseOf = new Map<AggregateRow, number[]>();
 
   addStored(r: RollupRow): void {
     const row = this.#row(r.dim as DayGroup['dim'], r.dim === 'period' ? Number(r.day) : r.key);
@@ -211,9 +212,21 @@ class Sums {
     row.cb60 += Number(r.cb60);
     row.cbDay += Number(r.cb_day);
     if (r.waits !== null && r.waits.length > 2) {
-      const pairs = JSON.parse(r.waits) as number[];
-      for (let i = 0; i < pairs.length; i += 2) addTo(row.waits!, pairs[i]!, pairs[i + 1]!);
+      const dense = this.#dense(row);
+      for (const pairs of JSON.parse(`[${r.waits}]`) as number[][]) {
+        for (let i = 0; i < pairs.length; i += 2) dense[pairs[i]!] = (dense[pairs[i]!] ?? 0) + pairs[i + 1]!;
+      }
     }
+  }
+
+  /**
+   * A row's histogram while it is summed: an array by whole second (a year's agents' histograms are
+   * a million pairs; adding them into Maps cost 100-150 ms of a 300 ms report). Made a Map at the end.
+   */
+  #dense(row: AggregateRow): number[] {
+    let dense = this.#denseOf.get(row);
+    if (dense === undefined) this.#denseOf.set(row, (dense = []));
+    return dense;
   }
 
   addGroup(g: DayGroup): void {
@@ -228,6 +241,8 @@ class Sums {
 
   /** The report's rows (`foldReport`) and the extensions' missed calls. */
   result(): { rows: AggregateRow[]; rangMissed: Map<string, number> } {
+    for (const [row, dense] of this.#denseOf) dense.forEach((count, seconds) => addTo(row.waits!, seconds, count));
+    this.#denseOf.clear();
     return { rows: [...this.#rows.values()], rangMissed: this.#rang };
   }
 
