@@ -15,10 +15,28 @@
  *    contact's History subpanel;
  * 7. the widget's "Phone calls" panel lists it and plays its recording.
  *
- * Any failed check ends it with a non-zero exit and what failed; everything is put back either way.
+ * `missed` (issue 17's SuiteCRM part, src/crm/missed/README.md), after the same steps 1 to 3 (SuiteCRM's
+ * administrator, user 1, also gets a PBX extension, REAL_PBX_ADMIN_EXTENSION, 102, put back at the end;
+ * the service with MISSED_CRM_CALLS on and the click-to-call context):
+ *
+ * 1. a real call from the contact's number that nobody answers: the agent's open missed-call item in
+ *    our API (signed in as the SuiteCRM page's widget does, a token signed with the package's secret),
+ *    and a Planned Outbound Call in SuiteCRM assigned to the agent, linked to the contact and to the agent;
+ * 2. a second missed call: the same Call rewritten ("missed 2 calls"), no second one; a screenshot of
+ *    the contact's Activities subpanel as the agent (suitecrm8-done-missed.png);
+ * 3. the item reassigned to the administrator: the Call's assigned user changes, the administrator is
+ *    linked and the agent's users link is removed (the DELETE seen in Apache's access log);
+ * 4. the administrator calls back through the product (click-to-call, REAL_PBX_PHONES_START's phones
+ *    answer): the item closes (`callback`) and the Call becomes Held;
+ * 5. a missed call from the lead's number (REAL_SUITECRM_LEAD_CALLER, +79031234567, lead L1) closed
+ *    with a note: its Call becomes Not Held.
+ * A summary gives the delays measured from the PBX's hangups (our call log's endedAt) and the actions.
+ *
+ * Any failed check ends it with a non-zero exit and what failed (in `missed`, a failed SuiteCRM
+ * side of the reassignment is reported and the run goes on); everything is put back either way.
  *
  *   REAL_SUITECRM_CLIENT_ID=... REAL_SUITECRM_CLIENT_SECRET=... REAL_SUITECRM_AGENT_PASSWORD=... \
- *   npx tsx scripts/real-suitecrm8-check.ts
+ *   npx tsx scripts/real-suitecrm8-check.ts [missed]
  *
  * Required (secrets, never in the repository):
  *   REAL_SUITECRM_CLIENT_ID, REAL_SUITECRM_CLIENT_SECRET  an OAuth2 client_credentials client (acts as admin)
@@ -33,16 +51,21 @@
  *   REAL_PBX_START / REAL_PBX_STOP, REAL_PBX_CALL (as in real-pbx-check.ts, with {caller}, {name},
  *   {answer}, {talk}), REAL_PBX_AMI_PORT (5038), REAL_PBX_AMI_SECRET (crmsecret), REAL_PBX_CDR_CSV,
  *   REAL_PBX_RECORDINGS, CHROMIUM (/usr/bin/chromium), REAL_SUITECRM_SCREENSHOTS (docs/screenshots).
+ *   `missed` only: REAL_SUITECRM_ADMIN_ID (1), REAL_PBX_ADMIN_EXTENSION (102), REAL_SUITECRM_LEAD_ID (L1
+ *   of the fixture; unset: step 5 is skipped), REAL_SUITECRM_LEAD_CALLER, REAL_PBX_PHONES_START ({ext}:
+ *   the administrator's extension) / REAL_PBX_PHONES_STOP, REAL_SUITECRM_ACCESS_LOG
+ *   (/var/log/apache2/suitecrm8_access.log).
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { openStore } from '../src/store/store.ts';
 import { Directory } from '../src/directory/directory.ts';
+import { signWidgetToken } from '../src/web/auth/crm-sso.ts';
 import { instances, launch, signInWithCsrf, until, type Instance } from '../test/cluster/support.ts';
 
 const env = process.env;
@@ -83,6 +106,21 @@ function passed(check: string, measured: string): void {
   console.log(`ok  ${check}: ${measured}`);
 }
 
+/**
+ * fetch to SuiteCRM, sent once more when Apache closed the kept-alive connection as the request went
+ * out (its KeepAliveTimeout is 5 s; a `cache:clear` or a wait between checks outlasts it): undici
+ * then fails with "other side closed" before Apache read anything.
+ */
+async function siteFetch(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    const cause = String((err as { cause?: unknown }).cause ?? '');
+    if (!/other side closed|ECONNRESET/.test(cause)) throw err;
+    return fetch(url, init);
+  }
+}
+
 /** API v8 as the OAuth2 client (an administrator): the checks read SuiteCRM as it is, not as we saw it. */
 class V8 {
   #token: string | null = null;
@@ -90,14 +128,14 @@ class V8 {
 
   async #bearer(): Promise<string> {
     if (this.#token) return this.#token;
-    const res = await fetch(`${SITE}/legacy/Api/access_token`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: this.id, client_secret: this.secret }) });
+    const res = await siteFetch(`${SITE}/legacy/Api/access_token`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: this.id, client_secret: this.secret }) });
     assert.equal(res.status, 200, `SuiteCRM's token endpoint (${SITE}/legacy/Api/access_token) refused the client: ${await res.clone().text()}`);
     this.#token = ((await res.json()) as { access_token: string }).access_token;
     return this.#token;
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${SITE}/legacy/Api/V8/${path}`, {
+    const res = await siteFetch(`${SITE}/legacy/Api/V8/${path}`, {
       method,
       headers: { authorization: `Bearer ${await this.#bearer()}`, accept: 'application/vnd.api+json', 'content-type': 'application/vnd.api+json', 'cache-control': 'no-cache' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -145,7 +183,7 @@ function packageSetting(php: string, name: string): string {
 }
 
 /** One real call in the background; resolves with sipp's output when it is over. */
-function placeCall(caller: string, name: string, answerS: number, talkS: number): Promise<string> {
+function placeCall(caller: string, name: string, answerS: number | 'never', talkS: number): Promise<string> {
   const command = CALL.replaceAll('{caller}', caller).replaceAll('{name}', name).replaceAll('{answer}', String(answerS)).replaceAll('{talk}', String(talkS));
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -171,7 +209,25 @@ async function openRecord(page: Page, contactId: string): Promise<void> {
   await page.waitForSelector('.crmt-calls', { timeout: 60_000 });
 }
 
-async function main(): Promise<void> {
+/** What the setup (steps 1 to 3) leaves for the checks. */
+interface Lab {
+  v8: V8;
+  agentPassword: string;
+  agentId: string;
+  contactId: string;
+  widgetSecret: string;
+  service: Instance;
+  serviceUrl: string;
+  /** The service's own administrator (ADMIN_PASSWORD), signed in. */
+  admin: { cookie: string; csrf: string };
+}
+
+/**
+ * Steps 1 to 3, shared by both modes: the PBX started, the agent's extension (and `extensions`' others)
+ * set in SuiteCRM, the sync command, our service with `serviceEnv` on top, the package pointed at it.
+ * Each change pushes its undo onto `undo`.
+ */
+async function setUp(undo: [string, () => Promise<unknown> | unknown][], options: { serviceEnv?: Record<string, string>; extensions?: [userId: string, extension: string][] } = {}): Promise<Lab> {
   const v8 = new V8(required('REAL_SUITECRM_CLIENT_ID'), required('REAL_SUITECRM_CLIENT_SECRET'));
   const agentPassword = required('REAL_SUITECRM_AGENT_PASSWORD');
   const agentId = env['REAL_SUITECRM_AGENT_ID'] ?? fixture('U1') ?? required('REAL_SUITECRM_AGENT_ID');
@@ -181,76 +237,97 @@ async function main(): Promise<void> {
   const widgetSecret = packageSetting(packageBefore, 'widget_secret');
   const suitecrm = { SUITECRM_URL: SITE, SUITECRM_CLIENT_ID: v8.id, SUITECRM_CLIENT_SECRET: v8.secret };
 
-  let extensionBefore: string | null | undefined;
-  let packageChanged = false;
-  let service: Instance | undefined;
+  sh(PBX_START, 'starting the PBX');
+  undo.push(['stopping the PBX', () => sh(PBX_STOP, 'stopping the PBX')]);
+
+  // 1. The agent answers on the PBX's extension (and the others named theirs).
+  const wanted: [string, string][] = [[agentId, EXTENSION], ...(options.extensions ?? [])];
+  for (const [userId, extension] of wanted) {
+    const before = await v8.extensionOf(userId);
+    await v8.setExtension(userId, extension);
+    undo.push([`putting user ${userId}'s extension back to ${before}`, async () => v8.setExtension(userId, before ?? '')]);
+    const now = await v8.extensionOf(userId);
+    const who = userId === agentId ? AGENT : `user ${userId}`;
+    assert.equal(now, extension, `API v8 PATCH of Users did not change asterisk_ext_c (it reads ${now}): set ${who}'s "Phone extension" to ${extension} by hand (Profile, or Administration -> User Management) and run again`);
+    passed(`${who}'s asterisk_ext_c through API v8 PATCH`, `${before} -> ${now}`);
+  }
+
+  // 2. The sync command with the site root.
+  const syncDb = join(dir, 'sync.sqlite');
+  const sync = spawnSync(process.execPath, [fileURLToPath(new URL('../bin/crm-telephony.js', import.meta.url)), 'suitecrm', 'sync'], { env: { ...env, ...suitecrm, DATABASE_URL: syncDb, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 120_000 });
+  console.log(sync.stdout.trim());
+  assert.equal(sync.status, 0, `crm-telephony suitecrm sync failed:\n${sync.stdout}${sync.stderr}`);
+  const synced = await openStore({ url: syncDb });
+  try {
+    const count = async (table: 'accounts' | 'contacts' | 'leads') => Number((await synced.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const users = (await new Directory(synced, { defaultRegion: 'US' }).listUsers()).filter((u) => u.login.startsWith('suitecrm:'));
+    const agent = users.find((u) => u.login === `suitecrm:${agentId}`);
+    const counts = { users: users.length, accounts: await count('accounts'), contacts: await count('contacts'), leads: await count('leads') };
+    assert.ok(agent, `the sync brought no user suitecrm:${agentId}`);
+    assert.deepEqual(agent.extensions, [EXTENSION], `the agent's extensions after the sync`);
+    for (const [what, n] of Object.entries(counts)) assert.ok(n > 0, `the sync brought no ${what}`);
+    passed('crm-telephony suitecrm sync (SUITECRM_URL = the site root)', `${counts.users} users (${agent.name} -> ${agent.extensions.join(',')}), ${counts.accounts} accounts, ${counts.contacts} contacts, ${counts.leads} leads`);
+  } finally {
+    await synced.close();
+  }
+
+  // 3. Our service, and the package pointed at it.
+  const service = await launch('service', {
+    ...suitecrm,
+    DATABASE_URL: join(dir, 'service.sqlite'),
+    AMI_HOST: '127.0.0.1',
+    AMI_PORT,
+    AMI_USERNAME: 'crm',
+    AMI_SECRET,
+    AMI_AUTH: 'md5',
+    TRUNK_ENDPOINTS: 'carrier',
+    CDR_SOURCE: 'csv',
+    CDR_CSV_PATH: CDR_CSV,
+    RECORDINGS_PBX_DIR: RECORDINGS,
+    RECORDINGS_LOCAL_DIR: RECORDINGS,
+    SUITECRM_LOG_CALLS: 'true',
+    CRM_WIDGET_SECRET: widgetSecret,
+    CORS_ORIGINS: SITE,
+    LOG_LEVEL: env['REAL_SUITECRM_DIAG'] ? 'debug' : 'warn',
+    ...options.serviceEnv,
+  });
+  const serviceUrl = service.url;
+  undo.push(['stopping the service', () => service.child.kill('SIGTERM')]);
+  writeFileSync(PACKAGE_CONFIG, packageBefore.replace(/(setParameter\('crm_telephony\.service_url',\s*')[^']*('\))/, `$1${serviceUrl}$2`));
+  undo.push(["putting the package's settings back", () => (writeFileSync(PACKAGE_CONFIG, packageBefore), clearSuiteCrmCache(), console.log(`restored ${PACKAGE_CONFIG}`))]);
+  clearSuiteCrmCache();
+  const shell = await (await siteFetch(`${SITE}/`)).text();
+  assert.ok(shell.includes(`data-service="${serviceUrl}"`), `SuiteCRM's page does not load the widget from ${serviceUrl} after the settings changed (is the package installed and the cache cleared?)`);
+  passed('the package points at our service', `${PACKAGE_CONFIG}: service_url ${serviceUrl}; GET / carries the loader`);
+  // The service's own first sync must know the extensions before a call rings.
+  const admin = await signInWithCsrf(service, 'admin', 'admin-password');
+  await until(async () => {
+    const r = (await (await fetch(`${serviceUrl}/api/admin/users`, { headers: { cookie: admin.cookie } })).json()) as { users: { login: string; extensions: string[] }[] };
+    return wanted.every(([userId, extension]) => r.users.some((u) => u.login === `suitecrm:${userId}` && u.extensions.includes(extension))) || undefined;
+  }, `the service's own sync to give ${wanted.map(([u, e]) => `${u} extension ${e}`).join(', ')}`, 60_000);
+  return { v8, agentPassword, agentId, contactId, widgetSecret, service, serviceUrl, admin };
+}
+
+/** Unwinds the setup in reverse; a step that fails is reported and makes the exit non-zero. */
+async function undoAll(undo: [string, () => Promise<unknown> | unknown][]): Promise<void> {
+  for (const [what, step] of undo.reverse()) {
+    try {
+      await step();
+    } catch (err) {
+      console.error(`while ${what}: ${String(err)}`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+async function main(): Promise<void> {
   let browser: Browser | undefined;
+  let service: Instance | undefined;
   const undo: [string, () => Promise<unknown> | unknown][] = [];
   try {
-    sh(PBX_START, 'starting the PBX');
-    undo.push(['stopping the PBX', () => sh(PBX_STOP, 'stopping the PBX')]);
-
-    // 1. The agent answers on the PBX's extension.
-    extensionBefore = await v8.extensionOf(agentId);
-    await v8.setExtension(agentId, EXTENSION);
-    undo.push(["putting the agent's extension back", async () => v8.setExtension(agentId, extensionBefore ?? '')]);
-    const extensionNow = await v8.extensionOf(agentId);
-    assert.equal(extensionNow, EXTENSION, `API v8 PATCH of Users did not change asterisk_ext_c (it reads ${extensionNow}): set ${AGENT}'s "Phone extension" to ${EXTENSION} by hand (Profile, or Administration -> User Management) and run again`);
-    passed(`${AGENT}'s asterisk_ext_c through API v8 PATCH`, `${extensionBefore} -> ${extensionNow}`);
-
-    // 2. The sync command with the site root.
-    const syncDb = join(dir, 'sync.sqlite');
-    const sync = spawnSync(process.execPath, [fileURLToPath(new URL('../bin/crm-telephony.js', import.meta.url)), 'suitecrm', 'sync'], { env: { ...env, ...suitecrm, DATABASE_URL: syncDb, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 120_000 });
-    console.log(sync.stdout.trim());
-    assert.equal(sync.status, 0, `crm-telephony suitecrm sync failed:\n${sync.stdout}${sync.stderr}`);
-    const synced = await openStore({ url: syncDb });
-    try {
-      const count = async (table: 'accounts' | 'contacts' | 'leads') => Number((await synced.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-      const users = (await new Directory(synced, { defaultRegion: 'US' }).listUsers()).filter((u) => u.login.startsWith('suitecrm:'));
-      const agent = users.find((u) => u.login === `suitecrm:${agentId}`);
-      const counts = { users: users.length, accounts: await count('accounts'), contacts: await count('contacts'), leads: await count('leads') };
-      assert.ok(agent, `the sync brought no user suitecrm:${agentId}`);
-      assert.deepEqual(agent.extensions, [EXTENSION], `the agent's extensions after the sync`);
-      for (const [what, n] of Object.entries(counts)) assert.ok(n > 0, `the sync brought no ${what}`);
-      passed('crm-telephony suitecrm sync (SUITECRM_URL = the site root)', `${counts.users} users (${agent.name} -> ${agent.extensions.join(',')}), ${counts.accounts} accounts, ${counts.contacts} contacts, ${counts.leads} leads`);
-    } finally {
-      await synced.close();
-    }
-
-    // 3. Our service, and the package pointed at it.
-    service = await launch('service', {
-      ...suitecrm,
-      DATABASE_URL: join(dir, 'service.sqlite'),
-      AMI_HOST: '127.0.0.1',
-      AMI_PORT,
-      AMI_USERNAME: 'crm',
-      AMI_SECRET,
-      AMI_AUTH: 'md5',
-      TRUNK_ENDPOINTS: 'carrier',
-      CDR_SOURCE: 'csv',
-      CDR_CSV_PATH: CDR_CSV,
-      RECORDINGS_PBX_DIR: RECORDINGS,
-      RECORDINGS_LOCAL_DIR: RECORDINGS,
-      SUITECRM_LOG_CALLS: 'true',
-      CRM_WIDGET_SECRET: widgetSecret,
-      CORS_ORIGINS: SITE,
-      LOG_LEVEL: env['REAL_SUITECRM_DIAG'] ? 'debug' : 'warn',
-    });
-    const serviceUrl = service.url;
-    undo.push(['stopping the service', () => service?.child.kill('SIGTERM')]);
-    writeFileSync(PACKAGE_CONFIG, packageBefore.replace(/(setParameter\('crm_telephony\.service_url',\s*')[^']*('\))/, `$1${serviceUrl}$2`));
-    packageChanged = true;
-    undo.push(["putting the package's settings back", () => (writeFileSync(PACKAGE_CONFIG, packageBefore), clearSuiteCrmCache())]);
-    clearSuiteCrmCache();
-    const shell = await (await fetch(`${SITE}/`)).text();
-    assert.ok(shell.includes(`data-service="${serviceUrl}"`), `SuiteCRM's page does not load the widget from ${serviceUrl} after the settings changed (is the package installed and the cache cleared?)`);
-    passed('the package points at our service', `${PACKAGE_CONFIG}: service_url ${serviceUrl}; GET / carries the loader`);
-    // The service's own first sync must know the agent's extension before the call rings.
-    const admin = await signInWithCsrf(service, 'admin', 'admin-password');
-    await until(async () => {
-      const r = (await (await fetch(`${serviceUrl}/api/admin/users`, { headers: { cookie: admin.cookie } })).json()) as { users: { login: string; extensions: string[] }[] };
-      return r.users.some((u) => u.login === `suitecrm:${agentId}` && u.extensions.includes(EXTENSION)) || undefined;
-    }, `the service's own sync to give ${AGENT} extension ${EXTENSION}`, 60_000);
+    const lab = await setUp(undo);
+    const { v8, agentPassword, agentId, contactId, serviceUrl } = lab;
+    service = lab.service;
 
     // 4. The agent in SuiteCRM 8, on the contact.
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'] });
@@ -356,23 +433,293 @@ async function main(): Promise<void> {
     passed('the Phone calls panel plays the recording', `row "${rowText}"; ${new URL(src).pathname} HTTP ${audioResponse.status} ${audioResponse.type}; duration ${played.duration.toFixed(2)} s, currentTime ${at1.toFixed(2)} -> ${played.currentTime.toFixed(2)} s`);
     if (pageErrors.length > 0) console.log(`(page errors seen, SuiteCRM's own included: ${[...new Set(pageErrors)].join(' | ').slice(0, 400)})`);
   } finally {
-    for (const [what, step] of undo.reverse()) {
-      try {
-        await step();
-      } catch (err) {
-        console.error(`while ${what}: ${String(err)}`);
-        process.exitCode = 1;
-      }
-    }
-    if (packageChanged) console.log(`restored ${PACKAGE_CONFIG}; ${AGENT}'s extension back to ${extensionBefore}`);
+    await undoAll(undo);
   }
   const width = Math.max(...results.map(([c]) => c.length));
   console.log(`\nall checks passed:\n${results.map(([c, m]) => `${c.padEnd(width)}  ${m}`).join('\n')}`);
 }
 
-main().catch((err: unknown) => {
-  console.error(`\nFAILED: ${err instanceof Error ? err.message : String(err)}`);
+// ---- `missed`: issue 17's SuiteCRM part ----------------------------------------------------------
+
+/** Checks that failed without stopping the run (each one also fails the exit code). */
+const failures: [check: string, measured: string][] = [];
+function failed(check: string, measured: string): void {
+  failures.push([check, measured]);
+  console.log(`FAIL ${check}: ${measured}`);
+}
+/** A check whose failure is reported and the run goes on (the steps after it do not depend on it). */
+async function soft(check: string, run: () => Promise<string>): Promise<void> {
+  try {
+    passed(check, await run());
+  } catch (err) {
+    failed(check, err instanceof Error ? err.message.split('\n--- ')[0]! : String(err));
+  }
+}
+
+interface Session {
+  cookie: string;
+  csrf: string;
+  user: { id: string; name: string; login: string };
+}
+
+interface MissedItem {
+  id: string;
+  number: string;
+  count: number;
+  callerName: string | null;
+  record: { type: string; id: string; name: string } | null;
+  owner: { id: string; name: string } | null;
+  ownerReason: string;
+  status: 'open' | 'closed';
+  closedAt: string | null;
+  closedBy: { id: string; name: string } | null;
+  closeReason: string | null;
+  closeNote: string | null;
+}
+
+/** Signs in to our service as the SuiteCRM page's widget does: a token signed with the package's secret, from SuiteCRM's origin. */
+async function ssoSignIn(lab: Lab, crmUserId: string): Promise<Session> {
+  const token = signWidgetToken(lab.widgetSecret, crmUserId, Math.floor(Date.now() / 1000) + 300);
+  const res = await fetch(`${lab.serviceUrl}/api/crm/sso`, { method: 'POST', headers: { 'content-type': 'application/json', origin: SITE }, body: JSON.stringify({ token }) });
+  const text = await res.text();
+  assert.equal(res.status, 200, `POST /api/crm/sso for SuiteCRM user ${crmUserId}: HTTP ${res.status} ${text}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('crmt_session='));
+  assert.ok(cookie, 'the sign-in set no session cookie');
+  const body = JSON.parse(text) as { user: Session['user']; csrfToken: string };
+  return { cookie: cookie.split(';')[0]!, csrf: body.csrfToken, user: body.user };
+}
+
+async function ours<T>(lab: Lab, who: { cookie: string; csrf: string }, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${lab.serviceUrl}${path}`, {
+    method,
+    headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+const items = async (lab: Lab, who: Session, status: 'open' | 'closed'): Promise<MissedItem[]> => (await ours<{ items: MissedItem[] }>(lab, who, 'GET', `/api/missed-items?status=${status}`)).items;
+
+/** The ids of the Calls a module's record links (`relationships/calls`; an empty link answers without data). */
+async function linkedCalls(v8: V8, module: 'Contacts' | 'Leads' | 'Users', id: string): Promise<string[]> {
+  const r = await v8.request<{ data?: { id: string }[] }>('GET', `module/${module}/${id}/relationships/calls?page[size]=200`);
+  return (r.data ?? []).map((c) => c.id);
+}
+
+/** Apache's access log of SuiteCRM, read from an offset: the HTTP exchanges our service made. */
+const ACCESS_LOG = env['REAL_SUITECRM_ACCESS_LOG'] ?? '/var/log/apache2/suitecrm8_access.log';
+const logSize = (): number => (existsSync(ACCESS_LOG) ? statSync(ACCESS_LOG).size : 0);
+function accessLogSince(offset: number, pattern: RegExp): string[] {
+  if (!existsSync(ACCESS_LOG)) return [`(no ${ACCESS_LOG})`];
+  const text = readFileSync(ACCESS_LOG).subarray(offset).toString('utf8');
+  return text.split('\n').filter((l) => pattern.test(l)).map((l) => /"([A-Z]+ [^"]+)" (\d{3})/.exec(l)).filter((m) => m !== null).map((m) => `${m[1]!.replace(/ HTTP\/1\.1$/, '')} -> ${m[2]}`);
+}
+
+/** When the PBX ended the latest call of this direction with this number that began after `since` (our call log, from AMI's events). */
+async function pbxEnd(lab: Lab, who: Session, number: string, direction: 'inbound' | 'outbound', since: number): Promise<number> {
+  return until(async () => {
+    const r = await ours<{ calls: { record: { direction: string; startedAt: string | null; endedAt: string | null; status: string } }[] }>(lab, who, 'GET', `/api/calls?number=${encodeURIComponent(number)}`);
+    const ended = r.calls.map((c) => c.record).filter((c) => c.direction === direction && c.status === 'ended' && c.endedAt !== null && Date.parse(c.startedAt ?? '') >= since - 2000);
+    return ended.length > 0 ? Math.max(...ended.map((c) => Date.parse(c.endedAt!))) : undefined;
+  }, `the ${direction} call with ${number} ended in our call log`, 30_000);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+async function missed(): Promise<void> {
+  const adminCrmId = env['REAL_SUITECRM_ADMIN_ID'] ?? fixture('U0') ?? '1';
+  const adminExtension = env['REAL_PBX_ADMIN_EXTENSION'] ?? '102';
+  const leadId = env['REAL_SUITECRM_LEAD_ID'] ?? fixture('L1');
+  const leadCaller = env['REAL_SUITECRM_LEAD_CALLER'] ?? '+79031234567';
+  const phonesStart = env['REAL_PBX_PHONES_START'] ?? '/opt/asterisk-peer/phones.sh start -i 1 -e {ext} -a 2 --ac 2 -t 5';
+  const phonesStop = env['REAL_PBX_PHONES_STOP'] ?? '/opt/asterisk-peer/phones.sh stop -i 1';
+  const delays: [what: string, value: string][] = [];
+  let browser: Browser | undefined;
+  let lab: Lab | undefined;
+  const undo: [string, () => Promise<unknown> | unknown][] = [];
+  try {
+    // The administrator calls back on their own phone: SuiteCRM's admin gets an extension of the PBX for the run.
+    lab = await setUp(undo, { serviceEnv: { MISSED_CRM_CALLS: 'true', MISSED_ESCALATE_MINUTES: '0', C2C_CONTEXT: 'click-to-call' }, extensions: [[adminCrmId, adminExtension]] });
+    const { v8, agentId, contactId } = lab;
+    const service = lab.service;
+    const carla = await ssoSignIn(lab, agentId);
+    const boss = await ssoSignIn(lab, adminCrmId);
+    assert.equal(carla.user.login, `suitecrm:${agentId}`, 'the SuiteCRM sign-in of the agent');
+    assert.equal(boss.user.login, `suitecrm:${adminCrmId}`, "the SuiteCRM sign-in of SuiteCRM's administrator");
+    passed('both sign in to our service from SuiteCRM (POST /api/crm/sso, a token signed with the package secret)', `${carla.user.name} (${carla.user.login}), ${boss.user.name} (${boss.user.login}, our id ${boss.user.id})`);
+    const callsBefore = new Set(await linkedCalls(v8, 'Contacts', contactId));
+
+    /** The planned Calls (not the call log's) linked to the contact since the run began. */
+    const plannedOfContact = async (): Promise<[string, Record<string, string>][]> => {
+      const out: [string, Record<string, string>][] = [];
+      for (const id of await linkedCalls(v8, 'Contacts', contactId)) {
+        if (callsBefore.has(id)) continue;
+        const c = await v8.call(id);
+        if ((c['description'] ?? '').includes('crm-telephony missed item: ')) out.push([id, c]);
+      }
+      return out;
+    };
+
+    // 1. A missed call from the contact's number: Carla's item, and a planned Call in SuiteCRM.
+    const missAndWatch = async (n: number): Promise<{ endedAt: number; pbxEndedAt: number; seenAt: number; callId: string; item: MissedItem }> => {
+      let endedAt = 0;
+      const startedAt = Date.now();
+      let seenAt = 0;
+      const call = placeCall(CALLER, CONTACT_NAME.toUpperCase(), 'never', 0).then((out) => ((endedAt = Date.now()), out));
+      call.catch(() => undefined);
+      const seen = until(async () => {
+        const hit = (await plannedOfContact()).find(([, c]) => (c['name'] ?? '').includes(`(missed ${n} call`));
+        if (hit) seenAt = Date.now();
+        return hit?.[0];
+      }, `the planned Call saying ${n} missed call(s), linked to the contact in SuiteCRM`, 90_000);
+      seen.catch(() => undefined);
+      await call;
+      const item = await until(async () => (await items(lab!, carla, 'open')).find((i) => i.number === CALLER && i.count === n), `Carla's open item counting ${n} missed call(s)`, 30_000);
+      const callId = await seen;
+      return { endedAt, pbxEndedAt: await pbxEnd(lab!, carla, CALLER, 'inbound', startedAt), seenAt, callId, item };
+    };
+    const first = await missAndWatch(1);
+    const item = first.item;
+    assert.equal(item.owner?.id, carla.user.id, `the item's owner (${item.owner?.name}, ${item.ownerReason})`);
+    assert.equal(item.ownerReason, 'responsible', "the item's owner reason");
+    passed(`a missed call from ${CALLER}: Carla's open item (GET /api/missed-items as her)`, `item ${item.id}: ${item.callerName}, ${item.count} call, owner ${item.owner?.name} (${item.ownerReason}), record ${item.record?.type} ${item.record?.name}`);
+    const callId = first.callId;
+    const planned1 = await v8.call(callId);
+    const marker = `crm-telephony missed item: ${item.id}`;
+    assert.ok((planned1['description'] ?? '').includes(marker), `the Call's description has no line "${marker}"`);
+    assert.equal(planned1['status'], 'Planned', 'status');
+    assert.equal(planned1['direction'], 'Outbound', 'direction');
+    assert.equal(planned1['assigned_user_id'], agentId, 'assigned to Carla');
+    assert.equal(planned1['name'], `Call back ${CONTACT_NAME} (missed 1 call)`, 'subject');
+    assert.equal(planned1['parent_type'], 'Contacts', 'parent_type');
+    assert.equal(planned1['parent_id'], contactId, 'parent_id');
+    assert.ok((await linkedCalls(v8, 'Users', agentId)).includes(callId), "the Call is not in Carla's Users/relationships/calls (calls_users)");
+    const planMs = first.seenAt - first.pbxEndedAt;
+    delays.push(['missed call end (PBX hangup) -> Planned Call in SuiteCRM', `${secs(planMs)} (${secs(first.seenAt - first.endedAt)} after the caller's sipp exited)`]);
+    passed('the planned Call in SuiteCRM', `${callId}: "${planned1['name']}", ${planned1['status']}, ${planned1['direction']}, assigned to Carla, parent Contacts ${CONTACT_NAME}, linked to the contact and to Carla (calls_users), start ${planned1['date_start']}, ${planned1['duration_minutes']} min; seen ${secs(planMs)} after the PBX ended the call`);
+
+    // 2. A second miss: the same Call rewritten, no second one.
+    const second = await missAndWatch(2);
+    assert.equal(second.item.id, item.id, 'the second miss counts on the same item');
+    assert.equal(second.callId, callId, `the second miss wrote Call ${second.callId}, not the first one ${callId}`);
+    const planned2 = await v8.call(callId);
+    const ofItem = (await plannedOfContact()).filter(([, c]) => (c['description'] ?? '').includes(marker));
+    assert.deepEqual(ofItem.map(([id]) => id), [callId], "the item's planned Calls linked to the contact");
+    assert.equal(planned2['status'], 'Planned', 'status after the second miss');
+    delays.push(['2nd missed call end (PBX hangup) -> the Call rewritten', `${secs(second.seenAt - second.pbxEndedAt)} (${secs(second.seenAt - second.endedAt)} after the caller's sipp exited)`]);
+    passed('a second missed call rewrites the same Call', `"${planned2['name']}", still ${planned2['status']}, date_start ${planned1['date_start']} -> ${planned2['date_start']}; one planned Call for the item; ${secs(second.seenAt - second.pbxEndedAt)} after the PBX ended the call`);
+
+    // The screenshot: Carla's view of the contact, the planned call in its Activities.
+    await soft("the planned Call in the contact's Activities subpanel, signed in to SuiteCRM 8 as Carla", async () => {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+      const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+      await signIn(page, lab!.agentPassword);
+      await openRecord(page, contactId);
+      const inActivities = page.locator(`scrm-subpanel-container a[href*="${callId}"]`).first();
+      for (let clicks = 0; !(await inActivities.isVisible()); clicks++) {
+        if (clicks === 3) throw new Error(`the contact's Activities subpanel does not show the Call ${callId}`);
+        await page.locator('scrm-subpanel-container').getByText('Activities', { exact: true }).first().click();
+        await inActivities.waitFor({ timeout: 15_000 }).catch(() => undefined);
+      }
+      const row = (await inActivities.locator('xpath=ancestor::tr[1]').innerText()).replace(/\s+/g, ' ').trim();
+      assert.ok(row.includes(planned2['name']!), `the Activities row reads "${row}"`);
+      await inActivities.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SHOTS, 'suitecrm8-done-missed.png') });
+      return `row "${row}" (${join(SHOTS, 'suitecrm8-done-missed.png')})`;
+    });
+    await browser?.close();
+    browser = undefined;
+
+    // 3. Reassigned to SuiteCRM's administrator: the Call follows, Carla's link goes.
+    const logFrom = logSize();
+    const reassignedAt = Date.now();
+    const moved = (await ours<{ item: MissedItem }>(lab, carla, 'POST', `/api/missed-items/${item.id}/reassign`, { userId: boss.user.id })).item;
+    assert.equal(moved.owner?.id, boss.user.id, "the item's owner after the reassignment");
+    const at: { assigned?: number; bossLinked?: number; carlaUnlinked?: number } = {};
+    await until(async () => {
+      const now = Date.now();
+      if (at.assigned === undefined && (await v8.call(callId))['assigned_user_id'] === adminCrmId) at.assigned = now;
+      if (at.bossLinked === undefined && (await linkedCalls(v8, 'Users', adminCrmId)).includes(callId)) at.bossLinked = now;
+      if (at.carlaUnlinked === undefined && !(await linkedCalls(v8, 'Users', agentId)).includes(callId)) at.carlaUnlinked = now;
+      return (at.assigned !== undefined && at.bossLinked !== undefined && at.carlaUnlinked !== undefined) || undefined;
+    }, 'the Call to follow the reassignment', 30_000).catch(() => undefined);
+    await sleep(1000); // the access log's last lines
+    const exchange = accessLogSince(logFrom, /\/Api\/V8\/module\/Calls\/[^ ]*\/relationships\/users|PATCH \/legacy\/Api\/V8\/module /);
+    console.log(`    SuiteCRM's access log since the reassignment:\n${exchange.map((l) => `      ${l}`).join('\n')}`);
+    const after = await v8.call(callId);
+    const ms = (t: number | undefined): string => (t === undefined ? 'not within 30 s' : `${secs(t - reassignedAt)} after the reassignment`);
+    if (at.assigned !== undefined) passed("the reassignment: the Call's assigned user becomes SuiteCRM's admin", `assigned_user_id ${agentId} -> ${after['assigned_user_id']} (${after['assigned_user_name'] ?? ''}), ${ms(at.assigned)}`);
+    else failed("the reassignment: the Call's assigned user becomes SuiteCRM's admin", `assigned_user_id is ${after['assigned_user_id']} after 30 s`);
+    if (at.bossLinked !== undefined) passed("the reassignment: the admin linked (Users/1/relationships/calls lists it)", ms(at.bossLinked));
+    else failed("the reassignment: the admin linked (Users/1/relationships/calls lists it)", `not within 30 s; exchange: ${exchange.join('; ')}`);
+    if (at.carlaUnlinked !== undefined) passed("the reassignment: Carla's users link removed (DELETE .../relationships/users/<Carla>)", `${ms(at.carlaUnlinked)}; exchange: ${exchange.filter((l) => l.startsWith('DELETE')).join('; ') || '(no DELETE in the log)'}`);
+    else failed("the reassignment: Carla's users link removed (DELETE .../relationships/users/<Carla>)", `Carla's relationships/calls still lists ${callId} 30 s after; exchange: ${exchange.join('; ')}; service log: ${service.output.join('').slice(-1500)}`);
+    delays.push(['reassign -> SuiteCRM updated (assigned, linked, unlinked)', `${ms(at.assigned)} / ${ms(at.bossLinked)} / ${ms(at.carlaUnlinked)}`.replaceAll(' after the reassignment', '')]);
+
+    // 4. The new owner calls back through the product: the item closes, the Call is Held.
+    sh(phonesStart.replaceAll('{ext}', adminExtension), 'starting the phones');
+    undo.push(['stopping the phones', () => sh(phonesStop, 'stopping the phones')]);
+    const callbackAt = Date.now();
+    const placed = await ours<{ extension: string; dialled: string }>(lab, boss, 'POST', '/api/calls', { number: item.number });
+    const closed = await until(async () => (await items(lab!, boss, 'closed')).find((i) => i.id === item.id), 'the item closed by the callback', 60_000);
+    const closedSeenAt = Date.now();
+    assert.equal(closed.closeReason, 'callback', 'how the item closed');
+    assert.equal(closed.closedBy?.id, boss.user.id, 'who closed it');
+    passed(`the callback (POST /api/calls as ${boss.user.name}, extension ${placed.extension} -> ${placed.dialled}) closes the item`, `${closed.closeReason} by ${closed.closedBy?.name} at ${closed.closedAt}`);
+    const held = await until(async () => {
+      const c = await v8.call(callId);
+      return c['status'] === 'Held' ? { c, at: Date.now() } : undefined;
+    }, 'the Call to become Held', 60_000);
+    const callbackEnded = await pbxEnd(lab, boss, item.number, 'outbound', callbackAt);
+    delays.push(['callback end (PBX hangup) -> Held', `${secs(held.at - callbackEnded)} (item closed in our API ${secs(closedSeenAt - callbackEnded)} after the hangup; its closedAt ${closed.closedAt})`]);
+    passed('the planned Call becomes Held', `"${held.c['name']}", ${held.c['status']}, ${held.c['duration_minutes']} min, assigned ${held.c['assigned_user_id']}; ${secs(held.at - callbackEnded)} after the PBX ended the callback`);
+    sh(phonesStop, 'stopping the phones');
+
+    // 5. A lead's missed call closed with a note: Not Held.
+    if (leadId) {
+      const leadBefore = new Set(await linkedCalls(v8, 'Leads', leadId));
+      await placeCall(leadCaller, 'PAVEL SIDOROV', 'never', 0);
+      const leadItem = await until(async () => (await items(lab!, carla, 'open')).find((i) => i.number === leadCaller), `Carla's item for the lead's number ${leadCaller}`, 30_000);
+      const leadCall = await until(async () => {
+        for (const id of await linkedCalls(v8, 'Leads', leadId)) {
+          if (leadBefore.has(id)) continue;
+          const c = await v8.call(id);
+          if ((c['description'] ?? '').includes(`crm-telephony missed item: ${leadItem.id}`)) return [id, c] as const;
+        }
+        return undefined;
+      }, "the lead's planned Call", 60_000);
+      assert.equal(leadCall[1]['parent_type'], 'Leads', 'parent_type');
+      const note = 'Customer wrote by email, no call needed';
+      const dismissedAt = Date.now();
+      const dismissed = (await ours<{ item: MissedItem }>(lab, carla, 'POST', `/api/missed-items/${leadItem.id}/close`, { note })).item;
+      assert.equal(dismissed.closeReason, 'dismissed');
+      const notHeld = await until(async () => {
+        const c = await v8.call(leadCall[0]);
+        return c['status'] === 'Not Held' ? { c, at: Date.now() } : undefined;
+      }, "the lead's Call to become Not Held", 60_000);
+      assert.ok((notHeld.c['description'] ?? '').includes(note), `the description does not carry the note: ${notHeld.c['description']}`);
+      delays.push(['close with a note -> Not Held', secs(notHeld.at - dismissedAt)]);
+      passed('a lead\'s missed item closed with a note: its Call becomes Not Held', `"${notHeld.c['name']}" (parent Leads), ${notHeld.c['status']}, the note in its description; ${secs(notHeld.at - dismissedAt)} after the close`);
+    }
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await undoAll(undo);
+  }
+  const rows = [...results.map(([c, m]) => ['ok  ', c, m] as const), ...failures.map(([c, m]) => ['FAIL', c, m] as const)];
+  const width = Math.max(...rows.map(([, c]) => c.length));
+  console.log(`\n${failures.length === 0 ? 'all checks passed' : `${failures.length} check(s) FAILED`}:\n${rows.map(([s, c, m]) => `${s} ${c.padEnd(width)}  ${m}`).join('\n')}`);
+  const w2 = Math.max(...delays.map(([d]) => d.length));
+  console.log(`\nmeasured delays:\n${delays.map(([d, v]) => `  ${d.padEnd(w2)}  ${v}`).join('\n')}`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+(process.argv[2] === 'missed' ? missed() : main()).catch((err: unknown) => {
+  console.error(`\nFAILED: ${err instanceof Error ? `${err.message}${err.cause ? ` (${String(err.cause)})` : ''}\n${err.stack?.split('\n').slice(1, 4).join('\n') ?? ''}` : String(err)}`);
   if (results.length > 0) console.error(`passed before it:\n${results.map(([c, m]) => `  ${c}: ${m}`).join('\n')}`);
+  if (failures.length > 0) console.error(`failed before it:\n${failures.map(([c, m]) => `  ${c}: ${m}`).join('\n')}`);
   for (const i of instances) i.child.kill('SIGKILL');
   process.exitCode = 1;
 });
