@@ -135,14 +135,19 @@ class V8 {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const { status, text } = await this.raw(method, path, body);
+    assert.ok(status >= 200 && status < 300, `API v8 ${method} ${path}: HTTP ${status} ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  }
+
+  /** One request, whatever SuiteCRM answers. */
+  async raw(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
     const res = await siteFetch(`${SITE}/legacy/Api/V8/${path}`, {
       method,
       headers: { authorization: `Bearer ${await this.#bearer()}`, accept: 'application/vnd.api+json', 'content-type': 'application/vnd.api+json', 'cache-control': 'no-cache' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const text = await res.text();
-    assert.ok(res.ok, `API v8 ${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
-    return JSON.parse(text) as T;
+    return { status: res.status, text: await res.text() };
   }
 
   async extensionOf(userId: string): Promise<string | null> {
@@ -657,6 +662,15 @@ async function missed(): Promise<void> {
     else failed("the reassignment: the admin linked (Users/1/relationships/calls lists it)", `not within 30 s; exchange: ${exchange.join('; ')}`);
     if (at.carlaUnlinked !== undefined) passed("the reassignment: Carla's users link removed (DELETE .../relationships/users/<Carla>)", `${ms(at.carlaUnlinked)}; exchange: ${exchange.filter((l) => l.startsWith('DELETE')).join('; ') || '(no DELETE in the log)'}`);
     else failed("the reassignment: Carla's users link removed (DELETE .../relationships/users/<Carla>)", `Carla's relationships/calls still lists ${callId} 30 s after; exchange: ${exchange.join('; ')}; service log: ${service.output.join('').slice(-1500)}`);
+    // A retried unlink (an answer lost) meets a pair no longer linked: v8-api.ts expects 400 "... id is
+    // not related to <Bean>" (CRM_ERR_NOT_FOUND, which unlinkCall takes as done).
+    await soft('the same DELETE again (a retried unlink) answers 400 "not related"', async () => {
+      const again = await v8.raw('DELETE', `module/Calls/${callId}/relationships/users/${agentId}`);
+      const detail = (JSON.parse(again.text) as { errors?: { detail?: string } }).errors?.detail ?? '';
+      assert.equal(again.status, 400, `HTTP ${again.status} ${again.text.slice(0, 300)}`);
+      assert.match(detail, / id is not related to \w+$/, 'the detail v8-api.ts recognizes');
+      return `HTTP ${again.status} "${detail}"`;
+    });
     delays.push(['reassign -> SuiteCRM updated (assigned, linked, unlinked)', `${ms(at.assigned)} / ${ms(at.bossLinked)} / ${ms(at.carlaUnlinked)}`.replaceAll(' after the reassignment', '')]);
 
     // 4. The new owner calls back through the product: the item closes, the Call is Held.
