@@ -340,7 +340,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
     recordings,
     crm,
     missed,
-    createReports({ store, directory, ...(config.REPORTS_TIME_ZONE ? { timeZone: config.REPORTS_TIME_ZONE } : {}) }),
+    createReports({ store, directory, log, ...(config.REPORTS_TIME_ZONE ? { timeZone: config.REPORTS_TIME_ZONE } : {}) }),
     createDirectoryPages({
       directory,
       pbxs,

@@ -18,6 +18,7 @@ import { CallLog, type LoggableCall } from '../../src/store/call-log.ts';
 import { Reports } from '../../src/reports/reports.ts';
 import { reportsRoutes } from '../../src/web/routes/reports-routes.ts';
 import { createReports } from '../../src/service/capabilities/reports.ts';
+import { silentLog } from '../../src/logger.ts';
 import type { Report } from '../../src/reports/report-model.ts';
 
 const ZONE = 'Europe/Berlin';
@@ -81,7 +82,7 @@ for (const engine of ENGINES) {
       };
       await ts.store.db.insertInto('missed_items').values([item(users.alice, 30, 'open'), item(users.alice, 2 * 1440, 'open'), item(users.bob, 10 * 1440, 'open'), item(users.bob, 10, 'closed')]).execute();
       const access = new Access(ts.store, directory);
-      const capability = createReports({ store: ts.store, directory, timeZone: ZONE });
+      const capability = createReports({ store: ts.store, directory, log: silentLog, timeZone: ZONE });
       assert.equal(capability.name, 'reports');
       // The capability's own routes, with a clock of the test's (createReports takes the real one).
       const reports = new Reports(ts.store, { users: () => directory.listUsers(), timeZone: ZONE, now: () => NOW });

@@ -4,7 +4,9 @@
  */
 import type { Store } from '../../store/store.ts';
 import type { Directory } from '../../directory/directory.ts';
+import type { Log } from '../../logger.ts';
 import { Reports } from '../../reports/reports.ts';
+import { RollupWarmer } from '../../reports/rollup-warmer.ts';
 import { reportsRoutes } from '../../web/routes/reports-routes.ts';
 import type { Capability } from '../capability.ts';
 
@@ -12,6 +14,9 @@ export interface ReportsDeps {
   store: Store;
   /** Who owns which extension: an agent's row carries their name. */
   directory: Pick<Directory, 'listUsers'>;
+  log: Log;
+  /** The rollup built ahead this long after this instance starts leading. Default 60 s. */
+  warmAfterMs?: number;
   /**
    * The company's time zone (IANA name such as `Europe/Moscow`): reports' days, weeks and months
    * begin at its midnight. Default: the server's own zone.
@@ -24,5 +29,12 @@ export function createReports(deps: ReportsDeps): Capability {
     users: () => deps.directory.listUsers(),
     ...(deps.timeZone !== undefined ? { timeZone: deps.timeZone } : {}),
   });
-  return { name: 'reports', routes: [(app) => reportsRoutes(app, { reports })] };
+  // Once per deployment (the leader): the reports' rollup built before anybody asks.
+  const warmer = new RollupWarmer({ reports, users: () => deps.directory.listUsers(), log: deps.log, ...(deps.warmAfterMs !== undefined ? { firstAfterMs: deps.warmAfterMs } : {}) });
+  return {
+    name: 'reports',
+    routes: [(app) => reportsRoutes(app, { reports })],
+    startLeading: () => warmer.start(),
+    stop: () => warmer.stop(),
+  };
 }
