@@ -141,7 +141,10 @@ for (const engine of ENGINES) {
       assert.deepEqual(claimed.map((r) => r.job_id), [first, second]);
       assert.deepEqual([claimed[0]?.locked_by, claimed[0]?.locked_until], ['a', new Date(clock + LEASE).toISOString()]);
       assert.deepEqual(await q.claim(10), [], 'held, or not due yet');
-      assert.equal(await q.nextDueAt(), new Date(clock - 2000).toISOString(), 'held jobs still count as waiting');
+      // The held ones can be taken again at their lease's end; the one not due yet, at its due time.
+      assert.equal(await q.nextDueAt(), new Date(clock + 1).toISOString(), 'a held job counts from its lease\'s end, not its due time');
+      await q.release(first);
+      assert.equal(await q.nextDueAt(), new Date(clock - 2000).toISOString(), 'given back, it is due again at once');
     });
 
     test('two claimers never get the same job', async () => {

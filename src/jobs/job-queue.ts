@@ -257,12 +257,26 @@ export class JobQueue<Row extends object> {
     return row as Row | undefined;
   }
 
-  /** When the next pending job is due (ISO), held or not, or null when none waits. */
+  /**
+   * When the next pending job can be claimed (ISO): its due time, or the end of its lease when one
+   * holds it longer (a held job is not work for a poller until then). Null when none waits.
+   */
   async nextDueAt(): Promise<string | null> {
     const c = this.#t.columns;
     const row = await this.#db
       .selectFrom(this.#t.name)
-      .select((eb) => eb.fn.min(c.dueAt).as('at'))
+      .select((eb) =>
+        eb.fn
+          .min(
+            eb
+              .case()
+              .when(eb.and([eb(c.leaseUntil, 'is not', null), eb(c.leaseUntil, '>', eb.ref(c.dueAt))]))
+              .then(eb.ref(c.leaseUntil))
+              .else(eb.ref(c.dueAt))
+              .end(),
+          )
+          .as('at'),
+      )
       .where((eb) => this.#scoped(eb))
       .where(c.state, '=', JobStates.pending)
       .executeTakeFirst();

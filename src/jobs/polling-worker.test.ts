@@ -12,6 +12,7 @@ function queue(ids: string[]) {
   const gates = new Map<string, () => void>();
   const started: string[] = [];
   let claims = 0;
+  let dueAsks = 0;
   let failNextClaim = false;
   const errors: unknown[] = [];
   const worker = new PollingWorker<Row>({
@@ -26,7 +27,10 @@ function queue(ids: string[]) {
       }
       return waiting.splice(0, limit).filter((id) => !exclude.includes(id)).map((id) => ({ id }));
     },
-    nextDueAt: async () => (waiting.length > 0 ? new Date().toISOString() : null),
+    nextDueAt: async () => {
+      dueAsks++;
+      return waiting.length > 0 ? new Date().toISOString() : null;
+    },
     process: (row, signal) =>
       new Promise<void>((resolve) => {
         started.push(row.id);
@@ -43,6 +47,7 @@ function queue(ids: string[]) {
     add: (id: string) => waiting.push(id),
     release: (id: string) => gates.get(id)?.(),
     claims: () => claims,
+    dueAsks: () => dueAsks,
     failNextClaim: () => {
       failNextClaim = true;
     },
@@ -122,4 +127,42 @@ test('idle rejects with the owner\'s words when work is still in flight after th
   await tick();
   await assert.rejects(q.worker.idle(30, async () => new Error('still writing stuck')), /still writing stuck/);
   await q.worker.stop();
+});
+
+test('while every slot is busy and more rows wait, the loop waits for a row to finish instead of asking the queue again and again', async () => {
+  const q = queue(['a', 'b', 'c', 'd']);
+  q.worker.start();
+  await tick();
+  assert.deepEqual(q.started, ['a', 'b']);
+  const asked = { claims: q.claims(), due: q.dueAsks() };
+  await tick(200);
+  assert.ok(q.claims() - asked.claims <= 1 && q.dueAsks() - asked.due <= 1, `claims +${q.claims() - asked.claims}, due asks +${q.dueAsks() - asked.due} in 200 ms`);
+  q.release('a');
+  await tick();
+  assert.deepEqual(q.started, ['a', 'b', 'c'], 'a finished row makes room at once');
+  await q.worker.stop();
+});
+
+test('a row that throws out of its work is reported, not an unhandled rejection, and the loop goes on', async () => {
+  const errors: unknown[] = [];
+  const started: string[] = [];
+  const waiting = ['bad', 'good'];
+  const worker = new PollingWorker<Row>({
+    concurrency: 1,
+    pollMs: 20,
+    keyOf: (row) => row.id,
+    claim: async (limit) => waiting.splice(0, limit).map((id) => ({ id })),
+    nextDueAt: async () => null,
+    process: async (row) => {
+      started.push(row.id);
+      if (row.id === 'bad') throw new Error('the owner\'s own bookkeeping failed');
+    },
+    onQueueError: (err) => errors.push(err),
+    now: Date.now,
+  });
+  worker.start();
+  await tick(30);
+  assert.deepEqual(started, ['bad', 'good']);
+  assert.equal(errors.length, 1);
+  await worker.stop();
 });

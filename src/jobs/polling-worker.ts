@@ -27,6 +27,9 @@ export interface PollingWorkerOptions<Row> {
   now(): number;
 }
 
+/** The shortest wait between two passes that found nothing to take. */
+const MIN_LOOK_AGAIN_MS = 100;
+
 export class PollingWorker<Row> {
   readonly #o: PollingWorkerOptions<Row>;
   readonly #inFlight = new Map<string, Promise<void>>();
@@ -34,6 +37,8 @@ export class PollingWorker<Row> {
   #running = false;
   #pumping = false;
   #again = false;
+  /** The pass under way (stop waits for it: rows it claims as it stops are started, then given back). */
+  #pass: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: PollingWorkerOptions<Row>) {
@@ -71,6 +76,7 @@ export class PollingWorker<Row> {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#abort.abort();
+    await this.#pass;
     await Promise.allSettled([...this.#inFlight.values()]);
   }
 
@@ -82,7 +88,7 @@ export class PollingWorker<Row> {
       return;
     }
     this.#pumping = true;
-    void this.#pump().finally(() => {
+    this.#pass = this.#pump().finally(() => {
       this.#pumping = false;
       if (this.#again) {
         this.#again = false;
@@ -122,16 +128,25 @@ export class PollingWorker<Row> {
         if (rows.length === 0) break;
         for (const row of rows) {
           const key = this.#o.keyOf(row);
-          const work = this.#o.process(row, this.#abort.signal).finally(() => {
-            this.#inFlight.delete(key);
-            this.wake();
-          });
+          // Started even when stop() came meanwhile: with the aborted signal the owner gives the row back at once.
+          const work = this.#o
+            .process(row, this.#abort.signal)
+            // The owner writes its own failures down; one that escapes must not become an unhandled rejection.
+            .catch((err: unknown) => this.#o.onQueueError(err))
+            .finally(() => {
+              this.#inFlight.delete(key);
+              this.wake();
+            });
           this.#inFlight.set(key, work);
         }
       }
       if (!this.#running) return;
+      // Full: the next row to finish wakes the loop; a timer now would only ask again and again.
+      if (this.#inFlight.size >= concurrency) return;
       const next = await this.#o.nextDueAt();
-      this.#arm(next === null ? pollMs : Math.min(pollMs, Math.max(0, Date.parse(next) - this.#o.now())));
+      // A due time already past after a pass that took what it could (a race with another
+      // instance): look again soon, not at once.
+      this.#arm(next === null ? pollMs : Math.min(pollMs, Math.max(MIN_LOOK_AGAIN_MS, Date.parse(next) - this.#o.now())));
     } catch (err) {
       this.#o.onQueueError(err);
       this.#arm(pollMs);
