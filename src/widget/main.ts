@@ -53,9 +53,17 @@ class Widget {
   #offlineTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #refs = new Map<string, RecordRef>();
   readonly #ourRecords = new Map<string, { type: RecordType; id: string } | null>();
+  #pops: PopStack | null = null;
+  #style: HTMLStyleElement | null = null;
+  readonly #onHash = (): void => this.#hashChanged();
+  #identityTimer: ReturnType<typeof setInterval> | null = null;
+  #left = false;
+  /** SuiteCRM 8: the person signed out of SuiteCRM (or another signed in) without a page load. */
+  readonly #onLeft: (() => void) | undefined;
 
-  constructor(config: WidgetConfig, tr: WidgetTranslator) {
+  constructor(config: WidgetConfig, tr: WidgetTranslator, onLeft?: () => void) {
     this.#config = config;
+    this.#onLeft = onLeft;
     this.#page = config.suitecrm === 8 ? SUITECRM8_PAGE : SUITECRM7_PAGE;
     this.#tr = tr;
     this.#offline = tr.t('widget.notice.offline');
@@ -113,12 +121,14 @@ class Widget {
     const style = el('style', { [OWN]: 'style' });
     style.textContent = WIDGET_CSS;
     document.head.append(style);
+    this.#style = style;
     const pops = new PopStack({
       resolve: (candidates) => this.#resolveRefs(candidates),
       consoleUrl: (type, id) => `${this.#config.service}/records/${type}/${encodeURIComponent(id)}`,
       tr: this.#tr,
       recordUrl: (module, id) => this.#page.recordPageUrl(module, id),
     });
+    this.#pops = pops;
     this.#attach(pops.element);
     this.#attach(this.#notice.element);
 
@@ -126,7 +136,12 @@ class Widget {
     this.#buttons.listen(document);
     this.#panel = new CallsPanel(this.#api, session.user, this.#page);
     // SuiteCRM 8 routes by the hash: a new record may reuse the same view (the observer sees its fields change too).
-    window.addEventListener('hashchange', () => this.#scheduleScan());
+    window.addEventListener('hashchange', this.#onHash);
+    if (this.#config.suitecrm === 8) {
+      // A sign-out goes to the sign-in route (handled at once); a session that ended elsewhere
+      // (timed out, another tab) is found by asking SuiteCRM now and then.
+      this.#identityTimer = setInterval(() => void this.#checkIdentity(), IDENTITY_CHECK_MS);
+    }
     this.#scan();
 
     this.#observer = new MutationObserver((records) => {
@@ -163,6 +178,52 @@ class Widget {
       },
     });
     this.#stream.start();
+  }
+
+  #hashChanged(): void {
+    if (this.#config.suitecrm === 8 && isSignInRoute(location.hash)) {
+      // SuiteCRM 8 signs out without a page load: nothing of this person may stay on the page.
+      void this.#leave();
+      return;
+    }
+    this.#scheduleScan();
+  }
+
+  /** SuiteCRM 8: still the same person signed in? If not, leave (the next person starts afresh). */
+  async #checkIdentity(): Promise<void> {
+    if (this.#left) return;
+    const found = await suiteIdentity(document);
+    if (found === 'unavailable' || (typeof found === 'object' && found.user === this.#config.user)) return;
+    await this.#leave();
+  }
+
+  /**
+   * Takes everything of this person off the page (stream, pops, buttons, panel, notice), ends their
+   * session with our service, and hands over to whoever signs in next.
+   */
+  async #leave(): Promise<void> {
+    if (this.#left) return;
+    this.#left = true;
+    safely(() => {
+      window.removeEventListener('hashchange', this.#onHash);
+      if (this.#identityTimer) clearInterval(this.#identityTimer);
+      if (this.#scanTimer) clearTimeout(this.#scanTimer);
+      if (this.#offlineTimer) clearTimeout(this.#offlineTimer);
+      this.#stream?.stop();
+      this.#observer?.disconnect();
+      this.#buttons?.unlisten(document);
+      this.#buttons?.clear(document.body);
+      document.querySelector('.crmt-calls')?.remove();
+      this.#pops?.element.remove();
+      this.#notice.element.remove();
+      this.#style?.remove();
+    });
+    try {
+      await this.#api.post('/api/logout', {});
+    } catch {
+      // The service down or the session gone already: nothing of it is on the page any more.
+    }
+    this.#onLeft?.();
   }
 
   #scheduleScan(): void {
@@ -243,15 +304,25 @@ class Widget {
 async function identify(config: WidgetConfig): Promise<WidgetConfig> {
   let pause = 5000;
   for (;;) {
+    const route = location.hash;
     const found = await suiteIdentity(document);
     if (typeof found === 'object') return { ...config, user: found.user, token: found.token, language: found.language ?? config.language };
     if (found === 'signed-out') {
-      await routeChangeOr(60_000);
+      // The app may have moved on (a sign-in) while SuiteCRM answered: then ask again at once.
+      if (location.hash === route) await routeChangeOr(60_000);
     } else {
       await sleep(pause * (0.75 + Math.random() * 0.5));
       pause = Math.min(pause * 2, 60_000);
     }
   }
+}
+
+/** How often a SuiteCRM 8 page asks SuiteCRM who is signed in, once the widget runs. */
+const IDENTITY_CHECK_MS = 5 * 60_000;
+
+/** SuiteCRM 8's sign-in route (`#/Login`, also after a sign-out or an expired session). */
+function isSignInRoute(hash: string): boolean {
+  return /^#\/login\b/i.test(hash);
 }
 
 function routeChangeOr(ms: number): Promise<void> {
@@ -275,10 +346,14 @@ function boot(): void {
   const start = (): void =>
     safely(() => {
       if (config.suitecrm === 8) {
-        // The language comes with the identity; SuiteCRM 8's <html lang> is always "en".
-        identify(config)
-          .then((known) => new Widget(known, widgetTranslator(widgetLocale(known, null, navigator))).start())
-          .catch(() => undefined);
+        // The language comes with the identity; SuiteCRM 8's <html lang> is always "en". When the
+        // person signs out (no page load), the widget leaves and waits for whoever signs in next.
+        const run = (): void => {
+          identify(config)
+            .then((known) => new Widget(known, widgetTranslator(widgetLocale(known, null, navigator)), run).start())
+            .catch(() => undefined);
+        };
+        run();
         return;
       }
       new Widget(config, widgetTranslator(widgetLocale(config, document, navigator))).start().catch(() => undefined);

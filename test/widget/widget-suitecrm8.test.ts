@@ -143,6 +143,49 @@ test('SuiteCRM 8 before sign-in: the widget waits quietly on the sign-in route a
   }
 });
 
+test('SuiteCRM 8 sign-out, then another person signs in on the same tab (no page load): nothing of the first stays, the first\'s session with the service ends, the widget comes back as the second', async () => {
+  const other = 'd5a9b2e0-0000-4000-8000-00000000d0ra';
+  await rig.service.directory.upsertUser({ login: 'sc8-dora', name: 'Dora Agent', source: 'suitecrm', externalId: other, extensions: ['202'] });
+  const p = await freshPage();
+  await browser.context.clearCookies();
+  const session = () =>
+    p.evaluate(async (service) => {
+      const res = await fetch(`${service}/api/crm/session`, { credentials: 'include' });
+      return res.ok ? ((await res.json()) as { crmUserId: string | null }).crmUserId : res.status;
+    }, rig.serviceUrl);
+  try {
+    // Dora first: a token names its user and its second (the test before this one took Carla's a moment ago).
+    suite8.user = other;
+    await p.goto(suite8.url(`#/contacts/record/${CRM8.C1}`), { waitUntil: 'load' });
+    await field(p, 'phone_work').locator('button.crmt-call').waitFor(WAIT);
+    assert.equal(await session(), other);
+    // Dora signs out: SuiteCRM goes to its sign-in route, the page stays.
+    suite8.signedIn = false;
+    await p.evaluate(() => (location.hash = '#/Login'));
+    await p.waitForFunction(() => document.querySelectorAll('[data-crmt], .crmt-pops, .crmt-calls, button.crmt-call').length === 0, undefined, WAIT);
+    await p.waitForFunction(
+      async (service) => (await fetch(`${service}/api/crm/session`, { credentials: 'include' })).status === 401,
+      rig.serviceUrl,
+      WAIT,
+    );
+    // Carla signs in on the same tab and opens the same contact. A token names its user and its
+    // second, and each is taken once: the test before this one took Carla's moments ago.
+    await p.waitForTimeout(1100);
+    suite8.user = CRM8.U1;
+    await p.evaluate(() => fetch('login', { method: 'POST' }));
+    await p.evaluate((id) => (location.hash = `#/contacts/record/${id}`), CRM8.C1);
+    await field(p, 'phone_work').locator('button.crmt-call').waitFor(WAIT);
+    assert.match(String(await field(p, 'phone_work').locator('button.crmt-call').getAttribute('title')), /from your phone \(201\)/);
+    assert.equal(await session(), CRM8.U1);
+    assert.equal(await p.locator('.crmt-calls').count(), 1, 'one panel: the first person\'s is gone');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    suite8.signedIn = true;
+    suite8.user = CRM8.U1;
+    await p.close();
+  }
+});
+
 test('SuiteCRM 8 with the service refusing connections: the app\'s page loads and renders as without the package, silently', async () => {
   const p = await freshPage();
   serviceUrl = `http://127.0.0.1:${await freePort()}`;

@@ -60,6 +60,8 @@ document.addEventListener('DOMContentLoaded', render);
 
 export interface Suite8 {
   signedIn: boolean;
+  /** Who is signed in (SuiteCRM's user id). Default CRM8.U1. */
+  user: string;
   /** The language the user chose at sign-in, as the process hands it ('' when none). */
   language: string;
   /** Token requests answered, by outcome. */
@@ -85,6 +87,7 @@ function appRoot(file: string): string {
 export function mountSuite8(suite: SuiteServer, o: { secret: string; serviceUrl: () => string | null }): Suite8 {
   const state: Suite8 = {
     signedIn: true,
+    user: CRM8.U1,
     language: '',
     asked: [],
     url: (hash) => `${suite.origin}/suitecrm8/${hash}`,
@@ -126,8 +129,8 @@ export function mountSuite8(suite: SuiteServer, o: { secret: string; serviceUrl:
           return;
         }
         state.asked.push('token');
-        const token = signWidgetToken(o.secret, CRM8.U1, Math.floor(Date.now() / 1000) + 300);
-        const process = { _id: 'crm-telephony-widget-token', status: 'success', data: { user: CRM8.U1, language: state.language, token } };
+        const token = signWidgetToken(o.secret, state.user, Math.floor(Date.now() / 1000) + 300);
+        const process = { _id: 'crm-telephony-widget-token', status: 'success', data: { user: state.user, language: state.language, token } };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { createProcess: { process, clientMutationId: null } } }));
       });
     } else {
