@@ -119,6 +119,31 @@ describe('finding the API under SUITECRM_URL', () => {
     }
   });
 
+  test('mid-upgrade, the token endpoint answers but the API is not there (404): a retryable error, so a call being logged waits rather than being dropped', async () => {
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        if (req.url === '/Api/access_token') {
+          // The probe carries no credentials: an OAuth2 server's 400; a real request gets a token.
+          if (!body.includes('client_secret')) return void res.writeHead(400, { 'Content-Type': 'application/json' }).end('{"error":"unsupported_grant_type"}');
+          return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"token_type":"Bearer","expires_in":3600,"access_token":"a.b.c"}');
+        }
+        res.writeHead(404, { 'Content-Type': 'text/html' }).end('<html><body>Not Found</body></html>');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const { tokens, api } = client(url);
+      await assert.rejects(api.get('Contacts', IDS.C1), (err: unknown) => isCrmError(err) && err.retryable && /HTTP 404/.test(err.message) && /will try again/.test(err.message));
+      const legacy = new LegacyApi({ url, locator: tokens.locator, username: 'admin', password: FAKE_USER_PASSWORD, transport: fetchTransport, timeoutMs: 2000 });
+      await assert.rejects(legacy.deletedSince('Contacts', 'contacts', '2000-01-01 00:00:00', 0, 10), (err: unknown) => isCrmError(err) && err.retryable && /HTTP 404/.test(err.message));
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   test('a wrong client secret on SuiteCRM 8 is CRM_ERR_AUTH saying where the client is made there', async () => {
     const f = await fake({ version: '8' });
     const tokens = new TokenSource({ url: f.url, clientId: FAKE_CLIENT_ID, clientSecret: 'WrongSecret', transport: fetchTransport, timeoutMs: 2000 });

@@ -158,6 +158,10 @@ export class LegacyApi {
     if (answer.status >= 500 || answer.status === 429) {
       throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_UNAVAILABLE, `SuiteCRM's legacy API failed (HTTP ${answer.status}). Will try again.`, { status: answer.status });
     }
+    if (answer.status === 404) {
+      // As API v8's 404: mid-upgrade the API is briefly nowhere; tried again.
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM's legacy API is not at ${root.root}/service/v4_1/rest.php (HTTP 404) nor elsewhere under SUITECRM_URL: set SUITECRM_URL to the SuiteCRM site root; will try again.`, { status: 404 });
+    }
     if (answer.status !== 200) {
       throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM's legacy API answered HTTP ${answer.status} to ${method}: is ${root.root}/service/v4_1/rest.php reachable?`, { status: answer.status });
     }

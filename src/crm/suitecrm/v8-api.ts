@@ -242,7 +242,9 @@ export class V8Api {
       throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_NOT_FOUND, `SuiteCRM has no such record (${detail}): it was deleted, or never existed.`, { status: 400 });
     }
     if (answer.status === 404) {
-      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM has no API at ${where} (HTTP 404), and none elsewhere under SUITECRM_URL. Set SUITECRM_URL to the SuiteCRM site root (the address you open SuiteCRM at).`, { status: 404 });
+      // Retried, as the token endpoint's 404: mid-upgrade (or while the site is down) the API is
+      // briefly nowhere, and a call written then must not be dropped for good.
+      throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_BAD_RESPONSE, `SuiteCRM has no API at ${where} (HTTP 404), and none elsewhere under SUITECRM_URL. Set SUITECRM_URL to the SuiteCRM site root (the address you open SuiteCRM at); will try again.`, { status: 404 });
     }
     if (answer.status >= 300 && answer.status < 400) {
       throw new CrmTelephonyError(CrmErrorCodes.CRM_ERR_REJECTED, `SuiteCRM answered ${where} with a redirect (HTTP ${answer.status}): set SUITECRM_URL to the address it redirects to (https:// rather than http://?).`, { status: answer.status });
