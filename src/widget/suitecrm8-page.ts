@@ -1,6 +1,6 @@
 /**
  * Reading SuiteCRM 8's pages: an Angular app with hash routes (`#/contacts/record/<id>`, module
- * names in lower case; /work/shared/suitecrm8-api/README.md "UI URLs on SuiteCRM 8"), whose
+ * names in lower case; test/fixtures/suitecrm8-api/README.md "UI URLs on SuiteCRM 8"), whose
  * contact, account and lead record pages are Angular views in the main document (the legacy
  * pages it shows in iframes, such as Calls, are not ours). What this relies on, from SuiteCRM-Core
  * v8.7.1 (core/app/core/src/lib/...):

@@ -138,7 +138,7 @@ namespace App\\Module\\Users\\Entity { class User { public $id; public $group = 
 namespace {
 class Params implements Symfony\\Component\\DependencyInjection\\ParameterBag\\ParameterBagInterface { public $p; public function __construct($p) { $this->p = $p; }
   public function has($k) { return array_key_exists($k, $this->p); } public function get($k) { if ($this->p[$k] === '__throw__') { throw new RuntimeException('x'); } return $this->p[$k]; } }
-class Log implements Psr\\Log\\LoggerInterface { public $errors = array(); public function error($m, array $c = array()) { $this->errors[] = $m; } }
+class Log implements Psr\\Log\\LoggerInterface { public $errors = array(); public $warnings = array(); public function error($m, array $c = array()) { $this->errors[] = $m; } public function warning($m, array $c = array()) { $this->warnings[] = $m; } }
 class Headers { public $h; public function __construct($h) { $this->h = $h; } public function get($k, $d = null) { return $this->h[$k] ?? $d; } }
 class Attributes { public $a; public function __construct($a) { $this->a = $a; } public function get($k, $d = null) { return $this->a[$k] ?? $d; } }
 class Session { public $s; public function __construct($s) { $this->s = $s; } public function get($k, $d = null) { return $this->s[$k] ?? $d; } }
@@ -173,6 +173,7 @@ if ($in['case'] === 'page') {
 } else {
   $tokens = new Tokens();
   if ($in['user'] === 'anon') { $tokens->token = new Token(); $tokens->token->user = 'anon.'; }
+  elseif ($in['user'] === 'foreign') { $tokens->token = new Token(); $tokens->token->user = new ArrayObject(); }
   elseif ($in['user'] !== null) { $u = new App\\Module\\Users\\Entity\\User(); foreach ($in['user'] as $k => $v) { $u->$k = $v; } $tokens->token = new Token(); $tokens->token->user = $u; }
   $stack = new Symfony\\Component\\HttpFoundation\\RequestStack();
   $stack->main = new Request(); $stack->main->session = array_key_exists('session', $in) ? ($in['session'] === null ? null : new Session($in['session'])) : new Session(array());
@@ -183,6 +184,7 @@ if ($in['case'] === 'page') {
   $out['process'] = array('id' => $p->id, 'async' => $p->async, 'status' => $p->status, 'messages' => $p->messages, 'data' => $p->data);
 }
 $out['errors'] = $log->errors;
+$out['warnings'] = $log->warnings;
 $out['time'] = time();
 echo json_encode($out);
 `;
@@ -279,6 +281,10 @@ test('php: no token for nobody, an anonymous token, group and portal users, odd 
     assert.equal(out.process.status, 'error', JSON.stringify(c));
     assert.equal(out.process.data, null, JSON.stringify(c));
   }
+  // Signed in as a class that is not SuiteCRM's user (a release that renamed it): no token, and SuiteCRM's log says why.
+  const foreign = run({ case: 'process', user: 'foreign' }) as unknown as ProcessOut & { warnings: string[] };
+  assert.equal(foreign.process.data, null);
+  assert.match(foreign.warnings.join('\n'), /the signed-in user is a ArrayObject, not App\\Module\\Users\\Entity\\User; update the crm-telephony package/);
   for (const [session, language] of [[{ ui_language: '"><x' }, ''], [{}, ''], [null, ''], [{ ui_language: 'en_us' }, 'en_us']] as const) {
     const out = run({ case: 'process', user: { id: CARLA }, session }) as unknown as ProcessOut;
     assert.equal(out.process.status, 'success');

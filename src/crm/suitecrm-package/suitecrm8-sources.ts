@@ -25,9 +25,11 @@
  * `public/legacy/ModuleInstall/ModuleInstaller.php`: copies into `extensions/` and empties the
  * Symfony cache, so the new services load on the next request) and the Users field (installdefs
  * `custom_fields`, as on 7). The PHP passes the package scanner (only .php and .txt, no file
- * functions, callbacks, variable functions, echo or backticks) and depends on nothing of SuiteCRM
- * but the two Process names: everything else is Symfony's (PSR logger, parameter bag, token
- * storage, request stack), so an upgrade cannot break the container over a renamed SuiteCRM class.
+ * functions, callbacks, variable functions, echo or backticks) and depends on few SuiteCRM names:
+ * the two Process names (implemented: a change there breaks the container) and the Users entity
+ * with `getIsGroup`/`getPortalOnly` (only checked at run time: a rename means no token, said in
+ * SuiteCRM's log); everything else is Symfony's (PSR logger, parameter bag, token storage, request
+ * stack).
  */
 import { LOADER_JS, fieldLabel, phpString } from './php-sources.ts';
 
@@ -267,7 +269,15 @@ class WidgetTokenProcess implements ProcessHandlerInterface
         }
         $token = $this->tokens->getToken();
         $user = $token !== null ? $token->getUser() : null;
-        if (!is_object($user) || !($user instanceof \\App\\Module\\Users\\Entity\\User)) {
+        if (!is_object($user)) {
+            return null;
+        }
+        if (!($user instanceof \\App\\Module\\Users\\Entity\\User)) {
+            // Signed in, but not as SuiteCRM's user class: a SuiteCRM release that renamed it. Said
+            // in SuiteCRM's log, or every widget would wait for a sign-in forever without a word.
+            if ($this->logger !== null) {
+                $this->logger->warning('crm-telephony widget token: the signed-in user is a ' . get_class($user) . ', not App\\Module\\Users\\Entity\\User; update the crm-telephony package for this SuiteCRM release');
+            }
             return null;
         }
         if ($user->getIsGroup() === true || $user->getPortalOnly() === true) {
