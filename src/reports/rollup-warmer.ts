@@ -29,6 +29,8 @@ export class RollupWarmer {
   readonly #o: RollupWarmerOptions;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #started = false;
+  /** Each start's number: a pass of an earlier start does not arm a timer for a later one. */
+  #generation = 0;
   /** Set by `stop`: a pass under way ends after its current scope. */
   #stopping = false;
   #pass: Promise<void> = Promise.resolve();
@@ -43,6 +45,7 @@ export class RollupWarmer {
     if (this.#started) return;
     this.#started = true;
     this.#stopping = false;
+    this.#generation++;
     this.#arm(this.#o.firstAfterMs ?? 60_000);
   }
 
@@ -75,12 +78,13 @@ export class RollupWarmer {
   }
 
   #arm(delayMs: number): void {
+    const generation = this.#generation;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#pass = this.warm()
         .catch((err: unknown) => this.#o.log.warn({ err: errorInWords(err) }, 'building the reports ahead failed; reports read those days live meanwhile, and the next pass tries again'))
         .finally(() => {
-          if (this.#started) this.#arm(this.#o.everyMs ?? 6 * 3600_000);
+          if (this.#started && generation === this.#generation) this.#arm(this.#o.everyMs ?? 6 * 3600_000);
         });
     }, delayMs);
     this.#timer.unref?.();

@@ -257,7 +257,7 @@ async function startUnlocked(options: ServiceOptions): Promise<Service> {
         recordingCopies: () => recordings.recordings.copyBacklog(),
         missedItemsOpen: async () => (await missed.items.openCounts('')).all,
         // No mirror (no CRM that plans callbacks): nothing behind, nothing refused.
-        missedMirror: async () => (await crm.crm.missedMirror?.status()) ?? { pending: 0, failed: 0 },
+        missedMirror: async () => (await crm.crm.missedMirror?.counts()) ?? { pending: 0, failed: 0 },
       });
 
   // What the service does, one capability each (capabilities/): their sinks, routes, start and stop.

@@ -61,6 +61,8 @@ export interface MissedMirror {
   /** Stops taking items and waits for those being written (their progress is saved). */
   stop(): Promise<void>;
   status(): Promise<MissedMirrorStatus>;
+  /** How many items are pending, done and failed (one query: the metrics read it at each scrape). */
+  counts(): Promise<MirrorCounts>;
   /** Resolves once nothing is behind or being written (tests); rejects after `timeoutMs`. */
   idle(timeoutMs?: number): Promise<void>;
 }
@@ -134,6 +136,10 @@ class MirrorWorker implements MissedMirror {
       lastError: this.#lastError,
       failures: await this.#rows.failures(),
     };
+  }
+
+  counts(): Promise<MirrorCounts> {
+    return this.#rows.counts();
   }
 
   idle(timeoutMs = Infinity): Promise<void> {
