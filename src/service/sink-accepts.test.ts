@@ -11,6 +11,7 @@ import { createLogger } from '../logger.ts';
 import { AmiSimulator } from '../simulator/ami-simulator.ts';
 import { buildScenario } from '../simulator/scenarios/index.ts';
 import { PbxSession, type EffectSink } from './pbx-session.ts';
+import { endedCallsOnly } from './capabilities/missed.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -32,7 +33,7 @@ it('a sink that accepts two effect types is handed those only; the others every 
   const updates: Effect[] = [];
   const endedOnly: EffectSink = (e) => void updates.push(e);
   endedOnly.accepts = new Set(['call-updated', 'call-ended']);
-  endedOnly.wants = (e) => e.type !== 'call-updated' || e.record.status === 'ended';
+  endedOnly.wants = endedCallsOnly;
   const session = new PbxSession({ client, engine: { pbxId: 'pbx1' }, sinks: [everything, picky, endedOnly], log: createLogger('silent') });
   cleanups.push(() => session.stop());
   await client.connect();
@@ -54,4 +55,7 @@ it('a sink that accepts two effect types is handed those only; the others every 
     'no update of the call in progress reached the sink that wants ended calls only',
   );
   assert.equal(session.dispatchStats.openContexts, 0, 'every context released');
+  // A correction of the ended call (the CDRs said better) is what the missed calls do take.
+  const ended = updates.find((e) => e.type === 'call-ended')!;
+  assert.equal(endedCallsOnly({ type: 'call-updated', callId: ended.callId, record: (ended as Extract<Effect, { type: 'call-ended' }>).record } as Effect), true);
 });

@@ -18,6 +18,7 @@ import { missedItemsRoutes } from '../../web/routes/missed-items-routes.ts';
 import { errorInWords } from '../../errors.ts';
 import type { Capability } from '../capability.ts';
 import type { EffectSink } from '../pbx-session.ts';
+import type { Effect } from '../../calls/effects.ts';
 
 /** What goes to the streams (and, in a cluster, to the other instances' streams). */
 export interface MissedPush {
@@ -43,6 +44,11 @@ export interface MissedDeps {
 export interface MissedCapability extends Capability {
   workflow: MissedWorkflow;
   items: MissedItems;
+}
+
+/** Updates of calls in progress (most of them) never reach the missed-calls sink: only ended calls and their corrections matter there. */
+export function endedCallsOnly(effect: Effect): boolean {
+  return effect.type !== 'call-updated' || effect.record.status === 'ended';
 }
 
 export function createMissed(config: Pick<Config, 'DEFAULT_REGION' | 'MISSED_ESCALATE_MINUTES'>, deps: MissedDeps): MissedCapability {
@@ -84,8 +90,7 @@ export function createMissed(config: Pick<Config, 'DEFAULT_REGION' | 'MISSED_ESC
   };
   sink.label = 'missed calls';
   sink.accepts = new Set(['call-ended', 'call-updated']);
-  // Updates of calls in progress (most of them) never reach the queue: only the corrections of ended calls matter here.
-  sink.wants = (effect) => effect.type !== 'call-updated' || effect.record.status === 'ended';
+  sink.wants = endedCallsOnly;
 
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<unknown> = Promise.resolve();
