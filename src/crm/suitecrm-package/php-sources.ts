@@ -207,6 +207,29 @@ export const PACKAGE_ID = 'crm_telephony';
 export const INSTALL_SCRIPT = 'scripts/crm_telephony_install.php';
 export const LANGUAGE_FILE = 'language/Users/en_us.crm_telephony.php';
 
+/** The Users field that holds each user's extensions, as installdefs `custom_fields` lists it (both packages). */
+export function usersFieldDefinition(field: string): string {
+  return `        array(
+            'name' => ${phpString(field)},
+            'label' => ${phpString(fieldLabel(field))},
+            'help' => 'Phone extensions of this user, comma-separated (e.g. 101 or 101,201)',
+            'type' => 'varchar',
+            'max_size' => 100,
+            'require_option' => 'optional',
+            'default_value' => '',
+            'ext1' => '',
+            'ext2' => '',
+            'ext3' => '',
+            'ext4' => '',
+            'audited' => 0,
+            'mass_update' => 0,
+            'duplicate_merge' => 0,
+            'reportable' => 1,
+            'importable' => 'true',
+            'module' => 'Users',
+        ),`;
+}
+
 export function manifestSource(o: ManifestOptions): string {
   const published = o.publishedAt.toISOString().slice(0, 19).replace('T', ' ');
   return `<?php
@@ -265,25 +288,7 @@ $installdefs = array(
         ),
     ),
     'custom_fields' => array(
-        array(
-            'name' => ${phpString(o.extensionField)},
-            'label' => ${phpString(fieldLabel(o.extensionField))},
-            'help' => 'Phone extensions of this user, comma-separated (e.g. 101 or 101,201)',
-            'type' => 'varchar',
-            'max_size' => 100,
-            'require_option' => 'optional',
-            'default_value' => '',
-            'ext1' => '',
-            'ext2' => '',
-            'ext3' => '',
-            'ext4' => '',
-            'audited' => 0,
-            'mass_update' => 0,
-            'duplicate_merge' => 0,
-            'reportable' => 1,
-            'importable' => 'true',
-            'module' => 'Users',
-        ),
+${usersFieldDefinition(o.extensionField)}
     ),
     'post_execute' => array(
         '<basepath>/${INSTALL_SCRIPT}',

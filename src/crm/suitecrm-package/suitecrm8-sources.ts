@@ -31,7 +31,7 @@
  * SuiteCRM's log); everything else is Symfony's (PSR logger, parameter bag, token storage, request
  * stack).
  */
-import { LOADER_JS, fieldLabel, phpString } from './php-sources.ts';
+import { LOADER_JS, fieldLabel, phpString, usersFieldDefinition } from './php-sources.ts';
 
 export const EXTENSION_NAME = 'crmTelephony';
 export const EXTENSION_DIR = `extensions/${EXTENSION_NAME}`;
@@ -382,25 +382,7 @@ $installdefs = array(
         ),
     ),
     'custom_fields' => array(
-        array(
-            'name' => ${phpString(o.extensionField)},
-            'label' => ${phpString(fieldLabel(o.extensionField))},
-            'help' => 'Phone extensions of this user, comma-separated (e.g. 101 or 101,201)',
-            'type' => 'varchar',
-            'max_size' => 100,
-            'require_option' => 'optional',
-            'default_value' => '',
-            'ext1' => '',
-            'ext2' => '',
-            'ext3' => '',
-            'ext4' => '',
-            'audited' => 0,
-            'mass_update' => 0,
-            'duplicate_merge' => 0,
-            'reportable' => 1,
-            'importable' => 'true',
-            'module' => 'Users',
-        ),
+${usersFieldDefinition(o.extensionField)}
     ),
 );
 `;
