@@ -183,6 +183,9 @@ function dayGroups(rows: Awaited<ReturnType<typeof dailyRows>>, rang: Awaited<Re
 
 const COUNTS = ['calls', 'inbound', 'outbound', 'internal', 'answered', 'missed', 'abandoned', 'talked', 'talk', 'cb15', 'cb60', 'cbDay'] as const;
 
+/** Each count's column in `report_rollup` (the same name but for `cb_day`). */
+const STORED = { calls: 'calls', inbound: 'inbound', outbound: 'outbound', internal: 'internal', answered: 'answered', missed: 'missed', abandoned: 'abandoned', talked: 'talked', talk: 'talk', cb15: 'cb15', cb60: 'cb60', cbDay: 'cb_day' } as const satisfies Record<(typeof COUNTS)[number], keyof RollupRow>;
+
 /**
  * Days' groups summed as the report folds them: each day on its own (the periods), each line, queue,
  * agent and extension over all the days (a year's 30,000-odd groups become a few hundred rows here,
@@ -199,18 +202,7 @@ class Sums {
       if (r.key !== null) this.#rang.set(r.key, (this.#rang.get(r.key) ?? 0) + Number(r.missed));
       return;
     }
-    row.calls += Number(r.calls);
-    row.inbound += Number(r.inbound);
-    row.outbound += Number(r.outbound);
-    row.internal += Number(r.internal);
-    row.answered += Number(r.answered);
-    row.missed += Number(r.missed);
-    row.abandoned += Number(r.abandoned);
-    row.talked += Number(r.talked);
-    row.talk += Number(r.talk);
-    row.cb15 += Number(r.cb15);
-    row.cb60 += Number(r.cb60);
-    row.cbDay += Number(r.cb_day);
+    for (const c of COUNTS) row[c] += Number(r[STORED[c]]);
     if (r.waits !== null && r.waits.length > 2) {
       const dense = this.#dense(row);
       for (const pairs of JSON.parse(`[${r.waits}]`) as number[][]) {
