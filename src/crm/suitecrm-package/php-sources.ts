@@ -230,20 +230,11 @@ export function usersFieldDefinition(field: string): string {
         ),`;
 }
 
-export function manifestSource(o: ManifestOptions): string {
+/** `$manifest` as both packages' manifest.php set it: which SuiteCRM major version the Module Loader accepts. */
+export function manifestArray(o: ManifestOptions & { name: string; suitecrmMajor: 7 | 8 }): string {
   const published = o.publishedAt.toISOString().slice(0, 19).replace('T', ' ');
-  return `<?php
-/*
- * crm-telephony ${o.version} for SuiteCRM 7: the phone widget (screen pops, click-to-call, a
- * "Phone calls" panel) served by ${o.serviceUrl}, and the Users field ${o.extensionField}.
- * Install: Admin -> Module Loader. See README.txt.
- *
- * SuiteCRM 7 reports two versions: $sugar_version is 6.5.x (the SugarCRM base) and
- * $suitecrm_version is 7.x. The Module Loader checks acceptable_suitecrm_versions when it is
- * present and then ignores acceptable_sugar_versions, which only older loaders read.
- */
-$manifest = array(
-    'name' => 'crm-telephony',
+  return `$manifest = array(
+    'name' => ${phpString(o.name)},
     'description' => ${phpString(`Phone widget from crm-telephony (${o.serviceUrl}) and the Users field ${o.extensionField}`)},
     'author' => 'crm-telephony',
     'version' => ${phpString(o.version)},
@@ -257,10 +248,24 @@ $manifest = array(
         'regex_matches' => array('^6\\\\.5\\\\.'),
     ),
     'acceptable_suitecrm_versions' => array(
-        'regex_matches' => array('^7\\\\.'),
+        'regex_matches' => array('^${o.suitecrmMajor}\\\\.'),
     ),
 );
+`;
+}
 
+export function manifestSource(o: ManifestOptions): string {
+  return `<?php
+/*
+ * crm-telephony ${o.version} for SuiteCRM 7: the phone widget (screen pops, click-to-call, a
+ * "Phone calls" panel) served by ${o.serviceUrl}, and the Users field ${o.extensionField}.
+ * Install: Admin -> Module Loader. See README.txt.
+ *
+ * SuiteCRM 7 reports two versions: $sugar_version is 6.5.x (the SugarCRM base) and
+ * $suitecrm_version is 7.x. The Module Loader checks acceptable_suitecrm_versions when it is
+ * present and then ignores acceptable_sugar_versions, which only older loaders read.
+ */
+${manifestArray({ ...o, name: 'crm-telephony', suitecrmMajor: 7 })}
 $installdefs = array(
     'id' => '${PACKAGE_ID}',
     'copy' => array(

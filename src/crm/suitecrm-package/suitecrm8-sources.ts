@@ -31,7 +31,7 @@
  * SuiteCRM's log); everything else is Symfony's (PSR logger, parameter bag, token storage, request
  * stack).
  */
-import { LOADER_JS, fieldLabel, phpString, usersFieldDefinition } from './php-sources.ts';
+import { LOADER_JS, fieldLabel, manifestArray, phpString, usersFieldDefinition } from './php-sources.ts';
 
 export const EXTENSION_NAME = 'crmTelephony';
 export const EXTENSION_DIR = `extensions/${EXTENSION_NAME}`;
@@ -334,7 +334,6 @@ $mod_strings[${phpString(fieldLabel(field))}] = 'Phone extension';
 }
 
 export function manifest8Source(o: Pick<Suitecrm8SourceOptions, 'version' | 'publishedAt' | 'extensionField' | 'serviceUrl'>): string {
-  const published = o.publishedAt.toISOString().slice(0, 19).replace('T', ' ');
   return `<?php
 /*
  * crm-telephony ${o.version} for SuiteCRM 8: the phone widget (screen pops, click-to-call, a
@@ -345,25 +344,7 @@ export function manifest8Source(o: Pick<Suitecrm8SourceOptions, 'version' | 'pub
  * SuiteCRM 8's legacy part reports $suitecrm_version 8.x (public/legacy/suitecrm_version.php);
  * the Module Loader checks acceptable_suitecrm_versions when it is present.
  */
-$manifest = array(
-    'name' => 'crm-telephony for SuiteCRM 8',
-    'description' => ${phpString(`Phone widget from crm-telephony (${o.serviceUrl}) and the Users field ${o.extensionField}`)},
-    'author' => 'crm-telephony',
-    'version' => ${phpString(o.version)},
-    'published_date' => ${phpString(published)},
-    'type' => 'module',
-    'is_uninstallable' => true,
-    'remove_tables' => 'prompt',
-    'readme' => 'README.txt',
-    'acceptable_sugar_flavors' => array('CE'),
-    'acceptable_sugar_versions' => array(
-        'regex_matches' => array('^6\\\\.5\\\\.'),
-    ),
-    'acceptable_suitecrm_versions' => array(
-        'regex_matches' => array('^8\\\\.'),
-    ),
-);
-
+${manifestArray({ ...o, name: 'crm-telephony for SuiteCRM 8', suitecrmMajor: 8 })}
 $installdefs = array(
     'id' => '${PACKAGE8_ID}',
     // SuiteCRM 8's Module Loader copies these under the extensions/ folder beside public/, then
